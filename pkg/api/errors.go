@@ -1,0 +1,229 @@
+package api
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+)
+
+// Error is a non-success HTTP answer from the server. It carries the HTTP
+// status and, where the body had them, the RFC 6749 §5.2 error fields and
+// Hydra's error_hint.
+type Error struct {
+	// Method and URL name the request that failed. URL never carries a
+	// query string, so that no token or code ends up in a message.
+	Method string
+	URL    string
+
+	// StatusCode and Status are the HTTP status, such as 404 and
+	// "404 Not Found".
+	StatusCode int
+	Status     string
+
+	// Code, Description, Hint and Debug are the "error",
+	// "error_description", "error_hint" and "error_debug" fields of a JSON
+	// error body, when the body had them.
+	Code        string
+	Description string
+	Hint        string
+	Debug       string
+
+	// Excerpt is the start of a body that was not a JSON error, cut to a
+	// line or two and stripped of markup, so that an HTML error page never
+	// floods a terminal.
+	Excerpt string
+
+	// Location is where a redirect pointed, without its query.
+	Location string
+
+	// RetryAfter is the server's Retry-After header, if any.
+	RetryAfter string
+
+	// Advice is a sentence telling the user what to try, when the cause
+	// can be guessed.
+	Advice string
+
+	// raw marks an Error whose Description is the whole message.
+	raw bool
+}
+
+func (e *Error) Error() string {
+	if e.raw {
+		return e.Description
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, e.Status)
+	switch {
+	case e.Code != "" && e.Description != "":
+		fmt.Fprintf(&b, ": %s: %s", e.Code, e.Description)
+	case e.Code != "":
+		fmt.Fprintf(&b, ": %s", e.Code)
+	case e.Description != "":
+		fmt.Fprintf(&b, ": %s", e.Description)
+	case e.Excerpt != "":
+		fmt.Fprintf(&b, ": %q", e.Excerpt)
+	}
+	if e.Hint != "" && !strings.Contains(e.Description, e.Hint) {
+		fmt.Fprintf(&b, "\nhint: %s", e.Hint)
+	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", e.Location)
+	}
+	if e.RetryAfter != "" {
+		fmt.Fprintf(&b, "\nthe server asked to retry after %s", e.RetryAfter)
+	}
+	if e.Advice != "" {
+		fmt.Fprintf(&b, "\n%s", e.Advice)
+	}
+	return b.String()
+}
+
+// errorBody is the JSON error shape shared by fosite (RFC 6749 §5.2 plus
+// error_hint) and Hydra's admin API.
+type errorBody struct {
+	Error       json.RawMessage `json:"error"`
+	Description string          `json:"error_description"`
+	Hint        string          `json:"error_hint"`
+	Debug       string          `json:"error_debug"`
+	// Ory's herodot sometimes nests the error: {"error":{"message":...}}.
+	Message string `json:"message"`
+}
+
+type nestedError struct {
+	Message string `json:"message"`
+	Reason  string `json:"reason"`
+	Status  string `json:"status"`
+	Debug   string `json:"debug"`
+}
+
+// parseErrorBody fills e from body, which may be a JSON error, some other
+// JSON, HTML or text.
+func parseErrorBody(e *Error, body []byte) {
+	var eb errorBody
+	if json.Unmarshal(body, &eb) == nil && len(eb.Error) > 0 {
+		var s string
+		var nested nestedError
+		switch {
+		case json.Unmarshal(eb.Error, &s) == nil:
+			e.Code, e.Description, e.Hint, e.Debug = s, eb.Description, eb.Hint, eb.Debug
+			return
+		case json.Unmarshal(eb.Error, &nested) == nil && (nested.Message != "" || nested.Reason != ""):
+			e.Code, e.Description, e.Debug = nested.Message, nested.Reason, nested.Debug
+			return
+		}
+	}
+	e.Excerpt = Excerpt(body, 160)
+}
+
+// Excerpt returns the start of body as one line of at most max runes, with
+// HTML tags removed and white space folded.
+func Excerpt(body []byte, max int) string {
+	s := string(body)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	// Drop markup: keep what a person would read on the page.
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>' && inTag:
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(r)
+		}
+		if b.Len() > max*8 {
+			break
+		}
+	}
+	s = strings.Join(strings.Fields(b.String()), " ")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return s
+}
+
+// ConnError is a failure to get any HTTP answer: the connection was refused,
+// the name did not resolve, TLS failed, or the wait timed out.
+type ConnError struct {
+	Method string
+	URL    string
+	Err    error
+	// Advice tells the user what to try.
+	Advice string
+}
+
+func (e *ConnError) Error() string {
+	msg := fmt.Sprintf("%s %s: %s", e.Method, e.URL, describeNetErr(e.Err))
+	if e.Advice != "" {
+		msg += "\n" + e.Advice
+	}
+	return msg
+}
+
+func (e *ConnError) Unwrap() error { return e.Err }
+
+// IsTLS reports whether the connection failed on certificate verification.
+func (e *ConnError) IsTLS() bool { return isTLSError(e.Err) }
+
+func isTLSError(err error) bool {
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
+		errors.As(err, &certInvalid) || errors.As(err, &verifyErr) || errors.As(err, &recordErr)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// describeNetErr turns Go's nested network errors into a short phrase.
+func describeNetErr(err error) string {
+	var dnsErr *net.DNSError
+	var recordErr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the server"
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return "TLS handshake failed: the server speaks plain HTTP on this port; use an http:// URL"
+	case isTLSError(err):
+		return "TLS certificate verification failed: " + innermost(err)
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot resolve host %q", dnsErr.Name)
+	case isTimeout(err):
+		return "timed out waiting for the server"
+	}
+	return innermost(err)
+}
+
+// innermost returns the message of the deepest wrapped error, skipping the
+// *url.Error and *net.OpError layers that repeat the method and address.
+func innermost(err error) string {
+	for {
+		switch e := err.(type) {
+		case *url.Error:
+			err = e.Err
+			continue
+		case *net.OpError:
+			err = e.Err
+			continue
+		}
+		return err.Error()
+	}
+}

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Masked replaces every secret value in traces and messages.
+const Masked = "***"
+
+// sensitiveParams are the form and query parameters whose values are
+// credentials, tokens or one-time codes.
+var sensitiveParams = map[string]bool{
+	"token":                     true,
+	"access_token":              true,
+	"refresh_token":             true,
+	"id_token":                  true,
+	"id_token_hint":             true,
+	"code":                      true,
+	"code_verifier":             true,
+	"client_secret":             true,
+	"client_assertion":          true,
+	"assertion":                 true,
+	"password":                  true,
+	"subject_token":             true,
+	"actor_token":               true,
+	"device_code":               true,
+	"login_challenge":           true,
+	"consent_challenge":         true,
+	"logout_challenge":          true,
+	"login_verifier":            true,
+	"consent_verifier":          true,
+	"registration_access_token": true,
+}
+
+// IsSensitiveParam reports whether a form, query or JSON field of this name
+// holds a secret.
+func IsSensitiveParam(name string) bool { return sensitiveParams[strings.ToLower(name)] }
+
+// sensitiveHeaders are masked whole in traces.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"Set-Cookie":          true,
+	"X-Api-Key":           true,
+}
+
+// MaskHeader returns a header value fit for a trace. Authorization keeps its
+// scheme ("Bearer ***"); a Location keeps its path but not its secrets.
+func MaskHeader(name, value string) string {
+	name = http.CanonicalHeaderKey(name)
+	switch {
+	case name == "Location":
+		if u, err := url.Parse(value); err == nil {
+			return MaskURL(u)
+		}
+		return Masked
+	case sensitiveHeaders[name]:
+		if scheme, _, ok := strings.Cut(value, " "); ok && (name == "Authorization" || name == "Proxy-Authorization") {
+			return scheme + " " + Masked
+		}
+		return Masked
+	case strings.Contains(strings.ToLower(name), "token") || strings.Contains(strings.ToLower(name), "secret"):
+		return Masked
+	}
+	return value
+}
+
+// MaskURL returns u as a string with user info and the values of sensitive
+// query parameters masked.
+func MaskURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	if c.User != nil {
+		c.User = url.User(Masked)
+	}
+	if c.RawQuery != "" {
+		q := c.Query()
+		c.RawQuery = maskValues(q)
+	}
+	c.Fragment = ""
+	c.RawFragment = ""
+	return c.String()
+}
+
+// MaskForm returns a form as "a=1&token=***", keys sorted.
+func MaskForm(v url.Values) string { return maskValues(v) }
+
+func maskValues(v url.Values) string {
+	var b strings.Builder
+	for _, k := range sortedKeys(v) {
+		for _, val := range v[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if IsSensitiveParam(k) {
+				b.WriteString(Masked)
+			} else {
+				b.WriteString(url.QueryEscape(val))
+			}
+		}
+	}
+	return b.String()
+}
+
+// StripQuery returns u without query or fragment, for error messages.
+func StripQuery(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.RawQuery, c.Fragment, c.RawFragment, c.User = "", "", "", nil
+	return c.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

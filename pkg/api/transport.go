@@ -1,0 +1,334 @@
+package api
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+)
+
+// TransportOptions configures the HTTP client that every request of the tool
+// goes through, token requests included.
+type TransportOptions struct {
+	// SkipTLSVerify turns certificate verification off. The command layer
+	// warns about it on stderr.
+	SkipTLSVerify bool
+
+	// CACertFile names a PEM file of certificates to trust in addition to
+	// the system's.
+	CACertFile string
+
+	// Headers are added to every request sent to the endpoint's host, and
+	// never to another host.
+	Headers http.Header
+
+	// FakeTLSTermination adds "X-Forwarded-Proto: https", so that a Hydra
+	// serving plain HTTP behind a TLS-terminating proxy in production mode
+	// answers (Hydra v1's --fake-tls-termination).
+	FakeTLSTermination bool
+
+	// Timeout bounds each request, from dialling to the end of the body.
+	// Zero means no limit.
+	Timeout time.Duration
+
+	// Retries is how many times a request marked safe to repeat is retried
+	// after a transient failure. See WithRetry.
+	Retries int
+
+	// Trace, when set, receives a line per request and response, with
+	// secrets masked.
+	Trace io.Writer
+
+	// MaxConnsPerHost sizes the pool of kept-alive connections, for batch
+	// work. Zero means the net/http default.
+	MaxConnsPerHost int
+}
+
+// NewHTTPClient builds the tool's HTTP client: TLS settings, proxy from the
+// environment, headers, tracing and retries, stacked as transports.
+//
+// The client follows no redirect. A redirect from an API endpoint is a
+// misconfiguration (Hydra v2 answers Hydra v1 paths with a 307 whose
+// Location is unusable), and following one could carry credentials to
+// another host; the caller turns it into an error instead.
+func NewHTTPClient(o TransportOptions) (*http.Client, error) {
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+	if o.SkipTLSVerify {
+		tlsConfig.InsecureSkipVerify = true // the user asked for it, and is warned
+	}
+	if o.CACertFile != "" {
+		pem, err := os.ReadFile(o.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading --ca-cert: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-cert %s holds no PEM certificate", o.CACertFile)
+		}
+		tlsConfig.RootCAs = pool
+	}
+
+	base := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConfig,
+		TLSHandshakeTimeout:   10 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+	}
+	if o.MaxConnsPerHost > 0 {
+		base.MaxIdleConnsPerHost = o.MaxConnsPerHost
+	}
+
+	var rt http.RoundTripper = base
+	if o.Trace != nil {
+		rt = &traceTransport{next: rt, w: o.Trace}
+	}
+	// Retries sit outside the trace, so that each attempt is traced.
+	rt = &retryTransport{next: rt, retries: o.Retries}
+	headers := o.Headers.Clone()
+	if o.FakeTLSTermination {
+		if headers == nil {
+			headers = http.Header{}
+		}
+		headers.Set("X-Forwarded-Proto", "https")
+	}
+	if len(headers) > 0 {
+		rt = &headerTransport{next: rt, headers: headers}
+	}
+
+	return &http.Client{
+		Transport: rt,
+		Timeout:   o.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}, nil
+}
+
+// ParseHeader parses a -H value of the form "Name: value". The value may
+// itself contain colons.
+func ParseHeader(s string) (name, value string, err error) {
+	name, value, ok := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return "", "", fmt.Errorf("invalid header %q: want \"Name: value\"", s)
+	}
+	return name, strings.TrimSpace(value), nil
+}
+
+// headerTransport adds the user's -H headers. It adds them only where the
+// request does not set the header itself.
+type headerTransport struct {
+	next    http.RoundTripper
+	headers http.Header
+}
+
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	for k, vs := range t.headers {
+		if req.Header.Get(k) != "" {
+			continue
+		}
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+type retryKey struct{}
+
+// WithRetry marks the requests made with ctx as safe to repeat. Only
+// introspection and reads are marked: a grant that spends an authorization
+// code or a refresh token is never repeated.
+func WithRetry(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retryKey{}, true)
+}
+
+func retryable(ctx context.Context) bool {
+	v, _ := ctx.Value(retryKey{}).(bool)
+	return v
+}
+
+// maxRetryAfter caps how long a Retry-After header may make us wait.
+const maxRetryAfter = 30 * time.Second
+
+// retryTransport retries requests marked with WithRetry after a refused
+// connection or a 502, 503 or 504, with exponential backoff that honours
+// Retry-After.
+type retryTransport struct {
+	next    http.RoundTripper
+	retries int
+	// initial is the first backoff interval; tests shorten it.
+	initial time.Duration
+}
+
+// errTransient marks a response worth retrying.
+type errTransient struct {
+	status     int
+	retryAfter *backoff.RetryAfterError
+}
+
+func (e *errTransient) Error() string { return http.StatusText(e.status) }
+func (e *errTransient) Unwrap() error {
+	if e.retryAfter == nil {
+		return nil
+	}
+	return e.retryAfter
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.retries <= 0 || !retryable(req.Context()) || (req.Body != nil && req.GetBody == nil) {
+		return t.next.RoundTrip(req)
+	}
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 200 * time.Millisecond
+	if t.initial > 0 {
+		b.InitialInterval = t.initial
+	}
+	b.MaxInterval = 5 * time.Second
+
+	var prev *http.Response
+	attempt := 0
+	op := func() (*http.Response, error) {
+		if prev != nil {
+			// Drain a little so that the connection can be reused.
+			_, _ = io.CopyN(io.Discard, prev.Body, 4096)
+			prev.Body.Close()
+			prev = nil
+		}
+		r := req
+		if attempt > 0 && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, backoff.Permanent(err)
+			}
+			r = req.Clone(req.Context())
+			r.Body = body
+		}
+		attempt++
+		resp, err := t.next.RoundTrip(r)
+		if err != nil {
+			if transientErr(err) {
+				return nil, err
+			}
+			return nil, backoff.Permanent(err)
+		}
+		switch resp.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			prev = resp
+			e := &errTransient{status: resp.StatusCode}
+			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				if d > maxRetryAfter {
+					// Waiting that long is not what a command-line user
+					// expects; give up and report it.
+					return resp, backoff.Permanent(e)
+				}
+				e.retryAfter = &backoff.RetryAfterError{Duration: d}
+			}
+			return resp, e
+		}
+		return resp, nil
+	}
+	resp, err := backoff.Retry(req.Context(), op,
+		backoff.WithBackOff(b),
+		backoff.WithMaxTries(uint(t.retries)+1),
+		backoff.WithMaxElapsedTime(0))
+	var transient *errTransient
+	if resp != nil && (err == nil || errors.As(err, &transient)) {
+		// The last answer, transient or not, goes to the caller, who turns
+		// it into a message naming the status.
+		return resp, nil
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	return nil, err
+}
+
+// transientErr reports whether a transport error is worth retrying: the
+// server is not listening yet, or dropped the connection.
+func transientErr(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return !isTLSError(err)
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// parseRetryAfter reads a Retry-After value in seconds or as an HTTP date
+// (RFC 9110 §10.2.3).
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// traceTransport writes a short trace of each exchange: method, URL with
+// sensitive query values masked, request headers with credentials masked,
+// the names of form fields (values of secret ones masked), status and time.
+// It never writes a body.
+type traceTransport struct {
+	next http.RoundTripper
+	w    io.Writer
+}
+
+func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	fmt.Fprintf(t.w, "> %s %s\n", req.Method, MaskURL(req.URL))
+	for _, k := range sortedKeys(req.Header) {
+		for _, v := range req.Header[k] {
+			fmt.Fprintf(t.w, "> %s: %s\n", k, MaskHeader(k, v))
+		}
+	}
+	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if body, err := req.GetBody(); err == nil {
+			raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+			body.Close()
+			if form, err := url.ParseQuery(string(raw)); err == nil {
+				fmt.Fprintf(t.w, "> (form) %s\n", MaskForm(form))
+			}
+		}
+	}
+	resp, err := t.next.RoundTrip(req)
+	elapsed := time.Since(start).Round(100 * time.Microsecond)
+	if err != nil {
+		fmt.Fprintf(t.w, "< error after %s: %s\n", elapsed, describeNetErr(err))
+		return nil, err
+	}
+	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, resp.Status, elapsed)
+	for _, k := range sortedKeys(resp.Header) {
+		for _, v := range resp.Header[k] {
+			fmt.Fprintf(t.w, "< %s: %s\n", k, MaskHeader(k, v))
+		}
+	}
+	return resp, nil
+}

@@ -1,0 +1,59 @@
+// Package root builds the "hydra" command tree.
+package root
+
+import (
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/build"
+	"github.com/hydratoken/hydra/pkg/cmd/token"
+	"github.com/hydratoken/hydra/pkg/cmd/version"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// NewCmdRoot builds the whole command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hydra <command> <subcommand> [flags]",
+		Short: "Get, inspect and manage OAuth 2.0 tokens and clients of an Ory Hydra server",
+		Long: heredoc.Doc(`
+			Get, introspect, refresh and revoke OAuth 2.0 tokens, and manage OAuth 2.0
+			clients, against an Ory Hydra v2 server's public and admin APIs.
+
+			Commands answer to Hydra v1's spellings (hydra token client) and to
+			Hydra v2's (hydra perform client-credentials).
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra token introspect "$TOKEN"
+		`),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// The version is read only when asked for: see build.Get.
+		Version: "",
+	}
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.FlagErrorWrap(err)
+	})
+	// --version, answered without building the version string at start-up.
+	cmd.Flags().Bool("version", false, "Show the version, commit and build date")
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if v, _ := c.Flags().GetBool("version"); v {
+			_, err := c.OutOrStdout().Write([]byte("hydra version " + build.Get().String() + "\n"))
+			return err
+		}
+		if len(args) > 0 {
+			return cmdutil.FlagErrorf("unknown command %q for %q", args[0], c.CommandPath())
+		}
+		return c.Help()
+	}
+	cmd.Args = cobra.ArbitraryArgs
+
+	cmd.AddCommand(token.NewCmdToken(f))
+	cmd.AddCommand(version.NewCmdVersion(f))
+	addV2Spellings(cmd, f)
+	return cmd
+}

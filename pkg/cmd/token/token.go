@@ -1,0 +1,20 @@
+// Package token groups the "hydra token" verbs.
+package token
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// NewCmdToken builds "hydra token" and adds its verbs.
+func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "token <command>",
+		Short: "Get, introspect, refresh and revoke OAuth 2.0 tokens",
+		Args:  cmdutil.NoArgs,
+	}
+	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
+	return cmd
+}

@@ -1,0 +1,178 @@
+package cmdutil
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+)
+
+// Environment variables that name Hydra's endpoints.
+const (
+	EnvAdminURL  = "HYDRA_ADMIN_URL" // Hydra v1: the admin API
+	EnvURL       = "HYDRA_URL"       // Hydra v1: the public API, and the admin API when HYDRA_ADMIN_URL is unset
+	EnvORYSDKURL = "ORY_SDK_URL"     // Hydra v2: either API
+)
+
+// EndpointEnv lists, in order of precedence, the environment variables that
+// give the URL of an API of this kind when --endpoint is not set.
+func EndpointEnv(kind api.Kind) []string {
+	if kind == api.Admin {
+		return []string{EnvAdminURL, EnvURL, EnvORYSDKURL}
+	}
+	return []string{EnvURL, EnvORYSDKURL}
+}
+
+// DefaultTimeout is the default of --timeout.
+const DefaultTimeout = 10 * time.Second
+
+// Connection holds the flags that say how to reach Hydra. Every command that
+// sends requests has them, and they apply to all of its requests.
+type Connection struct {
+	// Kind is which API --endpoint names.
+	Kind api.Kind
+
+	Endpoint           string
+	SkipTLSVerify      bool
+	CACert             string
+	Headers            []string
+	FakeTLSTermination bool
+	Timeout            time.Duration
+	Retries            int
+	Verbose            bool
+
+	// MaxConnsPerHost sizes the connection pool for batch commands.
+	MaxConnsPerHost int
+}
+
+// AddConnectionFlags registers the connection flags on cmd.
+func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind) {
+	c.Kind = kind
+	fl := cmd.Flags()
+	envs := EndpointEnv(kind)
+	port := "4444"
+	if kind == api.Admin {
+		port = "4445"
+	}
+	fl.StringVarP(&c.Endpoint, "endpoint", "e", "", fmt.Sprintf("URL of Hydra's %s API, such as http://127.0.0.1:%s (env: %s)", kind, port, strings.Join(envs, ", then ")))
+	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the server's TLS certificate (insecure)")
+	fl.StringVar(&c.CACert, "ca-cert", "", "Trust the CA certificates in this PEM `file`")
+	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to every request, as 'Name: value' (repeatable)")
+	fl.BoolVar(&c.FakeTLSTermination, "fake-tls-termination", false, "Send X-Forwarded-Proto: https, for a Hydra behind a TLS-terminating proxy")
+	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
+	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
+	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr, with secrets masked")
+}
+
+// EndpointSource names where the endpoint can be set, for messages.
+func (c *Connection) EndpointSource() string {
+	return "--endpoint or " + strings.Join(EndpointEnv(c.Kind), "/")
+}
+
+// ResolveEndpoint returns the API's base URL from --endpoint or the
+// environment.
+func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, error) {
+	raw, from := c.Endpoint, "--endpoint"
+	if raw == "" {
+		for _, name := range EndpointEnv(c.Kind) {
+			if v := strings.TrimSpace(getenv(name)); v != "" {
+				raw, from = v, name
+				break
+			}
+		}
+	}
+	if raw == "" {
+		return nil, FlagErrorf("no %s API URL: pass --endpoint or set %s (Hydra's %s API listens on %s by default)",
+			c.Kind, strings.Join(EndpointEnv(c.Kind), " or "), c.Kind, defaultURL(c.Kind))
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, FlagErrorf("invalid %s %q: want a URL such as %s", from, raw, defaultURL(c.Kind))
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+func defaultURL(kind api.Kind) string {
+	if kind == api.Admin {
+		return "http://127.0.0.1:4445"
+	}
+	return "http://127.0.0.1:4444"
+}
+
+// HTTPClient builds the HTTP client for these flags, and warns on stderr
+// about settings that weaken security.
+func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
+	headers := http.Header{}
+	for _, h := range c.Headers {
+		name, value, err := api.ParseHeader(h)
+		if err != nil {
+			return nil, FlagErrorf("-H/--http-header: %w", err)
+		}
+		headers.Add(name, value)
+	}
+	if c.Timeout < 0 {
+		return nil, FlagErrorf("--timeout must not be negative")
+	}
+	if c.Retries < 0 {
+		return nil, FlagErrorf("--retries must not be negative")
+	}
+	if c.SkipTLSVerify {
+		fmt.Fprintln(f.IOStreams.ErrOut, "warning: --skip-tls-verify is set: the server's identity is not checked, so anyone on the network path can read the tokens and secrets sent")
+	}
+	opts := api.TransportOptions{
+		SkipTLSVerify:      c.SkipTLSVerify,
+		CACertFile:         c.CACert,
+		Headers:            headers,
+		FakeTLSTermination: c.FakeTLSTermination,
+		Timeout:            c.Timeout,
+		Retries:            c.Retries,
+		MaxConnsPerHost:    c.MaxConnsPerHost,
+	}
+	if c.Verbose {
+		opts.Trace = f.IOStreams.ErrOut
+	}
+	client, err := api.NewHTTPClient(opts)
+	if err != nil {
+		return nil, FlagErrorWrap(err)
+	}
+	return client, nil
+}
+
+// Client resolves the endpoint and builds an API client for it.
+func (c *Connection) Client(f *Factory) (*api.Client, error) {
+	base, err := c.ResolveEndpoint(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	WarnPlainHTTP(f, base)
+	hc, err := c.HTTPClient(f)
+	if err != nil {
+		return nil, err
+	}
+	return &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, EndpointSource: c.EndpointSource(), Timeout: c.Timeout}, nil
+}
+
+// WarnPlainHTTP warns, in one line on stderr, when u is plain HTTP to a host
+// that is not loopback: secrets would cross the network unencrypted.
+func WarnPlainHTTP(f *Factory, u *url.URL) {
+	if u.Scheme != "http" || IsLoopback(u.Hostname()) {
+		return
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s is plain HTTP to a host that is not loopback: tokens and secrets cross the network unencrypted\n", api.StripQuery(u))
+}
+
+// IsLoopback reports whether host is localhost or a loopback address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

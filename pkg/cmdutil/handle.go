@@ -1,0 +1,51 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// HandleError prints err, if any, on w in the way its type calls for, and
+// returns the exit code. It is the one place that maps errors to exit codes.
+func HandleError(w io.Writer, cmd *cobra.Command, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	// cobra reports unknown commands and some argument errors as plain
+	// errors; they are usage errors all the same.
+	var flagErr *FlagError
+	if !errors.As(err, &flagErr) && isCobraUsageError(err) {
+		err = FlagErrorWrap(err)
+	}
+	code := ExitCodeOf(err)
+	switch {
+	case errors.Is(err, ErrSilent):
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(w, "interrupted")
+	case code == ExitUsage:
+		fmt.Fprintf(w, "error: %s\n", err)
+		path := "hydra"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(w, "Run '%s --help' for usage.\n", path)
+	default:
+		fmt.Fprintf(w, "error: %s\n", err)
+	}
+	return code
+}
+
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command ", "unknown flag", "unknown shorthand flag", "invalid argument ", "accepts ", "requires at least ", "flag needs an argument", "if any flags in the group", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, "mutually exclusive") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,90 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Secret is a secret that can be given three ways: on argv (--NAME), from a
+// file or stdin (--NAME-file FILE, where "-" is stdin), or from an
+// environment variable. The environment is read only when the command runs,
+// never as a flag default, so that --help cannot show it.
+type Secret struct {
+	// Flag is the flag's name, such as "client-secret".
+	Flag string
+	// Env is the environment variable read when neither flag is given.
+	Env string
+
+	Value string
+	File  string
+}
+
+// AddSecretFlags registers --NAME and --NAME-file on cmd.
+func AddSecretFlags(cmd *cobra.Command, s *Secret, flag, env, what string) {
+	s.Flag, s.Env = flag, env
+	fl := cmd.Flags()
+	fl.StringVar(&s.Value, flag, "", fmt.Sprintf("%s; prefer %s or --%s-file, since argv is visible to other users (env: %s)", what, env, flag, env))
+	fl.StringVar(&s.File, flag+"-file", "", fmt.Sprintf("Read the %s from `file`, or from stdin when '-'", strings.ToLower(what[:1])+what[1:]))
+	cmd.MarkFlagsMutuallyExclusive(flag, flag+"-file")
+}
+
+// SecretSource says where a resolved secret came from.
+type SecretSource int
+
+const (
+	SourceNone SecretSource = iota
+	SourceArgv
+	SourceFile
+	SourceEnv
+)
+
+// Resolve returns the secret, reading the file or stdin when asked. The
+// trailing newline of a file is trimmed. When the secret came from argv, a
+// one-line warning goes to stderr unless quiet.
+func (s *Secret) Resolve(f *Factory, quiet bool) (string, SecretSource, error) {
+	switch {
+	case s.Value != "":
+		if !quiet {
+			fmt.Fprintf(f.IOStreams.ErrOut, "warning: --%s puts the secret in argv, where other users of this machine can see it; use %s or --%s-file instead (-q silences this)\n", s.Flag, s.Env, s.Flag)
+		}
+		return s.Value, SourceArgv, nil
+	case s.File != "":
+		v, err := ReadSecretFile(f, s.File)
+		if err != nil {
+			return "", SourceNone, fmt.Errorf("--%s-file: %w", s.Flag, err)
+		}
+		if v == "" {
+			return "", SourceNone, fmt.Errorf("--%s-file %s is empty", s.Flag, s.File)
+		}
+		return v, SourceFile, nil
+	case s.Env != "" && f.Getenv(s.Env) != "":
+		return f.Getenv(s.Env), SourceEnv, nil
+	}
+	return "", SourceNone, nil
+}
+
+// ReadSecretFile reads a secret from path, or from stdin when path is "-",
+// and trims one trailing newline (and carriage return).
+func ReadSecretFile(f *Factory, path string) (string, error) {
+	var r io.Reader
+	if path == "-" {
+		r = f.IOStreams.In
+	} else {
+		file, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer file.Close()
+		r = file
+	}
+	b, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimSuffix(string(b), "\n")
+	return strings.TrimSuffix(s, "\r"), nil
+}

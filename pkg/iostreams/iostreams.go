@@ -1,0 +1,99 @@
+// Package iostreams holds the standard streams of one command invocation and
+// the decisions that depend on them: whether each stream is a terminal, and
+// whether colour is wanted.
+//
+// Every command writes through an IOStreams value, never to os.Stdout or
+// os.Stderr directly, so that tests can capture output and choose whether it
+// looks like a terminal.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams is the set of streams a command reads from and writes to.
+//
+// Out carries results only. Everything meant for a person rather than a
+// program (warnings, hints, URLs, progress, traces) goes to ErrOut.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY  bool
+	stdoutTTY bool
+	stderrTTY bool
+	color     bool
+}
+
+// System returns the process's own streams, with terminal and colour
+// detection done once.
+func System() *IOStreams {
+	s := &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		stdinTTY:  isTerminal(os.Stdin),
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+	s.color = colorWanted(os.Getenv, s.stdoutTTY)
+	// fatih/color makes its own decision from os.Stdout at init; make it
+	// agree with ours so that a colour printed to either stream follows
+	// NO_COLOR and CLICOLOR the same way.
+	color.NoColor = !s.color
+	return s
+}
+
+// Test returns streams backed by buffers: stdin, stdout and stderr, in that
+// order. None of them is a terminal until the test says so.
+func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// IsStdinTTY reports whether standard input is a terminal.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether standard output is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether standard error is a terminal. Progress bars are
+// drawn only then.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// ColorEnabled reports whether output may carry ANSI colour.
+func (s *IOStreams) ColorEnabled() bool { return s.color }
+
+// SetStdinTTY, SetStdoutTTY, SetStderrTTY and SetColorEnabled let tests
+// pretend that a stream is a terminal.
+func (s *IOStreams) SetStdinTTY(v bool)     { s.stdinTTY = v }
+func (s *IOStreams) SetStdoutTTY(v bool)    { s.stdoutTTY = v }
+func (s *IOStreams) SetStderrTTY(v bool)    { s.stderrTTY = v }
+func (s *IOStreams) SetColorEnabled(v bool) { s.color = v }
+
+func isTerminal(f *os.File) bool {
+	fd := f.Fd()
+	return isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)
+}
+
+// colorWanted follows the NO_COLOR (no-color.org) and CLICOLOR
+// (bixense.com/clicolors) conventions: colour only on a terminal, never with
+// NO_COLOR or CLICOLOR=0, and always with CLICOLOR_FORCE set to anything but 0.
+func colorWanted(getenv func(string) string, tty bool) bool {
+	if getenv("NO_COLOR") != "" {
+		return false
+	}
+	if f := getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
+		return true
+	}
+	if getenv("CLICOLOR") == "0" {
+		return false
+	}
+	return tty && getenv("TERM") != "dumb"
+}

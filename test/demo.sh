@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: run by test/cmd/hydra-dev beside an in-memory
+# Ory Hydra, with HYDRA_URL and HYDRA_ADMIN_URL set. Each step shows the
+# command a user would type.
+set -euo pipefail
+
+hydra=${HYDRA_CLI:-bin/hydra}
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+
+# 1. A client that may use the client credentials grant. (Created through the
+#    admin API until `hydra client create` lands.)
+step "curl -X POST \$HYDRA_ADMIN_URL/admin/clients ..."
+client_json=$(curl -sf -X POST "$HYDRA_ADMIN_URL/admin/clients" -H 'Content-Type: application/json' \
+  -d '{"client_name":"demo","grant_types":["client_credentials"],"scope":"read write"}')
+client_id=$(printf "%s" "$client_json" | sed -E 's/.*"client_id":"([^"]+)".*/\1/')
+client_secret=$(printf '%s' "$client_json" | sed -E 's/.*"client_secret":"([^"]+)".*/\1/')
+echo "client: $client_id" >&2
+
+# 2. A token, with the client credentials grant.
+step "curl -u \$CLIENT_ID:\$CLIENT_SECRET -d grant_type=client_credentials -d scope=read \$HYDRA_URL/oauth2/token"
+token=$(curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials -d scope=read "$HYDRA_URL/oauth2/token" \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+
+# 3. Introspect it with the CLI.
+step "hydra token introspect \"\$TOKEN\""
+"$hydra" token introspect "$token"
+
+step "hydra token introspect --format table \"\$TOKEN\""
+"$hydra" token introspect --format table "$token"
+
+step "hydra token introspect --scope write --require-active \"\$TOKEN\"   # not granted: exit 3"
+set +e
+"$hydra" token introspect --scope write --require-active --format json "$token"
+code=$?
+set -e
+echo "exit code: $code" >&2
+[ "$code" -eq 3 ]
+
+printf '\ndemo: done\n' >&2

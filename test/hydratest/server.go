@@ -1,0 +1,241 @@
+package hydratest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Server is a running Hydra with its login and consent app.
+type Server struct {
+	// PublicURL and AdminURL are the two APIs, such as
+	// http://127.0.0.1:41234.
+	PublicURL string
+	AdminURL  string
+
+	// App is the login and consent app Hydra sends browsers to.
+	App *LoginConsentApp
+
+	cmd  *exec.Cmd
+	dir  string
+	log  *syncBuffer
+	done chan struct{}
+}
+
+// Options configures Start.
+type Options struct {
+	// Config is extra YAML appended to the generated configuration, such
+	// as "strategies:\n  access_token: jwt\n".
+	Config string
+}
+
+// Start builds Hydra if needed and starts it in memory on free loopback
+// ports, waiting for /health/ready. Stop it with Stop.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
+	}
+	var lastErr error
+	// Free ports are found by binding port 0 and releasing it; another
+	// process may take one in between, so try a few times.
+	for attempt := 0; attempt < 3; attempt++ {
+		s, err := start(ctx, bin, opts)
+		if err == nil {
+			return s, nil
+		}
+		lastErr = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+func start(ctx context.Context, bin string, opts Options) (*Server, error) {
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		PublicURL: fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
+		AdminURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		log:       &syncBuffer{},
+		done:      make(chan struct{}),
+	}
+	s.App, err = startLoginConsentApp(s.AdminURL)
+	if err != nil {
+		return nil, err
+	}
+	s.dir, err = os.MkdirTemp("", "hydratest-")
+	if err != nil {
+		s.App.Close()
+		return nil, err
+	}
+	config := fmt.Sprintf(`serve:
+  public:
+    host: 127.0.0.1
+    port: %d
+  admin:
+    host: 127.0.0.1
+    port: %d
+urls:
+  self:
+    issuer: %s
+  login: %s/login
+  consent: %s/consent
+  logout: %s/logout
+  error: %s/error
+secrets:
+  system:
+    - hydratest-system-secret-not-for-production
+log:
+  level: warn
+  leak_sensitive_values: false
+%s`, ports[0], ports[1], s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
+	cfgPath := filepath.Join(s.dir, "hydra.yml")
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		s.cleanup()
+		return nil, err
+	}
+
+	s.cmd = exec.Command(bin, "serve", "all", "--dev", "-c", cfgPath)
+	s.cmd.Env = append(minimalEnv(), "DSN=memory")
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	// Its own process group, so that Stop can end it even when the test
+	// binary is killed mid-way.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := s.cmd.Start(); err != nil {
+		s.cleanup()
+		return nil, fmt.Errorf("starting Hydra: %w", err)
+	}
+	go func() {
+		_ = s.cmd.Wait()
+		close(s.done)
+	}()
+	if err := s.waitReady(ctx, 60*time.Second); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	client := &http.Client{Timeout: time.Second}
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			return fmt.Errorf("Hydra exited before it was ready:\n%s", s.Log())
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		for _, u := range []string{s.AdminURL + "/health/ready", s.PublicURL + "/health/ready"} {
+			resp, err := client.Get(u)
+			if err != nil {
+				goto wait
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				goto wait
+			}
+		}
+		return nil
+	wait:
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("Hydra was not ready within %s:\n%s", limit, s.Log())
+}
+
+// Log returns what Hydra has printed so far.
+func (s *Server) Log() string { return s.log.String() }
+
+// Stop ends Hydra and the login and consent app, and removes the
+// configuration.
+func (s *Server) Stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+			<-s.done
+		}
+	}
+	s.cleanup()
+}
+
+func (s *Server) cleanup() {
+	if s.App != nil {
+		s.App.Close()
+	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+}
+
+// minimalEnv passes Hydra only what it needs, so that the caller's HYDRA_*,
+// DSN or proxy settings cannot change it.
+func minimalEnv() []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// freePorts returns n distinct free TCP ports on 127.0.0.1.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		listeners = append(listeners, l)
+		_, port, _ := net.SplitHostPort(l.Addr().String())
+		p, _ := strconv.Atoi(port)
+		ports = append(ports, p)
+	}
+	return ports, nil
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// Keep the last part only: Hydra's log is for failure messages.
+	if b.buf.Len() > 1<<20 {
+		b.buf.Reset()
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
