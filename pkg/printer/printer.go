@@ -306,29 +306,31 @@ func scalarOrJSON(v any) (string, error) {
 	return string(b), err
 }
 
-// writeJSONPointer prints the value that an RFC 6901 JSON pointer names.
-// JSON Pointer is a dozen lines of specification; the libraries that offer
-// it bring in far more than it needs, so it is done here.
+// writeJSONPointer prints the value that an RFC 6901 JSON pointer names,
+// keeping the server's bytes (and so its key order). JSON Pointer is a dozen
+// lines of specification over a JSON walker we already have; the libraries
+// that offer it bring in far more than it needs.
 func writeJSONPointer(w io.Writer, raw []byte, ptr string) error {
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return err
+	if !json.Valid(raw) {
+		return errors.New("the result is not valid JSON")
 	}
-	v, ok := resolvePointer(doc, ptr)
+	v, ok := resolvePointer(gjson.ParseBytes(raw), ptr)
 	if !ok {
 		return &NoMatchError{Kind: "jsonpointer", Expr: ptr}
 	}
-	s, err := scalarOrJSON(v)
-	if err != nil {
-		return err
+	s := v.Str
+	if v.Type != gjson.String {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(v.Raw)); err != nil {
+			return err
+		}
+		s = buf.String()
 	}
-	_, err = io.WriteString(w, s+"\n")
+	_, err := io.WriteString(w, s+"\n")
 	return err
 }
 
-func resolvePointer(doc any, ptr string) (any, bool) {
+func resolvePointer(doc gjson.Result, ptr string) (gjson.Result, bool) {
 	if ptr == "" {
 		return doc, true
 	}
@@ -336,22 +338,28 @@ func resolvePointer(doc any, ptr string) (any, bool) {
 	cur := doc
 	for _, tok := range strings.Split(ptr[1:], "/") {
 		tok = unescape.Replace(tok)
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
+		var next gjson.Result
+		found := false
+		switch {
+		case cur.IsObject():
+			cur.ForEach(func(k, v gjson.Result) bool {
+				if k.Str == tok {
+					next, found = v, true
+					return false
+				}
+				return true
+			})
+		case cur.IsArray():
+			if i, ok := arrayIndex(tok); ok {
+				if arr := cur.Array(); i < len(arr) {
+					next, found = arr[i], true
+				}
 			}
-			cur = v
-		case []any:
-			i, ok := arrayIndex(tok)
-			if !ok || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
 		}
+		if !found {
+			return gjson.Result{}, false
+		}
+		cur = next
 	}
 	return cur, true
 }
