@@ -56,9 +56,10 @@ func (c *Client) Revoke(ctx context.Context, token, hint string, auth ClientAuth
 }
 
 // DeleteTokens deletes every access and refresh token that Hydra issued to
-// one client, through the admin API.
+// one client, through the admin API. A DELETE is idempotent, so it is
+// retried after a transient failure.
 func (c *Client) DeleteTokens(ctx context.Context, clientID string) error {
-	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: DeleteTokensPath, Query: url.Values{"client_id": {clientID}}})
+	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: DeleteTokensPath, Query: url.Values{"client_id": {clientID}}, Retry: true})
 	return err
 }
 

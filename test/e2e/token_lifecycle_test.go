@@ -319,3 +319,36 @@ func TestTokenFlushPointsToJanitor(t *testing.T) {
 		r.assertClean(t)
 	}
 }
+
+func TestTokenRevokeSpecialCharacterSecret(t *testing.T) {
+	for _, method := range []string{"client_secret_basic", "client_secret_post"} {
+		t.Run(method, func(t *testing.T) {
+			c := createClient(t, map[string]any{
+				"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": method, "client_secret": specialSecret,
+			})
+			env := clientEnv(c)
+			r := run{Env: env}.hydra(t, "token", "client", "--auth-method", method)
+			r.wantCode(t, 0)
+			tok := r.oneLine(t)
+			r = run{Env: env, Stdin: tok}.hydra(t, "token", "revoke", "--auth-method", method, "-")
+			r.wantCode(t, 0)
+			wantActive(t, tok, false)
+		})
+	}
+}
+
+func TestTokenDeleteEndpointEnvironment(t *testing.T) {
+	dead := "http://127.0.0.1:1" // nothing listens on port 1
+	for name, env := range map[string]map[string]string{
+		"ORY_SDK_URL":                   {"ORY_SDK_URL": srv.AdminURL},
+		"HYDRA_URL as v1's fallback":    {"HYDRA_URL": srv.AdminURL},
+		"HYDRA_ADMIN_URL before others": {"HYDRA_ADMIN_URL": srv.AdminURL, "HYDRA_URL": dead, "ORY_SDK_URL": dead},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, tok := accessToken(t, "read")
+			r := run{Env: env}.hydra(t, "token", "delete", "--retries", "0", "--client-id", c.ClientID)
+			r.wantCode(t, 0)
+			wantActive(t, tok, false)
+		})
+	}
+}

@@ -24,7 +24,6 @@ type Options struct {
 	Conn        cmdutil.Connection
 	Credentials shared.Credentials
 	Format      printer.Format
-	Scopes      []string
 
 	// RefreshToken is the refresh token to spend; "-" reads it from stdin.
 	RefreshToken string
@@ -38,7 +37,6 @@ type Options struct {
 func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
-	var scopes []string
 
 	cmd := &cobra.Command{
 		Use:   "refresh <refresh-token>",
@@ -72,7 +70,6 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 			if err := opts.Credentials.CheckStdin(args[0]); err != nil {
 				return err
 			}
-			opts.Scopes = cmdutil.SplitList(scopes)
 			opts.RefreshToken = args[0]
 			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
@@ -85,7 +82,6 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
 	shared.AddCredentialFlags(cmd, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
 	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
-	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Narrow the new tokens to these of the granted scopes (repeatable, comma-separated)")
 	return cmd
 }
 
@@ -103,7 +99,9 @@ func refreshRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	params := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
-	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
+	// No scope: Hydra v2.3 ignores RFC 6749 §6's narrowing and grants the
+	// original scopes again, so a --scope flag would mislead.
+	tok, err := s.Grant(ctx, auth, params, nil)
 	if err != nil {
 		return err
 	}

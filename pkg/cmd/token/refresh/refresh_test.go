@@ -22,17 +22,18 @@ func TestNewCmdRefresh(t *testing.T) {
 		wantErr string
 	}{
 		{"rt", func(t *testing.T, o *Options) {
-			if o.RefreshToken != "rt" || o.Format.Name != "" || o.Scopes != nil {
+			if o.RefreshToken != "rt" || o.Format.Name != "" {
 				t.Errorf("%+v", o)
 			}
 		}, ""},
-		{"--scope a,b --format yaml -", func(t *testing.T, o *Options) {
-			if o.RefreshToken != "-" || o.Format.Name != "yaml" || strings.Join(o.Scopes, " ") != "a b" {
+		{"--format yaml -", func(t *testing.T, o *Options) {
+			if o.RefreshToken != "-" || o.Format.Name != "yaml" {
 				t.Errorf("%+v", o)
 			}
 		}, ""},
 		{"", nil, "one refresh token"},
 		{"--format nope rt", nil, "unknown format"},
+		{"--scope a rt", nil, "unknown flag"},
 		{"--client-secret-file - -", nil, "cannot both be read from stdin"},
 	}
 	for _, tt := range tests {

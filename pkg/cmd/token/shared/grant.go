@@ -49,9 +49,9 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 		}
 		base, source = u, conn.EndpointSource()
 	}
-	api0 := &api.Client{BaseURL: base, Kind: api.Public, EndpointSource: source, Timeout: conn.Timeout}
+	client := &api.Client{BaseURL: base, Kind: api.Public, EndpointSource: source, Timeout: conn.Timeout}
 	if tokenURL == nil {
-		tokenURL = api0.URL(api.TokenPath, nil)
+		tokenURL = client.URL(api.TokenPath, nil)
 	}
 	cmdutil.WarnPlainHTTP(f, base)
 	if tokenURL.Host != base.Host {
@@ -61,8 +61,8 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 	if err != nil {
 		return nil, err
 	}
-	api0.HTTP = hc
-	return &Session{API: api0, TokenURL: tokenURL}, nil
+	client.HTTP = hc
+	return &Session{API: client, TokenURL: tokenURL}, nil
 }
 
 // Token is a successful token response.
