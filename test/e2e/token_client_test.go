@@ -66,7 +66,7 @@ func TestTokenClientFormats(t *testing.T) {
 }
 
 func TestTokenClientAudience(t *testing.T) {
-	c := createClient(t, map[string]any{
+	c := createClientDoc(t, map[string]any{
 		"grant_types": []string{"client_credentials"},
 		"audience":    []string{"https://api.example.com", "https://other.example.com"},
 	})
@@ -107,18 +107,18 @@ func TestTokenClientAuthMethods(t *testing.T) {
 			func(*testing.T) []string { return []string{"--auth-method", "client_secret_post"} }, ""},
 		{"private_key_jwt with an RSA JWK", jwtClient(rsaKey),
 			func(t *testing.T) []string {
-				return []string{"--auth-method", "private_key_jwt", "--private-key", writeFile(t, "key.jwk", rsaKey.PrivateJWK)}
+				return []string{"--auth-method", "private_key_jwt", "--private-key", writeSecretFile(t, "key.jwk", rsaKey.PrivateJWK)}
 			}, ""},
 		{"private_key_jwt with an RSA PEM, method implied", jwtClient(rsaKey),
 			func(t *testing.T) []string {
-				return []string{"--private-key", writeFile(t, "key.pem", rsaKey.PrivatePEM)}
+				return []string{"--private-key", writeSecretFile(t, "key.pem", rsaKey.PrivatePEM)}
 			}, ""},
 		{"private_key_jwt with an EC PEM from stdin", jwtClient(ecKey),
 			func(t *testing.T) []string { return []string{"--auth-method", "private_key_jwt", "--private-key", "-"} }, ecKey.PrivatePEM},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := createClient(t, tt.client)
+			c := createClientDoc(t, tt.client)
 			env := serverEnv()
 			env["OAUTH2_CLIENT_ID"] = c.ClientID
 			if c.ClientSecret != "" {
@@ -139,10 +139,10 @@ func TestTokenClientAuthMethods(t *testing.T) {
 // Hydra's jti replay check never refuses a second run.
 func TestTokenClientPrivateKeyJWTTwice(t *testing.T) {
 	k := newKeyPair(t, "rsa")
-	c := createClient(t, map[string]any{
+	c := createClientDoc(t, map[string]any{
 		"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": "private_key_jwt", "jwks": k.PublicJWKS,
 	})
-	key := writeFile(t, "key.jwk", k.PrivateJWK)
+	key := writeSecretFile(t, "key.jwk", k.PrivateJWK)
 	for range 2 {
 		r := hydra(t, "token", "client", "--client-id", c.ClientID, "--private-key", key)
 		r.wantCode(t, 0)
@@ -152,10 +152,10 @@ func TestTokenClientPrivateKeyJWTTwice(t *testing.T) {
 
 func TestTokenClientPrivateKeyJWTWrongKey(t *testing.T) {
 	registered, other := newKeyPair(t, "rsa"), newKeyPair(t, "rsa")
-	c := createClient(t, map[string]any{
+	c := createClientDoc(t, map[string]any{
 		"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": "private_key_jwt", "jwks": registered.PublicJWKS,
 	})
-	r := hydra(t, "token", "client", "--client-id", c.ClientID, "--private-key", writeFile(t, "key.pem", other.PrivatePEM))
+	r := hydra(t, "token", "client", "--client-id", c.ClientID, "--private-key", writeSecretFile(t, "key.pem", other.PrivatePEM))
 	r.wantCode(t, 1)
 	r.assertClean(t)
 	if r.Stdout != "" {
@@ -171,7 +171,7 @@ const specialSecret = `a: %+& b=c?d/e\f"g'h ü%20x:`
 func TestTokenClientSpecialCharacterSecret(t *testing.T) {
 	for _, method := range []string{"client_secret_basic", "client_secret_post"} {
 		t.Run(method, func(t *testing.T) {
-			c := createClient(t, map[string]any{
+			c := createClientDoc(t, map[string]any{
 				"grant_types": []string{"client_credentials"}, "scope": "read",
 				"token_endpoint_auth_method": method, "client_secret": specialSecret,
 			})
@@ -186,7 +186,7 @@ func TestTokenClientSpecialCharacterSecret(t *testing.T) {
 				stdin string
 			}{
 				{"env", map[string]string{"OAUTH2_CLIENT_SECRET": specialSecret}, nil, ""},
-				{"file", nil, []string{"--client-secret-file", writeFile(t, "secret", specialSecret+"\n")}, ""},
+				{"file", nil, []string{"--client-secret-file", writeSecretFile(t, "secret", specialSecret+"\n")}, ""},
 				{"stdin", nil, []string{"--client-secret-file", "-"}, specialSecret + "\n"},
 				{"argv", nil, []string{"-q", "--client-secret", specialSecret}, ""},
 			}
@@ -243,7 +243,7 @@ func TestTokenClientEnvironment(t *testing.T) {
 			map[string]string{"OAUTH2_CLIENT_ID": c.ClientID, "OAUTH2_CLIENT_SECRET": c.ClientSecret, "HYDRA_ADMIN_URL": dead, "HYDRA_URL": srv.PublicURL}, nil},
 		{"flags before the environment",
 			map[string]string{"OAUTH2_CLIENT_ID": "nobody", "OAUTH2_CLIENT_SECRET": "wrong", "HYDRA_URL": dead},
-			[]string{"-e", srv.PublicURL, "--client-id", c.ClientID, "--client-secret-file", writeFile(t, "s", c.ClientSecret)}},
+			[]string{"-e", srv.PublicURL, "--client-id", c.ClientID, "--client-secret-file", writeSecretFile(t, "s", c.ClientSecret)}},
 		{"--token-url without an endpoint",
 			map[string]string{"OAUTH2_CLIENT_ID": c.ClientID, "OAUTH2_CLIENT_SECRET": c.ClientSecret},
 			[]string{"--token-url", srv.PublicURL + "/oauth2/token"}},
@@ -259,7 +259,7 @@ func TestTokenClientEnvironment(t *testing.T) {
 
 func TestTokenClientErrors(t *testing.T) {
 	c := newClient(t, "read")
-	codeOnly := createClient(t, map[string]any{
+	codeOnly := createClientDoc(t, map[string]any{
 		"grant_types": []string{"authorization_code"}, "response_types": []string{"code"},
 		"redirect_uris": []string{loopbackRedirect}, "scope": "read",
 	})

@@ -27,7 +27,7 @@ import (
 const loopbackRedirect = "http://127.0.0.1:9/callback"
 
 // createClient creates a client from doc, failing the test on error.
-func createClient(t *testing.T, doc map[string]any) hydratest.Client {
+func createClientDoc(t *testing.T, doc map[string]any) hydratest.Client {
 	t.Helper()
 	c, err := srv.CreateClient(doc)
 	if err != nil {
@@ -46,7 +46,7 @@ func clientEnv(c hydratest.Client) map[string]string {
 
 // writeFile writes content into a new file of the test's temporary
 // directory and returns its path.
-func writeFile(t *testing.T, name, content string) string {
+func writeSecretFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -185,6 +185,6 @@ func patchClient(t *testing.T, clientID string, ops ...map[string]any) {
 }
 
 // replace is a JSON patch operation that sets path to value.
-func replace(path string, value any) map[string]any {
+func patchReplace(path string, value any) map[string]any {
 	return map[string]any{"op": "replace", "path": path, "value": value}
 }

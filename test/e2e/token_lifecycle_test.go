@@ -13,7 +13,7 @@ import (
 // exchanges the code does; useMethod switches it afterwards.
 func codeClient(t *testing.T) hydratest.Client {
 	t.Helper()
-	return createClient(t, map[string]any{
+	return createClientDoc(t, map[string]any{
 		"grant_types":                []string{"authorization_code", "refresh_token"},
 		"response_types":             []string{"code"},
 		"scope":                      "openid offline",
@@ -30,15 +30,15 @@ func useMethod(t *testing.T, c hydratest.Client, method string) []string {
 	case "client_secret_basic":
 		return []string{"--auth-method", method}
 	case "client_secret_post":
-		patchClient(t, c.ClientID, replace("/token_endpoint_auth_method", method))
+		patchClient(t, c.ClientID, patchReplace("/token_endpoint_auth_method", method))
 		return []string{"--auth-method", method}
 	case "private_key_jwt":
 		k := newKeyPair(t, "ec")
 		patchClient(t, c.ClientID,
-			replace("/token_endpoint_auth_method", method),
-			replace("/token_endpoint_auth_signing_alg", k.Alg),
-			replace("/jwks", k.PublicJWKS))
-		return []string{"--private-key", writeFile(t, "key.jwk", k.PrivateJWK)}
+			patchReplace("/token_endpoint_auth_method", method),
+			patchReplace("/token_endpoint_auth_signing_alg", k.Alg),
+			patchReplace("/jwks", k.PublicJWKS))
+		return []string{"--private-key", writeSecretFile(t, "key.jwk", k.PrivateJWK)}
 	}
 	t.Fatalf("unknown method %s", method)
 	return nil
@@ -96,10 +96,10 @@ func TestTokenRevokeRefreshToken(t *testing.T) {
 
 func TestTokenRevokePrivateKeyJWT(t *testing.T) {
 	k := newKeyPair(t, "rsa")
-	c := createClient(t, map[string]any{
+	c := createClientDoc(t, map[string]any{
 		"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": "private_key_jwt", "jwks": k.PublicJWKS,
 	})
-	key := writeFile(t, "key.jwk", k.PrivateJWK)
+	key := writeSecretFile(t, "key.jwk", k.PrivateJWK)
 	r := hydra(t, "token", "client", "--client-id", c.ClientID, "--private-key", key)
 	r.wantCode(t, 0)
 	tok := r.oneLine(t)
@@ -323,7 +323,7 @@ func TestTokenFlushPointsToJanitor(t *testing.T) {
 func TestTokenRevokeSpecialCharacterSecret(t *testing.T) {
 	for _, method := range []string{"client_secret_basic", "client_secret_post"} {
 		t.Run(method, func(t *testing.T) {
-			c := createClient(t, map[string]any{
+			c := createClientDoc(t, map[string]any{
 				"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": method, "client_secret": specialSecret,
 			})
 			env := clientEnv(c)
