@@ -15,11 +15,10 @@ import (
 )
 
 // Message explains what replaced the flush endpoint.
-var Message = heredoc.Doc(`
-	hydra token flush: Hydra v2 removed the token flush endpoint (Hydra v1's POST /oauth2/flush), so no client can flush tokens any more.
-	Run the janitor on the Hydra server instead, against its database, for example:
-	  hydra janitor --tokens --keep-if-younger 24h "$DSN"
-	See https://www.ory.sh/docs/hydra/cli/hydra-janitor.`)
+const Message = `hydra token flush: Hydra v2 removed the token flush endpoint (Hydra v1's POST /oauth2/flush), so no client can flush tokens any more.
+Run the janitor on the Hydra server instead, against its database, for example:
+  hydra janitor --tokens --keep-if-younger 24h "$DSN"
+See https://www.ory.sh/docs/hydra/cli/hydra-janitor.`
 
 // Options are the arguments of the command, which it ignores.
 type Options struct {
