@@ -54,7 +54,8 @@ func Browse(authURL, stopAt string) (*url.URL, error) {
 // nothing needs to listen there. It is a fixture for tests that need a
 // refresh token or an ID token without going through the CLI.
 func (s *Server) AuthorizationCode(c Client, redirectURI string, scopes ...string) (TokenResponse, error) {
-	verifier := randomString()
+	// RFC 7636 §4.1: a verifier has 43 to 128 characters.
+	verifier := randomString() + randomString()
 	sum := sha256.Sum256([]byte(verifier))
 	state := randomString()
 	q := url.Values{

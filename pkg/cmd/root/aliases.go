@@ -5,7 +5,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/client"
+	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -18,6 +21,10 @@ type v2Spelling struct {
 	noun    string
 	aliases []string // other nouns v2 accepts for the same command
 	build   func(*cmdutil.Factory) *cobra.Command
+	// positional, when set, names a flag of the command that v2 takes as
+	// its one positional argument instead: "delete access-tokens <id>" is
+	// "token delete --client-id <id>".
+	positional string
 }
 
 // v2Spellings maps Hydra v2's spellings to this tool's commands. It is the
@@ -26,6 +33,15 @@ type v2Spelling struct {
 var v2Spellings = []v2Spelling{
 	{verb: "introspect", noun: "token", build: func(f *cmdutil.Factory) *cobra.Command {
 		return introspect.NewCmdIntrospect(f, nil)
+	}},
+	{verb: "perform", noun: "client-credentials", build: func(f *cmdutil.Factory) *cobra.Command {
+		return client.NewCmdClient(f, nil)
+	}},
+	{verb: "revoke", noun: "token", build: func(f *cmdutil.Factory) *cobra.Command {
+		return revoke.NewCmdRevoke(f, nil)
+	}},
+	{verb: "delete", noun: "access-tokens", positional: "client-id", build: func(f *cmdutil.Factory) *cobra.Command {
+		return tokendelete.NewCmdDelete(f, nil)
 	}},
 }
 
@@ -50,7 +66,28 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 		// becomes "token <token>".
 		_, args, _ := strings.Cut(cmd.Use, " ")
 		cmd.Use = strings.TrimSpace(s.noun + " " + args)
+		if s.positional != "" {
+			positionalFromFlag(cmd, s.noun, s.positional)
+		}
 		cmd.Aliases = s.aliases
 		parent.AddCommand(cmd)
+	}
+}
+
+// positionalFromFlag makes cmd take the value of its flag as its one
+// positional argument, the flag itself hidden.
+func positionalFromFlag(cmd *cobra.Command, noun, flag string) {
+	cmd.Use = noun + " <" + flag + ">"
+	cmd.Args = cmdutil.ExactArgs(1, "one "+strings.ReplaceAll(flag, "-", " "))
+	_ = cmd.Flags().MarkHidden(flag)
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if c.Flags().Changed(flag) {
+			return cmdutil.FlagErrorf("give the %s once, as the argument, not also as --%s", strings.ReplaceAll(flag, "-", " "), flag)
+		}
+		if err := c.Flags().Set(flag, args[0]); err != nil {
+			return cmdutil.FlagErrorWrap(err)
+		}
+		return run(c, nil)
 	}
 }

@@ -4,7 +4,12 @@ package token
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/client"
+	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/token/flush"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmd/token/refresh"
+	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -15,6 +20,11 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Short: "Get, introspect, refresh and revoke OAuth 2.0 tokens",
 		Args:  cmdutil.NoArgs,
 	}
+	cmd.AddCommand(client.NewCmdClient(f, nil))
 	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
+	cmd.AddCommand(refresh.NewCmdRefresh(f, nil))
+	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))
+	cmd.AddCommand(tokendelete.NewCmdDelete(f, nil))
+	cmd.AddCommand(flush.NewCmdFlush(f, nil))
 	return cmd
 }

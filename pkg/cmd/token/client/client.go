@@ -1,0 +1,110 @@
+// Package client implements "hydra token client": the OAuth 2.0 client
+// credentials grant (RFC 6749 §4.4) against Hydra's public API.
+package client
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// Options are the parsed flags of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Conn        cmdutil.Connection
+	Credentials shared.Credentials
+	Format      printer.Format
+	Scopes      []string
+	Audiences   []string
+
+	// CommandPath names the command in messages.
+	CommandPath string
+}
+
+// NewCmdClient builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+	var scopes, audiences []string
+
+	cmd := &cobra.Command{
+		Use:   "client",
+		Short: "Get an access token with the client credentials grant",
+		Long: heredoc.Docf(`
+			Get an access token for an OAuth 2.0 client from Hydra's public token
+			endpoint, with the client credentials grant (RFC 6749 §4.4).
+
+			By default only the access token is printed, on one line, so that
+			TOKEN=$(hydra token client) works. With --format, the whole token
+			response is printed: expires_in, scope and every other field.
+
+			The client ID comes from --client-id or %[1]s, and the secret from
+			--client-secret-file (a file, or '-' for stdin), %[2]s, or
+			--client-secret. With --private-key, the client authenticates with a
+			signed JWT instead (private_key_jwt, RFC 7523).
+		`, shared.EnvClientID, shared.EnvClientSecret),
+		Example: heredoc.Doc(`
+			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
+			$ TOKEN=$(hydra token client --client-secret-file secret.txt --scope read,write)
+			$ printf '%s\n' "$SECRET" | hydra token client --client-secret-file - --format json-pretty
+			$ hydra token client --private-key key.pem --audience https://api.example.com
+		`),
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			if err := opts.Credentials.Validate(); err != nil {
+				return err
+			}
+			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.Audiences = cmdutil.SplitList(audiences)
+			opts.CommandPath = cmd.CommandPath()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return clientRun(cmd.Context(), opts)
+		},
+	}
+
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
+	shared.AddCredentialFlags(cmd, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
+	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
+	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
+	cmd.Flags().StringSliceVar(&audiences, "audience", nil, "Ask for these audiences (repeatable, comma-separated)")
+	return cmd
+}
+
+func clientRun(ctx context.Context, opts *Options) error {
+	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
+	if err != nil {
+		return err
+	}
+	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, false)
+	if err != nil {
+		return err
+	}
+	params := url.Values{}
+	if len(opts.Audiences) > 0 {
+		// Hydra reads audiences as one space-separated parameter.
+		params["audience"] = []string{strings.Join(opts.Audiences, " ")}
+	}
+	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
+	if err != nil {
+		return err
+	}
+	return shared.PrintToken(opts.IO, opts.Format, tok)
+}

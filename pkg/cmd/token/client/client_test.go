@@ -1,0 +1,151 @@
+package client
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+func TestNewCmdClient(t *testing.T) {
+	tests := []struct {
+		argv    string
+		check   func(t *testing.T, o *Options)
+		wantErr string
+	}{
+		{"", func(t *testing.T, o *Options) {
+			if o.Credentials.AuthMethod != shared.AuthBasic || o.Format.Name != "" || o.Scopes != nil || o.Conn.Retries != 2 {
+				t.Errorf("defaults: %+v", o)
+			}
+		}, ""},
+		{"--scope a,b --scope c --scope a --audience x --audience y,z", func(t *testing.T, o *Options) {
+			if strings.Join(o.Scopes, " ") != "a b c" || strings.Join(o.Audiences, " ") != "x y z" {
+				t.Errorf("scopes %v audiences %v", o.Scopes, o.Audiences)
+			}
+		}, ""},
+		{"--client-id id --client-secret-file - --auth-method client_secret_post -q", func(t *testing.T, o *Options) {
+			c := o.Credentials
+			if c.ClientID != "id" || c.Secret.File != "-" || c.AuthMethod != shared.AuthPost || !c.Quiet {
+				t.Errorf("credentials: %+v", c)
+			}
+		}, ""},
+		{"--private-key k.pem --token-url https://idp.example/token -e http://h:4444 --format json", func(t *testing.T, o *Options) {
+			c := o.Credentials
+			if c.AuthMethod != shared.AuthPrivateKeyJWT || c.PrivateKey != "k.pem" || c.TokenURL != "https://idp.example/token" || o.Conn.Endpoint != "http://h:4444" || o.Format.Name != "json" {
+				t.Errorf("options: %+v", o)
+			}
+		}, ""},
+		{"--auth-method basic", nil, "unknown --auth-method"},
+		{"--format xml", nil, "unknown format"},
+		{"--client-secret a --client-secret-file b", nil, "client-secret"},
+		{"extra", nil, "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.argv, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+			var got *Options
+			cmd := NewCmdClient(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.argv))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if code := cmdutil.ExitCodeOf(err); code != cmdutil.ExitUsage && !strings.Contains(err.Error(), "if any flags") {
+					t.Errorf("exit %d, want %d", code, cmdutil.ExitUsage)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+func TestClientRun(t *testing.T) {
+	const body = `{"access_token":"at-1","expires_in":3599,"scope":"read","token_type":"bearer"}`
+	var form url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/oauth2/token" {
+			http.NotFound(w, r)
+			return
+		}
+		raw, _ := io.ReadAll(r.Body)
+		form, _ = url.ParseQuery(string(raw))
+		w.Header().Set("Content-Type", "application/json")
+		if id, secret, _ := r.BasicAuth(); id != "id" || secret != url.QueryEscape("s e:c") {
+			w.WriteHeader(401)
+			io.WriteString(w, `{"error":"invalid_client","error_description":"Client authentication failed."}`)
+			return
+		}
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+
+	tests := []struct {
+		name       string
+		env        map[string]string
+		argv       string
+		wantOut    string
+		wantErr    string
+		wantStderr string
+	}{
+		{"token alone", map[string]string{"OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "s e:c"}, "--scope read", "at-1\n", "", ""},
+		{"whole response", map[string]string{"OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "s e:c"}, "--format json", body + "\n", "", ""},
+		{"wrong secret", map[string]string{"OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "nope"}, "", "", "invalid_client", ""},
+		{"no credentials", nil, "", "", "no client ID", ""},
+		{"argv secret warns", map[string]string{"OAUTH2_CLIENT_ID": "id"}, "--client-secret wrong", "", "invalid_client", "warning: --client-secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, stdout, stderr := iostreams.Test()
+			env := map[string]string{"HYDRA_URL": srv.URL}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+			cmd := NewCmdClient(f, nil)
+			cmd.SetArgs(strings.Fields(tt.argv))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure {
+					t.Errorf("exit %d, want 1", cmdutil.ExitCodeOf(err))
+				}
+				if stdout.Len() != 0 {
+					t.Errorf("stdout should be empty, got %q", stdout.String())
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if stdout.String() != tt.wantOut {
+				t.Errorf("stdout = %q, want %q", stdout.String(), tt.wantOut)
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) || (tt.wantStderr == "" && stderr.Len() != 0) {
+				t.Errorf("stderr = %q, want %q", stderr.String(), tt.wantStderr)
+			}
+			if tt.wantOut == "at-1\n" && form.Get("scope") != "read" {
+				t.Errorf("form = %v", form)
+			}
+		})
+	}
+}

@@ -1,0 +1,90 @@
+// Package delete implements "hydra token delete": delete every access and
+// refresh token of one client through Hydra's admin API.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Options are the parsed flags of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Conn        cmdutil.Connection
+	AccessToken cmdutil.Secret
+	Quiet       bool
+
+	// ClientID is the client whose tokens are deleted.
+	ClientID string
+}
+
+// NewCmdDelete builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+
+	cmd := &cobra.Command{
+		Use:   "delete --client-id <id>",
+		Short: "Delete every access and refresh token of a client",
+		Long: heredoc.Doc(`
+			Delete every access and refresh token that Hydra issued to one client,
+			through the admin API. The tokens are inactive from then on; the
+			client itself stays.
+
+			The client ID is printed on stdout, as Hydra v2's CLI does, and a
+			confirmation on stderr.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra token delete --client-id my-client
+		`),
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.ClientID == "" {
+				return cmdutil.FlagErrorf("%s needs --client-id: the client whose tokens to delete", cmd.CommandPath())
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
+	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", introspect.EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id`")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *Options) error {
+	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, opts.Quiet)
+	if err != nil {
+		return err
+	}
+	client, err := opts.Conn.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	client.BearerToken = bearer
+	if err := client.DeleteTokens(ctx, opts.ClientID); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(opts.IO.Out, opts.ClientID); err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.ErrOut, "Deleted every access and refresh token of client %s.\n", opts.ClientID)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package delete
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+func TestNewCmdDelete(t *testing.T) {
+	tests := []struct {
+		argv    string
+		check   func(t *testing.T, o *Options)
+		wantErr string
+	}{
+		{"--client-id c1", func(t *testing.T, o *Options) {
+			if o.ClientID != "c1" || o.Quiet {
+				t.Errorf("%+v", o)
+			}
+		}, ""},
+		{"--client-id c1 -q -e http://h:4445", func(t *testing.T, o *Options) {
+			if o.ClientID != "c1" || !o.Quiet || o.Conn.Endpoint != "http://h:4445" {
+				t.Errorf("%+v", o)
+			}
+		}, ""},
+		{"", nil, "needs --client-id"},
+		{"c1", nil, "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.argv, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+			var got *Options
+			cmd := NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.argv))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+					t.Fatalf("err = %v, want a usage error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+func TestDeleteRun(t *testing.T) {
+	var method, path, query, bearer string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method, path, query, bearer = r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization")
+		if r.URL.Query().Get("client_id") == "bad" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			io.WriteString(w, `{"error":"server_error","error_description":"boom"}`)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+
+	tests := []struct {
+		name       string
+		argv       []string
+		wantOut    string
+		wantStderr string
+		wantErr    string
+	}{
+		{"deletes", []string{"--client-id", "a b&c"}, "a b&c\n", "Deleted every access and refresh token of client a b&c.\n", ""},
+		{"quiet", []string{"-q", "--client-id", "c1"}, "c1\n", "", ""},
+		{"server error", []string{"--client-id", "bad"}, "", "", "500 Internal Server Error: server_error: boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, stdout, stderr := iostreams.Test()
+			env := map[string]string{"HYDRA_ADMIN_URL": srv.URL, "OAUTH2_ACCESS_TOKEN": "bearer-1"}
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+			cmd := NewCmdDelete(f, nil)
+			cmd.SetArgs(tt.argv)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if stdout.String() != tt.wantOut || stderr.String() != tt.wantStderr {
+				t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
+			}
+			if method != http.MethodDelete || path != "/admin/oauth2/tokens" || bearer != "Bearer bearer-1" {
+				t.Errorf("%s %s?%s (%s)", method, path, query, bearer)
+			}
+			if tt.name == "deletes" && query != "client_id=a+b%26c" {
+				t.Errorf("query = %q", query)
+			}
+		})
+	}
+}

@@ -1,0 +1,118 @@
+package refresh
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+func TestNewCmdRefresh(t *testing.T) {
+	tests := []struct {
+		argv    string
+		check   func(t *testing.T, o *Options)
+		wantErr string
+	}{
+		{"rt", func(t *testing.T, o *Options) {
+			if o.RefreshToken != "rt" || o.Format.Name != "" {
+				t.Errorf("%+v", o)
+			}
+		}, ""},
+		{"--format yaml -", func(t *testing.T, o *Options) {
+			if o.RefreshToken != "-" || o.Format.Name != "yaml" {
+				t.Errorf("%+v", o)
+			}
+		}, ""},
+		{"", nil, "one refresh token"},
+		{"--format nope rt", nil, "unknown format"},
+		{"--scope a rt", nil, "unknown flag"},
+		{"--client-secret-file - -", nil, "cannot both be read from stdin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.argv, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+			var got *Options
+			cmd := NewCmdRefresh(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.argv))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+					t.Fatalf("err = %v, want a usage error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+func TestRefreshRun(t *testing.T) {
+	const body = `{"access_token":"at-2","refresh_token":"rt-2","id_token":"idt","expires_in":3599,"scope":"openid offline","token_type":"bearer"}`
+	var form url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		form, _ = url.ParseQuery(string(raw))
+		w.Header().Set("Content-Type", "application/json")
+		if form.Get("refresh_token") != "rt-1" {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":"invalid_grant","error_description":"The refresh token was already used."}`)
+			return
+		}
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+
+	tests := []struct {
+		name    string
+		argv    []string
+		stdin   string
+		wantOut string
+		wantErr string
+	}{
+		{"access token alone", []string{"rt-1"}, "", "at-2\n", ""},
+		{"from stdin, whole response", []string{"--format", "json", "-"}, "rt-1\n", body + "\n", ""},
+		{"spent", []string{"rt-0"}, "", "", "invalid_grant: The refresh token was already used."},
+		{"empty stdin", []string{"-"}, "\n", "", "the refresh token is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, stdin, stdout, _ := iostreams.Test()
+			stdin.WriteString(tt.stdin)
+			env := map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"}
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+			cmd := NewCmdRefresh(f, nil)
+			cmd.SetArgs(tt.argv)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if stdout.String() != tt.wantOut {
+				t.Errorf("stdout = %q, want %q", stdout.String(), tt.wantOut)
+			}
+			if tt.wantErr == "" && (form.Get("grant_type") != "refresh_token" || form.Get("refresh_token") != "rt-1") {
+				t.Errorf("form = %v", form)
+			}
+		})
+	}
+}
