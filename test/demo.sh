@@ -16,10 +16,14 @@ client_id=$(printf "%s" "$client_json" | sed -E 's/.*"client_id":"([^"]+)".*/\1/
 client_secret=$(printf '%s' "$client_json" | sed -E 's/.*"client_secret":"([^"]+)".*/\1/')
 echo "client: $client_id" >&2
 
-# 2. A token, with the client credentials grant.
-step "curl -u \$CLIENT_ID:\$CLIENT_SECRET -d grant_type=client_credentials -d scope=read \$HYDRA_URL/oauth2/token"
-token=$(curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials -d scope=read "$HYDRA_URL/oauth2/token" \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+# 2. A token, with the client credentials grant. The secret comes from the
+#    environment, never from argv.
+export OAUTH2_CLIENT_ID=$client_id OAUTH2_CLIENT_SECRET=$client_secret
+step "TOKEN=\$(hydra token client --scope read)"
+token=$("$hydra" token client --scope read)
+
+step "hydra token client --scope read --format yaml   # the whole token response"
+"$hydra" token client --scope read --format yaml | sed -E 's/^(access_token: ).*/\1<redacted for the demo>/'
 
 # 3. Introspect it with the CLI.
 step "hydra token introspect \"\$TOKEN\""
