@@ -390,3 +390,34 @@ func TestClientListPages(t *testing.T) {
 		t.Errorf("the second page should hold 100 other clients, got %d starting with %q", len(second), second[0])
 	}
 }
+
+func TestClientIDCompletion(t *testing.T) {
+	c, err := srv.CreateClient(map[string]any{"client_id": "complete-me-1", "client_name": "Completion", "token_endpoint_auth_method": "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hydra(t, "client", "delete", c.ClientID) })
+	for _, argv := range [][]string{
+		{"__complete", "client", "get", "complete-me"},
+		{"__complete", "clients", "delete", "other-id", "complete-me"},
+		{"__complete", "client", "update", "complete-me"},
+		{"__complete", "get", "oauth2-client", "complete-me"},
+	} {
+		r := hydra(t, argv...)
+		r.wantCode(t, 0)
+		if !strings.HasPrefix(r.Stdout, "complete-me-1\tCompletion\n:4\n") {
+			t.Errorf("%v: completions = %q", argv[1:], r.Stdout)
+		}
+	}
+	// update takes one ID: nothing to complete after it.
+	r := hydra(t, "__complete", "client", "update", c.ClientID, "")
+	if strings.Contains(r.Stdout, "complete-me-1") {
+		t.Errorf("update completed a second ID: %q", r.Stdout)
+	}
+	// An unreachable endpoint offers nothing, silently and quickly.
+	r = run{Env: map[string]string{"HYDRA_ADMIN_URL": "http://127.0.0.1:1"}}.hydra(t, "__complete", "client", "get", "")
+	r.wantCode(t, 0)
+	if r.Stdout != ":4\n" {
+		t.Errorf("completions with no server = %q", r.Stdout)
+	}
+}

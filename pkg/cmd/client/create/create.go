@@ -119,7 +119,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 }
 
 func createRun(ctx context.Context, opts *Options) error {
-	docs, err := buildDocs(opts)
+	docs, array, err := buildDocs(opts)
 	if err != nil {
 		return err
 	}
@@ -133,14 +133,14 @@ func createRun(ctx context.Context, opts *Options) error {
 	failed := 0
 	for i, d := range docs {
 		what := ""
-		if len(docs) > 1 {
-			what = fmt.Sprintf("client %d of %d", i+1, len(docs))
+		if array {
+			what = fmt.Sprintf("%s[%d]", fileName(opts.File), i)
 		}
 		shared.WarnUnknown(errOut, what, d)
 		c, err := client.CreateClient(ctx, d.Marshal())
 		if err != nil {
 			err = shared.ClientError(d.String("client_id"), err)
-			if len(docs) == 1 {
+			if !array {
 				return err
 			}
 			if ctx.Err() != nil {
@@ -153,7 +153,7 @@ func createRun(ctx context.Context, opts *Options) error {
 		created = append(created, c)
 		generated = append(generated, d.String("client_secret") == "" && c.ClientSecret != "")
 	}
-	if err := printCreated(opts, created, generated, len(docs) > 1); err != nil {
+	if err := printCreated(opts, created, generated, array); err != nil {
 		return err
 	}
 	if failed > 0 {
@@ -166,26 +166,26 @@ func createRun(ctx context.Context, opts *Options) error {
 // buildDocs reads the file, if any, and lays the flags over each client in
 // it. Everything is checked before the first request, so that bad input
 // creates nothing.
-func buildDocs(opts *Options) ([]shared.Doc, error) {
-	docs := []shared.Doc{{}}
+func buildDocs(opts *Options) ([]shared.Doc, bool, error) {
+	if opts.File == "-" && opts.Secret.File == "-" {
+		return nil, false, cmdutil.FlagErrorf("--file - and --secret-file - cannot both read stdin")
+	}
+	docs, array := []shared.Doc{{}}, false
 	if opts.File != "" {
 		var err error
-		if docs, err = shared.ReadDocs(opts.File, opts.IO.In); err != nil {
-			return nil, err
+		if docs, array, err = shared.ReadDocs(opts.File, opts.IO.In); err != nil {
+			return nil, false, err
 		}
 		if len(docs) == 0 {
-			return nil, fmt.Errorf("%s holds an empty array: no client to create", fileName(opts.File))
+			return nil, false, fmt.Errorf("%s holds an empty array: no client to create", fileName(opts.File))
 		}
-	}
-	if opts.File == "-" && opts.Secret.File == "-" {
-		return nil, cmdutil.FlagErrorf("--file - and --secret-file - cannot both read stdin")
 	}
 	secret, _, err := resolveSecret(opts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(docs) > 1 && (opts.ID != "" || secret != "") {
-		return nil, cmdutil.FlagErrorf("%s holds %d clients: --id and --secret would give them all the same value", fileName(opts.File), len(docs))
+		return nil, false, cmdutil.FlagErrorf("%s holds %d clients: --id and --secret would give them all the same value", fileName(opts.File), len(docs))
 	}
 	for _, d := range docs {
 		for k, v := range opts.Fields {
@@ -200,10 +200,10 @@ func buildDocs(opts *Options) ([]shared.Doc, error) {
 			d.Set("client_secret", secret)
 		}
 		if s := d.String("client_secret"); s != "" && len(s) < 6 {
-			return nil, cmdutil.FlagErrorf("the client secret is %d characters long; Hydra requires at least 6", len(s))
+			return nil, false, cmdutil.FlagErrorf("the client secret is %d characters long; Hydra requires at least 6", len(s))
 		}
 	}
-	return docs, nil
+	return docs, array, nil
 }
 
 // resolveSecret reads --secret, --secret-file, or, when neither is given and
@@ -227,7 +227,9 @@ func fileName(path string) string {
 	return path
 }
 
-func printCreated(opts *Options, created []*api.OAuth2Client, generated []bool, many bool) error {
+// printCreated prints the created clients; array says that the input was a
+// JSON array, which --format answers with an array, even of one.
+func printCreated(opts *Options, created []*api.OAuth2Client, generated []bool, array bool) error {
 	out := opts.IO.Out
 	if opts.Quiet {
 		if err := shared.PrintIDs(out, created); err != nil {
@@ -236,7 +238,7 @@ func printCreated(opts *Options, created []*api.OAuth2Client, generated []bool, 
 	} else if opts.Format.Name != "" {
 		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
 		raw := json.RawMessage(shared.JSONArray(created))
-		if !many && len(created) == 1 {
+		if !array && len(created) == 1 {
 			raw = created[0].Raw
 		}
 		if err := p.Print(out, raw, func() printer.TableData { return shared.Table(created) }); err != nil {

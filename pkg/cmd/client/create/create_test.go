@@ -111,6 +111,7 @@ func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (st
 		return createRun(ctx, o)
 	})
 	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
 	_, err := cmd.ExecuteC()
@@ -306,5 +307,30 @@ func TestParseDocsLineColumn(t *testing.T) {
 	var fe *cmdutil.FlagError
 	if errors.As(err, &fe) {
 		t.Error("a malformed file is bad input (exit 1), not a usage error")
+	}
+}
+
+func TestCreateRunFileArrayContinuesPastFailures(t *testing.T) {
+	srv := clienttest.New(t, map[string]any{"client_id": "taken"})
+	out, errOut, err := run(t, srv, `[{"client_id":"taken"},{"client_id":"new","client_secret":"123456"}]`, "--file", "-", "-q")
+	if cmdutil.ExitCodeOf(err) != 1 {
+		t.Fatalf("error %v, want exit 1", err)
+	}
+	if out != "new\n" {
+		t.Errorf("stdout = %q, want the created client", out)
+	}
+	if !strings.Contains(errOut, `stdin[0]: a client with ID "taken" already exists`) || !strings.Contains(errOut, "1 of 2 clients could not be created") {
+		t.Errorf("stderr = %q", errOut)
+	}
+}
+
+func TestCreateRunArrayOfOnePrintsAnArray(t *testing.T) {
+	srv := clienttest.New(t)
+	out, _, err := run(t, srv, `[{"client_name":"only"}]`, "--file", "-", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "[{") {
+		t.Errorf("an array in gives an array out, got %s", out)
 	}
 }

@@ -32,6 +32,7 @@ func TestDeleteRunContinuesPastFailures(t *testing.T) {
 		return deleteRun(ctx, o)
 	})
 	cmd.SetArgs([]string{"a", "missing", "c"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.Execute()
 	if cmdutil.ExitCodeOf(err) != 1 {
 		t.Fatalf("error %v, want exit 1", err)

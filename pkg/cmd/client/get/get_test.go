@@ -49,6 +49,7 @@ func run(t *testing.T, srv *clienttest.Server, args ...string) (string, string, 
 		return getRun(ctx, o)
 	})
 	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.Execute()
 	return out.String(), errOut.String(), err
 }

@@ -99,7 +99,7 @@ type source struct {
 func importRun(ctx context.Context, opts *Options) error {
 	var todo []source
 	for _, path := range opts.Files {
-		docs, err := shared.ReadDocs(path, opts.IO.In)
+		docs, _, err := shared.ReadDocs(path, opts.IO.In)
 		if err != nil {
 			return err
 		}

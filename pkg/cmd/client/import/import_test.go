@@ -23,6 +23,7 @@ func TestNewCmdImport(t *testing.T) {
 	for _, args := range [][]string{nil, {"-", "-"}, {"a.json", "-q", "--format", "json"}} {
 		cmd = NewCmdImport(f, func(context.Context, *Options) error { return nil })
 		cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 		if err := cmd.Execute(); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: error %v, want a usage error", args, err)
 		}
@@ -38,6 +39,7 @@ func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (st
 		return importRun(ctx, o)
 	})
 	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.Execute()
 	return out.String(), errOut.String(), err
 }

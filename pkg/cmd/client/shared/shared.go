@@ -85,9 +85,9 @@ func (d Doc) Set(key string, v any) {
 }
 
 // ReadDocs reads one client (a JSON object) or several (a JSON array of
-// objects) from path, or from in when path is "-". A syntax or type error
-// names the file, line and column.
-func ReadDocs(path string, in io.Reader) ([]Doc, error) {
+// objects) from path, or from in when path is "-", and reports whether it
+// was an array. A syntax or type error names the file, line and column.
+func ReadDocs(path string, in io.Reader) ([]Doc, bool, error) {
 	var raw []byte
 	var err error
 	name := path
@@ -98,9 +98,10 @@ func ReadDocs(path string, in io.Reader) ([]Doc, error) {
 		raw, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
+		return nil, false, fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
 	}
-	return ParseDocs(name, raw)
+	docs, err := ParseDocs(name, raw)
+	return docs, err == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")), err
 }
 
 func unwrapPathError(err error) error {

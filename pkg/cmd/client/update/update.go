@@ -145,7 +145,7 @@ func buildDoc(opts *Options) (shared.Doc, error) {
 		if opts.File == "-" && opts.Secret.File == "-" {
 			return nil, cmdutil.FlagErrorf("--file - and --secret-file - cannot both read stdin")
 		}
-		docs, err := shared.ReadDocs(opts.File, opts.IO.In)
+		docs, _, err := shared.ReadDocs(opts.File, opts.IO.In)
 		if err != nil {
 			return nil, err
 		}

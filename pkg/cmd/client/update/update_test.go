@@ -65,6 +65,7 @@ func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (st
 		return updateRun(ctx, o)
 	})
 	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.Execute()
 	return out.String(), errOut.String(), err
 }
