@@ -23,7 +23,7 @@ func TestNewCmdImport(t *testing.T) {
 	for _, args := range [][]string{nil, {"-", "-"}, {"a.json", "-q", "--format", "json"}} {
 		cmd = NewCmdImport(f, func(context.Context, *Options) error { return nil })
 		cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+		cmd.SilenceUsage, cmd.SilenceErrors = true, true
 		if err := cmd.Execute(); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: error %v, want a usage error", args, err)
 		}
