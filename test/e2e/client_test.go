@@ -421,3 +421,25 @@ func TestClientIDCompletion(t *testing.T) {
 		t.Errorf("completions with no server = %q", r.Stdout)
 	}
 }
+
+// TestClientCreateV1Flags creates a client with Hydra v1's long flag names,
+// as a v1 script would, and checks every field landed.
+func TestClientCreateV1Flags(t *testing.T) {
+	r := hydra(t, "clients", "create", "--format", "json", "--name", "v1 app",
+		"--callbacks", "http://127.0.0.1:5555/cb", "--grant-types", "authorization_code,refresh_token",
+		"--response-types", "code,id_token", "--allowed-cors-origins", "https://app.example",
+		"--post-logout-callbacks", "http://127.0.0.1:5555/bye", "-a", "openid offline")
+	r.wantCode(t, 0)
+	got := decodeClient(t, r.Stdout)
+	t.Cleanup(func() { hydra(t, "client", "delete", got["client_id"].(string)) })
+	for k, want := range map[string]any{
+		"client_name": "v1 app", "redirect_uris": []any{"http://127.0.0.1:5555/cb"},
+		"grant_types": []any{"authorization_code", "refresh_token"}, "response_types": []any{"code", "id_token"},
+		"allowed_cors_origins": []any{"https://app.example"}, "post_logout_redirect_uris": []any{"http://127.0.0.1:5555/bye"},
+		"scope": "openid offline",
+	} {
+		if !reflect.DeepEqual(got[k], want) {
+			t.Errorf("%s = %v, want %v", k, got[k], want)
+		}
+	}
+}

@@ -93,6 +93,17 @@ var v1FlagNames = map[string]string{
 	"token-endpoint-auth-alg": "token-endpoint-auth-signing-alg",
 }
 
+// flagValues are the values that complete in the shell for flags with a
+// known set of them.
+var flagValues = map[string][]cobra.Completion{
+	"grant-type":                   knownGrantTypes,
+	"response-type":                {"code", "token", "id_token", "code id_token", "token id_token", "code token id_token"},
+	"token-endpoint-auth-method":   knownAuthMethods,
+	"subject-type":                 {"public", "pairwise"},
+	"access-token-strategy":        {"opaque", "jwt"},
+	"userinfo-signed-response-alg": {"none", "RS256"},
+}
+
 // ClientFlags holds the flags of a client's fields.
 type ClientFlags struct {
 	strings map[string]*string
@@ -118,6 +129,9 @@ func AddClientFlags(cmd *cobra.Command) *ClientFlags {
 		case kBool:
 			cf.bools[f.flag] = fl.BoolP(f.flag, f.short, false, f.usage)
 		}
+	}
+	for flag, values := range flagValues {
+		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
 	fl.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 		if to, ok := v1FlagNames[name]; ok {
