@@ -443,3 +443,21 @@ func TestClientCreateV1Flags(t *testing.T) {
 		}
 	}
 }
+
+func TestClientUsageErrors(t *testing.T) {
+	for _, argv := range [][]string{
+		{"client", "frobnicate"},
+		{"client", "get"},
+		{"client", "update", "some-id"},
+		{"client", "create", "--metadata", "not json"},
+		{"client", "list", "--page-size", "0"},
+		{"client", "import"},
+		{"client", "create", "--format", "xml"},
+	} {
+		r := hydra(t, argv...)
+		r.wantCode(t, 2)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "--help") {
+			t.Errorf("%v: stdout %q, stderr %q", argv, r.Stdout, r.Stderr)
+		}
+	}
+}

@@ -6,7 +6,6 @@ package shared
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -206,25 +205,6 @@ func SplitComma(values []string) []string {
 		}
 	}
 	return out
-}
-
-// FlagNames lists the long names of the field flags, for tests and docs.
-func FlagNames() []string {
-	var names []string
-	for _, f := range fields {
-		names = append(names, f.flag)
-	}
-	return names
-}
-
-// JSONField returns the JSON field that a field flag sets.
-func JSONField(flag string) (string, error) {
-	for _, f := range fields {
-		if f.flag == flag {
-			return f.json, nil
-		}
-	}
-	return "", fmt.Errorf("no field flag %q", flag)
 }
 
 // listValue is a repeatable flag that collects its values as given; Fields
