@@ -67,8 +67,8 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			client as the server returned it; -q prints the ID only.
 
 			Hydra stores grant types, response types and token endpoint auth
-			methods it does not support without a word; this command warns on
-			stderr naming each.
+			methods it does not support without a word, and drops unknown fields
+			of a file; this command warns on stderr naming each.
 
 			The secret may come from --secret, --secret-file (a file, or - for
 			stdin), or %[1]s, in that order.

@@ -96,3 +96,14 @@ func TestImportRunFormatAndQuiet(t *testing.T) {
 		t.Errorf("-q: %q, %v", out, err)
 	}
 }
+
+func TestImportRunWarnsAboutUnknownFields(t *testing.T) {
+	srv := clienttest.New(t)
+	_, errOut, err := run(t, srv, `{"client_id":"a","grant_type":["client_credentials"],"created_at":"2020-01-01T00:00:00Z"}`, "-", "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, `warning: stdin: unknown field "grant_type": Hydra ignores it`) || strings.Contains(errOut, "created_at") {
+		t.Errorf("stderr = %q", errOut)
+	}
+}
