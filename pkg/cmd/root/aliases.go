@@ -5,6 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/cmd/client/create"
+	deletecmd "github.com/hydratoken/hydra/pkg/cmd/client/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/client/get"
+	importcmd "github.com/hydratoken/hydra/pkg/cmd/client/import"
+	"github.com/hydratoken/hydra/pkg/cmd/client/list"
+	"github.com/hydratoken/hydra/pkg/cmd/client/update"
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
@@ -42,6 +48,26 @@ var v2Spellings = []v2Spelling{
 	}},
 	{verb: "delete", noun: "access-tokens", positional: "client-id", build: func(f *cmdutil.Factory) *cobra.Command {
 		return tokendelete.NewCmdDelete(f, nil)
+	}},
+	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
+	// get, delete and import also accept the plurals, and list wants them.
+	{verb: "create", noun: "oauth2-client", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return create.NewCmdCreate(f, nil)
+	}},
+	{verb: "get", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return get.NewCmdGet(f, nil)
+	}},
+	{verb: "list", noun: "oauth2-clients", aliases: []string{"clients", "client", "oauth2-client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return list.NewCmdList(f, nil)
+	}},
+	{verb: "update", noun: "oauth2-client", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return update.NewCmdUpdate(f, nil)
+	}},
+	{verb: "delete", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return deletecmd.NewCmdDelete(f, nil)
+	}},
+	{verb: "import", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return importcmd.NewCmdImport(f, nil)
 	}},
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/build"
+	"github.com/hydratoken/hydra/pkg/cmd/client"
 	"github.com/hydratoken/hydra/pkg/cmd/token"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -53,6 +54,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.Args = cobra.ArbitraryArgs
 
 	cmd.AddCommand(token.NewCmdToken(f))
+	cmd.AddCommand(client.NewCmdClient(f))
 	cmd.AddCommand(version.NewCmdVersion(f))
 	addV2Spellings(cmd, f)
 	return cmd

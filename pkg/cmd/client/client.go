@@ -1,0 +1,41 @@
+// Package client groups the "hydra client" verbs, which manage OAuth 2.0
+// clients through Hydra's admin API.
+package client
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmd/client/create"
+	deletecmd "github.com/hydratoken/hydra/pkg/cmd/client/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/client/get"
+	importcmd "github.com/hydratoken/hydra/pkg/cmd/client/import"
+	"github.com/hydratoken/hydra/pkg/cmd/client/list"
+	"github.com/hydratoken/hydra/pkg/cmd/client/update"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// NewCmdClient builds "hydra client" and adds its verbs. "clients" is
+// Hydra v1's spelling of the group.
+func NewCmdClient(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "client <command>",
+		Aliases: []string{"clients"},
+		Short:   "Create, get, list, update, delete and import OAuth 2.0 clients",
+		// Runnable, so that an unknown verb is a usage error (exit 2)
+		// rather than help with exit 0.
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.FlagErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
+	}
+	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(get.NewCmdGet(f, nil))
+	cmd.AddCommand(list.NewCmdList(f, nil))
+	cmd.AddCommand(update.NewCmdUpdate(f, nil))
+	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
+	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
+	return cmd
+}

@@ -1,0 +1,90 @@
+// Package delete implements "hydra client delete": it deletes OAuth 2.0
+// clients by their IDs.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Options are the parsed flags and arguments of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Admin shared.Admin
+
+	// IDs are the clients to delete.
+	IDs []string
+}
+
+// NewCmdDelete builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "delete <id>...",
+		Short: "Delete OAuth 2.0 clients by their IDs",
+		Long: heredoc.Doc(`
+			Delete one or more OAuth 2.0 clients. The ID of each deleted client is
+			printed on stdout, one a line.
+
+			A failure does not stop the others: each one is named on stderr, and
+			the command exits 1 if any failed.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra client delete "$CLIENT_ID"
+			$ hydra client list -q | xargs hydra client delete
+		`),
+		Args: cmdutil.MinimumArgs(1, "at least one client ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, id := range args {
+				if err := shared.CheckID(id); err != nil {
+					return err
+				}
+			}
+			opts.IDs = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = opts.Admin.CompleteIDs(f)
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *Options) error {
+	client, err := opts.Admin.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, id := range opts.IDs {
+		if err := client.DeleteClient(ctx, id); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.ClientError(id, err))
+			continue
+		}
+		fmt.Fprintln(opts.IO.Out, id)
+	}
+	if failed > 0 {
+		if len(opts.IDs) > 1 {
+			fmt.Fprintf(opts.IO.ErrOut, "%d of %d clients could not be deleted\n", failed, len(opts.IDs))
+		}
+		return cmdutil.ErrSilent
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package delete
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+func TestNewCmdDelete(t *testing.T) {
+	f, _, _, _ := clienttest.Factory()
+	var got *Options
+	cmd := NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"a", "b"})
+	if err := cmd.Execute(); err != nil || len(got.IDs) != 2 {
+		t.Fatalf("ids %v, err %v", got, err)
+	}
+	cmd = NewCmdDelete(f, func(context.Context, *Options) error { return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+		t.Errorf("no ID: error %v, want a usage error", err)
+	}
+}
+
+func TestDeleteRunContinuesPastFailures(t *testing.T) {
+	srv := clienttest.New(t, map[string]any{"client_id": "a"}, map[string]any{"client_id": "c"})
+	f, _, out, errOut := clienttest.Factory()
+	cmd := NewCmdDelete(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return deleteRun(ctx, o)
+	})
+	cmd.SetArgs([]string{"a", "missing", "c"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	if cmdutil.ExitCodeOf(err) != 1 {
+		t.Fatalf("error %v, want exit 1", err)
+	}
+	if out.String() != "a\nc\n" {
+		t.Errorf("stdout = %q, want the deleted IDs", out)
+	}
+	if !strings.Contains(errOut.String(), `no client with ID "missing"`) || !strings.Contains(errOut.String(), "1 of 3 clients could not be deleted") {
+		t.Errorf("stderr = %q", errOut)
+	}
+	if srv.Client("a") != nil || srv.Client("c") != nil {
+		t.Error("the existing clients should be deleted")
+	}
+}

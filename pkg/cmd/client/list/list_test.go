@@ -1,0 +1,167 @@
+package list
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
+)
+
+func TestNewCmdList(t *testing.T) {
+	tests := []struct {
+		args    []string
+		onePage bool
+		size    int
+		token   string
+		wantErr string
+	}{
+		{args: nil},
+		{args: []string{"--page-size", "100"}, onePage: true, size: 100},
+		{args: []string{"--page-token", "abc"}, onePage: true, token: "abc"},
+		{args: []string{"--page-size", "0"}, wantErr: "between 1 and 1000"},
+		{args: []string{"--page-size", "1001"}, wantErr: "between 1 and 1000"},
+		{args: []string{"-q", "--format", "json"}, wantErr: "cannot be used together"},
+		{args: []string{"x"}, wantErr: "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, _, _ := clienttest.Factory()
+			var got *Options
+			cmd := NewCmdList(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.OnePage != tt.onePage || got.PageSize != tt.size || got.PageToken != tt.token {
+				t.Errorf("options = %+v", got)
+			}
+		})
+	}
+}
+
+func manyClients(n int) []map[string]any {
+	var cs []map[string]any
+	for i := range n {
+		cs = append(cs, map[string]any{"client_id": fmt.Sprintf("c%03d", i), "client_name": fmt.Sprintf("name %d", i), "grant_types": []any{"client_credentials"}, "scope": "a b"})
+	}
+	return cs
+}
+
+func run(t *testing.T, srv *clienttest.Server, args ...string) (string, string, error) {
+	t.Helper()
+	f, _, out, errOut := clienttest.Factory()
+	cmd := NewCmdList(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return listRun(ctx, o)
+	})
+	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestListRunWalksAllPages(t *testing.T) {
+	srv := clienttest.New(t, manyClients(7)...)
+	srv.DefaultPageSize = 3
+	out, errOut, err := run(t, srv, "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Fields(out); len(got) != 7 || got[0] != "c000" || got[6] != "c006" {
+		t.Errorf("want all 7 IDs in order, got %q", out)
+	}
+	if errOut != "" {
+		t.Errorf("stderr = %q", errOut)
+	}
+	gets := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "GET" {
+			gets++
+		}
+	}
+	if gets != 3 {
+		t.Errorf("%d requests for 7 clients in pages of 3, want 3", gets)
+	}
+}
+
+func TestListRunJSONIsOneArray(t *testing.T) {
+	srv := clienttest.New(t, manyClients(5)...)
+	srv.DefaultPageSize = 2
+	out, _, err := run(t, srv, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) != 5 {
+		t.Fatalf("want one JSON array of 5 clients: %v\n%s", err, out)
+	}
+}
+
+func TestListRunTable(t *testing.T) {
+	srv := clienttest.New(t, manyClients(2)...)
+	out, _, err := run(t, srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "CLIENT ID") || !strings.Contains(lines[0], "GRANT TYPES") {
+		t.Fatalf("want a header and 2 rows:\n%s", out)
+	}
+	if !strings.Contains(lines[1], "c000") || !strings.Contains(lines[1], "name 0") || !strings.Contains(lines[1], "client_credentials") {
+		t.Errorf("row lacks the client's fields: %q", lines[1])
+	}
+}
+
+func TestListRunOnePage(t *testing.T) {
+	srv := clienttest.New(t, manyClients(5)...)
+	out, errOut, err := run(t, srv, "--page-size", "2", "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "c000\nc001\n" {
+		t.Errorf("stdout = %q", out)
+	}
+	if errOut != "next page: --page-token 2\n" {
+		t.Errorf("stderr = %q, want the next page token", errOut)
+	}
+	out, errOut, err = run(t, srv, "--page-size", "2", "--page-token", "4", "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "c004\n" || errOut != "" {
+		t.Errorf("last page: stdout %q, stderr %q", out, errOut)
+	}
+}
+
+func TestAllStopsOnRepeatedToken(t *testing.T) {
+	// A server whose next page is always the same would loop forever.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", `</admin/clients?page_token=same>; rel="next"`)
+		io.WriteString(w, `[{"client_id":"a"}]`)
+	}))
+	defer srv.Close()
+	f, _, _, _ := clienttest.Factory()
+	o := &Options{IO: f.IOStreams, Factory: f}
+	o.Admin.Conn = (&clienttest.Server{Server: srv}).Conn()
+	client, err := o.Admin.Client(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = All(context.Background(), client)
+	if err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Fatalf("error = %v, want it to stop on the repeated token", err)
+	}
+}

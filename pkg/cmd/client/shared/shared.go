@@ -1,0 +1,349 @@
+package shared
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// EnvAccessToken holds a bearer token for an admin API behind an authorizing
+// proxy, as in Hydra's CLIs (and "hydra token introspect").
+const EnvAccessToken = "OAUTH2_ACCESS_TOKEN"
+
+// Admin is the connection to the admin API that every client verb has.
+type Admin struct {
+	Conn        cmdutil.Connection
+	AccessToken cmdutil.Secret
+}
+
+// AddAdminFlags registers the connection flags and --access-token on cmd.
+func AddAdminFlags(cmd *cobra.Command, a *Admin) {
+	cmdutil.AddConnectionFlags(cmd, &a.Conn, api.Admin)
+	cmdutil.AddSecretFlags(cmd, &a.AccessToken, "access-token", EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+}
+
+// Client builds the admin API client.
+func (a *Admin) Client(f *cmdutil.Factory) (*api.Client, error) {
+	bearer, _, err := a.AccessToken.Resolve(f, false)
+	if err != nil {
+		return nil, err
+	}
+	client, err := a.Conn.Client(f)
+	if err != nil {
+		return nil, err
+	}
+	client.BearerToken = bearer
+	return client, nil
+}
+
+// CompleteIDs is the ValidArgsFunction of verbs that take client IDs.
+func (a *Admin) CompleteIDs(f *cmdutil.Factory) cobra.CompletionFunc {
+	return cmdutil.CompleteClientIDs(f, &a.Conn, &a.AccessToken)
+}
+
+// Doc is one client document as JSON fields, as read from a file or built
+// from flags. Unknown fields pass through to the server untouched.
+type Doc map[string]json.RawMessage
+
+// Marshal encodes the document for the server.
+func (d Doc) Marshal() []byte {
+	b, _ := json.Marshal(map[string]json.RawMessage(d))
+	return b
+}
+
+// String returns a string field, or "" when it is absent or not a string.
+func (d Doc) String(key string) string {
+	var s string
+	_ = json.Unmarshal(d[key], &s)
+	return s
+}
+
+// Strings returns a list-of-strings field, or nil.
+func (d Doc) Strings(key string) []string {
+	var s []string
+	_ = json.Unmarshal(d[key], &s)
+	return s
+}
+
+// Set sets key to the JSON encoding of v.
+func (d Doc) Set(key string, v any) {
+	b, _ := json.Marshal(v)
+	d[key] = b
+}
+
+// ReadDocs reads one client (a JSON object) or several (a JSON array of
+// objects) from path, or from in when path is "-", and reports whether it
+// was an array. A syntax or type error names the file, line and column.
+func ReadDocs(path string, in io.Reader) ([]Doc, bool, error) {
+	var raw []byte
+	var err error
+	name := path
+	if path == "-" {
+		name = "stdin"
+		raw, err = io.ReadAll(io.LimitReader(in, api.MaxBodySize))
+	} else {
+		raw, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
+	}
+	docs, err := ParseDocs(name, raw)
+	return docs, err == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")), err
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ParseDocs parses the client documents in raw; name is the source, for
+// messages.
+func ParseDocs(name string, raw []byte) ([]Doc, error) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%s is empty: want a JSON client object or an array of them", name)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonError(name, raw, err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		off := dec.InputOffset()
+		if err != nil {
+			return nil, jsonError(name, raw, err)
+		}
+		line, col := lineCol(raw, off)
+		return nil, fmt.Errorf("%s:%d:%d: unexpected %v after the JSON value: want one client object or one array", name, line, col, tok)
+	}
+	switch trimmed[0] {
+	case '{':
+		var d Doc
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, jsonError(name, raw, err)
+		}
+		return []Doc{d}, nil
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(v, &items); err != nil {
+			return nil, jsonError(name, raw, err)
+		}
+		docs := make([]Doc, 0, len(items))
+		for i, it := range items {
+			var d Doc
+			if err := json.Unmarshal(it, &d); err != nil || d == nil {
+				return nil, fmt.Errorf("%s: item %d is not a JSON object: want an array of client objects", name, i)
+			}
+			docs = append(docs, d)
+		}
+		return docs, nil
+	}
+	return nil, fmt.Errorf("%s:1:1: want a JSON client object or an array of them, not %s", name, api.Excerpt(trimmed, 20))
+}
+
+// jsonError turns a decoding error into "file:line:col: message".
+func jsonError(name string, raw []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var off int64 = -1
+	msg := err.Error()
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+		msg = syn.Error()
+	case errors.As(err, &typ):
+		off = typ.Offset
+		msg = fmt.Sprintf("a JSON %s where %s was expected", typ.Value, typ.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(raw))
+		msg = "unexpected end of JSON input"
+	}
+	if off < 0 {
+		return fmt.Errorf("%s: invalid JSON: %s", name, msg)
+	}
+	line, col := lineCol(raw, off)
+	return fmt.Errorf("%s:%d:%d: invalid JSON: %s", name, line, col, msg)
+}
+
+// lineCol returns the 1-based line and column of the byte just before
+// offset, where encoding/json reports the error.
+func lineCol(raw []byte, offset int64) (int, int) {
+	if offset > int64(len(raw)) {
+		offset = int64(len(raw))
+	}
+	line, col := 1, 0
+	for _, b := range raw[:offset] {
+		if b == '\n' {
+			line, col = line+1, 0
+		} else {
+			col++
+		}
+	}
+	if col == 0 {
+		col = 1
+	}
+	return line, col
+}
+
+// Values that Hydra v2.3.0 supports. It stores any other value without a
+// word, and the client then fails at the token endpoint.
+var (
+	knownGrantTypes = []string{
+		"authorization_code", "implicit", "client_credentials", "refresh_token",
+		"urn:ietf:params:oauth:grant-type:jwt-bearer",
+	}
+	knownResponseWords = []string{"code", "token", "id_token", "none"}
+	knownAuthMethods   = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}
+)
+
+// knownFields are the JSON fields of Hydra v2.3.0's client model. Hydra
+// drops any other field of a request without a word, so that a typo such
+// as "grant_type" silently leaves the default in place.
+var knownFields = strings.Fields(`access_token_strategy allowed_cors_origins audience
+	authorization_code_grant_access_token_lifespan authorization_code_grant_id_token_lifespan
+	authorization_code_grant_refresh_token_lifespan backchannel_logout_session_required backchannel_logout_uri
+	client_credentials_grant_access_token_lifespan client_id client_name client_secret client_secret_expires_at
+	client_uri contacts created_at frontchannel_logout_session_required frontchannel_logout_uri grant_types
+	implicit_grant_access_token_lifespan implicit_grant_id_token_lifespan jwks jwks_uri
+	jwt_bearer_grant_access_token_lifespan logo_uri metadata owner policy_uri post_logout_redirect_uris
+	redirect_uris refresh_token_grant_access_token_lifespan refresh_token_grant_id_token_lifespan
+	refresh_token_grant_refresh_token_lifespan registration_access_token registration_client_uri
+	request_object_signing_alg request_uris response_types scope sector_identifier_uri skip_consent
+	skip_logout_consent subject_type token_endpoint_auth_method token_endpoint_auth_signing_alg tos_uri
+	updated_at userinfo_signed_response_alg`)
+
+// Warnings lists what in d Hydra accepts silently but does not support or
+// ignores: unknown fields, grant types, response types and token endpoint
+// authentication methods, one message each.
+func Warnings(d Doc) []string {
+	var out []string
+	var unknown []string
+	for k := range d {
+		if !slices.Contains(knownFields, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	for _, k := range unknown {
+		out = append(out, fmt.Sprintf("unknown field %q: Hydra ignores it", k))
+	}
+	for _, g := range d.Strings("grant_types") {
+		if !slices.Contains(knownGrantTypes, g) {
+			out = append(out, fmt.Sprintf("unknown grant type %q: Hydra stores it, but supports only %s", g, strings.Join(knownGrantTypes, ", ")))
+		}
+	}
+	for _, r := range d.Strings("response_types") {
+		for _, w := range strings.Fields(r) {
+			if !slices.Contains(knownResponseWords, w) {
+				out = append(out, fmt.Sprintf("unknown response type %q: Hydra stores it, but supports only combinations of code, token and id_token", r))
+				break
+			}
+		}
+	}
+	if m := d.String("token_endpoint_auth_method"); m != "" && !slices.Contains(knownAuthMethods, m) {
+		out = append(out, fmt.Sprintf("unknown token endpoint auth method %q: Hydra stores it, but supports only %s", m, strings.Join(knownAuthMethods, ", ")))
+	}
+	return out
+}
+
+// WarnUnknown prints Warnings(d) on w, prefixed with what, such as
+// `client "x"`.
+func WarnUnknown(w io.Writer, what string, d Doc) {
+	for _, msg := range Warnings(d) {
+		if what != "" {
+			fmt.Fprintf(w, "warning: %s: %s\n", what, msg)
+		} else {
+			fmt.Fprintf(w, "warning: %s\n", msg)
+		}
+	}
+}
+
+// ClientError rewords the admin API's answers about one client: a missing
+// client or a taken ID is named, with what to do. Other errors pass through.
+func ClientError(id string, err error) error {
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	// A 404 without a JSON error body is a wrong endpoint, not a missing
+	// client: api.Error already says so.
+	fromHydra := apiErr.Code != "" || apiErr.Description != ""
+	switch {
+	case apiErr.StatusCode == http.StatusNotFound && fromHydra:
+		return fmt.Errorf("no client with ID %q: %w\nList the clients with 'hydra client list'", id, err)
+	case apiErr.StatusCode == http.StatusConflict && id != "":
+		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with 'hydra client update %s'", id, err, id)
+	case apiErr.StatusCode == http.StatusConflict:
+		return fmt.Errorf("the client already exists: %w", err)
+	case apiErr.Code == "invalid_redirect_uri" && apiErr.Advice == "":
+		apiErr.Advice = "Redirect URIs must be absolute URLs, such as https://app.example/callback, without a fragment (#)."
+	}
+	return err
+}
+
+// Table is the table view of clients: one row per client, with the columns
+// a person looks for.
+func Table(clients []*api.OAuth2Client) printer.TableData {
+	t := printer.TableData{Headers: []string{"CLIENT ID", "NAME", "GRANT TYPES", "RESPONSE TYPES", "SCOPE", "AUDIENCE", "OWNER"}}
+	for _, c := range clients {
+		get := func(k string) string { return printer.Cell(gjson.GetBytes(c.Raw, k)) }
+		t.Rows = append(t.Rows, []string{
+			c.ClientID, get("client_name"), get("grant_types"), get("response_types"), get("scope"), get("audience"), get("owner"),
+		})
+	}
+	return t
+}
+
+// JSONArray joins the clients' raw JSON into one array, keeping every field
+// as the server sent it.
+func JSONArray(clients []*api.OAuth2Client) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, c := range clients {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(c.Raw)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
+func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
+	var b strings.Builder
+	for _, c := range clients {
+		b.WriteString(c.ClientID)
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// CheckID rejects an empty client ID or one with a "/", which no request
+// path can carry to Hydra.
+func CheckID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return cmdutil.FlagErrorf("a client ID must not be empty")
+	case strings.Contains(id, "/"):
+		return cmdutil.FlagErrorf("client ID %q contains a /, which Hydra's admin API cannot address", id)
+	}
+	return nil
+}

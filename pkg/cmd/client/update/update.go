@@ -1,0 +1,258 @@
+// Package update implements "hydra client update": it changes the given
+// fields of an OAuth 2.0 client, and only those, with a JSON Patch.
+package update
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// Options are the parsed flags and arguments of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Admin  shared.Admin
+	Format printer.Format
+	Quiet  bool
+
+	// ID is the client to change.
+	ID string
+	// File is --file: a JSON object of fields to set, "-" for stdin.
+	File string
+	// Secret is --secret or --secret-file: a new secret.
+	Secret cmdutil.Secret
+	// Fields are the fields given as flags; they override the file's.
+	Fields shared.Doc
+}
+
+// NewCmdUpdate builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+	var clientFlags *shared.ClientFlags
+
+	cmd := &cobra.Command{
+		Use:   "update <id>",
+		Short: "Change fields of an OAuth 2.0 client",
+		Long: heredoc.Doc(`
+			Change the fields of an OAuth 2.0 client that the flags (or --file) give,
+			and leave every other field as it is. The change is one JSON Patch
+			(RFC 6902) request, so nothing is reset: unlike Hydra v2's own
+			"update client", which replaces the whole client and resets every
+			field not given.
+
+			A list flag replaces the whole list: --audience a --audience b sets
+			[a, b]; --audience "" clears it. --file takes a JSON object whose
+			fields are set in the same way; flags override it.
+
+			The output is the updated client as the server sent it; -q prints its
+			ID only. A new secret given with --secret or --secret-file is not
+			printed back.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra client update "$CLIENT_ID" --name "new name"
+			$ hydra client update "$CLIENT_ID" -a read,write --audience ""
+			$ openssl rand -hex 32 | hydra client update "$CLIENT_ID" --secret-file -
+			$ echo '{"metadata": {"team": "payments"}}' | hydra client update "$CLIENT_ID" --file -
+		`),
+		Args: cmdutil.ExactArgs(1, "one client ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			if opts.Quiet && opts.Format.Name != "" {
+				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+			}
+			if err := shared.CheckID(args[0]); err != nil {
+				return err
+			}
+			opts.ID = args[0]
+			if opts.Fields, err = clientFlags.Fields(cmd); err != nil {
+				return err
+			}
+			if len(opts.Fields) == 0 && opts.File == "" && opts.Secret.Value == "" && opts.Secret.File == "" {
+				return cmdutil.FlagErrorf("nothing to update: give the fields to change as flags (such as --name) or with --file")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return updateRun(cmd.Context(), opts)
+		},
+	}
+	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return opts.Admin.CompleteIDs(f)(c, args, toComplete)
+	}
+	cmdutil.AddFormatFlag(cmd, &format, "indented JSON")
+	clientFlags = shared.AddClientFlags(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Secret.Value, "secret", "", "A new secret, at least 6 characters; prefer --secret-file, since argv is visible to other users")
+	fl.StringVar(&opts.Secret.File, "secret-file", "", "Read a new secret from `file`, or from stdin when '-'")
+	cmd.MarkFlagsMutuallyExclusive("secret", "secret-file")
+	opts.Secret.Flag = "secret"
+	fl.StringVarP(&opts.File, "file", "f", "", "Set the fields of the JSON object in `file`, or stdin when '-'")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID")
+	return cmd
+}
+
+func updateRun(ctx context.Context, opts *Options) error {
+	d, err := buildDoc(opts)
+	if err != nil {
+		return err
+	}
+	shared.WarnUnknown(opts.IO.ErrOut, "", d)
+	client, err := opts.Admin.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	c, err := client.PatchClient(ctx, opts.ID, PatchOps(d))
+	if err != nil {
+		return shared.ClientError(opts.ID, err)
+	}
+	if opts.Quiet {
+		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
+	}
+	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
+	return p.Print(opts.IO.Out, withoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+}
+
+// buildDoc gathers the fields to set from the file, the flags and the
+// secret flags, checking all of them before any request.
+func buildDoc(opts *Options) (shared.Doc, error) {
+	d := shared.Doc{}
+	if opts.File != "" {
+		if opts.File == "-" && opts.Secret.File == "-" {
+			return nil, cmdutil.FlagErrorf("--file - and --secret-file - cannot both read stdin")
+		}
+		docs, _, err := shared.ReadDocs(opts.File, opts.IO.In)
+		if err != nil {
+			return nil, err
+		}
+		if len(docs) != 1 {
+			return nil, fmt.Errorf("%s: want one JSON object of fields to set, not an array", opts.File)
+		}
+		d = docs[0]
+		// The ID is the path of the request, not a field to patch.
+		if id, ok := d["client_id"]; ok {
+			if d.String("client_id") != opts.ID {
+				return nil, cmdutil.FlagErrorf("%s sets client_id %s, but the client to update is %q: a client's ID cannot change", opts.File, string(id), opts.ID)
+			}
+			delete(d, "client_id")
+		}
+	}
+	for k, v := range opts.Fields {
+		d[k] = v
+	}
+	if opts.Secret.Value != "" && !opts.Quiet {
+		fmt.Fprintln(opts.IO.ErrOut, "warning: --secret puts the secret in argv, where other users of this machine can see it; use --secret-file instead")
+	}
+	secret, _, err := opts.Secret.Resolve(opts.Factory, true)
+	if err != nil {
+		return nil, err
+	}
+	if secret != "" {
+		d.Set("client_secret", secret)
+	}
+	if _, ok := d["client_secret"]; ok {
+		if n := len(d.String("client_secret")); n < 6 {
+			return nil, cmdutil.FlagErrorf("the new client secret is %d characters long; Hydra requires at least 6", n)
+		}
+	}
+	if len(d) == 0 {
+		return nil, fmt.Errorf("nothing to update: %s sets no field", opts.File)
+	}
+	return d, nil
+}
+
+// PatchOps turns the fields to set into JSON Patch operations, in a stable
+// order. "add" sets an object member whether or not it exists (RFC 6902
+// §4.1), which "replace" would not for a field the server omits when empty.
+func PatchOps(d shared.Doc) []api.PatchOp {
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	ops := make([]api.PatchOp, 0, len(keys))
+	esc := strings.NewReplacer("~", "~0", "/", "~1")
+	for _, k := range keys {
+		ops = append(ops, api.PatchOp{Op: "add", Path: "/" + esc.Replace(k), Value: d[k]})
+	}
+	return ops
+}
+
+// withoutSecret drops client_secret from the server's answer: the user gave
+// the new secret, and echoing it would put it on screen and in logs.
+func withoutSecret(raw json.RawMessage) json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return raw
+	}
+	if _, ok := fields["client_secret"]; !ok {
+		return raw
+	}
+	// Re-encoding would reorder the fields; cut the member out of the
+	// original text instead, so that the server's order survives.
+	out, err := removeMember(raw, "client_secret")
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// removeMember returns the JSON object raw without its member key, keeping
+// the other members in order and byte for byte.
+func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if k == key {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}

@@ -1,0 +1,83 @@
+package cmdutil
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// CompletionTimeout bounds the requests made to complete an argument: a
+// shell waits on them while the user waits on the shell.
+const CompletionTimeout = 3 * time.Second
+
+// completionPageSize is how many client IDs completion asks for: one page,
+// Hydra's maximum.
+const completionPageSize = 1000
+
+// CompleteClientIDs returns a ValidArgsFunction that offers the IDs of the
+// admin API's OAuth 2.0 clients, with their names as descriptions. conn and
+// token are the command's own flags, already parsed when cobra completes, so
+// --endpoint and the environment apply. Any failure (no endpoint, no answer,
+// an error status) silently offers nothing: completion must never print
+// into the user's prompt.
+func CompleteClientIDs(f *Factory, conn *Connection, token *Secret) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		const directive = cobra.ShellCompDirectiveNoFileComp
+		client, err := completionClient(f, conn, token)
+		if err != nil {
+			return nil, directive
+		}
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ctx, cancel := context.WithTimeout(ctx, CompletionTimeout)
+		defer cancel()
+		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: completionPageSize})
+		if err != nil {
+			return nil, directive
+		}
+		var out []cobra.Completion
+		for _, c := range page.Clients {
+			if !strings.HasPrefix(c.ClientID, toComplete) || slices.Contains(args, c.ClientID) {
+				continue
+			}
+			out = append(out, cobra.CompletionWithDesc(c.ClientID, c.ClientName))
+		}
+		return out, directive
+	}
+}
+
+// completionClient builds an admin API client that writes nothing (no
+// warnings, no trace), does not retry, and gives up quickly.
+func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client, error) {
+	quiet := &Factory{
+		IOStreams: &iostreams.IOStreams{In: f.IOStreams.In, Out: io.Discard, ErrOut: io.Discard},
+		Getenv:    f.Getenv,
+	}
+	c := *conn
+	c.Verbose, c.Retries, c.Timeout = false, 0, CompletionTimeout
+	base, err := c.ResolveEndpoint(quiet.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := c.HTTPClient(quiet)
+	if err != nil {
+		return nil, err
+	}
+	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout}
+	if token != nil && token.File != "-" {
+		// Stdin belongs to the shell during completion: never read it.
+		if bearer, _, err := token.Resolve(quiet, true); err == nil {
+			client.BearerToken = bearer
+		}
+	}
+	return client, nil
+}
