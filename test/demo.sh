@@ -7,14 +7,16 @@ set -euo pipefail
 hydra=${HYDRA_CLI:-bin/hydra}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
 
-# 1. A client that may use the client credentials grant. (Created through the
-#    admin API until `hydra client create` lands.)
-step "curl -X POST \$HYDRA_ADMIN_URL/admin/clients ..."
-client_json=$(curl -sf -X POST "$HYDRA_ADMIN_URL/admin/clients" -H 'Content-Type: application/json' \
-  -d '{"client_name":"demo","grant_types":["client_credentials"],"scope":"read write"}')
-client_id=$(printf "%s" "$client_json" | sed -E 's/.*"client_id":"([^"]+)".*/\1/')
-client_secret=$(printf '%s' "$client_json" | sed -E 's/.*"client_secret":"([^"]+)".*/\1/')
-echo "client: $client_id" >&2
+# 1. A client that may use the client credentials grant. The server
+#    generates its secret, shown once: capture it now.
+step "hydra client create -n demo -g client_credentials -a read,write"
+creds=$("$hydra" client create -n demo -g client_credentials -a read,write 2>/dev/null)
+client_id=$(sed -n 's/^client_id: //p' <<<"$creds")
+client_secret=$(sed -n 's/^client_secret: //p' <<<"$creds")
+echo "client_id: $client_id" >&2
+
+step "hydra client list"
+"$hydra" client list
 
 # 2. A token, with the client credentials grant. The secret comes from the
 #    environment, never from argv.
