@@ -33,20 +33,29 @@ func compareDirs(t *testing.T, generated, committed, name string) {
 	t.Helper()
 	want := readDir(t, generated)
 	got := readDir(t, committed)
-	for file, content := range want {
+	for _, file := range sortedNames(want) {
 		have, ok := got[file]
 		switch {
 		case !ok:
 			t.Errorf("%s/%s is missing: run make docs completions", name, file)
-		case !bytes.Equal(have, content):
+		case !bytes.Equal(have, want[file]):
 			t.Errorf("%s/%s is out of date: run make docs completions", name, file)
 		}
 	}
-	for file := range got {
+	for _, file := range sortedNames(got) {
 		if _, ok := want[file]; !ok {
 			t.Errorf("%s/%s is no longer generated: run make docs completions, which removes it", name, file)
 		}
 	}
+}
+
+func sortedNames(files map[string][]byte) []string {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // readDir returns the regular files in dir by name; a missing dir is empty.
@@ -160,11 +169,7 @@ func TestWriteCompletions(t *testing.T) {
 	if err := writeCompletions(dir); err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for name := range readDir(t, dir) {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := sortedNames(readDir(t, dir))
 	want := []string{"_hydra", "hydra.bash", "hydra.fish", "hydra.ps1"}
 	if !slices.Equal(names, want) {
 		t.Errorf("wrote %v, want %v", names, want)

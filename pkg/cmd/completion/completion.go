@@ -65,7 +65,7 @@ func NewCmdCompletion(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			shell finds them; the release archives carry them under completions/. To
 			install one by hand:
 
-			bash (needs the bash-completion package to load it on demand):
+			bash (needs the bash-completion package):
 
 			    mkdir -p ~/.local/share/bash-completion/completions
 			    hydra completion bash > ~/.local/share/bash-completion/completions/hydra
