@@ -13,6 +13,22 @@ LDFLAGS := -s -w \
 # Runs a command beside an in-memory Ory Hydra v2.3.0 on loopback ports.
 HYDRA_DEV := $(GO) run ./test/cmd/hydra-dev
 
+# Where `make install` puts things: $(DESTDIR)$(prefix)/bin/hydra and so on.
+# Packagers set DESTDIR to a staging directory and prefix to /usr.
+DESTDIR ?=
+prefix  ?= /usr/local
+bindir  ?= $(prefix)/bin
+datadir ?= $(prefix)/share
+mandir  ?= $(datadir)/man
+bashcompdir ?= $(datadir)/bash-completion/completions
+zshcompdir  ?= $(datadir)/zsh/site-functions
+fishcompdir ?= $(datadir)/fish/vendor_completions.d
+
+# Release and lint tools, each built from its own module under .ci/tools so
+# that their dependencies stay out of the CLI's go.mod and out of each other's.
+GORELEASER  := bin/goreleaser
+STATICCHECK := bin/staticcheck
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -22,6 +38,16 @@ help: ## List the targets
 .PHONY: build
 build: ## Build bin/hydra
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
+
+.PHONY: install
+install: build ## Install bin/hydra, man pages and completions (honours DESTDIR and prefix=/usr/local)
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(mandir)/man1' \
+		'$(DESTDIR)$(bashcompdir)' '$(DESTDIR)$(zshcompdir)' '$(DESTDIR)$(fishcompdir)'
+	install -m 0755 $(BIN) '$(DESTDIR)$(bindir)/hydra'
+	install -m 0644 docs/man/*.1 '$(DESTDIR)$(mandir)/man1/'
+	install -m 0644 completions/hydra.bash '$(DESTDIR)$(bashcompdir)/hydra'
+	install -m 0644 completions/_hydra '$(DESTDIR)$(zshcompdir)/_hydra'
+	install -m 0644 completions/hydra.fish '$(DESTDIR)$(fishcompdir)/hydra.fish'
 
 .PHONY: hydra-server
 hydra-server: ## Build Ory Hydra v2.3.0 for the tests (cached after the first time)
@@ -35,3 +61,30 @@ test: hydra-server ## Run every test, end-to-end ones against a real Hydra inclu
 .PHONY: demo
 demo: build hydra-server ## Start an in-memory Hydra, get a token and introspect it with the CLI
 	$(HYDRA_DEV) -- ./test/demo.sh
+
+.PHONY: docs
+docs: ## Generate docs/commands (markdown) and docs/man (man pages) from the commands
+	$(GO) run ./cmd/gen-docs -docs docs
+
+.PHONY: completions
+completions: ## Generate the bash, zsh, fish and powershell scripts in completions/
+	$(GO) run ./cmd/gen-docs -completions completions
+
+.PHONY: lint
+lint: $(STATICCHECK) ## Check formatting (gofmt), then run go vet and staticcheck
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+.PHONY: release-snapshot
+release-snapshot: $(GORELEASER) ## Build the release archives and deb/rpm packages into dist/, without publishing
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean --skip=sign,publish
+
+$(STATICCHECK): .ci/tools/staticcheck/go.mod .ci/tools/staticcheck/go.sum
+	cd .ci/tools/staticcheck && $(GO) build -o '$(CURDIR)/$@' honnef.co/go/tools/cmd/staticcheck
+
+# Goreleaser is large: the first build takes minutes, later ones reuse bin/.
+$(GORELEASER): .ci/tools/goreleaser/go.mod .ci/tools/goreleaser/go.sum
+	cd .ci/tools/goreleaser && $(GO) build -o '$(CURDIR)/$@' github.com/goreleaser/goreleaser/v2

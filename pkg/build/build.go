@@ -4,6 +4,7 @@
 package build
 
 import (
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -37,36 +38,51 @@ var (
 // so that start-up of other commands does not pay for it.
 func Get() Info {
 	once.Do(func() {
-		info = Info{Version: Version, Commit: Commit, Date: Date}
 		bi, ok := debug.ReadBuildInfo()
-		if ok {
-			info.GoVersion = bi.GoVersion
-			if info.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-				info.Version = bi.Main.Version
-			}
-			for _, s := range bi.Settings {
-				switch s.Key {
-				case "vcs.revision":
-					if info.Commit == "" {
-						info.Commit = s.Value
-					}
-				case "vcs.time":
-					if info.Date == "" {
-						info.Date = s.Value
-					}
+		if !ok {
+			bi = nil
+		}
+		info = resolve(Info{Version: Version, Commit: Commit, Date: Date}, bi)
+	})
+	return info
+}
+
+// resolve fills what ldflags left empty in set from the module's build info
+// (bi may be nil), then "dev" or "unknown". A go install of a tagged module
+// gives its version; a build from a git checkout with VCS stamping gives the
+// commit and its time. Builds with -buildvcs=false carry no VCS settings.
+func resolve(set Info, bi *debug.BuildInfo) Info {
+	info := set
+	if bi != nil {
+		info.GoVersion = bi.GoVersion
+		if info.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			info.Version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if info.Commit == "" {
+					info.Commit = s.Value
+				}
+			case "vcs.time":
+				if info.Date == "" {
+					info.Date = s.Value
 				}
 			}
 		}
-		if info.Version == "" {
-			info.Version = "dev"
-		}
-		if info.Commit == "" {
-			info.Commit = "unknown"
-		}
-		if info.Date == "" {
-			info.Date = "unknown"
-		}
-	})
+	}
+	if info.GoVersion == "" {
+		info.GoVersion = runtime.Version()
+	}
+	if info.Version == "" {
+		info.Version = "dev"
+	}
+	if info.Commit == "" {
+		info.Commit = "unknown"
+	}
+	if info.Date == "" {
+		info.Date = "unknown"
+	}
 	return info
 }
 

@@ -135,7 +135,7 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.done:
-			return fmt.Errorf("Hydra exited before it was ready:\n%s", s.Log())
+			return fmt.Errorf("the Hydra server exited before it was ready:\n%s", s.Log())
 		case <-ctx.Done():
 			return ctx.Err()
 		default:
@@ -154,7 +154,7 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 	wait:
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("Hydra was not ready within %s:\n%s", limit, s.Log())
+	return fmt.Errorf("the Hydra server was not ready within %s:\n%s", limit, s.Log())
 }
 
 // Log returns what Hydra has printed so far.

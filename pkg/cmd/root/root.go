@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmd/client"
+	"github.com/hydratoken/hydra/pkg/cmd/completion"
 	"github.com/hydratoken/hydra/pkg/cmd/token"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -43,7 +44,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().Bool("version", false, "Show the version, commit and build date")
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if v, _ := c.Flags().GetBool("version"); v {
-			_, err := c.OutOrStdout().Write([]byte("hydra version " + build.Get().String() + "\n"))
+			_, err := c.OutOrStdout().Write([]byte(version.Line(build.Get())))
 			return err
 		}
 		if len(args) > 0 {
@@ -55,7 +56,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 	cmd.AddCommand(token.NewCmdToken(f))
 	cmd.AddCommand(client.NewCmdClient(f))
-	cmd.AddCommand(version.NewCmdVersion(f))
+	cmd.AddCommand(version.NewCmdVersion(f, nil))
+	// Our own completion command replaces cobra's default, so that it
+	// follows this tool's help and error conventions.
+	cmd.CompletionOptions.DisableDefaultCmd = true
+	cmd.AddCommand(completion.NewCmdCompletion(f, nil))
 	addV2Spellings(cmd, f)
 	return cmd
 }
