@@ -75,18 +75,20 @@ var v2Spellings = []v2Spelling{
 func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddGroup(&cobra.Group{ID: v2GroupID, Title: "Hydra v2 spellings of the commands above:"})
 	verbs := map[string]*cobra.Command{}
+	nouns := map[string][]string{}
 	for _, s := range v2Spellings {
 		parent, ok := verbs[s.verb]
 		if !ok {
 			parent = &cobra.Command{
 				Use:     s.verb + " <noun>",
-				Short:   "Hydra v2 spellings: hydra " + s.verb + " <noun>",
 				GroupID: v2GroupID,
 				Args:    cmdutil.NoArgs,
 			}
 			verbs[s.verb] = parent
 			root.AddCommand(parent)
 		}
+		nouns[s.verb] = append(nouns[s.verb], s.noun)
+		parent.Short = "Hydra v2's " + s.verb + " " + strings.Join(nouns[s.verb], ", ")
 		cmd := s.build(f)
 		// Keep the arguments of the original Use line: "introspect <token>"
 		// becomes "token <token>".

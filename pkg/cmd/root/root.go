@@ -54,13 +54,22 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.Args = cobra.ArbitraryArgs
 
-	cmd.AddCommand(token.NewCmdToken(f))
-	cmd.AddCommand(client.NewCmdClient(f))
-	cmd.AddCommand(version.NewCmdVersion(f, nil))
+	cmd.AddGroup(
+		&cobra.Group{ID: "core", Title: "Commands:"},
+		&cobra.Group{ID: "other", Title: "Other commands:"},
+	)
+	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f)} {
+		c.GroupID = "core"
+		cmd.AddCommand(c)
+	}
 	// Our own completion command replaces cobra's default, so that it
 	// follows this tool's help and error conventions.
 	cmd.CompletionOptions.DisableDefaultCmd = true
-	cmd.AddCommand(completion.NewCmdCompletion(f, nil))
+	for _, c := range []*cobra.Command{version.NewCmdVersion(f, nil), completion.NewCmdCompletion(f, nil)} {
+		c.GroupID = "other"
+		cmd.AddCommand(c)
+	}
+	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
 	return cmd
 }
