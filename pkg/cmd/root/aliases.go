@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -26,6 +27,9 @@ type v2Spelling struct {
 var v2Spellings = []v2Spelling{
 	{verb: "introspect", noun: "token", build: func(f *cmdutil.Factory) *cobra.Command {
 		return introspect.NewCmdIntrospect(f, nil)
+	}},
+	{verb: "perform", noun: "authorization-code", build: func(f *cmdutil.Factory) *cobra.Command {
+		return user.NewCmdUser(f, nil)
 	}},
 }
 

@@ -4,7 +4,9 @@ package token
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/decode"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -16,5 +18,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Args:  cmdutil.NoArgs,
 	}
 	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
+	cmd.AddCommand(user.NewCmdUser(f, nil))
+	cmd.AddCommand(decode.NewCmdDecode(f, nil))
 	return cmd
 }
