@@ -98,11 +98,13 @@ type Server struct {
 	srv      *http.Server
 	scheme   string
 
-	mu       sync.Mutex
-	state    string
-	waiting  chan *Callback // non-nil while Wait waits for a callback
-	accepted bool           // a valid callback was taken for the current state
-	serveErr chan error
+	mu        sync.Mutex
+	state     string
+	callbacks chan *Callback // holds the one valid callback of the attempt
+	accepted  bool           // a valid callback was taken for the current state
+	serveErr  chan error
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // Listen binds 127.0.0.1:opts.Port and starts serving. Call Close when done.
@@ -125,7 +127,7 @@ func Listen(opts Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
-	s := &Server{opts: opts, listener: l, scheme: "http", serveErr: make(chan error, 1)}
+	s := &Server{opts: opts, listener: l, scheme: "http", serveErr: make(chan error, 1), closing: make(chan struct{})}
 	if opts.TLS != nil {
 		s.scheme = "https"
 		l = tls.NewListener(l, opts.TLS)
@@ -159,25 +161,21 @@ func (s *Server) Expect(state string) {
 	defer s.mu.Unlock()
 	s.state = state
 	s.accepted = false
+	// Buffered, so that a browser faster than the caller's Wait is not
+	// turned away.
+	s.callbacks = make(chan *Callback, 1)
 }
 
 // Wait blocks until a callback with the expected state arrives, or ctx ends.
 // Callbacks with a missing or wrong state are answered with 400 and do not
 // end the wait.
 func (s *Server) Wait(ctx context.Context) (*Callback, error) {
-	ch := make(chan *Callback)
 	s.mu.Lock()
-	if s.state == "" {
-		s.mu.Unlock()
+	ch := s.callbacks
+	s.mu.Unlock()
+	if ch == nil {
 		return nil, errors.New("loopback: Wait called before Expect")
 	}
-	s.waiting = ch
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.waiting = nil
-		s.mu.Unlock()
-	}()
 	select {
 	case cb := <-ch:
 		return cb, nil
@@ -191,6 +189,7 @@ func (s *Server) Wait(ctx context.Context) (*Callback, error) {
 // Close shuts the server down, letting a page being written finish, for at
 // most a few seconds.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
@@ -247,8 +246,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	state, waiting, accepted := s.state, s.waiting, s.accepted
-	valid := state != "" && params.Get("state") == state && !accepted && waiting != nil
+	state, ch, accepted := s.state, s.callbacks, s.accepted
+	valid := state != "" && params.Get("state") == state && !accepted
 	if valid {
 		if params.Get("code") == "" && params.Get("error") == "" {
 			valid = false
@@ -270,14 +269,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	cb := &Callback{Params: params, reply: make(chan Outcome, 1)}
-	select {
-	case waiting <- cb:
-	case <-r.Context().Done():
-		return
-	}
+	ch <- cb // never blocks: one valid callback per Expect, and room for one
 	var o Outcome
 	select {
 	case o = <-cb.reply:
+	case <-s.closing:
+		o = Outcome{Message: "The command stopped before it could complete the sign-in. The terminal has the details."}
 	case <-r.Context().Done():
 		return
 	}

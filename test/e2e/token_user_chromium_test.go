@@ -47,19 +47,27 @@ exec setsid %s --headless --no-sandbox --disable-gpu --disable-background-networ
 	}
 	t.Cleanup(func() { killChromium(t, pidFile) })
 
-	port := freePort(t)
-	c := authCodeClient(t, port, true, nil)
-	env := serverEnv()
-	env["BROWSER"] = wrapper
-	r := run{Env: env}.hydra(t, "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--format", "json", "--timeout", "45s")
-	if r.Code != 0 {
-		log, _ := os.ReadFile(logFile)
-		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s\nchromium's log (end):\n%s", r.Code, r.Stdout, r.Stderr, tail(string(log), 3000))
-	}
-	tok := parseTokens(t, r)
-	assertNoTokensOn(t, "stderr", r.Stderr, tok)
-	if got := decodeSubject(t, tok.IDToken); got != hydratest.DefaultSubject {
-		t.Errorf("subject = %q, want %q", got, hydratest.DefaultSubject)
+	// One browser profile for the three runs: Chromium is started anew for
+	// each, so the previous one is ended first.
+	for _, mode := range []string{"query", "fragment", "form_post"} {
+		t.Run(mode, func(t *testing.T) {
+			defer killChromium(t, pidFile)
+			port := freePort(t)
+			c := authCodeClient(t, port, true, nil)
+			env := serverEnv()
+			env["BROWSER"] = wrapper
+			r := run{Env: env}.hydra(t, "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port),
+				"--response-mode", mode, "--format", "json", "--timeout", "45s")
+			if r.Code != 0 {
+				log, _ := os.ReadFile(logFile)
+				t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s\nchromium's log (end):\n%s", r.Code, r.Stdout, r.Stderr, tail(string(log), 3000))
+			}
+			tok := parseTokens(t, r)
+			assertNoTokensOn(t, "stderr", r.Stderr, tok)
+			if got := decodeSubject(t, tok.IDToken); got != hydratest.DefaultSubject {
+				t.Errorf("subject = %q, want %q", got, hydratest.DefaultSubject)
+			}
+		})
 	}
 }
 
@@ -69,6 +77,7 @@ func killChromium(t *testing.T, pidFile string) {
 	if err != nil {
 		return // the browser never started
 	}
+	defer os.Remove(pidFile)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 1 {
 		return

@@ -137,11 +137,21 @@ func TestTokenUserDeniedConsent(t *testing.T) {
 }
 
 func TestTokenUserForgedCallbackIsIgnored(t *testing.T) {
-	port := freePort(t)
-	c := authCodeClient(t, port, true, nil)
-	p := start(t, serverEnv(), "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--no-open", "--format", "json")
+	// -p 0 takes a free port: Hydra lets a loopback redirect URL's port
+	// differ from the registered one (RFC 8252 §7.3).
+	c := authCodeClient(t, 4446, true, nil)
+	p := start(t, serverEnv(), "token", "user", "--client-id", c.ClientID, "-p", "0", "--no-open", "--format", "json")
 	authURL := p.authURL(t)
-	callback := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callback := u.Query().Get("redirect_uri")
+	cu, err := url.Parse(callback)
+	if err != nil || cu.Hostname() != "127.0.0.1" || cu.Port() == "0" || cu.Port() == "4446" {
+		t.Fatalf("redirect_uri %q should name the free port taken", callback)
+	}
+	port, _ := strconv.Atoi(cu.Port())
 
 	// The listener is on 127.0.0.1 only.
 	for _, addr := range []string{"127.0.0.2", "[::1]"} {
@@ -267,6 +277,14 @@ func TestTokenUserHeadless(t *testing.T) {
 	}
 	if !got.Active || got.Sub != "alice@example.com" || len(got.Aud) != 1 || got.Aud[0] != "https://api.example.com" {
 		t.Errorf("the access token should be alice's, for the audience: %s", in.Stdout)
+	}
+
+	// Hydra answers in the fragment when asked; headless mode reads it there.
+	r = hydra(t, "token", "user", "--headless", "--subject", "alice@example.com", "--client-id", c.ClientID,
+		"--response-mode", "fragment", "--format", "jsonpath=scope")
+	r.wantCode(t, 0)
+	if strings.TrimSpace(r.Stdout) != "openid offline" {
+		t.Errorf("scope = %q", r.Stdout)
 	}
 
 	// Without the admin API it says what is missing.

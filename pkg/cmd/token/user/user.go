@@ -151,7 +151,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
 	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")
 	fl.IntVar(&opts.MaxAge, "max-age", 0, "OpenID Connect max_age: the longest time in seconds since the person last signed in")
-	fl.IntVarP(&opts.Port, "port", "p", DefaultPort, "Port of the callback server on 127.0.0.1")
+	fl.IntVarP(&opts.Port, "port", "p", DefaultPort, "Port of the callback server on 127.0.0.1; 0 picks a free one")
 	fl.StringVar(&opts.Redirect, "redirect", "", "Redirect URL the client allows (default http://127.0.0.1:<port>/callback)")
 	fl.StringVar(&opts.AuthURL, "auth-url", "", "Authorization endpoint (default: the endpoint's /oauth2/auth)")
 	fl.StringVar(&opts.TokenURL, "token-url", "", "Token endpoint (default: the endpoint's /oauth2/token)")
@@ -380,12 +380,22 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
+	if o.redirect.Port() == "0" {
+		// -p 0 takes a free port. Hydra, like RFC 8252 §7.3 asks, lets a
+		// loopback redirect URL's port vary from the registered one.
+		o.redirect.Host = net.JoinHostPort(o.redirect.Hostname(), strconv.Itoa(srv.Addr().Port))
+		fl.conf.RedirectURL = o.redirect.String()
+	}
 
 	obtained := false
 	a := fl.newAttempt()
 	for {
 		srv.Expect(a.state)
-		fl.stderr.notef("Waiting up to %s for the authorization callback on %s (Ctrl-C to cancel)\n", o.Timeout, o.redirect)
+		left := o.Timeout
+		if d, ok := ctx.Deadline(); ok {
+			left = time.Until(d).Round(time.Second)
+		}
+		fl.stderr.notef("Waiting up to %s for the authorization callback on %s (Ctrl-C to cancel)\n", left, o.redirect)
 		if o.HTTPS {
 			fl.stderr.notef("The callback uses a self-signed certificate: the browser will warn about it once.\n")
 		}
@@ -393,7 +403,11 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		fl.open(a.authURL, done)
 
 		cb, err := srv.Wait(ctx)
+		// Under the lock, so that a late failure of the browser command
+		// either printed before this or prints nothing.
+		fl.stderr.mu.Lock()
 		close(done)
+		fl.stderr.mu.Unlock()
 		if err != nil {
 			if o.NoShutdown && obtained && errors.Is(err, context.DeadlineExceeded) {
 				return nil
@@ -410,7 +424,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			if !o.NoShutdown {
 				return err
 			}
-			fmt.Fprintf(o.IO.ErrOut, "error: %s\n", err)
+			fl.stderr.printf("error: %s\n", err)
 		} else {
 			cb.Reply(loopback.Outcome{OK: true, Message: "Tokens were obtained.", NextURL: next.authURL})
 			if err := fl.print(tokens); err != nil {
@@ -432,7 +446,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 func (fl *flow) open(authURL string, done <-chan struct{}) {
 	o := fl.opts
 	if o.NoOpen || o.Factory.Browser == nil {
-		fmt.Fprintf(o.IO.ErrOut, "Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
+		fl.stderr.printf("Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
 		return
 	}
 	fl.stderr.notef("Opening the authorization page in the browser...\n")
@@ -442,11 +456,11 @@ func (fl *flow) open(authURL string, done <-chan struct{}) {
 		if err == nil {
 			return
 		}
+		fl.stderr.mu.Lock()
+		defer fl.stderr.mu.Unlock()
 		select {
 		case <-done:
 		default:
-			fl.stderr.mu.Lock()
-			defer fl.stderr.mu.Unlock()
 			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", firstLine(err.Error()), authURL)
 		}
 	}()
@@ -564,6 +578,11 @@ func (n *noteWriter) notef(format string, args ...any) {
 	if n.quiet {
 		return
 	}
+	n.printf(format, args...)
+}
+
+// printf writes to stderr even with --quiet.
+func (n *noteWriter) printf(format string, args ...any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	fmt.Fprintf(n.io.ErrOut, format, args...)
