@@ -198,7 +198,7 @@ func TestTokenUserNoOpenPrintsTheURLOnStderr(t *testing.T) {
 	port := freePort(t)
 	c := authCodeClient(t, port, true, nil)
 	p := start(t, serverEnv(), "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--no-open",
-		"--audience", "", "--prompt", "login", "--max-age", "600")
+		"--prompt", "login", "--max-age", "600")
 	authURL := p.authURL(t)
 	u, err := url.Parse(authURL)
 	if err != nil {

@@ -387,7 +387,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		fl.conf.RedirectURL = o.redirect.String()
 	}
 
-	obtained := false
+	obtained, first := false, true
 	a := fl.newAttempt()
 	for {
 		srv.Expect(a.state)
@@ -400,7 +400,14 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			fl.stderr.notef("The callback uses a self-signed certificate: the browser will warn about it once.\n")
 		}
 		done := make(chan struct{})
-		fl.open(a.authURL, done)
+		if first {
+			fl.open(a.authURL, done)
+		} else {
+			// The browser opens once: later attempts start from the link on
+			// the last page, or from this URL.
+			fl.stderr.printf("To sign in again, open this URL (the page in the browser links to it too):\n\n  %s\n\n", a.authURL)
+		}
+		first = false
 
 		cb, err := srv.Wait(ctx)
 		// Under the lock, so that a late failure of the browser command
@@ -436,7 +443,6 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			}
 		}
 		a = next
-		fl.stderr.notef("Ready for another attempt, with fresh state, nonce and PKCE verifier.\n")
 	}
 }
 

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -232,6 +235,7 @@ type fakeBrowser struct {
 	idp        *stubIdP
 	callback   func(q url.Values) url.Values // the callback's parameters
 	wrongNonce bool
+	client     *http.Client
 	page       chan string
 }
 
@@ -252,7 +256,11 @@ func (b *fakeBrowser) Browse(raw string) error {
 		b.t.Errorf("code_challenge_method = %q", q.Get("code_challenge_method"))
 	}
 	params := b.callback(q)
-	resp, err := http.Get(q.Get("redirect_uri") + "?" + params.Encode())
+	client := b.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Get(q.Get("redirect_uri") + "?" + params.Encode())
 	if err != nil {
 		return err
 	}
@@ -404,3 +412,81 @@ func TestUserRunBrowserFailurePrintsTheURL(t *testing.T) {
 type failingBrowser struct{}
 
 func (failingBrowser) Browse(string) error { return errors.New("no display") }
+
+// countingBrowser counts how often the browser is opened, and completes
+// each flow it is given through the fake browser.
+type countingBrowser struct {
+	fakeBrowser
+	mu     sync.Mutex
+	opened int
+}
+
+func (b *countingBrowser) Browse(raw string) error {
+	b.mu.Lock()
+	b.opened++
+	b.mu.Unlock()
+	return b.fakeBrowser.Browse(raw)
+}
+
+func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Browser: b}
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "3s", "--no-shutdown", "--format", "json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- userRun(context.Background(), got) }()
+
+	// The first attempt goes through the browser; its page links to the
+	// second, whose state differs.
+	page := <-b.page
+	next := regexp.MustCompile(`href="([^"]+)"`).FindStringSubmatch(page)
+	if next == nil {
+		t.Fatalf("the page offers no next attempt:\n%s", page)
+	}
+	nextURL := html.UnescapeString(next[1])
+	if err := b.fakeBrowser.Browse(nextURL); err != nil {
+		t.Fatal(err)
+	}
+	<-b.page
+	if err := <-done; err != nil {
+		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
+	}
+	if n := strings.Count(out.String(), `"access_token"`); n != 2 {
+		t.Errorf("want two token responses on stdout, got %d:\n%s", n, out.String())
+	}
+	if b.opened != 1 {
+		t.Errorf("the browser was opened %d times, want once", b.opened)
+	}
+	if len(idp.forms) != 2 || idp.forms[0].Get("code_verifier") == idp.forms[1].Get("code_verifier") {
+		t.Errorf("each attempt needs its own PKCE verifier: %v", idp.forms)
+	}
+}
+
+func TestUserRunHTTPSCallback(t *testing.T) {
+	idp := newStubIdP(t)
+	// The browser accepts the self-signed certificate, as a person would
+	// after the warning.
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	b := &fakeBrowser{t: t, idp: idp, callback: func(q url.Values) url.Values {
+		if !strings.HasPrefix(q.Get("redirect_uri"), "https://127.0.0.1:") {
+			t.Errorf("redirect_uri = %s, want https on 127.0.0.1", q.Get("redirect_uri"))
+		}
+		return codeCallback(q)
+	}, client: insecure, page: make(chan string, 1)}
+	stdout, stderr, err := runUser(t, idp, b, "", func(o *Options) {
+		o.HTTPS = true
+		o.redirect.Scheme = "https"
+	})
+	if err != nil {
+		t.Fatalf("err = %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "AT-1") || !strings.Contains(stderr, "self-signed certificate") {
+		t.Errorf("stdout %s\nstderr %s", stdout, stderr)
+	}
+}
