@@ -302,36 +302,46 @@ type pageData struct {
 
 // The page states the outcome in words, and never shows a token: a
 // screenshot or a shared screen must not leak one.
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+// The templates are parsed on first use, not at start-up: most runs of the
+// tool never serve a page.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageHTML))
+})
+
+const pageHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}} – hydra</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;line-height:1.5}</style></head>
 <body><h1>{{.Title}}</h1><p>{{.Message}}</p>
 {{if .OK}}<p>You can close this window and return to the terminal.</p>{{end}}
 {{if .NextURL}}<p><a href="{{.NextURL}}">Start another authorization</a></p>{{end}}
 </body></html>
-`))
+`
 
 func (s *Server) page(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTemplate.Execute(w, d)
+	_ = pageTemplate().Execute(w, d)
 }
 
 // fragmentRelay serves, for response_mode=fragment, a page whose script
 // moves the parameters from the URL's fragment, which browsers never send,
 // into the query of the same path, where the server can read them.
-var relayTemplate = template.Must(template.New("relay").Parse(`<!doctype html>
+var relayTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("relay").Parse(relayHTML))
+})
+
+const relayHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Completing sign-in – hydra</title></head>
 <body><p>Completing sign-in…</p><noscript><p>This step needs JavaScript to read the answer from the URL's fragment.</p></noscript>
 <script nonce="{{.Nonce}}">
 if (location.hash.length > 1) { location.replace(location.pathname + "?" + location.hash.substring(1)); }
 else { document.body.textContent = "The authorization server's answer is missing."; }
 </script></body></html>
-`))
+`
 
 func (s *Server) fragmentRelay(w http.ResponseWriter) {
 	nonce := rand.Text()
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; frame-ancestors 'none'")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = relayTemplate.Execute(w, pageData{Nonce: nonce})
+	_ = relayTemplate().Execute(w, pageData{Nonce: nonce})
 }

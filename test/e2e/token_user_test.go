@@ -345,3 +345,47 @@ func TestTokenUserUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenUserCtrlC(t *testing.T) {
+	port := freePort(t)
+	c := authCodeClient(t, port, true, nil)
+	p := start(t, serverEnv(), "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--no-open")
+	p.authURL(t)
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	r := p.wait(t)
+	r.wantCode(t, 130)
+	r.assertClean(t)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "interrupted") {
+		t.Errorf("stdout %q\nstderr %s", r.Stdout, r.Stderr)
+	}
+	// The callback server is gone, and its port free again.
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatalf("the port is still taken after Ctrl-C: %v", err)
+	}
+	l.Close()
+}
+
+func TestTokenUserTraceCoversTheExchangeAndMasksSecrets(t *testing.T) {
+	c := authCodeClient(t, 4446, false, nil)
+	env := serverEnv()
+	env["OAUTH2_CLIENT_SECRET"] = c.ClientSecret
+	r := run{Env: env}.hydra(t, "token", "user", "--headless", "--subject", "dave", "--client-id", c.ClientID,
+		"-v", "-H", "X-Trace-Id: e2e-42", "--format", "json")
+	r.wantCode(t, 0)
+	tok := parseTokens(t, r)
+	for _, want := range []string{
+		"> POST " + srv.PublicURL + "/oauth2/token", "code=***", "code_verifier=***", "Authorization: Basic ***",
+		"X-Trace-Id: e2e-42", "> GET " + srv.PublicURL + "/.well-known/jwks.json",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("the trace lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+	assertNoTokensOn(t, "the trace", r.Stderr, tok)
+	if strings.Contains(r.Stderr, c.ClientSecret) {
+		t.Error("the trace shows the client secret")
+	}
+}
