@@ -39,6 +39,9 @@ const (
 	ModeFormPost = "form_post"
 )
 
+// ErrPortInUse is returned by Listen when another program holds the port.
+var ErrPortInUse = errors.New("the port is in use")
+
 // Options configures Listen.
 type Options struct {
 	// Port is the TCP port on 127.0.0.1; 0 picks a free one.
@@ -123,7 +126,7 @@ func Listen(opts Options) (*Server, error) {
 	l, err := net.Listen("tcp4", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("cannot listen on %s: the port is in use; pick another with --port (and register the matching redirect URL)", addr)
+			return nil, fmt.Errorf("cannot listen on %s: %w", addr, ErrPortInUse)
 		}
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}

@@ -3,6 +3,7 @@ package loopback
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -224,8 +225,8 @@ func TestWaitEndsWithTheContext(t *testing.T) {
 func TestPortInUse(t *testing.T) {
 	s := listen(t, Options{})
 	_, err := Listen(Options{Port: s.Addr().Port, Path: "/callback"})
-	if err == nil || !strings.Contains(err.Error(), "--port") {
-		t.Errorf("err = %v, want advice about --port", err)
+	if !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), s.Addr().String()) {
+		t.Errorf("err = %v, want ErrPortInUse naming the address", err)
 	}
 }
 

@@ -389,3 +389,18 @@ func TestTokenUserTraceCoversTheExchangeAndMasksSecrets(t *testing.T) {
 		t.Error("the trace shows the client secret")
 	}
 }
+
+func TestTokenUserPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	c := authCodeClient(t, port, true, nil)
+	r := hydra(t, "token", "user", "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--no-open")
+	r.wantCode(t, 1)
+	if !strings.Contains(r.Stderr, "the port is in use") || !strings.Contains(r.Stderr, "-p 0") || r.Stdout != "" {
+		t.Errorf("stderr:\n%s", r.Stderr)
+	}
+}

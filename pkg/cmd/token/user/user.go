@@ -376,6 +376,9 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		lopts.TLS = cfg
 	}
 	srv, err := loopback.Listen(lopts)
+	if errors.Is(err, loopback.ErrPortInUse) {
+		return fmt.Errorf("%w\nPick another port with --port, or -p 0 for any free one: Hydra accepts any port in a loopback redirect URL", err)
+	}
 	if err != nil {
 		return err
 	}
