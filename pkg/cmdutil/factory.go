@@ -33,5 +33,6 @@ func New(ios *iostreams.IOStreams) *Factory {
 	return &Factory{
 		IOStreams: ios,
 		Getenv:    os.Getenv,
+		Browser:   &SystemBrowser{Getenv: os.Getenv, Stderr: ios.ErrOut},
 	}
 }

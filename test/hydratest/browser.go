@@ -88,8 +88,10 @@ func (s *Server) AuthorizationCode(c Client, redirectURI string, scopes ...strin
 	return s.token(c, form)
 }
 
+// randomString returns 43 random URL-safe characters: RFC 7636 wants a
+// PKCE verifier of 43 to 128 characters, and Hydra enforces it.
 func randomString() string {
-	b := make([]byte, 24)
+	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -15,6 +15,7 @@ import (
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
+	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -68,6 +69,9 @@ var v2Spellings = []v2Spelling{
 	}},
 	{verb: "import", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return importcmd.NewCmdImport(f, nil)
+	}},
+	{verb: "perform", noun: "authorization-code", build: func(f *cmdutil.Factory) *cobra.Command {
+		return user.NewCmdUser(f, nil)
 	}},
 }
 

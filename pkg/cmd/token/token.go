@@ -5,11 +5,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
+	"github.com/hydratoken/hydra/pkg/cmd/token/decode"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/flush"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
 	"github.com/hydratoken/hydra/pkg/cmd/token/refresh"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
+	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -26,5 +28,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))
 	cmd.AddCommand(tokendelete.NewCmdDelete(f, nil))
 	cmd.AddCommand(flush.NewCmdFlush(f, nil))
+	cmd.AddCommand(user.NewCmdUser(f, nil))
+	cmd.AddCommand(decode.NewCmdDecode(f, nil))
 	return cmd
 }

@@ -1,0 +1,307 @@
+// Package decode implements "hydra token decode": show a JWT's header and
+// claims, and verify its signature against the issuer's published keys.
+package decode
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// timeClaims are the claims that hold a time as seconds since the epoch.
+var timeClaims = []string{"exp", "iat", "nbf", "auth_time", "rat", "updated_at"}
+
+// Options are the parsed flags and arguments of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	// Conn carries the TLS, header, timeout and trace flags for the JWKS
+	// request; it has no endpoint.
+	Conn     cmdutil.Connection
+	JWKSURL  string
+	NoVerify bool
+	Format   printer.Format
+
+	// Token is the JWT; "-" reads it from stdin.
+	Token string
+}
+
+// NewCmdDecode builds the command. runF replaces the run function in tests of
+// flag parsing.
+func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+
+	cmd := &cobra.Command{
+		Use:   "decode <jwt>",
+		Short: "Show a JWT's header and claims, and verify its signature",
+		Long: heredoc.Doc(`
+			Show the header and claims of a JWT, such as an ID token or one of Hydra's
+			JWT access tokens, with times shown as dates.
+
+			The signature is verified against the issuer's keys, fetched from the
+			token's iss claim + /.well-known/jwks.json, or from --jwks-url. A token
+			whose signature does not verify is not shown, and the command exits 1.
+			Verification proves that the key published at that URL signed the token:
+			check that iss is an issuer you trust. --no-verify skips it, with a
+			warning.
+
+			Hydra's default, opaque access tokens (ory_at_...) are not JWTs; use
+			"hydra token introspect" for them.
+
+			Give "-" instead of a token to read it from stdin.
+		`),
+		Example: heredoc.Doc(`
+			$ hydra token decode "$ID_TOKEN"
+			$ hydra token decode --format jsonpath=claims.sub "$ID_TOKEN"
+			$ hydra token decode --jwks-url http://127.0.0.1:4444/.well-known/jwks.json "$ID_TOKEN"
+			$ printf '%s\n' "$ID_TOKEN" | hydra token decode --no-verify -
+		`),
+		Args: cmdutil.ExactArgs(1, "one JWT (or - to read it from stdin)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			if opts.NoVerify && opts.JWKSURL != "" {
+				return cmdutil.FlagErrorf("--no-verify and --jwks-url contradict each other")
+			}
+			if opts.JWKSURL != "" {
+				if u, err := url.Parse(opts.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return cmdutil.FlagErrorf("invalid --jwks-url %q: want an http or https URL", opts.JWKSURL)
+				}
+			}
+			opts.Token = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return decodeRun(cmd.Context(), opts)
+		},
+	}
+
+	fl := cmd.Flags()
+	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Verify against the keys at this URL instead of iss + /.well-known/jwks.json")
+	fl.BoolVar(&opts.NoVerify, "no-verify", false, "Do not verify the signature (insecure: anyone can write a JWT)")
+	cmdutil.AddFormatFlag(cmd, &format, "a readable view of header and claims")
+	// The connection flags that apply to fetching the keys; there is no
+	// endpoint, since the keys' URL comes from the token or --jwks-url.
+	c := &opts.Conn
+	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the key server's TLS certificate (insecure)")
+	fl.StringVar(&c.CACert, "ca-cert", "", "Trust the CA certificates in this PEM `file`")
+	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys, as 'Name: value' (repeatable)")
+	fl.DurationVar(&c.Timeout, "timeout", cmdutil.DefaultTimeout, "How long the request for the keys may wait on the network")
+	fl.IntVar(&c.Retries, "retries", 2, "How often to retry the request for the keys after a transient failure")
+	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr")
+	return cmd
+}
+
+// decoded is a JWT taken apart.
+type decoded struct {
+	header, claims []byte
+}
+
+func decodeRun(ctx context.Context, opts *Options) error {
+	token := opts.Token
+	if token == "-" {
+		t, err := cmdutil.ReadSecretFile(opts.Factory, "-")
+		if err != nil {
+			return fmt.Errorf("reading the token from stdin: %w", err)
+		}
+		token = t
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return cmdutil.FlagErrorf("the token is empty")
+	}
+	d, err := split(token)
+	if err != nil {
+		return err
+	}
+
+	sig := map[string]any{"verified": false}
+	if opts.NoVerify {
+		fmt.Fprintln(opts.IO.ErrOut, "warning: --no-verify: the signature was not checked, so nothing shown can be trusted")
+	} else {
+		jwksURL := opts.JWKSURL
+		if jwksURL == "" {
+			iss := gjson.GetBytes(d.claims, "iss")
+			if iss.Type != gjson.String || iss.Str == "" {
+				return errors.New("the token has no iss claim to find its keys by: pass --jwks-url, or --no-verify to skip verification")
+			}
+			u, err := url.Parse(iss.Str)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("the token's iss %q is not a URL to find its keys by: pass --jwks-url, or --no-verify to skip verification", iss.Str)
+			}
+			jwksURL = strings.TrimSuffix(iss.Str, "/") + "/.well-known/jwks.json"
+		}
+		if err := verify(ctx, opts, jwksURL, token); err != nil {
+			return err
+		}
+		sig = map[string]any{"verified": true, "jwks_url": jwksURL}
+	}
+
+	doc, err := document(d, sig)
+	if err != nil {
+		return err
+	}
+	if exp := gjson.GetBytes(d.claims, "exp"); exp.Type == gjson.Number && time.Unix(exp.Int(), 0).Before(time.Now()) {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the token expired at %s\n", formatTime(exp.Int()))
+	}
+	if opts.Format.Name != "" {
+		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
+		return p.Print(opts.IO.Out, doc, nil)
+	}
+	return writeView(opts.IO.Out, d, sig, time.Now())
+}
+
+// split takes a compact JWS apart, and explains what other tokens are.
+func split(token string) (*decoded, error) {
+	parts := strings.Split(token, ".")
+	switch {
+	case strings.HasPrefix(token, "ory_") || len(parts) == 2 && !strings.HasPrefix(token, "ey"):
+		return nil, errors.New("this is an opaque token, not a JWT: Hydra's default access and refresh tokens can only be introspected (hydra token introspect)")
+	case len(parts) == 5:
+		return nil, errors.New("this is an encrypted JWT (JWE): it cannot be decoded without the recipient's key")
+	case len(parts) != 3:
+		return nil, fmt.Errorf("this is not a JWT: a JWT has three dot-separated parts, this has %d", len(parts))
+	}
+	header, err := segment(parts[0], "header")
+	if err != nil {
+		return nil, err
+	}
+	claims, err := segment(parts[1], "claims")
+	if err != nil {
+		return nil, err
+	}
+	return &decoded{header: header, claims: claims}, nil
+}
+
+func segment(s, what string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	if err != nil {
+		return nil, fmt.Errorf("this is not a JWT: its %s is not base64url", what)
+	}
+	if !gjson.ValidBytes(b) || !gjson.ParseBytes(b).IsObject() {
+		return nil, fmt.Errorf("this is not a JWT: its %s is not a JSON object", what)
+	}
+	return b, nil
+}
+
+// verify checks the token's signature with the keys at jwksURL, fetched
+// through the tool's HTTP client.
+func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
+	hc, err := opts.Conn.HTTPClient(opts.Factory)
+	if err != nil {
+		return err
+	}
+	ctx = oidc.ClientContext(api.WithRetry(ctx), hc)
+	_, err = oidc.NewRemoteKeySet(ctx, jwksURL).VerifySignature(ctx, token)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	msg := strings.TrimPrefix(err.Error(), "oidc: ")
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		msg = (&api.ConnError{Method: http.MethodGet, URL: jwksURL, Err: ue.Err}).Error()
+	}
+	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", jwksURL, msg)
+}
+
+// document is the JSON that --format prints: the header and claims as the
+// token has them, the time claims as dates, and the verification result.
+func document(d *decoded, sig map[string]any) ([]byte, error) {
+	dates := map[string]string{}
+	for _, k := range timeClaims {
+		if v := gjson.GetBytes(d.claims, k); v.Type == gjson.Number {
+			dates[k] = formatTime(v.Int())
+		}
+	}
+	doc := struct {
+		Header    json.RawMessage   `json:"header"`
+		Claims    json.RawMessage   `json:"claims"`
+		Dates     map[string]string `json:"dates"`
+		Signature map[string]any    `json:"signature"`
+	}{d.header, d.claims, dates, sig}
+	return json.Marshal(doc)
+}
+
+func formatTime(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
+
+// writeView is the default view: header and claims as aligned lines, in the
+// token's order, times as dates.
+func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+	section := func(title string, raw []byte) {
+		fmt.Fprintf(tw, "%s\n", title)
+		gjson.ParseBytes(raw).ForEach(func(k, v gjson.Result) bool {
+			val := printer.Cell(v)
+			if v.IsObject() {
+				val = v.Raw
+			}
+			if isTimeClaim(k.Str) && v.Type == gjson.Number {
+				t := time.Unix(v.Int(), 0)
+				val = fmt.Sprintf("%s (%s)", formatTime(v.Int()), relative(t, now))
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", k.Str, strings.NewReplacer("\n", " ", "\t", " ").Replace(val))
+			return true
+		})
+	}
+	section("HEADER", d.header)
+	fmt.Fprintln(tw)
+	section("CLAIMS", d.claims)
+	fmt.Fprintln(tw)
+	if sig["verified"] == true {
+		fmt.Fprintf(tw, "SIGNATURE\tverified with the keys at %s\n", sig["jwks_url"])
+	} else {
+		fmt.Fprintf(tw, "SIGNATURE\tnot verified (--no-verify)\n")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func isTimeClaim(k string) bool {
+	for _, c := range timeClaims {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+func relative(t, now time.Time) string {
+	d := t.Sub(now).Round(time.Second)
+	if d == 0 {
+		return "now"
+	}
+	if d > 0 {
+		return "in " + d.String()
+	}
+	return (-d).String() + " ago"
+}

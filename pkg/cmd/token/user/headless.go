@@ -1,0 +1,216 @@
+package user
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/loopback"
+)
+
+// maxHops bounds the redirects the headless flow follows.
+const maxHops = 20
+
+// runHeadless runs one attempt without a browser: it follows the
+// authorization URL with a cookie jar, accepts the login and consent
+// requests through the admin API, and stops at the redirect to the redirect
+// URL, whose code it exchanges as usual. Nothing listens on a port.
+func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.URL) error {
+	o := fl.opts
+	adminURL, err := o.resolveAdmin()
+	if err != nil {
+		return err
+	}
+	cmdutil.WarnPlainHTTP(o.Factory, adminURL)
+	admin := &api.Client{HTTP: hc, BaseURL: adminURL, Kind: api.Admin, EndpointSource: "--admin-endpoint or " + cmdutil.EnvAdminURL, Timeout: o.Conn.Timeout}
+
+	a := fl.newAttempt()
+	fl.stderr.notef("Signing in as %s without a browser, through the admin API at %s\n", o.Subject, api.StripQuery(adminURL))
+	params, err := fl.followHeadless(ctx, hc, admin, a.authURL)
+	if err != nil {
+		return timeoutOr(ctx, o, err)
+	}
+	t, err := fl.complete(ctx, a, params)
+	if err != nil {
+		return err
+	}
+	return fl.print(t)
+}
+
+func (o *Options) resolveAdmin() (*url.URL, error) {
+	raw, from := o.AdminEndpoint, "--admin-endpoint"
+	if raw == "" {
+		raw, from = strings.TrimSpace(o.Factory.Getenv(cmdutil.EnvAdminURL)), cmdutil.EnvAdminURL
+	}
+	if raw == "" {
+		return nil, cmdutil.FlagErrorf("--headless accepts login and consent through Hydra's admin API: pass --admin-endpoint or set %s (port 4445 by default)", cmdutil.EnvAdminURL)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, cmdutil.FlagErrorf("invalid %s %q: want a URL such as http://127.0.0.1:4445", from, raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// followHeadless plays the browser. It returns the parameters of the
+// redirect to the redirect URL.
+func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, admin *api.Client, authURL string) (url.Values, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	browser := *hc
+	browser.Jar = jar
+	// The tool's client follows no redirect: each hop is looked at here.
+	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	redirect := fl.opts.redirect
+
+	next := authURL
+	for range maxHops {
+		u, err := url.Parse(next)
+		if err != nil {
+			return nil, fmt.Errorf("the flow redirected to an invalid URL: %w", err)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, next, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := browser.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, &api.ConnError{Method: http.MethodGet, URL: api.StripQuery(u), Err: err}
+		}
+		body, _ := api.ReadBody(resp)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 3 {
+			e := &api.Error{Method: http.MethodGet, URL: api.StripQuery(u), StatusCode: resp.StatusCode, Status: resp.Status}
+			var eb struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+				Hint        string `json:"error_hint"`
+			}
+			if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
+				e.Code, e.Description, e.Hint = eb.Error, eb.Description, eb.Hint
+			} else {
+				e.Excerpt = api.Excerpt(body, 160)
+			}
+			e.Advice = "The headless flow expected a redirect here."
+			return nil, fmt.Errorf("headless sign-in: %w", e)
+		}
+		loc, err := resp.Location()
+		if err != nil {
+			return nil, fmt.Errorf("headless sign-in: GET %s: %s without a usable Location", api.StripQuery(u), resp.Status)
+		}
+		if sameEndpoint(loc, redirect) {
+			if fl.opts.ResponseMode == loopback.ModeFragment {
+				return url.ParseQuery(loc.Fragment)
+			}
+			return loc.Query(), nil
+		}
+		q := loc.Query()
+		switch {
+		case q.Get("login_challenge") != "":
+			next, err = fl.acceptLogin(ctx, admin, q.Get("login_challenge"))
+		case q.Get("consent_challenge") != "":
+			next, err = fl.acceptConsent(ctx, admin, q.Get("consent_challenge"))
+		case q.Get("error") != "":
+			// Hydra sends the browser to its error page when it cannot
+			// redirect to the client, such as for an unknown redirect URL.
+			return nil, &authorizationError{params: q, redirect: redirect.String()}
+		default:
+			next = loc.String()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("headless sign-in: more than %d redirects without reaching the redirect URL %s", maxHops, redirect)
+}
+
+func sameEndpoint(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host) && a.Path == b.Path
+}
+
+// flowRequest is the part of Hydra's login and consent requests used here.
+type flowRequest struct {
+	Skip                         bool     `json:"skip"`
+	Subject                      string   `json:"subject"`
+	RequestedScope               []string `json:"requested_scope"`
+	RequestedAccessTokenAudience []string `json:"requested_access_token_audience"`
+}
+
+type redirectTo struct {
+	RedirectTo string `json:"redirect_to"`
+}
+
+func (fl *flow) acceptLogin(ctx context.Context, admin *api.Client, challenge string) (string, error) {
+	q := url.Values{"login_challenge": {challenge}}
+	var req flowRequest
+	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/login", q, nil, &req); err != nil {
+		return "", fmt.Errorf("headless sign-in: reading the login request: %w", err)
+	}
+	if req.Skip && req.Subject != fl.opts.Subject {
+		return "", fmt.Errorf("headless sign-in: Hydra remembers %s as signed in, not %s", req.Subject, fl.opts.Subject)
+	}
+	body := map[string]any{"subject": fl.opts.Subject, "remember": false}
+	var r redirectTo
+	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/login/accept", q, body, &r); err != nil {
+		return "", fmt.Errorf("headless sign-in: accepting the login: %w", err)
+	}
+	return r.RedirectTo, nil
+}
+
+func (fl *flow) acceptConsent(ctx context.Context, admin *api.Client, challenge string) (string, error) {
+	q := url.Values{"consent_challenge": {challenge}}
+	var req flowRequest
+	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/consent", q, nil, &req); err != nil {
+		return "", fmt.Errorf("headless sign-in: reading the consent request: %w", err)
+	}
+	body := map[string]any{
+		"grant_scope":                 nonNil(req.RequestedScope),
+		"grant_access_token_audience": nonNil(req.RequestedAccessTokenAudience),
+		"remember":                    false,
+	}
+	var r redirectTo
+	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/consent/accept", q, body, &r); err != nil {
+		return "", fmt.Errorf("headless sign-in: accepting the consent: %w", err)
+	}
+	return r.RedirectTo, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func adminJSON(ctx context.Context, c *api.Client, method, path string, q url.Values, in, out any) error {
+	r := api.Request{Method: method, Path: path, Query: q, Retry: method == http.MethodGet}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		r.JSON = b
+	}
+	resp, err := c.Do(ctx, r)
+	if err != nil {
+		return err
+	}
+	return api.DecodeJSON(resp, method, c.URL(path, nil), out)
+}

@@ -1,0 +1,598 @@
+// Package user implements "hydra token user": the OAuth 2.0 authorization
+// code flow with PKCE, through the browser and a loopback callback server, or
+// headless through Hydra's admin API for CI pipelines.
+package user
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/loopback"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// EnvClientSecret holds the client secret, as in Hydra's CLIs.
+const EnvClientSecret = "OAUTH2_CLIENT_SECRET"
+
+// Defaults of the flags.
+const (
+	DefaultPort    = 4446
+	DefaultTimeout = 5 * time.Minute
+	callbackPath   = "/callback"
+)
+
+// DefaultScopes are the scopes asked for without --scope: an ID token and a
+// refresh token.
+var DefaultScopes = []string{"openid", "offline"}
+
+// Options are the parsed flags of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	// Conn is the connection to Hydra's public API.
+	Conn         cmdutil.Connection
+	ClientID     string
+	ClientSecret cmdutil.Secret
+	Scopes       []string
+	Audience     []string
+	Prompt       string
+	MaxAge       int
+	Port         int
+	Redirect     string
+	AuthURL      string
+	TokenURL     string
+	ResponseMode string
+	NoOpen       bool
+	NoShutdown   bool
+	HTTPS        bool
+	Quiet        bool
+	Format       printer.Format
+
+	// Timeout is the deadline of the whole flow, from the start to the
+	// tokens; Conn.Timeout bounds each request.
+	Timeout time.Duration
+
+	// Headless runs the flow without a browser, accepting login and
+	// consent as Subject through the admin API at AdminEndpoint.
+	Headless      bool
+	Subject       string
+	AdminEndpoint string
+
+	// redirect is the parsed redirect URL.
+	redirect *url.URL
+}
+
+// NewCmdUser builds the command. runF replaces the run function in tests of
+// flag parsing.
+func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+	var scopes, audience []string
+
+	cmd := &cobra.Command{
+		Use:   "user",
+		Short: "Get tokens for a person with the authorization code flow",
+		Long: heredoc.Doc(`
+			Get an access token, a refresh token and an ID token for a person, with
+			the OAuth 2.0 authorization code flow and PKCE (S256).
+
+			The command listens on 127.0.0.1 for the browser's callback, opens the
+			authorization page in the browser ($BROWSER if set), and waits until the
+			person has signed in and consented, or until --timeout. Callbacks with a
+			missing or wrong state are refused and ignored. The ID token is verified
+			against the issuer's keys, and its nonce checked.
+
+			The client must allow the redirect URL, http://127.0.0.1:4446/callback by
+			default. A public client (token_endpoint_auth_method none) needs no
+			secret; a confidential client's secret comes from OAUTH2_CLIENT_SECRET,
+			--client-secret-file or --client-secret.
+
+			Tokens go to stdout only. The exit code is 0 only when tokens were
+			obtained.
+
+			With --headless --subject ID, no browser is involved: the command follows
+			the authorization URL itself and accepts Hydra's login and consent
+			requests for ID through the admin API (--admin-endpoint or
+			HYDRA_ADMIN_URL), granting the requested scopes and audience. It is
+			meant for CI pipelines and tests against a Hydra you control.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_URL=http://127.0.0.1:4444
+			$ hydra token user --client-id my-app
+			$ hydra token user --client-id my-app --scope openid,offline,email --no-open
+			$ hydra token user --client-id my-app --format jsonpath=access_token
+
+			# In CI, without a browser:
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra token user --client-id my-app --headless --subject alice@example.com
+		`),
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.Audience = cmdutil.SplitList(audience)
+			// --timeout is the flow's deadline here; each request keeps the
+			// usual per-request limit, within it.
+			opts.Timeout = opts.Conn.Timeout
+			opts.Conn.Timeout = min(cmdutil.DefaultTimeout, opts.Timeout)
+			if err := opts.validate(cmd.Flags().Changed("port")); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return userRun(cmd.Context(), opts)
+		},
+	}
+
+	fl := cmd.Flags()
+	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (required)")
+	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", EnvClientSecret, "Client secret")
+	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
+	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
+	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")
+	fl.IntVar(&opts.MaxAge, "max-age", 0, "OpenID Connect max_age: the longest time in seconds since the person last signed in")
+	fl.IntVarP(&opts.Port, "port", "p", DefaultPort, "Port of the callback server on 127.0.0.1; 0 picks a free one")
+	fl.StringVar(&opts.Redirect, "redirect", "", "Redirect URL the client allows (default http://127.0.0.1:<port>/callback)")
+	fl.StringVar(&opts.AuthURL, "auth-url", "", "Authorization endpoint (default: the endpoint's /oauth2/auth)")
+	fl.StringVar(&opts.TokenURL, "token-url", "", "Token endpoint (default: the endpoint's /oauth2/token)")
+	fl.StringVar(&opts.ResponseMode, "response-mode", "", "How the server returns the code: query (the default), fragment or form_post")
+	fl.BoolVar(&opts.NoOpen, "no-open", false, "Do not open a browser; print the authorization URL on stderr")
+	fl.BoolVar(&opts.NoShutdown, "no-shutdown", false, "Keep serving after each attempt, with fresh state, nonce and PKCE, until Ctrl-C or --timeout")
+	fl.BoolVar(&opts.HTTPS, "https", false, "Serve the callback over HTTPS, with a self-signed certificate made at start")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings about insecure settings and the URL to open still show")
+	fl.BoolVar(&opts.Headless, "headless", false, "Run without a browser, accepting login and consent through the admin API (for CI)")
+	fl.StringVar(&opts.Subject, "subject", "", "With --headless: the user ID to log in")
+	fl.StringVar(&opts.AdminEndpoint, "admin-endpoint", "", "With --headless: URL of Hydra's admin API (env: "+cmdutil.EnvAdminURL+")")
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
+	cmdutil.AddFormatFlag(cmd, &format, "a readable block of the tokens")
+
+	// The connection flags' --timeout bounds one request; here it is the
+	// deadline of the whole flow, as a person needs minutes to sign in.
+	t := fl.Lookup("timeout")
+	t.Usage = "Deadline for the whole flow, from start to tokens"
+	t.DefValue = DefaultTimeout.String()
+	_ = t.Value.Set(DefaultTimeout.String())
+
+	_ = cmd.RegisterFlagCompletionFunc("prompt", cobra.FixedCompletions([]string{"none", "login", "consent", "select_account"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("response-mode", cobra.FixedCompletions([]string{"query", "fragment", "form_post"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// validate checks the flags and works out the redirect URL, before anything
+// is sent or bound.
+func (o *Options) validate(portSet bool) error {
+	if o.ClientID == "" {
+		return cmdutil.FlagErrorf("--client-id is required")
+	}
+	if o.Timeout <= 0 {
+		return cmdutil.FlagErrorf("--timeout must be positive, such as 5m")
+	}
+	if o.MaxAge < 0 {
+		return cmdutil.FlagErrorf("--max-age must not be negative")
+	}
+	switch o.Prompt {
+	case "", "none", "login", "consent", "select_account":
+	default:
+		return cmdutil.FlagErrorf("invalid --prompt %q: want none, login, consent or select_account", o.Prompt)
+	}
+	switch o.ResponseMode {
+	case "", loopback.ModeQuery, loopback.ModeFragment, loopback.ModeFormPost:
+	default:
+		return cmdutil.FlagErrorf("invalid --response-mode %q: want query, fragment or form_post", o.ResponseMode)
+	}
+	if o.Port < 0 || o.Port > 65535 {
+		return cmdutil.FlagErrorf("invalid --port %d", o.Port)
+	}
+	if o.Headless {
+		if o.Subject == "" {
+			return cmdutil.FlagErrorf("--headless needs --subject: the user ID to log in")
+		}
+		if o.ResponseMode == loopback.ModeFormPost {
+			return cmdutil.FlagErrorf("--headless does not support --response-mode form_post")
+		}
+		if o.NoShutdown {
+			return cmdutil.FlagErrorf("--headless runs one flow; --no-shutdown does not apply")
+		}
+	} else if o.Subject != "" || o.AdminEndpoint != "" {
+		return cmdutil.FlagErrorf("--subject and --admin-endpoint apply only with --headless")
+	}
+
+	scheme := "http"
+	if o.HTTPS {
+		scheme = "https"
+	}
+	if o.Redirect == "" {
+		o.redirect = &url.URL{Scheme: scheme, Host: net.JoinHostPort(loopback.BindHost, strconv.Itoa(o.Port)), Path: callbackPath}
+		return nil
+	}
+	u, err := url.Parse(o.Redirect)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return cmdutil.FlagErrorf("invalid --redirect %q: want a URL such as http://127.0.0.1:%d/callback", o.Redirect, o.Port)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return cmdutil.FlagErrorf("invalid --redirect %q: a redirect URL has no query or fragment", o.Redirect)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	if o.Headless {
+		// Nothing listens in headless mode: any URL the client allows works.
+		o.redirect = u
+		return nil
+	}
+	host := u.Hostname()
+	if host != loopback.BindHost && !strings.EqualFold(host, "localhost") {
+		return cmdutil.FlagErrorf("--redirect %s: the callback server listens on 127.0.0.1 only, so the redirect URL's host must be 127.0.0.1 or localhost", o.Redirect)
+	}
+	if u.Scheme != scheme {
+		if o.HTTPS {
+			return cmdutil.FlagErrorf("--redirect %s is http, but --https serves the callback over https", o.Redirect)
+		}
+		return cmdutil.FlagErrorf("--redirect %s is https: pass --https to serve the callback over https", o.Redirect)
+	}
+	if u.Port() == "" {
+		return cmdutil.FlagErrorf("--redirect %s has no port: give the port the callback server listens on, such as %s://127.0.0.1:%d%s", o.Redirect, scheme, o.Port, u.Path)
+	}
+	p, _ := strconv.Atoi(u.Port())
+	if portSet && p != o.Port {
+		return cmdutil.FlagErrorf("--redirect %s names port %d, but --port is %d", o.Redirect, p, o.Port)
+	}
+	o.Port = p
+	o.redirect = u
+	return nil
+}
+
+// flow is one run of the command: what every attempt shares.
+type flow struct {
+	opts     *Options
+	conf     *oauth2.Config
+	http     *exchangeClient
+	verifier *idTokenVerifier
+	stderr   noteWriter
+}
+
+func userRun(ctx context.Context, opts *Options) error {
+	secret, _, err := opts.ClientSecret.Resolve(opts.Factory, opts.Quiet)
+	if err != nil {
+		return err
+	}
+	base, err := opts.Conn.ResolveEndpoint(opts.Factory.Getenv)
+	if err != nil {
+		return err
+	}
+	cmdutil.WarnPlainHTTP(opts.Factory, base)
+	hc, err := opts.Conn.HTTPClient(opts.Factory)
+	if err != nil {
+		return err
+	}
+	authURL, tokenURL := opts.AuthURL, opts.TokenURL
+	if authURL == "" {
+		authURL = joinPath(base, "/oauth2/auth")
+	}
+	if tokenURL == "" {
+		tokenURL = joinPath(base, "/oauth2/token")
+	}
+	for _, u := range []struct{ flag, v string }{{"--auth-url", authURL}, {"--token-url", tokenURL}} {
+		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return cmdutil.FlagErrorf("invalid %s %q: want an http or https URL", u.flag, u.v)
+		}
+	}
+
+	// Public clients send their ID in the body and no secret; confidential
+	// ones use HTTP Basic. The style is set, not detected: detection
+	// retries a failed exchange with the other style, and a code must be
+	// spent once.
+	style := oauth2.AuthStyleInParams
+	if secret != "" {
+		style = oauth2.AuthStyleInHeader
+	}
+	fl := &flow{
+		opts:   opts,
+		stderr: noteWriter{io: opts.IO, quiet: opts.Quiet, mu: &sync.Mutex{}},
+		conf: &oauth2.Config{
+			ClientID:     opts.ClientID,
+			ClientSecret: secret,
+			Endpoint:     oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL, AuthStyle: style},
+			RedirectURL:  opts.redirect.String(),
+			Scopes:       opts.Scopes,
+		},
+		http: newExchangeClient(hc, tokenURL),
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+
+	// Discovery first, so that a wrong endpoint fails before anyone signs
+	// in. Without the openid scope there is no ID token to verify.
+	if containsScope(opts.Scopes, "openid") {
+		if fl.verifier, err = newIDTokenVerifier(ctx, hc, base, opts.ClientID); err != nil {
+			return timeoutOr(ctx, opts, err)
+		}
+	}
+
+	if opts.Headless {
+		return fl.runHeadless(ctx, hc, base)
+	}
+	return fl.runBrowser(ctx)
+}
+
+// attempt holds the fresh values of one authorization attempt.
+type attempt struct {
+	state, nonce, verifier string
+	authURL                string
+}
+
+func (fl *flow) newAttempt() attempt {
+	a := attempt{state: rand.Text(), nonce: rand.Text(), verifier: oauth2.GenerateVerifier()}
+	params := []oauth2.AuthCodeOption{
+		oauth2.S256ChallengeOption(a.verifier),
+		oauth2.SetAuthURLParam("nonce", a.nonce),
+	}
+	o := fl.opts
+	if len(o.Audience) > 0 {
+		params = append(params, oauth2.SetAuthURLParam("audience", strings.Join(o.Audience, " ")))
+	}
+	if o.Prompt != "" {
+		params = append(params, oauth2.SetAuthURLParam("prompt", o.Prompt))
+	}
+	if o.MaxAge > 0 {
+		params = append(params, oauth2.SetAuthURLParam("max_age", strconv.Itoa(o.MaxAge)))
+	}
+	if o.ResponseMode != "" {
+		params = append(params, oauth2.SetAuthURLParam("response_mode", o.ResponseMode))
+	}
+	a.authURL = fl.conf.AuthCodeURL(a.state, params...)
+	return a
+}
+
+func (fl *flow) runBrowser(ctx context.Context) error {
+	o := fl.opts
+	lopts := loopback.Options{Port: o.Port, Path: o.redirect.Path, Mode: o.ResponseMode}
+	if o.HTTPS {
+		cfg, err := loopback.SelfSignedTLS()
+		if err != nil {
+			return fmt.Errorf("making the self-signed certificate for --https: %w", err)
+		}
+		lopts.TLS = cfg
+	}
+	srv, err := loopback.Listen(lopts)
+	if errors.Is(err, loopback.ErrPortInUse) {
+		return fmt.Errorf("%w\nPick another port with --port, or -p 0 for any free one: Hydra accepts any port in a loopback redirect URL", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if o.redirect.Port() == "0" {
+		// -p 0 takes a free port. Hydra, like RFC 8252 §7.3 asks, lets a
+		// loopback redirect URL's port vary from the registered one.
+		o.redirect.Host = net.JoinHostPort(o.redirect.Hostname(), strconv.Itoa(srv.Addr().Port))
+		fl.conf.RedirectURL = o.redirect.String()
+	}
+
+	obtained, first := false, true
+	a := fl.newAttempt()
+	for {
+		srv.Expect(a.state)
+		left := o.Timeout
+		if d, ok := ctx.Deadline(); ok {
+			left = time.Until(d).Round(time.Second)
+		}
+		fl.stderr.notef("Waiting up to %s for the authorization callback on %s (Ctrl-C to cancel)\n", left, o.redirect)
+		if o.HTTPS {
+			fl.stderr.notef("The callback uses a self-signed certificate: the browser will warn about it once.\n")
+		}
+		done := make(chan struct{})
+		if first {
+			fl.open(a.authURL, done)
+		} else {
+			// The browser opens once: later attempts start from the link on
+			// the last page, or from this URL.
+			fl.stderr.printf("To sign in again, open this URL (the page in the browser links to it too):\n\n  %s\n\n", a.authURL)
+		}
+		first = false
+
+		cb, err := srv.Wait(ctx)
+		// Under the lock, so that a late failure of the browser command
+		// either printed before this or prints nothing.
+		fl.stderr.mu.Lock()
+		close(done)
+		fl.stderr.mu.Unlock()
+		if err != nil {
+			if o.NoShutdown && obtained && errors.Is(err, context.DeadlineExceeded) {
+				return nil
+			}
+			return timeoutOr(ctx, o, err)
+		}
+		tokens, err := fl.complete(ctx, a, cb.Params)
+		var next attempt
+		if o.NoShutdown {
+			next = fl.newAttempt()
+		}
+		if err != nil {
+			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + firstLine(err.Error()) + ". The terminal has the details.", NextURL: next.authURL})
+			if !o.NoShutdown {
+				return err
+			}
+			fl.stderr.printf("error: %s\n", err)
+		} else {
+			cb.Reply(loopback.Outcome{OK: true, Message: "Tokens were obtained.", NextURL: next.authURL})
+			if err := fl.print(tokens); err != nil {
+				return err
+			}
+			obtained = true
+			if !o.NoShutdown {
+				return nil
+			}
+		}
+		a = next
+	}
+}
+
+// open opens the browser beside the wait, or prints the URL when asked not
+// to, or when the browser cannot be opened. done closes when the attempt is
+// over, so that a late failure of the browser command prints nothing.
+func (fl *flow) open(authURL string, done <-chan struct{}) {
+	o := fl.opts
+	if o.NoOpen || o.Factory.Browser == nil {
+		fl.stderr.printf("Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
+		return
+	}
+	fl.stderr.notef("Opening the authorization page in the browser...\n")
+	browser := o.Factory.Browser
+	go func() {
+		err := browser.Browse(authURL)
+		if err == nil {
+			return
+		}
+		fl.stderr.mu.Lock()
+		defer fl.stderr.mu.Unlock()
+		select {
+		case <-done:
+		default:
+			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", firstLine(err.Error()), authURL)
+		}
+	}()
+}
+
+// complete turns a callback into tokens: it reports an error callback,
+// exchanges the code with the PKCE verifier, and verifies the ID token.
+func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*tokens, error) {
+	if e := params.Get("error"); e != "" {
+		return nil, &authorizationError{params: params, redirect: fl.opts.redirect.String()}
+	}
+	if params.Get("state") != a.state {
+		// The loopback server checks this already; headless mode relies
+		// on it here.
+		return nil, errors.New("the callback's state does not match the one sent; refusing it")
+	}
+	code := params.Get("code")
+	if code == "" {
+		return nil, errors.New("the callback carries no authorization code")
+	}
+	tok, raw, err := fl.http.exchange(ctx, fl.conf, code, a.verifier)
+	if err != nil {
+		return nil, timeoutOr(ctx, fl.opts, err)
+	}
+	t := &tokens{token: tok, raw: raw}
+	if id, _ := tok.Extra("id_token").(string); id != "" {
+		if fl.verifier == nil {
+			return nil, errors.New("the server returned an ID token although the openid scope was not requested; refusing an ID token that cannot be verified")
+		}
+		if err := fl.verifier.verify(ctx, id, a.nonce, tok.AccessToken); err != nil {
+			return nil, timeoutOr(ctx, fl.opts, err)
+		}
+	}
+	return t, nil
+}
+
+// authorizationError is an error callback: the authorization server, or the
+// person, refused.
+type authorizationError struct {
+	params   url.Values
+	redirect string
+}
+
+func (e *authorizationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "authorization failed: %s", e.params.Get("error"))
+	if d := e.params.Get("error_description"); d != "" {
+		fmt.Fprintf(&b, ": %s", d)
+	}
+	if h := e.params.Get("error_hint"); h != "" && !strings.Contains(e.params.Get("error_description"), h) {
+		fmt.Fprintf(&b, "\nhint: %s", h)
+	}
+	switch e.params.Get("error") {
+	case "access_denied":
+		b.WriteString("\nThe person or the consent app refused the request; run the command again to retry.")
+	case "invalid_scope":
+		b.WriteString("\nThe client may not request these scopes: check --scope against the client's scope.")
+	case "unauthorized_client":
+		b.WriteString("\nThe client may not use this flow: it needs grant type authorization_code and response type code.")
+	case "login_required", "consent_required", "interaction_required":
+		b.WriteString("\n--prompt none needs an existing session; run without it.")
+	case "invalid_request":
+		if strings.Contains(e.params.Get("error_description"), "redirect") {
+			fmt.Fprintf(&b, "\nThe client does not allow the redirect URL %s: add it to the client's redirect_uris, or pass the one it allows with --redirect (and --port).", e.redirect)
+		}
+	}
+	return b.String()
+}
+
+// timeoutOr turns the end of the flow's deadline into a message that says
+// what was waited for.
+func timeoutOr(ctx context.Context, o *Options, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		what := "the authorization callback on " + o.redirect.String()
+		if o.Headless {
+			what = "the headless flow"
+		}
+		return fmt.Errorf("timed out after %s waiting for %s\nIf the browser shows an error page, check that the client allows the redirect URL %s; to wait longer, pass --timeout", o.Timeout, what, o.redirect)
+	}
+	return err
+}
+
+func containsScope(scopes []string, s string) bool {
+	for _, v := range scopes {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func joinPath(base *url.URL, p string) string {
+	u := *base
+	u.Path = strings.TrimSuffix(u.Path, "/") + p
+	u.RawPath = ""
+	return u.String()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimRight(line, ".")
+}
+
+// noteWriter writes notes for the person on stderr, unless --quiet.
+type noteWriter struct {
+	io    *iostreams.IOStreams
+	quiet bool
+	mu    *sync.Mutex
+}
+
+func (n *noteWriter) notef(format string, args ...any) {
+	if n.quiet {
+		return
+	}
+	n.printf(format, args...)
+}
+
+// printf writes to stderr even with --quiet.
+func (n *noteWriter) printf(format string, args ...any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	fmt.Fprintf(n.io.ErrOut, format, args...)
+}

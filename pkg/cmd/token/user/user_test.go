@@ -1,0 +1,492 @@
+package user
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"golang.org/x/oauth2"
+
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+func TestNewCmdUser(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		env     map[string]string
+		want    func(t *testing.T, o *Options)
+		wantErr string
+	}{
+		{
+			name: "defaults",
+			args: "--client-id app",
+			want: func(t *testing.T, o *Options) {
+				if strings.Join(o.Scopes, " ") != "openid offline" || o.Port != 4446 || o.Timeout != 5*time.Minute {
+					t.Errorf("defaults: scopes %v, port %d, timeout %s", o.Scopes, o.Port, o.Timeout)
+				}
+				if o.redirect.String() != "http://127.0.0.1:4446/callback" {
+					t.Errorf("redirect = %s", o.redirect)
+				}
+				if o.Conn.Timeout != cmdutil.DefaultTimeout {
+					t.Errorf("per-request timeout = %s, want %s", o.Conn.Timeout, cmdutil.DefaultTimeout)
+				}
+			},
+		},
+		{
+			name: "lists, port and flow timeout",
+			args: "--client-id app --scope openid,email --scope offline --audience a,b -p 5555 --timeout 30s --prompt login --max-age 60",
+			want: func(t *testing.T, o *Options) {
+				if strings.Join(o.Scopes, " ") != "openid email offline" || strings.Join(o.Audience, " ") != "a b" {
+					t.Errorf("scopes %v, audience %v", o.Scopes, o.Audience)
+				}
+				if o.redirect.String() != "http://127.0.0.1:5555/callback" || o.Timeout != 30*time.Second || o.Conn.Timeout != 10*time.Second {
+					t.Errorf("redirect %s, timeout %s, request timeout %s", o.redirect, o.Timeout, o.Conn.Timeout)
+				}
+				if o.Prompt != "login" || o.MaxAge != 60 {
+					t.Errorf("prompt %q max-age %d", o.Prompt, o.MaxAge)
+				}
+			},
+		},
+		{
+			name: "a short flow timeout bounds each request too",
+			args: "--client-id app --timeout 2s",
+			want: func(t *testing.T, o *Options) {
+				if o.Conn.Timeout != 2*time.Second {
+					t.Errorf("request timeout %s", o.Conn.Timeout)
+				}
+			},
+		},
+		{
+			name: "redirect gives the port",
+			args: "--client-id app --redirect http://localhost:7777/cb",
+			want: func(t *testing.T, o *Options) {
+				if o.Port != 7777 || o.redirect.Path != "/cb" {
+					t.Errorf("port %d path %s", o.Port, o.redirect.Path)
+				}
+			},
+		},
+		{
+			name: "https",
+			args: "--client-id app --https",
+			want: func(t *testing.T, o *Options) {
+				if o.redirect.String() != "https://127.0.0.1:4446/callback" {
+					t.Errorf("redirect = %s", o.redirect)
+				}
+			},
+		},
+		{
+			name: "headless",
+			args: "--client-id app --headless --subject alice --admin-endpoint http://127.0.0.1:4445 --redirect https://app.example.com/cb",
+			want: func(t *testing.T, o *Options) {
+				if !o.Headless || o.Subject != "alice" || o.AdminEndpoint != "http://127.0.0.1:4445" || o.redirect.Host != "app.example.com" {
+					t.Errorf("%+v", o)
+				}
+			},
+		},
+		{
+			name: "secret from a file is not read at parse time",
+			args: "--client-id app --client-secret-file /nonexistent",
+			want: func(t *testing.T, o *Options) {
+				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != EnvClientSecret {
+					t.Errorf("%+v", o.ClientSecret)
+				}
+			},
+		},
+		{name: "client id required", args: "", wantErr: "--client-id is required"},
+		{name: "redirect elsewhere", args: "--client-id a --redirect http://example.com:1/cb", wantErr: "127.0.0.1 or localhost"},
+		{name: "https redirect without --https", args: "--client-id a --redirect https://127.0.0.1:1/cb", wantErr: "pass --https"},
+		{name: "port conflict", args: "--client-id a -p 1 --redirect http://127.0.0.1:2/cb", wantErr: "names port 2"},
+		{name: "redirect without port", args: "--client-id a --redirect http://127.0.0.1/cb", wantErr: "no port"},
+		{name: "headless without subject", args: "--client-id a --headless", wantErr: "--subject"},
+		{name: "subject without headless", args: "--client-id a --subject x", wantErr: "only with --headless"},
+		{name: "bad prompt", args: "--client-id a --prompt maybe", wantErr: "--prompt"},
+		{name: "bad response mode", args: "--client-id a --response-mode web_message", wantErr: "--response-mode"},
+		{name: "zero timeout", args: "--client-id a --timeout 0s", wantErr: "--timeout"},
+		{name: "bad format", args: "--client-id a --format xml", wantErr: "unknown format"},
+		{name: "arguments", args: "--client-id a extra", wantErr: "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return tt.env[k] }}
+			var got *Options
+			cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			argv := strings.Fields(tt.args)
+			cmd.SetArgs(argv)
+			cmd.SetOut(ios.Out)
+			cmd.SetErr(ios.ErrOut)
+			_, err := cmd.ExecuteC()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				var fe *cmdutil.FlagError
+				if !errors.As(err, &fe) && !strings.Contains(err.Error(), "unknown") {
+					t.Errorf("err %v should be a usage error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want(t, got)
+		})
+	}
+}
+
+// stubIdP is an OpenID provider for the run tests: discovery, JWKS and a
+// token endpoint that checks the PKCE verifier and signs an ID token.
+type stubIdP struct {
+	t   *testing.T
+	srv *httptest.Server
+	key *rsa.PrivateKey
+
+	mu        sync.Mutex
+	challenge string
+	nonce     string // the nonce the next ID token carries
+	forms     []url.Values
+	basic     []string
+	tokenErr  string // when set, the token endpoint answers this error
+}
+
+func newStubIdP(t *testing.T) *stubIdP {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stubIdP{t: t, key: key}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{
+			"issuer":                                s.srv.URL,
+			"authorization_endpoint":                s.srv.URL + "/oauth2/auth",
+			"token_endpoint":                        s.srv.URL + "/oauth2/token",
+			"jwks_uri":                              s.srv.URL + "/jwks",
+			"id_token_signing_alg_values_supported": []string{"RS256"},
+		})
+	})
+	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	})
+	mux.HandleFunc("POST /oauth2/token", s.token)
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *stubIdP) token(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	s.mu.Lock()
+	s.forms = append(s.forms, r.PostForm)
+	s.basic = append(s.basic, r.Header.Get("Authorization"))
+	challenge, nonce, tokenErr := s.challenge, s.nonce, s.tokenErr
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if tokenErr != "" {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": tokenErr, "error_description": "The code is bad.", "error_hint": "Try again."})
+		return
+	}
+	if oauth2.S256ChallengeFromVerifier(r.PostForm.Get("code_verifier")) != challenge {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "PKCE failed"})
+		return
+	}
+	id := s.sign(map[string]any{
+		"iss": s.srv.URL, "aud": "app", "sub": "alice", "nonce": nonce,
+		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
+	})
+	w.Write([]byte(`{"access_token":"AT-1","refresh_token":"RT-1","id_token":"` + id + `","expires_in":3600,"scope":"openid offline","token_type":"bearer","custom_field":"kept"}`))
+}
+
+func (s *stubIdP) sign(claims map[string]any) string {
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: s.key}, (&jose.SignerOptions{}).WithHeader("kid", "k1").WithType("JWT"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	b, _ := json.Marshal(claims)
+	obj, err := signer.Sign(b)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	out, _ := obj.CompactSerialize()
+	return out
+}
+
+// fakeBrowser plays the person and the authorization server: it reads the
+// authorization URL and calls the redirect URL back, as the test says.
+type fakeBrowser struct {
+	t          *testing.T
+	idp        *stubIdP
+	callback   func(q url.Values) url.Values // the callback's parameters
+	wrongNonce bool
+	client     *http.Client
+	page       chan string
+}
+
+func (b *fakeBrowser) Browse(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	q := u.Query()
+	b.idp.mu.Lock()
+	b.idp.challenge = q.Get("code_challenge")
+	b.idp.nonce = q.Get("nonce")
+	if b.wrongNonce {
+		b.idp.nonce = "another"
+	}
+	b.idp.mu.Unlock()
+	if q.Get("code_challenge_method") != "S256" {
+		b.t.Errorf("code_challenge_method = %q", q.Get("code_challenge_method"))
+	}
+	params := b.callback(q)
+	client := b.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Get(q.Get("redirect_uri") + "?" + params.Encode())
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var sb strings.Builder
+	buf := make([]byte, 4096)
+	n, _ := resp.Body.Read(buf)
+	sb.Write(buf[:n])
+	b.page <- sb.String()
+	return nil
+}
+
+func codeCallback(q url.Values) url.Values {
+	return url.Values{"code": {"the-code"}, "state": {q.Get("state")}}
+}
+
+func runUser(t *testing.T, idp *stubIdP, b *fakeBrowser, secret string, extra func(o *Options)) (string, string, error) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string {
+		if k == EnvClientSecret {
+			return secret
+		}
+		return ""
+	}, Browser: b}
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "20s"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if extra != nil {
+		extra(got)
+	}
+	err := userRun(context.Background(), got)
+	return out.String(), errOut.String(), err
+}
+
+func TestUserRunPublicClient(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 1)}
+	stdout, stderr, err := runUser(t, idp, b, "", nil)
+	if err != nil {
+		t.Fatalf("err = %v\nstderr: %s", err, stderr)
+	}
+	for _, want := range []string{"ACCESS TOKEN   AT-1", "REFRESH TOKEN  RT-1", "ID TOKEN       ey", "SCOPE          openid offline", "EXPIRY"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stderr, "AT-1") {
+		t.Errorf("stderr shows a token: %s", stderr)
+	}
+	page := <-b.page
+	if !strings.Contains(page, "Signed in") || strings.Contains(page, "AT-1") {
+		t.Errorf("page: %s", page)
+	}
+	// A public client: client_id in the body, no secret, the verifier sent.
+	form := idp.forms[0]
+	if form.Get("client_id") != "app" || form.Get("client_secret") != "" || idp.basic[0] != "" || form.Get("code_verifier") == "" || form.Get("code") != "the-code" {
+		t.Errorf("token request: form %v, Authorization %q", form, idp.basic[0])
+	}
+}
+
+func TestUserRunConfidentialClientAndFormats(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 1)}
+	stdout, _, err := runUser(t, idp, b, "s3cret", func(o *Options) {
+		o.Format.Name = "json"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The raw token response, unknown fields included.
+	if !strings.Contains(stdout, `"custom_field":"kept"`) || !strings.HasPrefix(stdout, `{"access_token":"AT-1"`) {
+		t.Errorf("stdout is not the raw token response: %s", stdout)
+	}
+	if !strings.HasPrefix(idp.basic[0], "Basic ") || idp.forms[0].Get("client_secret") != "" {
+		t.Errorf("a confidential client authenticates with HTTP Basic: %q %v", idp.basic[0], idp.forms[0])
+	}
+}
+
+func TestUserRunAccessDenied(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &fakeBrowser{t: t, idp: idp, page: make(chan string, 1), callback: func(q url.Values) url.Values {
+		return url.Values{"error": {"access_denied"}, "error_description": {"The resource owner denied the request"}, "error_hint": {"Denied by policy."}, "state": {q.Get("state")}}
+	}}
+	stdout, _, err := runUser(t, idp, b, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "access_denied") || !strings.Contains(err.Error(), "hint: Denied by policy.") {
+		t.Fatalf("err = %v", err)
+	}
+	if cmdutil.ExitCodeOf(err) != 1 || stdout != "" {
+		t.Errorf("exit %d, stdout %q", cmdutil.ExitCodeOf(err), stdout)
+	}
+	if page := <-b.page; !strings.Contains(page, "Sign-in failed") {
+		t.Errorf("page: %s", page)
+	}
+	if len(idp.forms) != 0 {
+		t.Error("no code exchange should follow an error callback")
+	}
+}
+
+func TestUserRunWrongNonce(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &fakeBrowser{t: t, idp: idp, callback: codeCallback, wrongNonce: true, page: make(chan string, 1)}
+	stdout, _, err := runUser(t, idp, b, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "nonce") || stdout != "" {
+		t.Fatalf("err = %v, stdout %q", err, stdout)
+	}
+}
+
+func TestUserRunExchangeFailsOnce(t *testing.T) {
+	idp := newStubIdP(t)
+	idp.tokenErr = "invalid_grant"
+	b := &fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 1)}
+	stdout, _, err := runUser(t, idp, b, "", nil)
+	if err == nil || stdout != "" {
+		t.Fatalf("err = %v, stdout %q", err, stdout)
+	}
+	for _, want := range []string{"exchanging the authorization code", "POST " + idp.srv.URL + "/oauth2/token", "400", "invalid_grant", "hint: Try again."} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if len(idp.forms) != 1 {
+		t.Errorf("the code was sent %d times; a code must never be retried", len(idp.forms))
+	}
+}
+
+func TestUserRunBrowserFailurePrintsTheURL(t *testing.T) {
+	idp := newStubIdP(t)
+	ios, _, _, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Browser: failingBrowser{}}
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "1s", "--scope", "email"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	err := userRun(context.Background(), got)
+	if err == nil || !strings.Contains(err.Error(), "timed out after 1s") {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(errOut.String(), "Could not open a browser (no display). Open this URL to sign in:") || !strings.Contains(errOut.String(), idp.srv.URL+"/oauth2/auth?") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+}
+
+type failingBrowser struct{}
+
+func (failingBrowser) Browse(string) error { return errors.New("no display") }
+
+// countingBrowser counts how often the browser is opened, and completes
+// each flow it is given through the fake browser.
+type countingBrowser struct {
+	fakeBrowser
+	mu     sync.Mutex
+	opened int
+}
+
+func (b *countingBrowser) Browse(raw string) error {
+	b.mu.Lock()
+	b.opened++
+	b.mu.Unlock()
+	return b.fakeBrowser.Browse(raw)
+}
+
+func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Browser: b}
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "3s", "--no-shutdown", "--format", "json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- userRun(context.Background(), got) }()
+
+	// The first attempt goes through the browser; its page links to the
+	// second, whose state differs.
+	page := <-b.page
+	next := regexp.MustCompile(`href="([^"]+)"`).FindStringSubmatch(page)
+	if next == nil {
+		t.Fatalf("the page offers no next attempt:\n%s", page)
+	}
+	nextURL := html.UnescapeString(next[1])
+	if err := b.fakeBrowser.Browse(nextURL); err != nil {
+		t.Fatal(err)
+	}
+	<-b.page
+	if err := <-done; err != nil {
+		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
+	}
+	if n := strings.Count(out.String(), `"access_token"`); n != 2 {
+		t.Errorf("want two token responses on stdout, got %d:\n%s", n, out.String())
+	}
+	if b.opened != 1 {
+		t.Errorf("the browser was opened %d times, want once", b.opened)
+	}
+	if len(idp.forms) != 2 || idp.forms[0].Get("code_verifier") == idp.forms[1].Get("code_verifier") {
+		t.Errorf("each attempt needs its own PKCE verifier: %v", idp.forms)
+	}
+}
+
+func TestUserRunHTTPSCallback(t *testing.T) {
+	idp := newStubIdP(t)
+	// The browser accepts the self-signed certificate, as a person would
+	// after the warning.
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	b := &fakeBrowser{t: t, idp: idp, callback: func(q url.Values) url.Values {
+		if !strings.HasPrefix(q.Get("redirect_uri"), "https://127.0.0.1:") {
+			t.Errorf("redirect_uri = %s, want https on 127.0.0.1", q.Get("redirect_uri"))
+		}
+		return codeCallback(q)
+	}, client: insecure, page: make(chan string, 1)}
+	stdout, stderr, err := runUser(t, idp, b, "", func(o *Options) {
+		o.HTTPS = true
+		o.redirect.Scheme = "https"
+	})
+	if err != nil {
+		t.Fatalf("err = %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "AT-1") || !strings.Contains(stderr, "self-signed certificate") {
+		t.Errorf("stdout %s\nstderr %s", stdout, stderr)
+	}
+}
