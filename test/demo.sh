@@ -42,4 +42,22 @@ set -e
 echo "exit code: $code" >&2
 [ "$code" -eq 3 ]
 
+# 4. A person's tokens, without a browser: --headless accepts Hydra's login
+#    and consent requests through the admin API, then exchanges the code
+#    with PKCE, as the browser flow does. The app is a public client, so
+#    the client credentials of step 2 must not apply.
+unset OAUTH2_CLIENT_ID OAUTH2_CLIENT_SECRET
+step "hydra client create -n demo-app -g authorization_code,refresh_token -r code -a openid,offline --redirect-uri http://127.0.0.1:4446/callback --token-endpoint-auth-method none -q"
+app_id=$("$hydra" client create -n demo-app -g authorization_code,refresh_token -r code -a openid,offline \
+  --redirect-uri http://127.0.0.1:4446/callback --token-endpoint-auth-method none -q)
+
+step "hydra token user --headless --subject alice@example.com --client-id \$APP_ID --format json"
+tokens=$("$hydra" token user --headless --subject alice@example.com --client-id "$app_id" -q --format json)
+sed -E 's/"(access_token|refresh_token|id_token)":"[^"]*"/"\1":"<redacted for the demo>"/g' <<<"$tokens" >&2
+
+# 5. Its ID token, decoded and verified against Hydra's keys.
+step "hydra token decode \"\$ID_TOKEN\""
+id_token=$(sed -E 's/.*"id_token":"([^"]+)".*/\1/' <<<"$tokens")
+"$hydra" token decode "$id_token"
+
 printf '\ndemo: done\n' >&2
