@@ -28,10 +28,13 @@ const (
 	AuthBasic         = "client_secret_basic"
 	AuthPost          = "client_secret_post"
 	AuthPrivateKeyJWT = "private_key_jwt"
+	// AuthNone is a public client's: it sends its ID and no secret, as the
+	// clients of "hydra token user" may, to refresh or revoke their tokens.
+	AuthNone = "none"
 )
 
 // AuthMethods lists the values of --auth-method.
-var AuthMethods = []string{AuthBasic, AuthPost, AuthPrivateKeyJWT}
+var AuthMethods = []string{AuthBasic, AuthPost, AuthPrivateKeyJWT, AuthNone}
 
 // Credentials are the credential flags of a command.
 type Credentials struct {
@@ -78,7 +81,7 @@ func (c *Credentials) Validate() error {
 		if c.PrivateKey != "" {
 			c.AuthMethod = AuthPrivateKeyJWT
 		}
-	case AuthBasic, AuthPost, AuthPrivateKeyJWT:
+	case AuthBasic, AuthPost, AuthPrivateKeyJWT, AuthNone:
 	default:
 		return cmdutil.FlagErrorf("unknown --auth-method %q: valid methods are %s", c.AuthMethod, strings.Join(AuthMethods, ", "))
 	}
@@ -86,6 +89,8 @@ func (c *Credentials) Validate() error {
 		if c.Secret.Value != "" || c.Secret.File != "" {
 			return cmdutil.FlagErrorf("--auth-method %s signs with --private-key and sends no client secret: drop --client-secret and --client-secret-file", AuthPrivateKeyJWT)
 		}
+	} else if c.AuthMethod == AuthNone && (c.Secret.Value != "" || c.Secret.File != "") {
+		return cmdutil.FlagErrorf("--auth-method %s is for public clients and sends no client secret: drop --client-secret and --client-secret-file", AuthNone)
 	} else if c.PrivateKey != "" {
 		return cmdutil.FlagErrorf("--private-key needs --auth-method %s, not %s", AuthPrivateKeyJWT, c.AuthMethod)
 	}
@@ -141,12 +146,16 @@ func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error)
 		a.Key = key
 		return a, nil
 	}
+	if a.Method == AuthNone {
+		// A public client: OAUTH2_CLIENT_SECRET, if set, is not for it.
+		return a, nil
+	}
 	secret, _, err := c.Secret.Resolve(f, c.Quiet)
 	if err != nil {
 		return nil, err
 	}
 	if secret == "" {
-		return nil, fmt.Errorf("no client secret for client %s: pass --client-secret-file FILE ('-' for stdin), set %s, or pass --client-secret; or sign with --private-key; see '%s --help'", a.ClientID, EnvClientSecret, cmdPath)
+		return nil, fmt.Errorf("no client secret for client %s: pass --client-secret-file FILE ('-' for stdin), set %s, or pass --client-secret; or sign with --private-key; for a public client, pass --auth-method none; see '%s --help'", a.ClientID, EnvClientSecret, cmdPath)
 	}
 	a.Secret = secret
 	return a, nil
@@ -167,6 +176,8 @@ func (a *Auth) Authenticate(form url.Values, header http.Header) error {
 		form.Set("client_id", a.ClientID)
 		form.Set("client_assertion_type", ClientAssertionType)
 		form.Set("client_assertion", assertion)
+	case AuthNone:
+		form.Set("client_id", a.ClientID)
 	default:
 		header.Set("Authorization", api.BasicAuth(a.ClientID, a.Secret))
 	}

@@ -95,6 +95,10 @@ func (s *Session) Grant(ctx context.Context, auth *Auth, params url.Values, scop
 	switch auth.Method {
 	case AuthPost:
 		cfg.AuthStyle, cfg.ClientSecret = oauth2.AuthStyleInParams, auth.Secret
+	case AuthNone:
+		// client_id in the form, and no client_secret: x/oauth2 omits an
+		// empty one.
+		cfg.AuthStyle = oauth2.AuthStyleInParams
 	case AuthPrivateKeyJWT:
 		// Sends client_id in the form and no secret.
 		cfg.AuthStyle = oauth2.AuthStyleInParams

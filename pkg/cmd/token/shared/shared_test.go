@@ -44,7 +44,9 @@ func TestCredentialsValidate(t *testing.T) {
 		{"default", Credentials{}, AuthBasic, ""},
 		{"private key implies jwt", Credentials{PrivateKey: "k"}, AuthPrivateKeyJWT, ""},
 		{"post", Credentials{AuthMethod: AuthPost}, AuthPost, ""},
-		{"unknown", Credentials{AuthMethod: "none"}, "", "valid methods are client_secret_basic, client_secret_post, private_key_jwt"},
+		{"unknown", Credentials{AuthMethod: "tls_client_auth"}, "", "valid methods are client_secret_basic, client_secret_post, private_key_jwt, none"},
+		{"none", Credentials{AuthMethod: AuthNone}, AuthNone, ""},
+		{"secret with none", Credentials{AuthMethod: AuthNone, Secret: cmdutil.Secret{File: "f"}}, "", "sends no client secret"},
 		{"key with post", Credentials{AuthMethod: AuthPost, PrivateKey: "k"}, "", "--private-key needs --auth-method private_key_jwt"},
 		{"secret with jwt", Credentials{PrivateKey: "k", Secret: cmdutil.Secret{Value: "s"}}, "", "sends no client secret"},
 		{"bad token URL", Credentials{TokenURL: "ftp://x"}, "", "invalid --token-url"},
@@ -276,6 +278,11 @@ func TestGrantAuthMethods(t *testing.T) {
 				t.Errorf("form %v, Authorization %q", form, h.Get("Authorization"))
 			}
 		}},
+		{"none sends the ID alone", &Auth{ClientID: "public", Method: AuthNone}, func(t *testing.T, form url.Values, h http.Header) {
+			if form.Get("client_id") != "public" || form.Has("client_secret") || h.Get("Authorization") != "" {
+				t.Errorf("form %v, Authorization %q", form, h.Get("Authorization"))
+			}
+		}},
 		{"private_key_jwt", &Auth{ClientID: "id", Method: AuthPrivateKeyJWT, Key: key}, func(t *testing.T, form url.Values, h http.Header) {
 			if form.Get("client_assertion_type") != ClientAssertionType || form.Get("client_assertion") == "" || form.Has("client_secret") || h.Get("Authorization") != "" {
 				t.Errorf("form %v, Authorization %q", form, h.Get("Authorization"))
@@ -444,6 +451,28 @@ func TestAuthenticateRevocation(t *testing.T) {
 	_ = tok.UnsafeClaimsWithoutVerification(&c)
 	if !c.Audience.Contains("https://h/oauth2/token") || form.Get("client_id") != "id" {
 		t.Errorf("claims %+v, form %v", c, form)
+	}
+}
+
+func TestAuthenticateRevocationPublicClient(t *testing.T) {
+	form, h := url.Values{}, http.Header{}
+	if err := (&Auth{ClientID: "public", Method: AuthNone}).Authenticate(form, h); err != nil {
+		t.Fatal(err)
+	}
+	if form.Get("client_id") != "public" || form.Has("client_secret") || h.Get("Authorization") != "" {
+		t.Errorf("form %v, Authorization %q", form, h.Get("Authorization"))
+	}
+}
+
+func TestResolvePublicClientIgnoresEnvironmentSecret(t *testing.T) {
+	f, _ := testFactory(map[string]string{EnvClientID: "public", EnvClientSecret: "for-another-client"})
+	c := Credentials{AuthMethod: AuthNone}
+	a, err := c.Resolve(f, "hydra token refresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ClientID != "public" || a.Secret != "" {
+		t.Errorf("auth = %+v", a)
 	}
 }
 
