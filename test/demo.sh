@@ -60,4 +60,18 @@ step "hydra token decode \"\$ID_TOKEN\""
 id_token=$(sed -E 's/.*"id_token":"([^"]+)".*/\1/' <<<"$tokens")
 "$hydra" token decode "$id_token"
 
+# 6. Refresh (a public client sends its ID alone), then revoke the new
+#    refresh token: it stops working.
+refresh_token=$(sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' <<<"$tokens")
+export OAUTH2_CLIENT_ID=$app_id
+step "NEW=\$(hydra token refresh --auth-method none --format json \"\$REFRESH_TOKEN\")"
+new_tokens=$("$hydra" token refresh --auth-method none --format json "$refresh_token")
+new_refresh=$(sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' <<<"$new_tokens")
+
+step "hydra token revoke --auth-method none --token-type-hint refresh_token \"\$NEW_REFRESH_TOKEN\""
+"$hydra" token revoke --auth-method none --token-type-hint refresh_token "$new_refresh"
+
+step "hydra token introspect --format jsonpath=active \"\$NEW_REFRESH_TOKEN\""
+"$hydra" token introspect --format jsonpath=active "$new_refresh"
+
 printf '\ndemo: done\n' >&2
