@@ -51,8 +51,9 @@ step "hydra client create -n demo-app -g authorization_code,refresh_token -r cod
 app_id=$("$hydra" client create -n demo-app -g authorization_code,refresh_token -r code -a openid,offline \
   --redirect-uri http://127.0.0.1:4446/callback --token-endpoint-auth-method none -q)
 
-step "hydra token user --headless --subject alice@example.com --client-id \$APP_ID --format json"
-tokens=$("$hydra" token user --headless --subject alice@example.com --client-id "$app_id" -q --format json)
+export OAUTH2_CLIENT_ID=$app_id
+step "hydra token user --headless --subject alice@example.com --format json   # OAUTH2_CLIENT_ID=$APP_ID"
+tokens=$("$hydra" token user --headless --subject alice@example.com -q --format json)
 sed -E 's/"(access_token|refresh_token|id_token)":"[^"]*"/"\1":"<redacted for the demo>"/g' <<<"$tokens" >&2
 
 # 5. Its ID token, decoded and verified against Hydra's keys.

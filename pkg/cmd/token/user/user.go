@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/loopback"
@@ -134,6 +135,9 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			// usual per-request limit, within it.
 			opts.Timeout = opts.Conn.Timeout
 			opts.Conn.Timeout = min(cmdutil.DefaultTimeout, opts.Timeout)
+			if opts.ClientID == "" {
+				opts.ClientID = strings.TrimSpace(f.Getenv(shared.EnvClientID))
+			}
 			if err := opts.validate(cmd.Flags().Changed("port")); err != nil {
 				return err
 			}
@@ -145,7 +149,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	}
 
 	fl := cmd.Flags()
-	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (required)")
+	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+shared.EnvClientID+")")
 	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", EnvClientSecret, "Client secret")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
@@ -182,7 +186,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 // is sent or bound.
 func (o *Options) validate(portSet bool) error {
 	if o.ClientID == "" {
-		return cmdutil.FlagErrorf("--client-id is required")
+		return cmdutil.FlagErrorf("no client ID: pass --client-id or set %s", shared.EnvClientID)
 	}
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive, such as 5m")

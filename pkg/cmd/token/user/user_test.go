@@ -107,7 +107,27 @@ func TestNewCmdUser(t *testing.T) {
 				}
 			},
 		},
-		{name: "client id required", args: "", wantErr: "--client-id is required"},
+		{
+			name: "client ID from the environment",
+			args: "",
+			env:  map[string]string{"OAUTH2_CLIENT_ID": "from-env"},
+			want: func(t *testing.T, o *Options) {
+				if o.ClientID != "from-env" {
+					t.Errorf("ClientID = %q", o.ClientID)
+				}
+			},
+		},
+		{
+			name: "--client-id before the environment",
+			args: "--client-id flag",
+			env:  map[string]string{"OAUTH2_CLIENT_ID": "from-env"},
+			want: func(t *testing.T, o *Options) {
+				if o.ClientID != "flag" {
+					t.Errorf("ClientID = %q", o.ClientID)
+				}
+			},
+		},
+		{name: "client id required", args: "", wantErr: "no client ID: pass --client-id or set OAUTH2_CLIENT_ID"},
 		{name: "redirect elsewhere", args: "--client-id a --redirect http://example.com:1/cb", wantErr: "127.0.0.1 or localhost"},
 		{name: "https redirect without --https", args: "--client-id a --redirect https://127.0.0.1:1/cb", wantErr: "pass --https"},
 		{name: "port conflict", args: "--client-id a -p 1 --redirect http://127.0.0.1:2/cb", wantErr: "names port 2"},
