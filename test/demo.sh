@@ -52,7 +52,7 @@ app_id=$("$hydra" client create -n demo-app -g authorization_code,refresh_token 
   --redirect-uri http://127.0.0.1:4446/callback --token-endpoint-auth-method none -q)
 
 export OAUTH2_CLIENT_ID=$app_id
-step "hydra token user --headless --subject alice@example.com --format json   # OAUTH2_CLIENT_ID=$APP_ID"
+step "OAUTH2_CLIENT_ID=\$APP_ID hydra token user --headless --subject alice@example.com --format json"
 tokens=$("$hydra" token user --headless --subject alice@example.com -q --format json)
 sed -E 's/"(access_token|refresh_token|id_token)":"[^"]*"/"\1":"<redacted for the demo>"/g' <<<"$tokens" >&2
 
