@@ -254,7 +254,7 @@ func BadBodyError(resp *Response, method string, u *url.URL, cause error) error 
 	ct := resp.Header.Get("Content-Type")
 	msg := fmt.Sprintf("%s %s: %s, but %s", method, StripQuery(u), status, what)
 	if ct != "" && !strings.Contains(ct, "json") {
-		msg += fmt.Sprintf(" (Content-Type: %s)", ct)
+		msg += fmt.Sprintf(" (Content-Type: %s)", oneLine(ct, 80))
 	}
 	if ex := Excerpt(resp.Body, 120); ex != "" && isSyntax(cause) {
 		msg += fmt.Sprintf(": %q", ex)
