@@ -185,10 +185,24 @@ func (c *Client) connError(req *http.Request, err error) error {
 		if c.Timeout > 0 {
 			e.Advice = fmt.Sprintf("No answer within --timeout %s. Check that the endpoint is right, or raise --timeout.", c.Timeout)
 		}
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// The message already says to use http://.
+	case viaProxy(req) != "":
+		e.Advice = fmt.Sprintf("The request went through the proxy %s, set by HTTPS_PROXY or HTTP_PROXY (NO_PROXY lists hosts that skip it): check that proxy, or the endpoint.", viaProxy(req))
 	default:
 		e.Advice = fmt.Sprintf("Is Hydra's %s API listening there? Set the URL with %s.", c.Kind, c.source())
 	}
 	return e
+}
+
+// viaProxy names the proxy from the environment that req went through, if
+// any, as NewHTTPClient's transport chose it.
+func viaProxy(req *http.Request) string {
+	u, err := http.ProxyFromEnvironment(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return MaskURL(u)
 }
 
 func (c *Client) source() string {

@@ -143,7 +143,11 @@ func parseErrorBody(e *Error, body []byte) {
 // Excerpt returns the start of body as one line of at most max runes, with
 // HTML tags removed and white space folded.
 func Excerpt(body []byte, max int) string {
-	s := string(body)
+	// The excerpt is a line or two: the start of a 16 MiB body is enough.
+	if len(body) > 64<<10 {
+		body = body[:64<<10]
+	}
+	s := dropBlocks(string(body), "style", "script")
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "?")
 	}
@@ -165,6 +169,33 @@ func Excerpt(body []byte, max int) string {
 		}
 	}
 	return oneLine(b.String(), max)
+}
+
+// dropBlocks removes the content of the named HTML elements, such as the CSS
+// of an error page, which a person does not read.
+func dropBlocks(s string, names ...string) string {
+	for _, name := range names {
+		for {
+			lower := strings.ToLower(s)
+			start := strings.Index(lower, "<"+name)
+			if start < 0 {
+				break
+			}
+			end := strings.Index(lower[start:], "</"+name)
+			if end < 0 {
+				s = s[:start]
+				break
+			}
+			rest := s[start+end:]
+			if gt := strings.IndexByte(rest, '>'); gt >= 0 {
+				rest = rest[gt+1:]
+			} else {
+				rest = ""
+			}
+			s = s[:start] + " " + rest
+		}
+	}
+	return s
 }
 
 // ConnError is a failure to get any HTTP answer: the connection was refused,
@@ -200,6 +231,13 @@ func isTLSError(err error) bool {
 		errors.As(err, &certInvalid) || errors.As(err, &verifyErr) || errors.As(err, &recordErr)
 }
 
+// isProxyErr reports whether err happened talking to the HTTP(S)_PROXY
+// rather than to the server.
+func isProxyErr(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "proxyconnect"
+}
+
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
@@ -209,6 +247,14 @@ func isTimeout(err error) bool {
 func describeNetErr(err error) string {
 	var dnsErr *net.DNSError
 	var recordErr tls.RecordHeaderError
+	if isProxyErr(err) {
+		var opErr *net.OpError
+		errors.As(err, &opErr)
+		if opErr.Err != nil && !isProxyErr(opErr.Err) {
+			return "the proxy failed: " + describeNetErr(opErr.Err)
+		}
+		return "the proxy failed"
+	}
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
