@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -189,10 +190,21 @@ func (c *Client) connError(req *http.Request, err error) error {
 		// The message already says to use http://.
 	case viaProxy(req) != "":
 		e.Advice = fmt.Sprintf("The request went through the proxy %s, set by HTTPS_PROXY or HTTP_PROXY (NO_PROXY lists hosts that skip it): check that proxy, or the endpoint.", viaProxy(req))
-	default:
+	case isDialErr(err):
 		e.Advice = fmt.Sprintf("Is Hydra's %s API listening there? Set the URL with %s.", c.Kind, c.source())
+	default:
+		// Connected, but the exchange broke: a wrong server or a bad proxy.
+		e.Advice = fmt.Sprintf("The server took the connection but the exchange failed: check that %s names Hydra's %s API.", c.source(), c.Kind)
 	}
 	return e
+}
+
+// isDialErr reports whether err happened before any connection was made:
+// the name did not resolve, or nothing listened.
+func isDialErr(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }
 
 // viaProxy names the proxy from the environment that req went through, if

@@ -360,10 +360,12 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fmt.Fprintf(t.w, "< error after %s: %s\n", elapsed, describeNetErr(err))
 		return nil, err
 	}
-	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, resp.Status, elapsed)
+	// The server chose the status text and headers: fold them to one line
+	// without control characters, as for error messages.
+	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, oneLine(resp.Status, 80), elapsed)
 	for _, k := range sortedKeys(resp.Header) {
 		for _, v := range resp.Header[k] {
-			fmt.Fprintf(t.w, "< %s: %s\n", k, MaskHeader(k, v))
+			fmt.Fprintf(t.w, "< %s: %s\n", oneLine(k, 80), oneLine(MaskHeader(k, v), 500))
 		}
 	}
 	return resp, nil

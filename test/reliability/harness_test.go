@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/hydratoken/hydra/pkg/cmd/root"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -101,6 +102,12 @@ func assertFailedCleanly(t *testing.T, r result, wantCode int, want ...string) {
 	}
 	if m := stackTraceRE.FindString(r.stderr); m != "" {
 		t.Errorf("stderr looks like a stack trace (%q)", m)
+	}
+	for _, r := range r.stderr {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			t.Errorf("stderr carries control character %U, which a terminal may obey", r)
+			break
+		}
 	}
 	for _, w := range want {
 		if !strings.Contains(r.stderr, w) {

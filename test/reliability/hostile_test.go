@@ -47,6 +47,22 @@ func respond(status int, header map[string]string, body string) func(*testing.T,
 	}
 }
 
+// rawResponse answers with exactly these bytes, which net/http's
+// ResponseWriter would not send.
+func rawResponse(raw string) func(*testing.T, command) (http.Handler, func(*testing.T)) {
+	return func(*testing.T, command) (http.Handler, func(*testing.T)) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = buf.WriteString(raw)
+			_ = buf.Flush()
+		}), nil
+	}
+}
+
 // htmlPage is a long error page, as proxies and load balancers send.
 func htmlPage(title string) string {
 	var b strings.Builder
@@ -194,6 +210,15 @@ var hostileCases = []hostileCase{
 		code: cmdutil.ExitFailure, want: []string{"302 Found", "does not follow"}},
 	{name: "308 to another host", server: redirectElsewhere(http.StatusPermanentRedirect),
 		code: cmdutil.ExitFailure, want: []string{"308 Permanent Redirect", "does not follow"}},
+	// A status text carrying terminal escape sequences, traced with -v:
+	// neither the trace nor the message passes them on.
+	{name: "escape sequences in the status text", extra: []string{"-v"},
+		server: rawResponse("HTTP/1.1 500 Bad\x1b[31m Thing\x1b]0;pwned\x07\r\nX-Trace: ok\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+		code:   cmdutil.ExitFailure, want: []string{"500 Bad"}},
+	// net/http refuses such a header; the message quotes it.
+	{name: "escape sequences in a header", extra: []string{"-v", "--retries", "0"},
+		server: rawResponse("HTTP/1.1 200 OK\r\nX-Evil: \x1b[2J\x1b]0;pwned\x07\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+		code:   cmdutil.ExitFailure, want: []string{"malformed", "exchange failed"}},
 	// What Hydra v2 answers on a Hydra v1 path: a Location without a host.
 	{name: "Hydra v2's 307 from a v1 path", server: func(*testing.T, command) (http.Handler, func(*testing.T)) {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
