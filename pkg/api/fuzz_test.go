@@ -95,3 +95,31 @@ func FuzzParseRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMaskURL checks that the secrets in a URL's query or user info, such
+// as a Location header a server sends, never survive MaskURL, which -v
+// uses: the masked URL must not depend on the secret's value at all.
+func FuzzMaskURL(f *testing.F) {
+	f.Fuzz(func(t *testing.T, rawURL, secret string) {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return
+		}
+		with := func(v string) *url.URL {
+			c := *u
+			q := c.Query()
+			q.Set("code", v)
+			q.Add("Access_Token", v)
+			c.RawQuery = q.Encode()
+			c.User = url.UserPassword("user", v)
+			return &c
+		}
+		a, b := with(secret), with("other-value")
+		if MaskURL(a) != MaskURL(b) {
+			t.Fatalf("MaskURL depends on the secret: %q vs %q", MaskURL(a), MaskURL(b))
+		}
+		if MaskHeader("Location", a.String()) != MaskHeader("Location", b.String()) {
+			t.Fatalf("MaskHeader(Location) depends on the secret: %q", MaskHeader("Location", a.String()))
+		}
+	})
+}
