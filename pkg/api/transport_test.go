@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,7 +69,7 @@ func introspectReq(retry bool) Request {
 func TestRetryTransientStatuses(t *testing.T) {
 	for _, code := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		for _, retries := range []int{0, 1, 3} {
-			t.Run(http.StatusText(code)+"/retries="+string(rune('0'+retries)), func(t *testing.T) {
+			t.Run(http.StatusText(code)+"/retries="+strconv.Itoa(retries), func(t *testing.T) {
 				srv, n := countingServer(t, always(code), nil)
 				c := testClient(t, srv.URL, TransportOptions{Retries: retries})
 				_, err := c.Do(context.Background(), introspectReq(true))

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -290,7 +291,7 @@ func closedPort(t *testing.T) string {
 func TestRetries(t *testing.T) {
 	for _, c := range commands {
 		for _, retries := range []int{0, 1, 3} {
-			t.Run(c.name+"/--retries="+string(rune('0'+retries)), func(t *testing.T) {
+			t.Run(c.name+"/--retries="+strconv.Itoa(retries), func(t *testing.T) {
 				var n atomic.Int32
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if n.Add(1) > 10 {
@@ -299,7 +300,7 @@ func TestRetries(t *testing.T) {
 					w.Header().Set("Retry-After", "0")
 					w.WriteHeader(http.StatusServiceUnavailable)
 				}))
-				r := invoke(context.Background(), t, c, srv.URL, "--retries", string(rune('0'+retries)))
+				r := invoke(context.Background(), t, c, srv.URL, "--retries", strconv.Itoa(retries))
 				assertFailedCleanly(t, r, cmdutil.ExitFailure, "503 Service Unavailable")
 				want := int32(1)
 				if c.retry {
