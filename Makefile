@@ -58,6 +58,19 @@ test: hydra-server ## Run every test, end-to-end ones against a real Hydra inclu
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+# How long "make fuzz" runs each fuzz target.
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 10s); seeds in testdata/fuzz also run in make test
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+		dir=$$(dirname $$file); \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "== $$target ($$dir)"; \
+			$(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(FUZZTIME) $$dir; \
+		done; \
+	done
+
 .PHONY: demo
 demo: build hydra-server ## Start an in-memory Hydra, get a token and introspect it with the CLI
 	$(HYDRA_DEV) -- ./test/demo.sh

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -185,10 +186,35 @@ func (c *Client) connError(req *http.Request, err error) error {
 		if c.Timeout > 0 {
 			e.Advice = fmt.Sprintf("No answer within --timeout %s. Check that the endpoint is right, or raise --timeout.", c.Timeout)
 		}
-	default:
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// The message already says to use http://.
+	case viaProxy(req) != "":
+		e.Advice = fmt.Sprintf("The request went through the proxy %s, set by HTTPS_PROXY or HTTP_PROXY (NO_PROXY lists hosts that skip it): check that proxy, or the endpoint.", viaProxy(req))
+	case isDialErr(err):
 		e.Advice = fmt.Sprintf("Is Hydra's %s API listening there? Set the URL with %s.", c.Kind, c.source())
+	default:
+		// Connected, but the exchange broke: a wrong server or a bad proxy.
+		e.Advice = fmt.Sprintf("The server took the connection but the exchange failed: check that %s names Hydra's %s API.", c.source(), c.Kind)
 	}
 	return e
+}
+
+// isDialErr reports whether err happened before any connection was made:
+// the name did not resolve, or nothing listened.
+func isDialErr(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
+}
+
+// viaProxy names the proxy from the environment that req went through, if
+// any, as NewHTTPClient's transport chose it.
+func viaProxy(req *http.Request) string {
+	u, err := http.ProxyFromEnvironment(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return MaskURL(u)
 }
 
 func (c *Client) source() string {
@@ -254,7 +280,7 @@ func BadBodyError(resp *Response, method string, u *url.URL, cause error) error 
 	ct := resp.Header.Get("Content-Type")
 	msg := fmt.Sprintf("%s %s: %s, but %s", method, StripQuery(u), status, what)
 	if ct != "" && !strings.Contains(ct, "json") {
-		msg += fmt.Sprintf(" (Content-Type: %s)", ct)
+		msg += fmt.Sprintf(" (Content-Type: %s)", oneLine(ct, 80))
 	}
 	if ex := Excerpt(resp.Body, 120); ex != "" && isSyntax(cause) {
 		msg += fmt.Sprintf(": %q", ex)

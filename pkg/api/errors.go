@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -58,31 +59,48 @@ func (e *Error) Error() string {
 	if e.raw {
 		return e.Description
 	}
+	// Every field but Advice comes from the server: each is folded to one
+	// line, cut, and stripped of control characters, so that a hostile
+	// answer can neither flood the terminal nor send it escape sequences.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, e.Status)
+	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, oneLine(e.Status, 80))
+	code, desc, hint := oneLine(e.Code, 100), oneLine(e.Description, 500), oneLine(e.Hint, 500)
 	switch {
-	case e.Code != "" && e.Description != "":
-		fmt.Fprintf(&b, ": %s: %s", e.Code, e.Description)
-	case e.Code != "":
-		fmt.Fprintf(&b, ": %s", e.Code)
-	case e.Description != "":
-		fmt.Fprintf(&b, ": %s", e.Description)
+	case code != "" && desc != "":
+		fmt.Fprintf(&b, ": %s: %s", code, desc)
+	case code != "":
+		fmt.Fprintf(&b, ": %s", code)
+	case desc != "":
+		fmt.Fprintf(&b, ": %s", desc)
 	case e.Excerpt != "":
-		fmt.Fprintf(&b, ": %q", e.Excerpt)
+		fmt.Fprintf(&b, ": %q", oneLine(e.Excerpt, 200))
 	}
-	if e.Hint != "" && !strings.Contains(e.Description, e.Hint) {
-		fmt.Fprintf(&b, "\nhint: %s", e.Hint)
+	if hint != "" && !strings.Contains(desc, hint) {
+		fmt.Fprintf(&b, "\nhint: %s", hint)
 	}
 	if e.Location != "" {
-		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", e.Location)
+		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", oneLine(e.Location, 300))
 	}
 	if e.RetryAfter != "" {
-		fmt.Fprintf(&b, "\nthe server asked to retry after %s", e.RetryAfter)
+		fmt.Fprintf(&b, "\nthe server asked to retry after %s", oneLine(e.RetryAfter, 60))
 	}
 	if e.Advice != "" {
 		fmt.Fprintf(&b, "\n%s", e.Advice)
 	}
 	return b.String()
+}
+
+// oneLine folds s to a single line of at most max runes, dropping control
+// characters (terminal escape sequences among them).
+func oneLine(s string, max int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return s
 }
 
 // errorBody is the JSON error shape shared by fosite (RFC 6749 §5.2 plus
@@ -125,7 +143,11 @@ func parseErrorBody(e *Error, body []byte) {
 // Excerpt returns the start of body as one line of at most max runes, with
 // HTML tags removed and white space folded.
 func Excerpt(body []byte, max int) string {
-	s := string(body)
+	// The excerpt is a line or two: the start of a 16 MiB body is enough.
+	if len(body) > 64<<10 {
+		body = body[:64<<10]
+	}
+	s := dropBlocks(string(body), "style", "script")
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "?")
 	}
@@ -146,9 +168,32 @@ func Excerpt(body []byte, max int) string {
 			break
 		}
 	}
-	s = strings.Join(strings.Fields(b.String()), " ")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
+	return oneLine(b.String(), max)
+}
+
+// dropBlocks removes the content of the named HTML elements, such as the CSS
+// of an error page, which a person does not read.
+func dropBlocks(s string, names ...string) string {
+	for _, name := range names {
+		for {
+			lower := strings.ToLower(s)
+			start := strings.Index(lower, "<"+name)
+			if start < 0 {
+				break
+			}
+			end := strings.Index(lower[start:], "</"+name)
+			if end < 0 {
+				s = s[:start]
+				break
+			}
+			rest := s[start+end:]
+			if gt := strings.IndexByte(rest, '>'); gt >= 0 {
+				rest = rest[gt+1:]
+			} else {
+				rest = ""
+			}
+			s = s[:start] + " " + rest
+		}
 	}
 	return s
 }
@@ -186,6 +231,13 @@ func isTLSError(err error) bool {
 		errors.As(err, &certInvalid) || errors.As(err, &verifyErr) || errors.As(err, &recordErr)
 }
 
+// isProxyErr reports whether err happened talking to the HTTP(S)_PROXY
+// rather than to the server.
+func isProxyErr(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "proxyconnect"
+}
+
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
@@ -195,6 +247,14 @@ func isTimeout(err error) bool {
 func describeNetErr(err error) string {
 	var dnsErr *net.DNSError
 	var recordErr tls.RecordHeaderError
+	if isProxyErr(err) {
+		var opErr *net.OpError
+		errors.As(err, &opErr)
+		if opErr.Err != nil && !isProxyErr(opErr.Err) {
+			return "the proxy failed: " + describeNetErr(opErr.Err)
+		}
+		return "the proxy failed"
+	}
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"

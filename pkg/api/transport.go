@@ -46,6 +46,11 @@ type TransportOptions struct {
 	// after a transient failure. See WithRetry.
 	Retries int
 
+	// RetryBackoff is the first wait between retries, which then grows
+	// exponentially; a Retry-After header replaces it. Zero means 200ms.
+	// Tests shorten it.
+	RetryBackoff time.Duration
+
 	// Trace, when set, receives a line per request and response, with
 	// secrets masked.
 	Trace io.Writer
@@ -101,7 +106,7 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		rt = &traceTransport{next: rt, w: o.Trace}
 	}
 	// Retries sit outside the trace, so that each attempt is traced.
-	rt = &retryTransport{next: rt, retries: o.Retries}
+	rt = &retryTransport{next: rt, retries: o.Retries, initial: o.RetryBackoff}
 	headers := o.Headers.Clone()
 	if o.FakeTLSTermination {
 		if headers == nil {
@@ -204,6 +209,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		b.InitialInterval = t.initial
 	}
 	b.MaxInterval = 5 * time.Second
+	deadline, hasDeadline := req.Context().Deadline()
+	bo := &deadlineBackOff{next: b, deadline: deadline}
 
 	var prev *http.Response
 	attempt := 0
@@ -236,19 +243,23 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			prev = resp
 			e := &errTransient{status: resp.StatusCode}
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				if d > maxRetryAfter {
+				if d > maxRetryAfter || (hasDeadline && time.Now().Add(d).After(deadline)) {
 					// Waiting that long is not what a command-line user
-					// expects; give up and report it.
+					// expects, or would outlast --timeout; give up and
+					// report the answer rather than a timeout.
 					return resp, backoff.Permanent(e)
 				}
 				e.retryAfter = &backoff.RetryAfterError{Duration: d}
+				// The server's wait replaces the backoff's; it was
+				// checked against the deadline above.
+				bo.retryAfter = true
 			}
 			return resp, e
 		}
 		return resp, nil
 	}
 	resp, err := backoff.Retry(req.Context(), op,
-		backoff.WithBackOff(b),
+		backoff.WithBackOff(bo),
 		backoff.WithMaxTries(uint(t.retries)+1),
 		backoff.WithMaxElapsedTime(0))
 	var transient *errTransient
@@ -262,6 +273,29 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return nil, err
 }
+
+// deadlineBackOff stops retrying when the next wait would outlast the
+// request's deadline (--timeout): the user then sees the server's last answer,
+// such as "503 Service Unavailable", instead of a timeout that hides it.
+type deadlineBackOff struct {
+	next     backoff.BackOff
+	deadline time.Time // zero: none
+	// retryAfter is set when the last answer carried a Retry-After, whose
+	// wait replaces this one: backoff.Retry asks NextBackOff first.
+	retryAfter bool
+}
+
+func (d *deadlineBackOff) NextBackOff() time.Duration {
+	next := d.next.NextBackOff()
+	skip := d.retryAfter
+	d.retryAfter = false
+	if !skip && next != backoff.Stop && !d.deadline.IsZero() && time.Now().Add(next).After(d.deadline) {
+		return backoff.Stop
+	}
+	return next
+}
+
+func (d *deadlineBackOff) Reset() { d.next.Reset() }
 
 // transientErr reports whether a transport error is worth retrying: the
 // server is not listening yet, or dropped the connection.
@@ -280,7 +314,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
+		// Cap before converting: a huge value would overflow into a
+		// negative wait (found by FuzzParseRetryAfter).
+		return time.Duration(min(secs, 1<<31)) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := t.Sub(now)
@@ -324,10 +360,12 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fmt.Fprintf(t.w, "< error after %s: %s\n", elapsed, describeNetErr(err))
 		return nil, err
 	}
-	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, resp.Status, elapsed)
+	// The server chose the status text and headers: fold them to one line
+	// without control characters, as for error messages.
+	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, oneLine(resp.Status, 80), elapsed)
 	for _, k := range sortedKeys(resp.Header) {
 		for _, v := range resp.Header[k] {
-			fmt.Fprintf(t.w, "< %s: %s\n", k, MaskHeader(k, v))
+			fmt.Fprintf(t.w, "< %s: %s\n", oneLine(k, 80), oneLine(MaskHeader(k, v), 500))
 		}
 	}
 	return resp, nil

@@ -7,7 +7,7 @@ import (
 )
 
 // Exit codes. docs/exit-codes.md documents each one, and a table test in
-// cmd/hydra shows that each is produced by the case that claims it.
+// test/reliability shows that each is produced by the case that claims it.
 const (
 	ExitOK        = 0   // the command did what was asked
 	ExitFailure   = 1   // the command failed: network, server, or bad input

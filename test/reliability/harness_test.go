@@ -1,0 +1,247 @@
+package reliability
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unicode"
+
+	"github.com/hydratoken/hydra/pkg/cmd/root"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// result is what one invocation produced.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// argvFor expands the row's argv: the endpoint, and file placeholders into
+// temporary files.
+func argvFor(t *testing.T, c command, endpoint string) []string {
+	t.Helper()
+	argv := c.argv(endpoint)
+	for placeholder, content := range c.files {
+		path := filepath.Join(t.TempDir(), "secret")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for i := range argv {
+			argv[i] = strings.ReplaceAll(argv[i], placeholder, path)
+		}
+	}
+	return argv
+}
+
+func envFor(c command, endpoint string) map[string]string {
+	env := map[string]string{}
+	for k, v := range c.env {
+		env[k] = strings.ReplaceAll(v, "$ENDPOINT", endpoint)
+	}
+	return env
+}
+
+// invoke runs a row in-process, as cmd/hydra's main does, with extra flags
+// appended. Cancelling ctx is Ctrl-C.
+func invoke(ctx context.Context, t *testing.T, c command, endpoint string, extra ...string) result {
+	t.Helper()
+	return invokeArgs(ctx, t, envFor(c, endpoint), c.stdin, append(argvFor(t, c, endpoint), extra...))
+}
+
+func invokeArgs(ctx context.Context, t *testing.T, env map[string]string, stdin string, argv []string) result {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+	cmd := root.NewCmdRoot(f)
+	cmd.SetArgs(argv)
+	executed, err := cmd.ExecuteContextC(ctx)
+	code := cmdutil.HandleError(ios.ErrOut, executed, err)
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+var (
+	markupRE     = regexp.MustCompile(`(?i)<\s*(!doctype|html|head|body|title|h[1-6]|p|div|center|hr|script|style)\b`)
+	stackTraceRE = regexp.MustCompile(`goroutine \d+|panic:|\.go:\d+|runtime\.|\[recovered\]`)
+)
+
+// assertFailedCleanly checks what every failure must hold: the documented
+// code the case claims, nothing on stdout, a short message on stderr with
+// no markup, no stack trace and no secret.
+func assertFailedCleanly(t *testing.T, r result, wantCode int, want ...string) {
+	t.Helper()
+	if r.code != wantCode {
+		t.Errorf("exit code %d, want %d", r.code, wantCode)
+	}
+	assertDocumented(t, r.code)
+	if r.stdout != "" {
+		t.Errorf("stdout is not empty: %q", r.stdout)
+	}
+	if strings.TrimSpace(r.stderr) == "" {
+		t.Error("stderr is empty: the failure is not explained")
+	}
+	if n := strings.Count(strings.TrimRight(r.stderr, "\n"), "\n") + 1; n > 20 {
+		t.Errorf("stderr has %d lines, want at most 20", n)
+	}
+	if m := markupRE.FindString(r.stderr); m != "" {
+		t.Errorf("stderr shows HTML markup %q", m)
+	}
+	if m := stackTraceRE.FindString(r.stderr); m != "" {
+		t.Errorf("stderr looks like a stack trace (%q)", m)
+	}
+	for _, r := range r.stderr {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			t.Errorf("stderr carries control character %U, which a terminal may obey", r)
+			break
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr does not say %q", w)
+		}
+	}
+	assertNoSecrets(t, r)
+	if t.Failed() || os.Getenv("SHOW") != "" {
+		t.Logf("stderr:\n%s", r.stderr)
+	}
+}
+
+func assertNoSecrets(t *testing.T, r result) {
+	t.Helper()
+	for _, s := range allSecrets {
+		if strings.Contains(r.stdout, s) {
+			t.Errorf("secret %q on stdout", s)
+		}
+		if strings.Contains(r.stderr, s) {
+			t.Errorf("secret %q on stderr", s)
+		}
+	}
+}
+
+// documentedCodes parses the table of docs/exit-codes.md: code -> meaning.
+func documentedCodes(t *testing.T) map[int]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "exit-codes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[int]string{}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(sc.Text()), "|"), "|")
+		if len(cells) < 2 {
+			continue
+		}
+		code, err := strconv.Atoi(strings.TrimSpace(cells[0]))
+		if err != nil {
+			continue // the header, its rule, or prose
+		}
+		codes[code] = strings.TrimSpace(cells[1])
+	}
+	if len(codes) == 0 {
+		t.Fatal("docs/exit-codes.md has no table of codes")
+	}
+	return codes
+}
+
+func assertDocumented(t *testing.T, code int) {
+	t.Helper()
+	if _, ok := documentedCodes(t)[code]; !ok {
+		t.Errorf("exit code %d is not documented in docs/exit-codes.md", code)
+	}
+}
+
+// stub starts a loopback server for h and stops it when the test ends.
+func stub(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// okHandler answers every request with the row's good answer.
+func okHandler(c command) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(c.ok))
+	})
+}
+
+// rowsFor returns the rows a case applies to: all when shapes is empty.
+func rowsFor(shapes []shape) []command {
+	if len(shapes) == 0 {
+		return commands
+	}
+	var rows []command
+	for _, c := range commands {
+		if slices.Contains(shapes, c.shape) {
+			rows = append(rows, c)
+		}
+	}
+	return rows
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds cmd/hydra once per test run, for the tests that need a
+// fresh process: signals, and proxy settings that net/http reads from the
+// environment only once per process.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hydra-reliability-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "hydra")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/hydra")
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building cmd/hydra: %v", buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// subprocessEnv is a minimal environment for the built binary: no proxy,
+// endpoint or credential settings leak in from the test's own environment.
+func subprocessEnv(extra map[string]string) []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}
+	for k, v := range extra {
+		env = append(env, k+"="+v)
+	}
+	return env
+}

@@ -1,0 +1,358 @@
+package reliability
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// hostileCase is a misbehaving server, and what each command must do
+// against it.
+type hostileCase struct {
+	name string
+	// shapes limits the case to commands expecting these answers; empty
+	// means every command.
+	shapes []shape
+	// extra flags for the command.
+	extra []string
+	// server builds the handler for one run, and a check to run after the
+	// command returned and the server stopped. A nil handler means nothing
+	// listens at the endpoint.
+	server func(t *testing.T, c command) (http.Handler, func(t *testing.T))
+	// interrupt cancels the command's context (Ctrl-C) once the server has
+	// the request.
+	interrupt bool
+	code      int
+	// want are phrases stderr must hold, such as the HTTP status.
+	want []string
+}
+
+func respond(status int, header map[string]string, body string) func(*testing.T, command) (http.Handler, func(*testing.T)) {
+	return func(*testing.T, command) (http.Handler, func(*testing.T)) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for k, v := range header {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+		}), nil
+	}
+}
+
+// rawResponse answers with exactly these bytes, which net/http's
+// ResponseWriter would not send.
+func rawResponse(raw string) func(*testing.T, command) (http.Handler, func(*testing.T)) {
+	return func(*testing.T, command) (http.Handler, func(*testing.T)) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = buf.WriteString(raw)
+			_ = buf.Flush()
+		}), nil
+	}
+}
+
+// htmlPage is a long error page, as proxies and load balancers send.
+func htmlPage(title string) string {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html>\n<head><title>" + title + "</title>\n<style>body { font-family: sans-serif; }</style></head>\n<body>\n<h1>" + title + "</h1>\n")
+	for i := 0; i < 200; i++ {
+		b.WriteString("<p>The upstream server did not answer in time. Please try again later.</p>\n")
+	}
+	b.WriteString("<hr><center>nginx/1.27.0</center>\n</body>\n</html>\n")
+	return b.String()
+}
+
+var html = map[string]string{"Content-Type": "text/html; charset=utf-8"}
+var jsonCT = map[string]string{"Content-Type": "application/json"}
+
+// answerShapes are the commands that read a JSON body on success.
+var answerShapes = []shape{shapeIntrospection, shapeToken, shapeClient, shapeClientList}
+
+// hangUntilDone blocks a handler until the client gives up or the test ends
+// (t.Context is done before the server's Close runs).
+func hangUntilDone(t *testing.T, arrived chan<- struct{}) http.Handler {
+	stop := t.Context().Done()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if arrived != nil {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+		}
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	})
+}
+
+// redirectElsewhere redirects to a second loopback server that must receive
+// nothing: the tool follows no redirect, so no credential reaches it.
+func redirectElsewhere(code int) func(*testing.T, command) (http.Handler, func(*testing.T)) {
+	return func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+		var got atomic.Int32
+		other := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got.Add(1)
+			t.Errorf("the redirect target received %s %s with headers %v", r.Method, r.URL.Path, r.Header)
+		}))
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, code)
+		})
+		return h, func(t *testing.T) {
+			if got.Load() != 0 {
+				t.Errorf("the other host received %d requests", got.Load())
+			}
+		}
+	}
+}
+
+var hostileCases = []hostileCase{
+	{name: "500 with an HTML page", server: respond(500, html, htmlPage("500 Internal Server Error")),
+		code: cmdutil.ExitFailure, want: []string{"500 Internal Server Error"}},
+	{name: "502 with an HTML page", extra: []string{"--retries", "0"}, server: respond(502, html, htmlPage("502 Bad Gateway")),
+		code: cmdutil.ExitFailure, want: []string{"502 Bad Gateway"}},
+	{name: "503 with an HTML page", extra: []string{"--retries", "0"}, server: respond(503, html, htmlPage("503 Service Temporarily Unavailable")),
+		code: cmdutil.ExitFailure, want: []string{"503 Service Unavailable"}},
+	{name: "504 with an empty body", extra: []string{"--retries", "0"}, server: respond(504, nil, ""),
+		code: cmdutil.ExitFailure, want: []string{"504 Gateway Timeout"}},
+	// Retry-After beyond what a command-line user waits for: reported at
+	// once, with the server's wait, whatever --retries says.
+	{name: "503 with Retry-After", server: respond(503, map[string]string{"Retry-After": "120", "Content-Type": "text/html"}, htmlPage("Maintenance")),
+		code: cmdutil.ExitFailure, want: []string{"503 Service Unavailable", "retry after 120"}},
+	{name: "401 with WWW-Authenticate", server: respond(401, map[string]string{"WWW-Authenticate": `Bearer realm="hydra", error="invalid_token"`, "Content-Type": "text/plain"}, "Unauthorized\n"),
+		code: cmdutil.ExitFailure, want: []string{"401 Unauthorized"}},
+	{name: "400 with an RFC 6749 error", server: respond(400, jsonCT, `{"error":"invalid_request","error_description":"The request is missing a required parameter.","error_hint":"Make sure that the various parameters are correct."}`),
+		code: cmdutil.ExitFailure, want: []string{"400 Bad Request", "invalid_request", "missing a required parameter"}},
+	{name: "404 page not found from the wrong API", server: respond(404, map[string]string{"Content-Type": "text/plain; charset=utf-8"}, "404 page not found\n"),
+		code: cmdutil.ExitFailure, want: []string{"404 Not Found", "--endpoint"}},
+	{name: "error description that floods the terminal", server: respond(400, jsonCT, `{"error":"invalid_request\u001b[2J","error_description":"`+strings.Repeat(`line\n`, 500)+`"}`),
+		code: cmdutil.ExitFailure, want: []string{"400 Bad Request", "invalid_request"}},
+	{name: "wrong Content-Type: an HTML page with 200", shapes: answerShapes, server: respond(200, html, htmlPage("Sign in to the corporate proxy")),
+		code: cmdutil.ExitFailure, want: []string{"200 OK", "text/html"}},
+	{name: "malformed JSON", shapes: answerShapes, server: respond(200, jsonCT, `{"active": true,, "access_token": "x", "client_id": "c"}`),
+		code: cmdutil.ExitFailure, want: []string{"200 OK", "not valid JSON"}},
+	{name: "truncated JSON", shapes: answerShapes, server: respond(200, jsonCT, `{"active": true, "access_token": "x", "client_id": "c", "sub": "fo`),
+		code: cmdutil.ExitFailure, want: []string{"200 OK", "not valid JSON"}},
+	{name: "body cut short of its Content-Length", server: func(*testing.T, command) (http.Handler, func(*testing.T)) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "4096")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(`{"active":true,"sub":"`))
+			// Returning early makes net/http close the connection.
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+				}
+			}
+		}), nil
+	}, code: cmdutil.ExitFailure, want: []string{"200 OK"}},
+	{name: `"active" not a boolean`, shapes: []shape{shapeIntrospection}, server: respond(200, jsonCT, `{"active":"true","sub":"s"}`),
+		code: cmdutil.ExitFailure, want: []string{"200 OK", `"active"`, "not a boolean"}},
+	{name: `no "active" member`, shapes: []shape{shapeIntrospection}, server: respond(200, jsonCT, `{"sub":"s"}`),
+		code: cmdutil.ExitFailure, want: []string{"200 OK", `"active"`}},
+	// Used by the token grant rows (token client, token user, token
+	// refresh) once they are in commands.
+	{name: "token response without access_token", shapes: []shape{shapeToken}, server: respond(200, jsonCT, `{"token_type":"bearer","expires_in":3600,"scope":"read"}`),
+		code: cmdutil.ExitFailure, want: []string{"200", "access_token"}},
+	{name: "200 MB body", server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+		const total = 200 << 20
+		var written atomic.Int64
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			chunk := bytes.Repeat([]byte(" "), 64<<10) // JSON white space, streamed
+			for written.Load() < total {
+				n, err := w.Write(chunk)
+				written.Add(int64(n))
+				if err != nil {
+					return
+				}
+			}
+		})
+		return h, func(t *testing.T) {
+			if w := written.Load(); w >= total {
+				t.Errorf("the server wrote all %d bytes: the client read past its cap", w)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			// The cap is 16 MiB; reading it allocates a few times that.
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 120<<20 {
+				t.Errorf("allocated %d MiB reading a capped body", alloc>>20)
+			}
+		}
+	}, code: cmdutil.ExitFailure, want: []string{"200 OK", "larger than 16 MiB"}},
+	{name: "server hangs: --timeout fires", extra: []string{"--timeout", "300ms"}, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+		return hangUntilDone(t, nil), nil
+	}, code: cmdutil.ExitFailure, want: []string{"timed out", "--timeout 300ms"}},
+	{name: "server hangs: Ctrl-C", extra: []string{"--timeout", "0"}, interrupt: true, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+		return nil, nil // replaced in TestHostileServers: it needs the arrival signal
+	}, code: cmdutil.ExitInterrupt, want: []string{"interrupted"}},
+	{name: "nothing listens", extra: []string{"--retries", "0"}, server: func(*testing.T, command) (http.Handler, func(*testing.T)) { return nil, nil },
+		code: cmdutil.ExitFailure, want: []string{"connection refused", "--endpoint"}},
+	{name: "307 to another host", server: redirectElsewhere(http.StatusTemporaryRedirect),
+		code: cmdutil.ExitFailure, want: []string{"307 Temporary Redirect", "does not follow"}},
+	{name: "302 to another host", server: redirectElsewhere(http.StatusFound),
+		code: cmdutil.ExitFailure, want: []string{"302 Found", "does not follow"}},
+	{name: "308 to another host", server: redirectElsewhere(http.StatusPermanentRedirect),
+		code: cmdutil.ExitFailure, want: []string{"308 Permanent Redirect", "does not follow"}},
+	// A status text carrying terminal escape sequences, traced with -v:
+	// neither the trace nor the message passes them on.
+	{name: "escape sequences in the status text", extra: []string{"-v"},
+		server: rawResponse("HTTP/1.1 500 Bad\x1b[31m Thing\x1b]0;pwned\x07\r\nX-Trace: ok\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+		code:   cmdutil.ExitFailure, want: []string{"500 Bad"}},
+	// net/http refuses such a header; the message quotes it.
+	{name: "escape sequences in a header", extra: []string{"-v", "--retries", "0"},
+		server: rawResponse("HTTP/1.1 200 OK\r\nX-Evil: \x1b[2J\x1b]0;pwned\x07\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+		code:   cmdutil.ExitFailure, want: []string{"malformed", "exchange failed"}},
+	// What Hydra v2 answers on a Hydra v1 path: a Location without a host.
+	{name: "Hydra v2's 307 from a v1 path", server: func(*testing.T, command) (http.Handler, func(*testing.T)) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "http:///admin"+strings.TrimPrefix(r.URL.Path, "/admin"))
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}), nil
+	}, code: cmdutil.ExitFailure, want: []string{"307 Temporary Redirect", "Hydra v1 paths"}},
+}
+
+func TestHostileServers(t *testing.T) {
+	for _, hc := range hostileCases {
+		t.Run(hc.name, func(t *testing.T) {
+			rows := rowsFor(hc.shapes)
+			if len(rows) == 0 {
+				t.Skip("no command in the table expects this answer yet")
+			}
+			for _, c := range rows {
+				t.Run(c.name, func(t *testing.T) {
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					h, after := hc.server(t, c)
+					if hc.interrupt {
+						arrived := make(chan struct{}, 1)
+						h = hangUntilDone(t, arrived)
+						go func() {
+							select {
+							case <-arrived:
+								cancel()
+							case <-ctx.Done():
+							}
+						}()
+					}
+					var endpoint string
+					if h == nil {
+						endpoint = closedPort(t)
+					} else {
+						srv := stub(t, h)
+						endpoint = srv.URL
+						if after != nil {
+							defer func() {
+								srv.Close() // wait for the handler to end
+								after(t)
+							}()
+						}
+					}
+					r := invoke(ctx, t, c, endpoint, hc.extra...)
+					assertFailedCleanly(t, r, hc.code, hc.want...)
+				})
+			}
+		})
+	}
+}
+
+// closedPort returns a loopback URL where nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// Each row's first request is retried after 502/503/504 exactly when it is
+// safe to repeat, as often as --retries says. Retry-After: 0 keeps the test
+// fast without touching the backoff.
+func TestRetries(t *testing.T) {
+	for _, c := range commands {
+		for _, retries := range []int{0, 1, 3} {
+			t.Run(c.name+"/--retries="+strconv.Itoa(retries), func(t *testing.T) {
+				var n atomic.Int32
+				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if n.Add(1) > 10 {
+						t.Error("more than 10 attempts")
+					}
+					w.Header().Set("Retry-After", "0")
+					w.WriteHeader(http.StatusServiceUnavailable)
+				}))
+				r := invoke(context.Background(), t, c, srv.URL, "--retries", strconv.Itoa(retries))
+				assertFailedCleanly(t, r, cmdutil.ExitFailure, "503 Service Unavailable")
+				want := int32(1)
+				if c.retry {
+					want = int32(retries + 1)
+				}
+				if got := n.Load(); got != want {
+					t.Errorf("attempts = %d, want %d (retry=%v)", got, want, c.retry)
+				}
+			})
+		}
+		// A transient failure followed by success: the command succeeds.
+		if c.retry {
+			t.Run(c.name+"/recovers", func(t *testing.T) {
+				var n atomic.Int32
+				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if n.Add(1) == 1 {
+						w.Header().Set("Retry-After", "0")
+						w.WriteHeader(http.StatusBadGateway)
+						return
+					}
+					okHandler(c).ServeHTTP(w, r)
+				}))
+				r := invoke(context.Background(), t, c, srv.URL)
+				if r.code != 0 || r.stdout == "" || n.Load() != 2 {
+					t.Errorf("code %d, attempts %d, stdout %q, stderr %q", r.code, n.Load(), r.stdout, r.stderr)
+				}
+			})
+		}
+	}
+}
+
+// Every row in the table must answer the hostile suite against the API it
+// claims; this catches a row whose path or kind is wrong.
+func TestRowsSucceedAgainstAGoodServer(t *testing.T) {
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			var paths []string
+			srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				paths = append(paths, r.URL.Path)
+				okHandler(c).ServeHTTP(w, r)
+			}))
+			r := invoke(context.Background(), t, c, srv.URL)
+			if r.code != 0 {
+				t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+			}
+			if len(paths) == 0 || paths[0] != c.path {
+				t.Errorf("requests %v, want the first at %s", paths, c.path)
+			}
+			if c.kind == api.Admin && c.shape != shapeEmpty && r.stdout == "" {
+				t.Error("nothing on stdout")
+			}
+			assertNoSecrets(t, r)
+		})
+	}
+}

@@ -1,0 +1,150 @@
+package reliability
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/hydratoken/hydra/pkg/cmd/root"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Every row runs with -v (which traces each request and response) against
+// a good answer, an error, and a redirect. The server checks that it did
+// receive a secret, so that its absence from the output means something.
+func TestVerboseShowsNoSecret(t *testing.T) {
+	answers := map[string]func(c command) http.Handler{
+		"ok": okHandler,
+		"400": func(command) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"The request is malformed."}`))
+			})
+		},
+		"redirect": func(command) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// A Location that carries a token in its query, as an
+				// implicit-flow redirect would.
+				w.Header().Set("Location", "http://127.0.0.1:1/cb?access_token="+secretAccessToken+"&code="+secretCode)
+				w.Header().Set("Set-Cookie", "session="+secretRefresh)
+				w.WriteHeader(http.StatusFound)
+			})
+		},
+	}
+	for _, c := range commands {
+		for name, answer := range answers {
+			t.Run(c.name+"/"+name, func(t *testing.T) {
+				var mu sync.Mutex
+				var sent []string
+				h := answer(c)
+				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					body, _ := io.ReadAll(r.Body)
+					var b strings.Builder
+					b.Write(body)
+					for k, vs := range r.Header {
+						b.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
+					}
+					b.WriteString(r.URL.RawQuery)
+					mu.Lock()
+					sent = append(sent, b.String())
+					mu.Unlock()
+					h.ServeHTTP(w, r)
+				}))
+				r := invoke(context.Background(), t, c, srv.URL, "-v")
+				if name == "ok" && r.code != 0 {
+					t.Fatalf("exit %d: %s", r.code, r.stderr)
+				}
+				if !strings.Contains(r.stderr, "> POST ") && !strings.Contains(r.stderr, "> GET ") &&
+					!strings.Contains(r.stderr, "> PUT ") && !strings.Contains(r.stderr, "> DELETE ") {
+					t.Errorf("-v traced no request:\n%s", r.stderr)
+				}
+				assertNoSecrets(t, r)
+				all := strings.Join(sent, "\n")
+				n := 0
+				for _, s := range allSecrets {
+					if strings.Contains(all, s) {
+						n++
+					}
+				}
+				if n == 0 {
+					t.Error("the server received none of the secrets: the row tests nothing")
+				}
+				if t.Failed() || os.Getenv("SHOW") != "" {
+					t.Logf("stderr:\n%s", r.stderr)
+				}
+			})
+		}
+	}
+}
+
+// envMarkers are set, in the process environment and in the Factory, to
+// values that must not appear in any --help.
+var envMarkers = map[string]string{
+	"OAUTH2_CLIENT_SECRET": "marker-client-secret-7d3e",
+	"OAUTH2_CLIENT_ID":     "marker-client-id-2b9a",
+	"OAUTH2_ACCESS_TOKEN":  "marker-access-token-c41f",
+	"HYDRA_URL":            "http://marker-hydra-url-8e20.example",
+	"HYDRA_ADMIN_URL":      "http://marker-hydra-admin-url-51c6.example",
+	"ORY_SDK_URL":          "http://marker-ory-sdk-url-a0d7.example",
+}
+
+// walk calls fn with the argv path of every command in the tree.
+func walk(cmd *cobra.Command, path []string, fn func(path []string, cmd *cobra.Command)) {
+	fn(path, cmd)
+	for _, sub := range cmd.Commands() {
+		if sub.Name() == "help" || sub.Name() == "completion" {
+			continue
+		}
+		walk(sub, append(append([]string(nil), path...), sub.Name()), fn)
+	}
+}
+
+// The tree is walked, so that every command merged later is covered
+// without editing this test.
+func TestHelpShowsNoEnvironment(t *testing.T) {
+	for k, v := range envMarkers {
+		t.Setenv(k, v)
+	}
+	getenv := func(k string) string { return envMarkers[k] }
+	ios, _, _, _ := iostreams.Test()
+	tree := root.NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: getenv})
+	count := 0
+	walk(tree, nil, func(path []string, cmd *cobra.Command) {
+		count++
+		name := strings.Join(append([]string{"hydra"}, path...), " ")
+		t.Run(name, func(t *testing.T) {
+			r := invokeArgs(context.Background(), t, envMarkers, "", append(append([]string(nil), path...), "--help"))
+			if r.code != 0 || r.stdout == "" {
+				t.Fatalf("--help exited %d with stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			for k, v := range envMarkers {
+				if strings.Contains(r.stdout+r.stderr, v) {
+					t.Errorf("--help shows the value of %s", k)
+				}
+			}
+			cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+				lower := strings.ToLower(fl.Name)
+				if !strings.Contains(lower, "secret") && !strings.Contains(lower, "token") {
+					return
+				}
+				switch fl.DefValue {
+				case "", "[]", "false", "0":
+				default:
+					t.Errorf("flag --%s has default %q; a secret or token flag must default to nothing", fl.Name, fl.DefValue)
+				}
+			})
+		})
+	})
+	if count < 4 {
+		t.Errorf("walked %d commands; the tree is not what this test expects", count)
+	}
+}
