@@ -38,7 +38,8 @@ func TestNextPageToken(t *testing.T) {
 	}
 }
 
-func testClient(t *testing.T, h http.HandlerFunc) *Client {
+// adminStub serves h as an admin API and returns a client for it.
+func adminStub(t *testing.T, h http.HandlerFunc) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -51,7 +52,7 @@ func testClient(t *testing.T, h http.HandlerFunc) *Client {
 }
 
 func TestListClients(t *testing.T) {
-	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+	c := adminStub(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != ClientsPath || r.URL.Query().Get("page_size") != "2" || r.URL.Query().Get("page_token") != "p1" {
 			t.Errorf("unexpected request %s", r.URL)
 		}
@@ -72,7 +73,7 @@ func TestListClients(t *testing.T) {
 }
 
 func TestListClientsBadBody(t *testing.T) {
-	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+	c := adminStub(t, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `[{"client_name":"no id"}]`)
 	})
 	_, err := c.ListClients(context.Background(), ListClientsOptions{})
@@ -82,7 +83,7 @@ func TestListClientsBadBody(t *testing.T) {
 }
 
 func TestPatchClient(t *testing.T) {
-	c := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+	c := adminStub(t, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if r.Method != http.MethodPatch || r.URL.Path != "/admin/clients/my%20id" && r.URL.Path != "/admin/clients/my id" {
 			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
