@@ -175,6 +175,9 @@ func stub(t *testing.T, h http.Handler) *httptest.Server {
 
 // okHandler answers every request with the row's good answer.
 func okHandler(c command) http.Handler {
+	if c.good != nil {
+		return c.good()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(c.ok))

@@ -200,7 +200,9 @@ var hostileCases = []hostileCase{
 	{name: "server hangs: --timeout fires", extra: []string{"--timeout", "300ms"}, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
 		return hangUntilDone(t, nil), nil
 	}, code: cmdutil.ExitFailure, want: []string{"timed out", "--timeout 300ms"}},
-	{name: "server hangs: Ctrl-C", extra: []string{"--timeout", "0"}, interrupt: true, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+	// A deadline far beyond the test: token user takes --timeout as the
+	// whole flow's, which must be positive.
+	{name: "server hangs: Ctrl-C", extra: []string{"--timeout", "1h"}, interrupt: true, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
 		return nil, nil // replaced in TestHostileServers: it needs the arrival signal
 	}, code: cmdutil.ExitInterrupt, want: []string{"interrupted"}},
 	{name: "nothing listens", extra: []string{"--retries", "0"}, server: func(*testing.T, command) (http.Handler, func(*testing.T)) { return nil, nil },
@@ -266,7 +268,7 @@ func TestHostileServers(t *testing.T) {
 						}
 					}
 					r := invoke(ctx, t, c, endpoint, hc.extra...)
-					assertFailedCleanly(t, r, hc.code, hc.want...)
+					assertFailedCleanly(t, r, hc.code, wantFor(c, hc.want)...)
 				})
 			}
 		})
@@ -294,7 +296,9 @@ func TestRetries(t *testing.T) {
 			t.Run(c.name+"/--retries="+strconv.Itoa(retries), func(t *testing.T) {
 				var n atomic.Int32
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if n.Add(1) > 10 {
+					// Only the first request's attempts count: a batch
+					// sends one request per item.
+					if r.URL.Path == c.path && n.Add(1) > 10 {
 						t.Error("more than 10 attempts")
 					}
 					w.Header().Set("Retry-After", "0")
@@ -316,7 +320,7 @@ func TestRetries(t *testing.T) {
 			t.Run(c.name+"/recovers", func(t *testing.T) {
 				var n atomic.Int32
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if n.Add(1) == 1 {
+					if r.URL.Path == c.path && n.Add(1) == 1 {
 						w.Header().Set("Retry-After", "0")
 						w.WriteHeader(http.StatusBadGateway)
 						return
@@ -354,5 +358,56 @@ func TestRowsSucceedAgainstAGoodServer(t *testing.T) {
 			}
 			assertNoSecrets(t, r)
 		})
+	}
+}
+
+// wantFor adapts the phrases a case wants to the row: a command whose URL
+// comes from another flag than --endpoint names that flag.
+func wantFor(c command, want []string) []string {
+	if c.endpointFlag == "" {
+		return want
+	}
+	out := make([]string, len(want))
+	for i, w := range want {
+		out[i] = strings.ReplaceAll(w, "--endpoint", c.endpointFlag)
+	}
+	return out
+}
+
+// A grant spends a code or a refresh token: it is sent exactly once, even
+// when the server answers 503 and --retries allows more. Rows whose first
+// request is the grant are covered by TestRetries; this covers the grants
+// that come later in a flow (token user's code exchange).
+func TestGrantSentOnce(t *testing.T) {
+	n := 0
+	for _, c := range commands {
+		if c.shape == shapeToken && c.retry {
+			t.Errorf("%s: a token grant must not be marked safe to retry", c.name)
+		}
+		if c.grant == "" {
+			continue
+		}
+		n++
+		t.Run(c.name, func(t *testing.T) {
+			var grants atomic.Int32
+			good := okHandler(c)
+			srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == c.grant {
+					grants.Add(1)
+					w.Header().Set("Retry-After", "0")
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				good.ServeHTTP(w, r)
+			}))
+			r := invoke(context.Background(), t, c, srv.URL, "--retries", "3")
+			assertFailedCleanly(t, r, cmdutil.ExitFailure, "503 Service Unavailable", c.grant)
+			if got := grants.Load(); got != 1 {
+				t.Errorf("the grant was sent %d times, want exactly once", got)
+			}
+		})
+	}
+	if n == 0 {
+		t.Error("no row has a later grant: token user's code exchange is not covered")
 	}
 }

@@ -130,7 +130,8 @@ func createRun(ctx context.Context, opts *Options) error {
 	errOut := opts.IO.ErrOut
 	var created []*api.OAuth2Client
 	var generated []bool
-	failed := 0
+	failed, stopped := 0, false
+	var batch shared.Batch
 	for i, d := range docs {
 		what := ""
 		if array {
@@ -148,6 +149,13 @@ func createRun(ctx context.Context, opts *Options) error {
 			}
 			fmt.Fprintf(errOut, "error: %s: %s\n", what, err)
 			failed++
+			if left := len(docs) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike.
+				fmt.Fprintf(errOut, "stopped: %d of %d clients were not created, %d of them not attempted\n", failed+left, len(docs), left)
+				failed += left
+				stopped = true
+				break
+			}
 			continue
 		}
 		created = append(created, c)
@@ -157,7 +165,9 @@ func createRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(errOut, "%d of %d clients could not be created\n", failed, len(docs))
+		if !stopped {
+			fmt.Fprintf(errOut, "%d of %d clients could not be created\n", failed, len(docs))
+		}
 		return cmdutil.ErrSilent
 	}
 	return nil
