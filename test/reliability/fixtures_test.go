@@ -4,7 +4,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/url"
 	"slices"
@@ -125,4 +127,14 @@ func userFlowHandler() http.Handler {
 			http.NotFound(w, r)
 		}
 	})
+}
+
+// privateKeyPEM is the stub issuer's key as a PKCS #8 PEM file, for
+// --private-key: it signs client assertions.
+func privateKeyPEM() string {
+	der, err := x509.MarshalPKCS8PrivateKey(issuerKey())
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,6 +49,10 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
 				var mu sync.Mutex
 				var sent []string
+				// Secrets the command makes up, a PKCE verifier or
+				// a client assertion: what the server received is checked
+				// against the output too.
+				var minted []string
 				h := answer(c)
 				if c.grant != "" && name != "ok" {
 					// The secrets ride on the grant: the earlier requests
@@ -69,6 +74,17 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 						b.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
 					}
 					b.WriteString(r.URL.RawQuery)
+					form, _ := url.ParseQuery(string(body))
+					query := r.URL.Query()
+					mu.Lock()
+					for _, k := range []string{"code_verifier", "client_assertion"} {
+						for _, v := range append(form[k], query[k]...) {
+							if len(v) >= 8 {
+								minted = append(minted, v)
+							}
+						}
+					}
+					mu.Unlock()
 					// client_secret_basic sends the secret base64-encoded.
 					if id, secret, ok := r.BasicAuth(); ok {
 						b.WriteString("\n" + id + ":" + secret)
@@ -88,6 +104,13 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 					t.Errorf("-v traced no request:\n%s", r.stderr)
 				}
 				assertNoSecrets(t, r)
+				mu.Lock()
+				for _, m := range minted {
+					if strings.Contains(r.stdout+r.stderr, m) {
+						t.Errorf("a value the command sent as a secret shows in its output: %q", m)
+					}
+				}
+				mu.Unlock()
 				all := strings.Join(sent, "\n")
 				n := 0
 				for _, s := range allSecrets {

@@ -158,8 +158,12 @@ func createRun(ctx context.Context, opts *Options) error {
 			}
 			continue
 		}
+		gen := d.String("client_secret") == "" && c.ClientSecret != ""
+		if !gen {
+			c.Raw = shared.WithoutSecret(c.Raw)
+		}
 		created = append(created, c)
-		generated = append(generated, d.String("client_secret") == "" && c.ClientSecret != "")
+		generated = append(generated, gen)
 	}
 	if err := printCreated(opts, created, generated, array); err != nil {
 		return err

@@ -151,8 +151,11 @@ func importRun(ctx context.Context, opts *Options) error {
 			}
 			continue
 		}
-		created = append(created, c)
 		generated := s.doc.String("client_secret") == "" && c.ClientSecret != ""
+		if !generated {
+			c.Raw = shared.WithoutSecret(c.Raw)
+		}
+		created = append(created, c)
 		if generated {
 			generatedN++
 		}

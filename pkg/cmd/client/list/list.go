@@ -5,6 +5,9 @@ package list
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -109,7 +112,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		clients = page.Clients
 		defer func() {
 			if page.NextPageToken != "" && len(page.Clients) > 0 {
-				fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", page.NextPageToken)
+				fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(page.NextPageToken))
 			}
 		}()
 	} else if clients, err = All(ctx, client); err != nil {
@@ -149,4 +152,14 @@ func All(ctx context.Context, client *api.Client) ([]*api.OAuth2Client, error) {
 		token = page.NextPageToken
 	}
 	return nil, fmt.Errorf("listing clients: more than %d pages; fetch pages one at a time with --page-size and --page-token", MaxPages)
+}
+
+// printableToken returns a page token as the user can paste it back: as it
+// is when it is plain, quoted when it holds white space or control
+// characters, which the server chose and a terminal would otherwise obey.
+func printableToken(tok string) string {
+	if strings.IndexFunc(tok, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\'' || r == '"' }) < 0 {
+		return tok
+	}
+	return strconv.Quote(tok)
 }

@@ -402,3 +402,59 @@ func CheckID(id string) error {
 	}
 	return nil
 }
+
+// WithoutSecret drops client_secret from the server's answer, for a secret
+// that the user gave: echoing it would put it on screen and in logs. A
+// secret the server generated is the result, and is kept.
+func WithoutSecret(raw json.RawMessage) json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return raw
+	}
+	if _, ok := fields["client_secret"]; !ok {
+		return raw
+	}
+	// Re-encoding would reorder the fields; cut the member out of the
+	// original text instead, so that the server's order survives.
+	out, err := removeMember(raw, "client_secret")
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// removeMember returns the JSON object raw without its member key, keeping
+// the other members in order and byte for byte.
+func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if k == key {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}

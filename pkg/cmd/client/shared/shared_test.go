@@ -37,3 +37,13 @@ func TestBatchStop(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutSecretKeepsOrder(t *testing.T) {
+	got := WithoutSecret([]byte(`{"z":1,"client_secret":"s","a":[1, 2]}`))
+	if string(got) != `{"z":1,"a":[1, 2]}` {
+		t.Errorf("WithoutSecret = %s", got)
+	}
+	if got := WithoutSecret([]byte(`{"client_id":"c"}`)); string(got) != `{"client_id":"c"}` {
+		t.Errorf("WithoutSecret changed a client without a secret: %s", got)
+	}
+}

@@ -12,9 +12,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -284,7 +287,7 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 				t := time.Unix(v.Int(), 0)
 				val = fmt.Sprintf("%s (%s)", formatTime(v.Int()), relative(t, now))
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", k.Str, strings.NewReplacer("\n", " ", "\t", " ").Replace(val))
+			fmt.Fprintf(tw, "  %s\t%s\n", printable(k.Str), printable(val))
 			return true
 		})
 	}
@@ -302,6 +305,26 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// printable keeps a value from the token on its line and out of the
+// terminal's control: white space becomes a space, and other control
+// characters, such as the escape that starts a terminal sequence, are shown
+// escaped. Anyone can write a token's claims.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func isTimeClaim(k string) bool {
