@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -130,7 +131,7 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 			return nil, jsonError(name, raw, err)
 		}
 		line, col := lineCol(raw, off)
-		return nil, fmt.Errorf("%s:%d:%d: unexpected %v after the JSON value: want one client object or one array", name, line, col, tok)
+		return nil, fmt.Errorf("%s:%d:%d: unexpected %s after the JSON value: want one client object or one array", name, line, col, describeToken(tok))
 	}
 	switch trimmed[0] {
 	case '{':
@@ -158,6 +159,18 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 }
 
 // jsonError turns a decoding error into "file:line:col: message".
+// describeToken shows a JSON token found where none belongs, quoted and cut
+// when it is a string, so that the message stays on one short line.
+func describeToken(tok json.Token) string {
+	if s, ok := tok.(string); ok {
+		if r := []rune(s); len(r) > 40 {
+			s = string(r[:40]) + "…"
+		}
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(tok)
+}
+
 func jsonError(name string, raw []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
