@@ -84,6 +84,9 @@ type command struct {
 	// grant is the path of a later request that spends a code or a refresh
 	// token, which must be sent exactly once even when it fails with 503.
 	grant string
+	// at, when set, is the only path where the hostile suite's answers
+	// come; the other requests get good answers. Set by laterGrantRows.
+	at string
 	// endpointFlag is what a message about a wrong endpoint must name;
 	// empty means --endpoint.
 	endpointFlag string

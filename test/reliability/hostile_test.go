@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -235,6 +236,7 @@ func TestHostileServers(t *testing.T) {
 	for _, hc := range hostileCases {
 		t.Run(hc.name, func(t *testing.T) {
 			rows := rowsFor(hc.shapes)
+			rows = append(rows, laterGrantRows(hc.shapes)...)
 			if len(rows) == 0 {
 				t.Skip("no command in the table expects this answer yet")
 			}
@@ -253,6 +255,21 @@ func TestHostileServers(t *testing.T) {
 							case <-ctx.Done():
 							}
 						}()
+					}
+					if c.at != "" {
+						if h == nil {
+							t.Skip("the endpoint answered the earlier requests")
+						}
+						// Only the grant misbehaves; the requests before
+						// it get good answers, so that it is sent.
+						bad, good := h, okHandler(c)
+						h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+							if r.URL.Path == c.at {
+								bad.ServeHTTP(w, r)
+								return
+							}
+							good.ServeHTTP(w, r)
+						})
 					}
 					var endpoint string
 					if h == nil {
@@ -410,4 +427,20 @@ func TestGrantSentOnce(t *testing.T) {
 	if n == 0 {
 		t.Error("no row has a later grant: token user's code exchange is not covered")
 	}
+}
+
+// laterGrantRows derives, from each row whose flow spends a code in a later
+// request, a row whose hostile answers come at that request: the token
+// endpoint's answer is read as a token response there too.
+func laterGrantRows(shapes []shape) []command {
+	var rows []command
+	for _, c := range commands {
+		if c.grant == "" || (len(shapes) > 0 && !slices.Contains(shapes, shapeToken)) {
+			continue
+		}
+		c.name += ", hostile at " + c.grant
+		c.at, c.path, c.shape = c.grant, c.grant, shapeToken
+		rows = append(rows, c)
+	}
+	return rows
 }
