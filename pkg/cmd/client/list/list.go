@@ -24,6 +24,12 @@ import (
 // Hydra's default of 250 clients a page, it allows 2.5 million clients.
 const MaxPages = 10000
 
+// maxListBytes bounds the clients that the walk over all pages keeps in
+// memory: each page is capped, but a server that keeps sending full pages
+// with new tokens could otherwise exhaust memory before MaxPages. 512 MiB
+// is some 200 times what a million of Hydra's clients take. Tests lower it.
+var maxListBytes = 512 << 20
+
 // MaxPageSize is the largest page Hydra's admin API serves for clients.
 const MaxPageSize = 1000
 
@@ -136,12 +142,19 @@ func All(ctx context.Context, client *api.Client) ([]*api.OAuth2Client, error) {
 	var all []*api.OAuth2Client
 	seen := map[string]bool{}
 	token := ""
+	size := 0
 	for range MaxPages {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageToken: token})
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page.Clients...)
+		for _, c := range page.Clients {
+			size += len(c.Raw)
+		}
+		if size > maxListBytes {
+			return nil, fmt.Errorf("listing clients: the server sent more than %d MiB of clients and asks for more; stopping. Fetch pages one at a time with --page-size and --page-token", maxListBytes>>20)
+		}
 		if page.NextPageToken == "" || len(page.Clients) == 0 {
 			return all, nil
 		}
