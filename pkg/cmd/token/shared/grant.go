@@ -119,7 +119,11 @@ func (s *Session) Grant(ctx context.Context, auth *Auth, params url.Values, scop
 	if err != nil {
 		return nil, withAdvice(s.API.TokenError(err, s.TokenURL, guard.Last()), auth)
 	}
-	return &Token{AccessToken: tok.AccessToken, Raw: guard.Last().Body}, nil
+	last := guard.Last()
+	if last == nil {
+		return nil, fmt.Errorf("POST %s: x/oauth2 returned a token without reading an answer", api.StripQuery(s.TokenURL))
+	}
+	return &Token{AccessToken: tok.AccessToken, Raw: last.Body}, nil
 }
 
 // withAdvice adds what to do about the RFC 6749 errors that a wrong

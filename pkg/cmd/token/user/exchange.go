@@ -39,7 +39,11 @@ func (e *exchangeClient) exchange(ctx context.Context, conf *oauth2.Config, code
 	if err != nil {
 		return nil, nil, e.describe(err, guard.Last())
 	}
-	return tok, guard.Last().Body, nil
+	last := guard.Last()
+	if last == nil {
+		return nil, nil, fmt.Errorf("exchanging the authorization code: POST %s: no answer was read", api.StripQuery(e.tokenURL))
+	}
+	return tok, last.Body, nil
 }
 
 // describe turns oauth2's errors into the tool's: the status, RFC 6749's
