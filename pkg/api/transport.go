@@ -90,7 +90,7 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		IdleConnTimeout:       90 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
+		MaxIdleConns:          max(100, o.MaxConnsPerHost),
 	}
 	if o.MaxConnsPerHost > 0 {
 		base.MaxIdleConnsPerHost = o.MaxConnsPerHost
