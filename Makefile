@@ -32,6 +32,10 @@ test: hydra-server ## Run every test, end-to-end ones against a real Hydra inclu
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+.PHONY: bench
+bench: build hydra-server ## Measure start-up, latency, throughput, memory and size against references (docs/performance.md)
+	$(GO) run ./test/bench -cli $(BIN) $(BENCHFLAGS)
+
 .PHONY: demo
 demo: build hydra-server ## Start an in-memory Hydra, get a token and introspect it with the CLI
 	$(HYDRA_DEV) -- ./test/demo.sh

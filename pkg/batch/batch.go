@@ -10,6 +10,7 @@ import (
 	"context"
 	"iter"
 	"sync"
+	"time"
 )
 
 // DefaultWindowPerWorker sets the default window: this many items per
@@ -37,10 +38,15 @@ type Runner[T, R any] struct {
 	// stdout, stops the run and is returned.
 	Emit func(index int, result R) error
 
-	// Idle, when set, is called when the next result is not ready yet, so
-	// that buffered output can be flushed while waiting rather than after
-	// every result.
+	// Idle, when set, is called when the next result has not come within
+	// IdleDelay, so that buffered output is flushed while waiting rather
+	// than after every result.
 	Idle func() error
+
+	// IdleDelay is how long to wait for the next result before calling
+	// Idle. Against a server that answers in a millisecond, a small delay
+	// saves a write to stdout (and a wake-up of its reader) per result.
+	IdleDelay time.Duration
 }
 
 // Run reads items and works on them until items ends, ctx is done or Emit
@@ -108,34 +114,22 @@ func (r *Runner[T, R]) Run(ctx context.Context, items iter.Seq2[T, error]) error
 		})
 	}
 
+	w := waiter{idle: r.Idle, delay: r.IdleDelay}
+	defer w.stop()
 	index := 0
 	for {
-		var slot chan R
-		var ok bool
-		select {
-		case slot, ok = <-pending:
-		case <-ctx.Done():
-			// Interrupted: the reader may be blocked on a terminal, so
-			// do not wait for it.
-			return ctx.Err()
+		// Waiting for the next item (stdin is slow, or a terminal) is
+		// idle time too.
+		slot, ok, err := wait(ctx, &w, pending)
+		if err != nil {
+			return err
 		}
 		if !ok {
 			break
 		}
-		var res R
-		select {
-		case res = <-slot:
-		default:
-			if r.Idle != nil {
-				if err := r.Idle(); err != nil {
-					return err
-				}
-			}
-			select {
-			case res = <-slot:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+		res, _, err := wait(ctx, &w, slot)
+		if err != nil {
+			return err
 		}
 		if err := r.Emit(index, res); err != nil {
 			return err
@@ -148,4 +142,56 @@ func (r *Runner[T, R]) Run(ctx context.Context, items iter.Seq2[T, error]) error
 		return err
 	}
 	return readErr
+}
+
+// waiter calls idle when a wait has lasted delay. Its timer is reused: a
+// wait for a result that is not ready yet is the common case when the
+// server is the bottleneck.
+type waiter struct {
+	idle  func() error
+	delay time.Duration
+	timer *time.Timer
+}
+
+func (w *waiter) stop() {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
+
+// wait receives from ch, calling w.idle if nothing comes within w.delay.
+// ok is false when ch is closed. When ctx is done it returns ctx.Err()
+// without waiting further: the sender may be blocked on a terminal.
+func wait[V any](ctx context.Context, w *waiter, ch <-chan V) (v V, ok bool, err error) {
+	select {
+	case v, ok = <-ch:
+		return v, ok, nil
+	default:
+	}
+	if w.idle != nil {
+		if w.delay > 0 {
+			if w.timer == nil {
+				w.timer = time.NewTimer(w.delay)
+			} else {
+				w.timer.Reset(w.delay)
+			}
+			select {
+			case v, ok = <-ch:
+				w.timer.Stop()
+				return v, ok, nil
+			case <-w.timer.C:
+			case <-ctx.Done():
+				return v, false, ctx.Err()
+			}
+		}
+		if err := w.idle(); err != nil {
+			return v, false, err
+		}
+	}
+	select {
+	case v, ok = <-ch:
+		return v, ok, nil
+	case <-ctx.Done():
+		return v, false, ctx.Err()
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func ints(n int) iter.Seq2[int, error] {
@@ -219,7 +220,7 @@ func TestRunCancelled(t *testing.T) {
 	}
 }
 
-func TestRunIdleFlushesOnlyWhenWaiting(t *testing.T) {
+func TestRunIdleWhileWaitingForAResult(t *testing.T) {
 	gate := make(chan struct{})
 	var idles atomic.Int32
 	r := Runner[int, int]{
@@ -242,6 +243,45 @@ func TestRunIdleFlushesOnlyWhenWaiting(t *testing.T) {
 	}
 	if idles.Load() < 1 {
 		t.Errorf("Idle was not called while the first result was pending")
+	}
+}
+
+func TestRunIdleWhileWaitingForTheNextItem(t *testing.T) {
+	// Like a person typing tokens on a terminal: the second item comes
+	// only once the first one's result has been flushed.
+	for _, delay := range []time.Duration{0, time.Millisecond} {
+		flushed := make(chan struct{})
+		var once sync.Once
+		var emitted atomic.Int32
+		var emittedAtIdle int32
+		items := func(yield func(int, error) bool) {
+			if !yield(0, nil) {
+				return
+			}
+			<-flushed
+			yield(1, nil)
+		}
+		r := Runner[int, int]{
+			Concurrency: 2,
+			IdleDelay:   delay,
+			Work:        func(_ context.Context, i int) int { return i },
+			Emit:        func(int, int) error { emitted.Add(1); return nil },
+			Idle: func() error {
+				if emitted.Load() == 1 {
+					once.Do(func() {
+						emittedAtIdle = emitted.Load()
+						close(flushed)
+					})
+				}
+				return nil
+			},
+		}
+		if err := r.Run(context.Background(), items); err != nil {
+			t.Fatal(err)
+		}
+		if emittedAtIdle != 1 || emitted.Load() != 2 {
+			t.Errorf("delay %s: Idle should run after the first result while the second item is awaited (emitted %d then, %d in all)", delay, emittedAtIdle, emitted.Load())
+		}
 	}
 }
 
