@@ -20,8 +20,11 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
+# CGO_ENABLED=0: a static binary starts about 0.7 ms sooner and 1.5 MiB
+# smaller than one that loads libc through the dynamic linker, which it
+# only needs for cgo DNS lookups (see docs/performance.md).
 build: ## Build bin/hydra
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
 
 .PHONY: hydra-server
 hydra-server: ## Build Ory Hydra v2.3.0 for the tests (cached after the first time)
