@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -50,7 +51,16 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	// collecting it at every 100% growth spends CPU, which the server on
 	// the same machine could use, for nothing: let it grow 4× instead.
 	debug.SetGCPercent(400)
-	client, err := newClient(opts)
+	// Workers write -v traces while the writer reports errors: serialize
+	// them on stderr.
+	errOut := &lockedWriter{w: opts.IO.ErrOut}
+	ios := *opts.IO
+	ios.ErrOut = errOut
+	f := *opts.Factory
+	f.IOStreams = &ios
+	batchOpts := *opts
+	batchOpts.IO, batchOpts.Factory = &ios, &f
+	client, err := newClient(&batchOpts)
 	if err != nil {
 		return err
 	}
@@ -58,7 +68,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
 	w := &batchWriter{
 		out:    out,
-		errOut: opts.IO.ErrOut,
+		errOut: errOut,
 		format: opts.Format,
 		p:      printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()},
 	}
@@ -66,6 +76,9 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		w.table = w.p.NewTableWriter(out, append([]string{"INDEX"}, Table(nil).Headers...))
 	}
 	if opts.IO.IsStderrTTY() && !opts.Conn.Verbose {
+		// The bar writes to the stream itself, not through errOut, so that
+		// it can read the terminal's width. Traces are off while it shows,
+		// and errors are printed on this same goroutine after clearing it.
 		w.bar = newProgressBar(opts.IO.ErrOut, total)
 	}
 
@@ -104,7 +117,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	if w.bar != nil {
 		_ = w.bar.Finish()
 		if errors.Is(runErr, context.Canceled) {
-			fmt.Fprintln(opts.IO.ErrOut)
+			fmt.Fprintln(errOut)
 		}
 	}
 	if runErr != nil {
@@ -120,7 +133,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 
 	if w.failed > 0 {
 		if w.failed > maxErrorsShown {
-			fmt.Fprintf(opts.IO.ErrOut, "(%d more errors not shown)\n", w.failed-maxErrorsShown)
+			fmt.Fprintf(errOut, "(%d more errors not shown)\n", w.failed-maxErrorsShown)
 		}
 		return fmt.Errorf("%d of %d tokens could not be introspected", w.failed, w.n)
 	}
@@ -128,6 +141,18 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		return cmdutil.InactiveError(fmt.Sprintf("%d of %d tokens are not active", w.inactive, w.n))
 	}
 	return nil
+}
+
+// lockedWriter serializes writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // writeError marks a failure to write the output, as opposed to reading
@@ -268,5 +293,6 @@ func newProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionUseANSICodes(true),
+		progressbar.OptionSetWidth(20),
 	)
 }

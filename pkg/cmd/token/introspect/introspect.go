@@ -143,6 +143,9 @@ func introspectRun(ctx context.Context, opts *Options) error {
 	seq := batch.Values(opts.Tokens)
 	total := len(opts.Tokens)
 	if len(opts.Tokens) == 1 {
+		if opts.IO.IsStdinTTY() {
+			fmt.Fprintln(opts.IO.ErrOut, "Reading tokens from stdin, one a line; end with Ctrl-D.")
+		}
 		// "-": the number of lines decides the output, so read until
 		// there is more than one.
 		head, all, more, err := batch.Peek(batch.Lines(opts.IO.In), 1)

@@ -136,6 +136,12 @@ func newStubHydra(t *testing.T, fastTokens int) *stubHydra {
 	return s
 }
 
+// runCmdTTY is runCmd with stdin and stderr on a terminal.
+func runCmdTTY(t *testing.T, srv *httptest.Server, stdin string, args ...string) runResult {
+	t.Helper()
+	return runCmdWith(t, srv, stdin, true, true, args...)
+}
+
 type runResult struct {
 	stdout, stderr string
 	code           int
@@ -144,7 +150,13 @@ type runResult struct {
 // runCmd runs the command as main does, against srv, with stdin.
 func runCmd(t *testing.T, srv *httptest.Server, stdin string, stderrTTY bool, args ...string) runResult {
 	t.Helper()
+	return runCmdWith(t, srv, stdin, false, stderrTTY, args...)
+}
+
+func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stderrTTY bool, args ...string) runResult {
+	t.Helper()
 	ios, in, out, errOut := iostreams.Test()
+	ios.SetStdinTTY(stdinTTY)
 	ios.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
 	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
@@ -407,5 +419,42 @@ func TestIntrospectRunBatchProgressOnlyOnATerminal(t *testing.T) {
 	r = runCmd(t, srv.Server, "", false, "--format", "json", "active-a", "active-b")
 	if r.stderr != "" {
 		t.Errorf("no progress when stderr is not a terminal, got %q", r.stderr)
+	}
+}
+
+func TestIntrospectRunBatchVerboseTraces(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmd(t, srv.Server, "", false, "-v", "--concurrency", "4", "active-a", "fail-b", "active-c", "inactive-d")
+	if r.code != 1 {
+		t.Fatalf("code %d, want 1 for the failed token\n%s", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "> POST "+srv.URL+"/admin/oauth2/introspect\n"); n != 4 {
+		t.Errorf("%d request traces, want 4:\n%s", n, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "> (form) token=***\n"); n != 4 {
+		t.Errorf("%d masked forms, want 4:\n%s", n, r.stderr)
+	}
+	// Traces of concurrent requests never mix within a line.
+	for _, l := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		if !strings.HasPrefix(l, "> ") && !strings.HasPrefix(l, "< ") && !strings.HasPrefix(l, "error: ") {
+			t.Errorf("unexpected stderr line %q", l)
+		}
+	}
+	for _, tok := range []string{"active-a", "fail-b", "active-c", "inactive-d"} {
+		if strings.Contains(r.stderr+r.stdout, tok) {
+			t.Errorf("output leaks token %q", tok)
+		}
+	}
+}
+
+func TestIntrospectRunStdinTerminalHint(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmdTTY(t, srv.Server, "active-a\n", "--format", "json", "-")
+	if r.code != 0 || !strings.Contains(r.stderr, "end with Ctrl-D") || strings.Contains(r.stdout, "Ctrl-D") {
+		t.Errorf("a terminal on stdin should get a hint on stderr only:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	r = runCmd(t, srv.Server, "active-a\n", false, "--format", "json", "-")
+	if r.stderr != "" {
+		t.Errorf("no hint when stdin is not a terminal, got %q", r.stderr)
 	}
 }
