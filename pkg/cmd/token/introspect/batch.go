@@ -38,6 +38,9 @@ type outcome struct {
 	// err is the failure, with the token masked should the server have
 	// echoed it.
 	err string
+	// noAnswer marks a failure without any HTTP answer: refused, timed
+	// out, TLS.
+	noAnswer bool
 }
 
 // introspectBatch introspects every token of tokens concurrently and prints
@@ -71,6 +74,8 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		errOut: errOut,
 		format: opts.Format,
 		p:      printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()},
+
+		giveUpAfter: max(16, 2*opts.Concurrency),
 	}
 	if opts.Format.Name == printer.Table {
 		w.table = w.p.NewTableWriter(out, append([]string{"INDEX"}, Table(nil).Headers...))
@@ -89,7 +94,8 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 			if err != nil {
 				// Hydra never echoes the token, but a proxy in front of
 				// it might, in an error page.
-				return outcome{err: strings.ReplaceAll(err.Error(), token, api.Masked)}
+				var connErr *api.ConnError
+				return outcome{err: strings.ReplaceAll(err.Error(), token, api.Masked), noAnswer: errors.As(err, &connErr)}
 			}
 			return outcome{res: res}
 		},
@@ -108,8 +114,11 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		IdleDelay: flushDelay,
 	}
 	runErr := r.Run(ctx, tokens)
-	if w.table != nil && runErr == nil {
-		runErr = w.table.Flush()
+	var writeErr *writeError
+	if w.table != nil && !errors.As(runErr, &writeErr) && !errors.Is(runErr, context.Canceled) {
+		if err := w.table.Flush(); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	if err := out.Flush(); err != nil && runErr == nil {
 		runErr = err
@@ -124,7 +133,9 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		if errors.Is(runErr, context.Canceled) {
 			return runErr
 		}
-		var writeErr *writeError
+		if errors.Is(runErr, errNoAnswer) {
+			return fmt.Errorf("stopped after the first %d tokens: none of them got an answer from the server (see the errors above)", w.n)
+		}
 		if errors.As(runErr, &writeErr) {
 			return fmt.Errorf("writing the results: %w", writeErr.err)
 		}
@@ -155,6 +166,10 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// errNoAnswer stops a batch whose first tokens all failed to get an HTTP
+// answer.
+var errNoAnswer = errors.New("no answer")
+
 // writeError marks a failure to write the output, as opposed to reading
 // the input.
 type writeError struct{ err error }
@@ -172,12 +187,20 @@ type batchWriter struct {
 	bar    *progressbar.ProgressBar
 
 	n, failed, inactive int
+	// answered is whether any token got an HTTP answer. When the first
+	// giveUpAfter tokens got none, the endpoint is wrong or down, and
+	// going on through a million lines, each retried, would help no one.
+	answered    bool
+	giveUpAfter int
 	// env is reused for every token's {"index","result"|"error"} object.
 	env []byte
 }
 
 func (w *batchWriter) emit(index int, o outcome) error {
 	w.n++
+	if !o.noAnswer {
+		w.answered = true
+	}
 	switch {
 	case o.err != "":
 		w.failed++
@@ -195,6 +218,9 @@ func (w *batchWriter) emit(index int, o outcome) error {
 	}
 	if w.bar != nil {
 		_ = w.bar.Add(1)
+	}
+	if !w.answered && w.n >= w.giveUpAfter {
+		return errNoAnswer
 	}
 	return nil
 }

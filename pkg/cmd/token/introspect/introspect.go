@@ -82,7 +82,9 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			    {"index","result"|"error"} object for each token.
 			A progress bar is drawn on stderr when it is a terminal. Every token is
 			answered before the command exits: 1 if any token failed, else 3 if
-			--require-active is given and any token is inactive, else 0.
+			--require-active is given and any token is inactive, else 0. Only when
+			none of the first 16 tokens (or 2 × --concurrency) gets any answer
+			from the server (it is down, or the URL is wrong) does it stop early.
 		`),
 		Example: heredoc.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

@@ -458,3 +458,43 @@ func TestIntrospectRunStdinTerminalHint(t *testing.T) {
 		t.Errorf("no hint when stdin is not a terminal, got %q", r.stderr)
 	}
 }
+
+func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	srv.Close() // connection refused, for every token
+	var stdin strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&stdin, "active-%d\n", i)
+	}
+	for _, format := range []string{"json", "table"} {
+		r := runCmd(t, srv.Server, stdin.String(), false, "--format", format, "-")
+		if r.code != 1 || !strings.Contains(r.stderr, "stopped after the first 16 tokens") {
+			t.Fatalf("code %d, stderr:\n%s", r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if format == "json" {
+			envs := ndjson(t, r.stdout)
+			if len(envs) != 16 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") {
+				t.Errorf("want the 16 tokens tried, each with its error:\n%s", r.stdout)
+			}
+		} else if len(lines) != 17 {
+			t.Errorf("want a header and the 16 rows tried:\n%s", r.stdout)
+		}
+	}
+}
+
+func TestIntrospectRunBatchAnswersEveryTokenWhenTheServerAnswers(t *testing.T) {
+	// Errors with an HTTP answer (here 500s) never stop the batch early.
+	srv := newStubHydra(t, 0)
+	var stdin strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&stdin, "fail-%d\n", i)
+	}
+	r := runCmd(t, srv.Server, stdin.String(), false, "-")
+	if r.code != 1 || len(ndjson(t, r.stdout)) != 40 || !strings.Contains(r.stderr, "40 of 40 tokens could not be introspected") {
+		t.Errorf("code %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "(30 more errors not shown)") {
+		t.Errorf("stderr should cap the errors shown:\n%s", r.stderr)
+	}
+}
