@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 )
@@ -198,5 +199,24 @@ func TestIntrospectBatchV2Spelling(t *testing.T) {
 	r.wantCode(t, 0)
 	if r.Stdout != "true\nfalse\n" {
 		t.Errorf("got %q", r.Stdout)
+	}
+}
+
+func TestIntrospectBatchStopsWhenNothingAnswers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	r := run{Stdin: strings.Repeat("some-token\n", 1000)}.hydra(t, "token", "introspect", "-e", closed, "--retries", "0", "-")
+	r.wantCode(t, 1)
+	r.assertClean(t)
+	lines := parseNDJSON(t, r.Stdout, 16)
+	if lines[0].Error == nil || !strings.Contains(*lines[0].Error, "connection refused") {
+		t.Errorf("line 0 should say the connection was refused: %+v", lines[0])
+	}
+	if !strings.Contains(r.Stderr, "stopped after the first 16 tokens") {
+		t.Errorf("stderr should say why it stopped:\n%s", r.Stderr)
 	}
 }

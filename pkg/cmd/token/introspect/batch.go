@@ -117,11 +117,11 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	var writeErr *writeError
 	if w.table != nil && !errors.As(runErr, &writeErr) && !errors.Is(runErr, context.Canceled) {
 		if err := w.table.Flush(); err != nil && runErr == nil {
-			runErr = err
+			runErr = &writeError{err: err}
 		}
 	}
 	if err := out.Flush(); err != nil && runErr == nil {
-		runErr = err
+		runErr = &writeError{err: err}
 	}
 	if w.bar != nil {
 		_ = w.bar.Finish()

@@ -498,3 +498,23 @@ func TestIntrospectRunBatchAnswersEveryTokenWhenTheServerAnswers(t *testing.T) {
 		t.Errorf("stderr should cap the errors shown:\n%s", r.stderr)
 	}
 }
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("no space left on device") }
+
+func TestIntrospectRunBatchWriteError(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	ios, in, _, errOut := iostreams.Test()
+	ios.Out = failingWriter{}
+	in.WriteString("active-a\nactive-b\n")
+	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+	cmd := NewCmdIntrospect(f, nil)
+	cmd.SetArgs([]string{"-"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	code := cmdutil.HandleError(errOut, cmd, cmd.ExecuteContext(context.Background()))
+	if code != 1 || !strings.Contains(errOut.String(), "writing the results: no space left on device") {
+		t.Errorf("code %d, stderr:\n%s", code, errOut.String())
+	}
+}
