@@ -74,7 +74,7 @@ func (r *Runner[T, R]) Run(ctx context.Context, items iter.Seq2[T, error]) error
 		item T
 		slot chan R
 	}
-	jobs := make(chan job)
+	jobs := make(chan job, conc)
 	// pending holds the slots of dispatched items in input order. It can
 	// hold every slot, so sending to it never blocks.
 	pending := make(chan chan R, window)
