@@ -241,7 +241,9 @@ var gnuTime = func() string {
 	if err != nil {
 		return ""
 	}
-	if out, err := exec.Command(p, "-f", "%M", "true").CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) == 0 {
+	// BusyBox's time, for one, takes no -f.
+	out, err := exec.Command(p, "-f", "%M", "true").CombinedOutput()
+	if _, perr := strconv.ParseInt(string(bytes.TrimSpace(out)), 10, 64); err != nil || perr != nil {
 		return ""
 	}
 	return p
