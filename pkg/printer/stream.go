@@ -96,7 +96,7 @@ func (t *TableWriter) write(cells []string, header bool) error {
 		if i < len(t.widths) {
 			pad += t.widths[i] - utf8.RuneCountInString(c)
 		}
-		for range max(pad, 1) {
+		for range max(pad, 2) {
 			b = append(b, ' ')
 		}
 	}
