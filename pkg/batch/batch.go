@@ -38,9 +38,10 @@ type Runner[T, R any] struct {
 	// stdout, stops the run and is returned.
 	Emit func(index int, result R) error
 
-	// Idle, when set, is called when the next result has not come within
-	// IdleDelay, so that buffered output is flushed while waiting rather
-	// than after every result.
+	// Idle, when set, is called when the next result (or the next item)
+	// has not come within IdleDelay, so that buffered output is flushed
+	// while waiting rather than after every result. An error from Idle
+	// stops the run and is returned.
 	Idle func() error
 
 	// IdleDelay is how long to wait for the next result before calling
@@ -49,9 +50,10 @@ type Runner[T, R any] struct {
 	IdleDelay time.Duration
 }
 
-// Run reads items and works on them until items ends, ctx is done or Emit
-// fails. Every item read is emitted before Run returns, unless ctx is done
-// or Emit failed. An error yielded by items stops reading; the items read
+// Run reads items and works on them until items ends, ctx is done, or Emit
+// or Idle fails. Every item read is emitted before Run returns, unless ctx
+// is done or Emit or Idle failed; then Run returns at once, without waiting
+// for a reader blocked in items (such as a read from a terminal). An error yielded by items stops reading; the items read
 // before it are still worked on and emitted, and Run returns that error.
 func (r *Runner[T, R]) Run(ctx context.Context, items iter.Seq2[T, error]) error {
 	conc := max(r.Concurrency, 1)
