@@ -36,8 +36,11 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
+# CGO_ENABLED=0: a static binary starts about 0.7 ms sooner and 1.5 MiB
+# smaller than one that loads libc through the dynamic linker, which it
+# only needs for cgo DNS lookups (see docs/performance.md).
 build: ## Build bin/hydra
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
 
 .PHONY: install
 install: build ## Install bin/hydra, man pages and completions (honours DESTDIR and prefix=/usr/local)
@@ -70,6 +73,10 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 10s); seeds in testdat
 			$(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(FUZZTIME) $$dir; \
 		done; \
 	done
+
+.PHONY: bench
+bench: build hydra-server ## Measure start-up, latency, throughput, memory and size against references (docs/performance.md)
+	$(GO) run ./test/bench -cli $(BIN) $(BENCHFLAGS)
 
 .PHONY: demo
 demo: build hydra-server ## Start an in-memory Hydra, get a token and introspect it with the CLI

@@ -140,7 +140,7 @@ func TestWriteDocs(t *testing.T) {
 	}
 
 	page := string(md["hydra_token_introspect.md"])
-	for _, want := range []string{generatedHeader, "## hydra token introspect", "hydra token introspect <token> [flags]", "--require-active", "### Examples"} {
+	for _, want := range []string{generatedHeader, "## hydra token introspect", "hydra token introspect <token>... | - [flags]", "--require-active", "### Examples"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("hydra_token_introspect.md lacks %q", want)
 		}
@@ -152,8 +152,8 @@ func TestWriteDocs(t *testing.T) {
 	manPage := string(man["hydra-token-introspect.1"])
 	for _, want := range []string{
 		`.TH "HYDRA-TOKEN-INTROSPECT" "1" "Nov 2026" "hydra" "hydra manual"`,
-		`\fBhydra token introspect <token> [flags]\fP`,
-		".TP\n\\fB--require-active\\fP[=false]\nExit 3 when the token is not active\n",
+		`\fBhydra token introspect <token>\&... | - [flags]\fP`,
+		".TP\n\\fB--require-active\\fP[=false]\nExit 3 when a token is not active\n",
 	} {
 		if !strings.Contains(manPage, want) {
 			t.Errorf("hydra-token-introspect.1 lacks %q", want)

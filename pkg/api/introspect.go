@@ -53,23 +53,33 @@ func (c *Client) Introspect(ctx context.Context, token string, scopes []string) 
 }
 
 // ParseIntrospection decodes an introspection response strictly: it must be
-// a JSON object whose "active" member is a boolean.
+// a JSON object whose "active" member is a boolean. It decodes the body once,
+// since batch introspection calls it for every token.
 func ParseIntrospection(body []byte) (*Introspection, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
+	// The same fields as Introspection, but "active" kept raw so that a
+	// missing or non-boolean member is told apart from false.
+	type wire Introspection
+	var w struct {
+		wire
+		Active json.RawMessage `json:"active"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "" {
+			return nil, errors.New("the introspection response is not a JSON object")
+		}
 		return nil, err
 	}
-	active, ok := fields["active"]
-	if !ok {
+	switch string(w.Active) {
+	case "true":
+		w.wire.Active = true
+	case "false":
+	case "":
 		return nil, errors.New(`the introspection response has no "active" member`)
-	}
-	if s := string(active); s != "true" && s != "false" {
+	default:
 		return nil, errors.New(`the introspection response's "active" member is not a boolean`)
 	}
-	var in Introspection
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, err
-	}
+	in := Introspection(w.wire)
 	in.Raw = json.RawMessage(body)
 	return &in, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -96,7 +98,7 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		IdleConnTimeout:       90 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
+		MaxIdleConns:          max(100, o.MaxConnsPerHost),
 	}
 	if o.MaxConnsPerHost > 0 {
 		base.MaxIdleConnsPerHost = o.MaxConnsPerHost
@@ -333,17 +335,29 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // sensitive query values masked, request headers with credentials masked,
 // the names of form fields (values of secret ones masked), status and time.
 // It never writes a body.
+//
+// Batch commands send requests from several goroutines at once, so each
+// request's lines, and each response's, are written in one piece under a
+// lock: traces of concurrent requests alternate whole, never mid-line.
 type traceTransport struct {
 	next http.RoundTripper
 	w    io.Writer
+	mu   sync.Mutex
+}
+
+func (t *traceTransport) write(b *bytes.Buffer) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, _ = t.w.Write(b.Bytes())
 }
 
 func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	fmt.Fprintf(t.w, "> %s %s\n", req.Method, MaskURL(req.URL))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, MaskURL(req.URL))
 	for _, k := range sortedKeys(req.Header) {
 		for _, v := range req.Header[k] {
-			fmt.Fprintf(t.w, "> %s: %s\n", k, MaskHeader(k, v))
+			fmt.Fprintf(&b, "> %s: %s\n", k, MaskHeader(k, v))
 		}
 	}
 	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
@@ -351,23 +365,27 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 			body.Close()
 			if form, err := url.ParseQuery(string(raw)); err == nil {
-				fmt.Fprintf(t.w, "> (form) %s\n", MaskForm(form))
+				fmt.Fprintf(&b, "> (form) %s\n", MaskForm(form))
 			}
 		}
 	}
+	t.write(&b)
 	resp, err := t.next.RoundTrip(req)
 	elapsed := time.Since(start).Round(100 * time.Microsecond)
+	b.Reset()
 	if err != nil {
-		fmt.Fprintf(t.w, "< error after %s: %s\n", elapsed, describeNetErr(err))
+		fmt.Fprintf(&b, "< error after %s: %s\n", elapsed, describeNetErr(err))
+		t.write(&b)
 		return nil, err
 	}
 	// The server chose the status text and headers: fold them to one line
 	// without control characters, as for error messages.
-	fmt.Fprintf(t.w, "< %s %s (%s)\n", resp.Proto, oneLine(resp.Status, 80), elapsed)
+	fmt.Fprintf(&b, "< %s %s (%s)\n", resp.Proto, oneLine(resp.Status, 80), elapsed)
 	for _, k := range sortedKeys(resp.Header) {
 		for _, v := range resp.Header[k] {
-			fmt.Fprintf(t.w, "< %s: %s\n", oneLine(k, 80), oneLine(MaskHeader(k, v), 500))
+			fmt.Fprintf(&b, "< %s: %s\n", oneLine(k, 80), oneLine(MaskHeader(k, v), 500))
 		}
 	}
+	t.write(&b)
 	return resp, nil
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -234,5 +237,51 @@ func TestWarnPlainHTTP(t *testing.T) {
 		if warn && strings.Count(got, "\n") != 1 {
 			t.Errorf("the warning should be one line: %q", got)
 		}
+	}
+}
+
+func TestConnectionHeaders(t *testing.T) {
+	var got http.Header
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+	}))
+	defer ts.Close()
+
+	f, ios := testFactory(nil)
+	c := &Connection{
+		Kind:               api.Admin,
+		Endpoint:           ts.URL,
+		Headers:            []string{"X-Tenant: a:b:c", "X-Empty:"},
+		FakeTLSTermination: true,
+		Timeout:            5 * time.Second,
+	}
+	client, err := c.Client(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Do(context.Background(), api.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("X-Forwarded-Proto") != "https" {
+		t.Errorf("--fake-tls-termination should send X-Forwarded-Proto: https, got %q", got.Get("X-Forwarded-Proto"))
+	}
+	if got.Get("X-Tenant") != "a:b:c" {
+		t.Errorf("-H value with colons: got %q", got.Get("X-Tenant"))
+	}
+	if _, ok := got["X-Empty"]; !ok {
+		t.Errorf("-H with an empty value should still be sent")
+	}
+	if ios.ErrOut.(fmt.Stringer).String() != "" {
+		t.Errorf("no warning expected on loopback: %s", ios.ErrOut)
+	}
+}
+
+func TestConnectionBadHeader(t *testing.T) {
+	f, _ := testFactory(nil)
+	c := &Connection{Kind: api.Admin, Endpoint: "http://127.0.0.1:1", Headers: []string{"no colon here"}}
+	_, err := c.Client(f)
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "Name: value") {
+		t.Errorf("want a usage error naming the form, got %v", err)
 	}
 }

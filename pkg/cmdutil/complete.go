@@ -81,3 +81,17 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 	}
 	return client, nil
 }
+
+// CompleteClientIDFlag makes the flag named flag complete client IDs.
+// Commands on the admin API pass their own connection and bearer token, so
+// that --endpoint and --access-token apply. Commands on the public API pass
+// nil for both: the admin API's URL then comes from the environment
+// (HYDRA_ADMIN_URL, then HYDRA_URL, then ORY_SDK_URL), and its bearer token
+// from OAUTH2_ACCESS_TOKEN.
+func CompleteClientIDFlag(cmd *cobra.Command, f *Factory, flag string, conn *Connection, token *Secret) {
+	if conn == nil {
+		conn = &Connection{Kind: api.Admin}
+		token = &Secret{Env: "OAUTH2_ACCESS_TOKEN"}
+	}
+	_ = cmd.RegisterFlagCompletionFunc(flag, CompleteClientIDs(f, conn, token))
+}

@@ -112,6 +112,14 @@ func positionalFromFlag(cmd *cobra.Command, noun, flag string) {
 	cmd.Use = noun + " <" + flag + ">"
 	cmd.Args = cmdutil.ExactArgs(1, "one "+strings.ReplaceAll(flag, "-", " "))
 	_ = cmd.Flags().MarkHidden(flag)
+	if complete, ok := cmd.GetFlagCompletionFunc(flag); ok {
+		cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return complete(c, args, toComplete)
+		}
+	}
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if c.Flags().Changed(flag) {

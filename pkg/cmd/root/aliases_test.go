@@ -14,7 +14,7 @@ func TestV2Spellings(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	root := NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }})
 	for v2, use := range map[string]string{
-		"introspect token":           "token <token>",
+		"introspect token":           "token <token>... | -",
 		"perform client-credentials": "client-credentials",
 		"revoke token":               "token <token>",
 		"delete access-tokens":       "access-tokens <client-id>",

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/batch"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -20,6 +21,13 @@ import (
 // EnvAccessToken holds a bearer token for an admin API behind an authorizing
 // proxy, as in Hydra's CLIs.
 const EnvAccessToken = "OAUTH2_ACCESS_TOKEN"
+
+// DefaultConcurrency is the default of --concurrency.
+const DefaultConcurrency = 8
+
+// MaxConcurrency bounds --concurrency: more parallel requests than this
+// only queue up at the server.
+const MaxConcurrency = 256
 
 // Options are the parsed flags and arguments of the command.
 type Options struct {
@@ -32,8 +40,12 @@ type Options struct {
 	Scopes        []string
 	RequireActive bool
 
-	// Token is the token to introspect; "-" reads it from stdin.
-	Token string
+	// Concurrency is how many requests a batch keeps in flight.
+	Concurrency int
+
+	// Tokens are the tokens to introspect. A single "-" reads them from
+	// stdin, one a line.
+	Tokens []string
 }
 
 // NewCmdIntrospect builds the command. runF replaces the run function in
@@ -44,8 +56,8 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	var scopes []string
 
 	cmd := &cobra.Command{
-		Use:   "introspect <token>",
-		Short: "Introspect an access or refresh token",
+		Use:   "introspect <token>... | -",
+		Short: "Introspect access or refresh tokens",
 		Long: heredoc.Doc(`
 			Ask Hydra's admin API whether a token is active, and what it grants
 			(RFC 7662). The answer is the server's JSON, unchanged.
@@ -54,8 +66,25 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			exits 0. With --require-active, an inactive token exits 3, so that a
 			script can gate on it.
 
-			Give "-" instead of a token to read it from stdin, which keeps it out
-			of the process list.
+			Give "-" instead of a token to read tokens from stdin, one a line,
+			which keeps them out of the process list. Blank lines are skipped.
+
+			Exactly one token prints the server's answer as above. Several tokens,
+			as arguments or lines on stdin, are introspected concurrently
+			(--concurrency at a time, over kept-alive connections) and answered in
+			input order, one per token:
+			  - --format json (the default for several tokens) prints one JSON
+			    object a line: {"index":N,"result":{...}} with the server's answer,
+			    or {"index":N,"error":"..."}. N counts tokens from 0. The token
+			    itself is never printed.
+			  - --format table prints one row per token.
+			  - json-pretty, yaml, jsonpath and jsonpointer show the same
+			    {"index","result"|"error"} object for each token.
+			A progress bar is drawn on stderr when it is a terminal. Every token is
+			answered before the command exits: 1 if any token failed, else 3 if
+			--require-active is given and any token is inactive, else 0. Only when
+			none of the first 16 tokens (or 2 × --concurrency) gets any answer
+			from the server (it is down, or the URL is wrong) does it stop early.
 		`),
 		Example: heredoc.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -63,15 +92,36 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			$ hydra token introspect --scope read --require-active "$TOKEN" >/dev/null
 			$ hydra token introspect --format jsonpath=sub "$TOKEN"
 			$ printf '%s\n' "$TOKEN" | hydra token introspect -
+
+			# Many tokens, one a line; one JSON object a line comes back.
+			$ hydra token introspect - < tokens.txt > answers.ndjson
+			$ hydra token introspect --format jsonpath=result.active - < tokens.txt
+			$ hydra token introspect --format table "$TOKEN1" "$TOKEN2"
 		`),
-		Args: cmdutil.ExactArgs(1, "one token (or - to read it from stdin)"),
+		Args: cmdutil.MinimumArgs(1, "at least one token (or - to read them from stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
+			if len(args) > 1 {
+				for i, a := range args {
+					switch a {
+					case "-":
+						return cmdutil.FlagErrorf(`"-" reads the tokens from stdin, and cannot be combined with tokens as arguments`)
+					case "":
+						return cmdutil.FlagErrorf("token %d of %d is empty", i+1, len(args))
+					}
+				}
+			}
+			if args[0] == "-" && opts.AccessToken.File == "-" {
+				return cmdutil.FlagErrorf(`"-" reads the tokens from stdin, so --access-token-file cannot read stdin too; use a file or %s`, EnvAccessToken)
+			}
+			if opts.Concurrency < 1 || opts.Concurrency > MaxConcurrency {
+				return cmdutil.FlagErrorf("--concurrency must be between 1 and %d, got %d", MaxConcurrency, opts.Concurrency)
+			}
 			opts.Scopes = cmdutil.SplitList(scopes)
-			opts.Token = args[0]
+			opts.Tokens = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -81,34 +131,49 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
 	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
-	cmdutil.AddFormatFlag(cmd, &format, "json-pretty")
+	cmdutil.AddFormatFlag(cmd, &format, "json-pretty for one token, json (one object a line) for several")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
-	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when the token is not active")
+	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")
+	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", DefaultConcurrency, "How many tokens to introspect at once, when there are several")
 	return cmd
 }
 
 func introspectRun(ctx context.Context, opts *Options) error {
-	token := opts.Token
-	if token == "-" {
-		t, err := cmdutil.ReadSecretFile(opts.Factory, "-")
-		if err != nil {
-			return fmt.Errorf("reading the token from stdin: %w", err)
-		}
-		token = strings.TrimSpace(t)
+	if len(opts.Tokens) == 1 && opts.Tokens[0] != "-" {
+		return introspectOne(ctx, opts, opts.Tokens[0])
 	}
+	seq := batch.Values(opts.Tokens)
+	total := len(opts.Tokens)
+	if len(opts.Tokens) == 1 {
+		if opts.IO.IsStdinTTY() {
+			fmt.Fprintln(opts.IO.ErrOut, "Reading tokens from stdin, one a line; end with Ctrl-D.")
+		}
+		// "-": the number of lines decides the output, so read until
+		// there is more than one.
+		head, all, more, err := batch.Peek(batch.Lines(opts.IO.In), 1)
+		if err != nil {
+			return fmt.Errorf("reading tokens from stdin: %w", err)
+		}
+		if len(head) == 0 {
+			return cmdutil.FlagErrorf("the token is empty: stdin holds no token")
+		}
+		if !more {
+			return introspectOne(ctx, opts, head[0])
+		}
+		seq, total = all, -1
+	}
+	return introspectBatch(ctx, opts, seq, total)
+}
+
+// introspectOne prints one token's answer as the server sent it.
+func introspectOne(ctx context.Context, opts *Options, token string) error {
 	if token == "" {
 		return cmdutil.FlagErrorf("the token is empty")
 	}
-	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, false)
+	client, err := newClient(opts)
 	if err != nil {
 		return err
 	}
-	client, err := opts.Conn.Client(opts.Factory)
-	if err != nil {
-		return err
-	}
-	client.BearerToken = bearer
-
 	res, err := client.Introspect(ctx, token, opts.Scopes)
 	if err != nil {
 		return err
@@ -125,6 +190,19 @@ func introspectRun(ctx context.Context, opts *Options) error {
 		return cmdutil.InactiveError(msg)
 	}
 	return nil
+}
+
+func newClient(opts *Options) (*api.Client, error) {
+	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, false)
+	if err != nil {
+		return nil, err
+	}
+	client, err := opts.Conn.Client(opts.Factory)
+	if err != nil {
+		return nil, err
+	}
+	client.BearerToken = bearer
+	return client, nil
 }
 
 // Table is the table view of introspection results: one row per token.

@@ -150,6 +150,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+shared.EnvClientID+")")
+	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
 	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", EnvClientSecret, "Client secret")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")

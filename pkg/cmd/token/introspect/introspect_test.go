@@ -1,0 +1,520 @@
+package introspect
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+func TestNewCmdIntrospect(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		want     Options
+		wantCode int // exit code of a usage error; 0 when parsing succeeds
+	}{
+		{name: "one token", args: []string{"tok"},
+			want: Options{Tokens: []string{"tok"}, Concurrency: 8}},
+		{name: "stdin", args: []string{"-"},
+			want: Options{Tokens: []string{"-"}, Concurrency: 8}},
+		{name: "several tokens", args: []string{"a", "b", "c"},
+			want: Options{Tokens: []string{"a", "b", "c"}, Concurrency: 8}},
+		{name: "flags", args: []string{"--format", "table", "--scope", "read,write", "--scope", "admin", "--require-active", "--concurrency", "16", "-e", "http://127.0.0.1:4445", "a", "b"},
+			want: Options{Tokens: []string{"a", "b"}, Concurrency: 16, Format: printer.Format{Name: "table"}, Scopes: []string{"read", "write", "admin"}, RequireActive: true, Conn: cmdutil.Connection{Endpoint: "http://127.0.0.1:4445"}}},
+		{name: "jsonpath", args: []string{"--format", "jsonpath=result.sub", "-"},
+			want: Options{Tokens: []string{"-"}, Concurrency: 8, Format: printer.Format{Name: "jsonpath", Expr: "result.sub"}}},
+		{name: "concurrency 1", args: []string{"--concurrency", "1", "-"},
+			want: Options{Tokens: []string{"-"}, Concurrency: 1}},
+		{name: "no token", args: nil, wantCode: 2},
+		{name: "stdin and arguments", args: []string{"a", "-"}, wantCode: 2},
+		{name: "an empty token among several", args: []string{"a", ""}, wantCode: 2},
+		{name: "concurrency 0", args: []string{"--concurrency", "0", "a"}, wantCode: 2},
+		{name: "concurrency too high", args: []string{"--concurrency", "100000", "a"}, wantCode: 2},
+		{name: "stdin twice", args: []string{"--access-token-file", "-", "-"}, wantCode: 2},
+		{name: "unknown format", args: []string{"--format", "xml", "a"}, wantCode: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+			var got *Options
+			cmd := NewCmdIntrospect(f, func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(ios.ErrOut)
+			cmd.SetErr(ios.ErrOut)
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+			err := cmd.Execute()
+			if tt.wantCode != 0 {
+				if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
+					t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Tokens, tt.want.Tokens) || got.Concurrency != tt.want.Concurrency ||
+				got.Format != tt.want.Format || !slices.Equal(got.Scopes, tt.want.Scopes) ||
+				got.RequireActive != tt.want.RequireActive || got.Conn.Endpoint != tt.want.Conn.Endpoint {
+				t.Errorf("options:\n got %+v\nwant %+v", *got, tt.want)
+			}
+			if got.Conn.Timeout != cmdutil.DefaultTimeout || got.Conn.Retries != 2 {
+				t.Errorf("connection defaults: timeout %s, retries %d", got.Conn.Timeout, got.Conn.Retries)
+			}
+		})
+	}
+}
+
+// stubHydra answers introspection like Hydra's admin API, from the token:
+// "active-X" is active with subject X, "inactive…" is inactive, "fail…" is
+// a 500, "echo…" is a 400 whose text body repeats the token, as a badly
+// behaved proxy might. "slow…" waits for every "fast…" token to be
+// answered first, so that answers complete out of input order.
+type stubHydra struct {
+	*httptest.Server
+	inFlight, peak atomic.Int32
+	requests       atomic.Int32
+	fast           sync.WaitGroup
+}
+
+func newStubHydra(t *testing.T, fastTokens int) *stubHydra {
+	s := &stubHydra{}
+	s.fast.Add(fastTokens)
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+		for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+		}
+		s.requests.Add(1)
+		if r.URL.Path != "/admin/oauth2/introspect" || r.Method != http.MethodPost {
+			http.NotFound(w, r)
+			return
+		}
+		tok := r.PostFormValue("token")
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasPrefix(tok, "slow"):
+			s.fast.Wait()
+			fmt.Fprintf(w, `{"active":true,"sub":%q}`+"\n", tok)
+		case strings.HasPrefix(tok, "fast"):
+			defer s.fast.Done()
+			fmt.Fprintf(w, `{"active":true,"sub":%q}`+"\n", tok)
+		case strings.HasPrefix(tok, "active-"):
+			fmt.Fprintf(w, `{"active":true,"sub":%q,"client_id":"c1","scope":"read","exp":1700000000,"token_use":"access_token","ext":{"k":[1, 2]}}`+"\n", strings.TrimPrefix(tok, "active-"))
+		case strings.HasPrefix(tok, "inactive"):
+			fmt.Fprintln(w, `{"active":false}`)
+		case strings.HasPrefix(tok, "fail"):
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintln(w, `{"error":"server_error","error_description":"the database is down"}`)
+		case strings.HasPrefix(tok, "echo"):
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "bad token %s\n", tok)
+		default:
+			fmt.Fprintln(w, `{"active":false}`)
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// runCmdTTY is runCmd with stdin and stderr on a terminal.
+func runCmdTTY(t *testing.T, srv *httptest.Server, stdin string, args ...string) runResult {
+	t.Helper()
+	return runCmdWith(t, srv, stdin, true, true, args...)
+}
+
+type runResult struct {
+	stdout, stderr string
+	code           int
+}
+
+// runCmd runs the command as main does, against srv, with stdin.
+func runCmd(t *testing.T, srv *httptest.Server, stdin string, stderrTTY bool, args ...string) runResult {
+	t.Helper()
+	return runCmdWith(t, srv, stdin, false, stderrTTY, args...)
+}
+
+func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stderrTTY bool, args ...string) runResult {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	ios.SetStdinTTY(stdinTTY)
+	ios.SetStderrTTY(stderrTTY)
+	in.WriteString(stdin)
+	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+	cmd := NewCmdIntrospect(f, nil)
+	cmd.SetArgs(append([]string{"--retries", "0"}, args...))
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := cmd.ExecuteContext(ctx)
+	code := cmdutil.HandleError(errOut, cmd, err)
+	return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
+}
+
+type envelope struct {
+	Index  *int            `json:"index"`
+	Result json.RawMessage `json:"result"`
+	Error  *string         `json:"error"`
+}
+
+// ndjson parses NDJSON output strictly: one object a line, each with an
+// index and exactly one of result and error.
+func ndjson(t *testing.T, out string) []envelope {
+	t.Helper()
+	var envs []envelope
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(line), &keys); err != nil {
+			t.Fatalf("line %d is not a JSON object: %v\n%s", i+1, err, line)
+		}
+		var e envelope
+		_ = json.Unmarshal([]byte(line), &e)
+		if e.Index == nil || len(keys) != 2 || (e.Result == nil) == (e.Error == nil) {
+			t.Fatalf("line %d is not {index, result|error}: %s", i+1, line)
+		}
+		envs = append(envs, e)
+	}
+	return envs
+}
+
+func TestIntrospectRunSingle(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	want := "{\n  \"active\": true,\n  \"sub\": \"alice\",\n  \"client_id\": \"c1\",\n  \"scope\": \"read\",\n  \"exp\": 1700000000,\n  \"token_use\": \"access_token\",\n  \"ext\": {\n    \"k\": [\n      1,\n      2\n    ]\n  }\n}\n"
+	for name, r := range map[string]runResult{
+		"argument":       runCmd(t, srv.Server, "", false, "active-alice"),
+		"one stdin line": runCmd(t, srv.Server, "active-alice\n", false, "-"),
+		"stdin, no EOL":  runCmd(t, srv.Server, "  active-alice", false, "-"),
+	} {
+		if r.code != 0 || r.stdout != want || r.stderr != "" {
+			t.Errorf("%s: code %d\nstdout:\n%s\nstderr:\n%s", name, r.code, r.stdout, r.stderr)
+		}
+	}
+
+	r := runCmd(t, srv.Server, "", false, "--format", "json", "--require-active", "inactive")
+	if r.code != 3 || r.stdout != "{\"active\":false}\n" || !strings.Contains(r.stderr, "not active") {
+		t.Errorf("inactive with --require-active: %+v", r)
+	}
+	r = runCmd(t, srv.Server, "\n\n", false, "-")
+	if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, "empty") {
+		t.Errorf("empty stdin: %+v", r)
+	}
+	r = runCmd(t, srv.Server, "", false, "fail")
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "the database is down") {
+		t.Errorf("server error: %+v", r)
+	}
+}
+
+func TestIntrospectRunBatchNDJSON(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	stdin := "active-alice\n\ninactive-x\r\nactive-bob\n"
+	r := runCmd(t, srv.Server, stdin, false, "-")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("code %d, stderr:\n%s", r.code, r.stderr)
+	}
+	envs := ndjson(t, r.stdout)
+	if len(envs) != 3 {
+		t.Fatalf("%d lines, want 3:\n%s", len(envs), r.stdout)
+	}
+	wantSub := []string{"alice", "", "bob"}
+	for i, e := range envs {
+		var res map[string]any
+		if *e.Index != i || json.Unmarshal(e.Result, &res) != nil {
+			t.Fatalf("line %d: %+v", i, e)
+		}
+		if sub, _ := res["sub"].(string); sub != wantSub[i] {
+			t.Errorf("line %d: sub %q, want %q", i, sub, wantSub[i])
+		}
+	}
+	// The server's JSON is kept, unknown fields included, compacted.
+	if !strings.Contains(r.stdout, `"ext":{"k":[1,2]}`) {
+		t.Errorf("the result is not the server's JSON, compacted:\n%s", r.stdout)
+	}
+	for _, tok := range []string{"active-alice", "inactive-x", "active-bob"} {
+		if strings.Contains(r.stdout, tok) {
+			t.Errorf("stdout contains the token %q", tok)
+		}
+	}
+}
+
+func TestIntrospectRunBatchOrderWithOutOfOrderAnswers(t *testing.T) {
+	// Two slow tokens first; they are answered only after the six fast
+	// ones, yet come out first.
+	srv := newStubHydra(t, 6)
+	args := []string{"--concurrency", "8", "--format", "jsonpath=result.sub", "slow0", "slow1"}
+	for i := range 6 {
+		args = append(args, fmt.Sprint("fast", i))
+	}
+	r := runCmd(t, srv.Server, "", false, args...)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	if want := "slow0\nslow1\nfast0\nfast1\nfast2\nfast3\nfast4\nfast5\n"; r.stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, want)
+	}
+}
+
+func TestIntrospectRunBatchConcurrencyBound(t *testing.T) {
+	for _, conc := range []int{1, 3} {
+		srv := newStubHydra(t, 0)
+		var stdin strings.Builder
+		for i := range 40 {
+			fmt.Fprintf(&stdin, "active-%d\n", i)
+		}
+		r := runCmd(t, srv.Server, stdin.String(), false, "--concurrency", fmt.Sprint(conc), "-")
+		if r.code != 0 || len(ndjson(t, r.stdout)) != 40 {
+			t.Fatalf("code %d, stderr %s", r.code, r.stderr)
+		}
+		if p := srv.peak.Load(); p > int32(conc) {
+			t.Errorf("--concurrency %d: %d requests were in flight at once", conc, p)
+		}
+	}
+}
+
+func TestIntrospectRunBatchPartialErrors(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	secret := "echo-SECRET-TOKEN-VALUE"
+	r := runCmd(t, srv.Server, "", false, "active-a", "fail-1", "inactive", secret, "active-b")
+	if r.code != 1 {
+		t.Fatalf("code %d, want 1\n%s", r.code, r.stderr)
+	}
+	if n := srv.requests.Load(); n != 5 {
+		t.Errorf("%d requests, want every token answered (5)", n)
+	}
+	envs := ndjson(t, r.stdout)
+	if len(envs) != 5 {
+		t.Fatalf("%d lines, want 5:\n%s", len(envs), r.stdout)
+	}
+	for i, wantErr := range []bool{false, true, false, true, false} {
+		if (envs[i].Error != nil) != wantErr || *envs[i].Index != i {
+			t.Errorf("line %d: %+v", i, envs[i])
+		}
+	}
+	if !strings.Contains(*envs[1].Error, "500") || !strings.Contains(*envs[1].Error, "the database is down") {
+		t.Errorf("error line does not say what failed: %s", *envs[1].Error)
+	}
+	if !strings.Contains(*envs[3].Error, "bad token ***") {
+		t.Errorf("the echoed token should be masked: %s", *envs[3].Error)
+	}
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, "SECRET") {
+			t.Errorf("output leaks the token:\n%s", s)
+		}
+	}
+	for _, want := range []string{"token 1: ", "token 3: ", "2 of 5 tokens could not be introspected"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr should contain %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+func TestIntrospectRunBatchRequireActive(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmd(t, srv.Server, "active-a\ninactive\nactive-b\n", false, "--require-active", "-")
+	if r.code != 3 || len(ndjson(t, r.stdout)) != 3 || !strings.Contains(r.stderr, "1 of 3 tokens are not active") {
+		t.Errorf("one inactive: %+v", r)
+	}
+	r = runCmd(t, srv.Server, "active-a\nactive-b\n", false, "--require-active", "-")
+	if r.code != 0 {
+		t.Errorf("all active: %+v", r)
+	}
+	// A failure outranks inactivity: the answer is incomplete.
+	r = runCmd(t, srv.Server, "inactive\nfail\n", false, "--require-active", "-")
+	if r.code != 1 {
+		t.Errorf("inactive and failed: %+v", r)
+	}
+	// Without --require-active, inactive tokens are valid answers.
+	r = runCmd(t, srv.Server, "inactive\ninactive\n", false, "-")
+	if r.code != 0 {
+		t.Errorf("inactive without --require-active: %+v", r)
+	}
+}
+
+func TestIntrospectRunBatchFormats(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"table", "" +
+			"INDEX  ACTIVE  SUBJECT  CLIENT ID  SCOPE  TOKEN USE     EXPIRES\n" +
+			"0      true    alice    c1         read   access_token  2023-11-14T22:13:20Z\n" +
+			"1      false\n" +
+			"2      error\n"},
+		{"jsonpath=result.sub", "alice\n\n\n"},
+		{"jsonpath=$.index", "0\n1\n2\n"},
+		{"jsonpointer=/result/active", "true\nfalse\n\n"},
+		{"yaml", "index: 0\nresult:\n  active: true\n  sub: alice\n  client_id: c1\n  scope: read\n  exp: 1700000000\n  token_use: access_token\n  ext:\n    k:\n      - 1\n      - 2\n---\nindex: 1\nresult:\n  active: false\n---\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			r := runCmd(t, srv.Server, "active-alice\ninactive\nfail\n", false, "--format", tt.format, "-")
+			if r.code != 1 {
+				t.Errorf("code %d, want 1 for the failed token", r.code)
+			}
+			if !strings.HasPrefix(r.stdout, tt.want) {
+				t.Errorf("stdout:\n%s\nwant (prefix):\n%s", r.stdout, tt.want)
+			}
+		})
+	}
+	r := runCmd(t, srv.Server, "active-alice\ninactive\n", false, "--format", "json-pretty", "-")
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	n := 0
+	for dec.More() {
+		var e envelope
+		if err := dec.Decode(&e); err != nil || *e.Index != n {
+			t.Fatalf("json-pretty document %d: %v", n, err)
+		}
+		n++
+	}
+	if n != 2 || !strings.Contains(r.stdout, "\n  \"result\": {\n") {
+		t.Errorf("json-pretty should be indented documents:\n%s", r.stdout)
+	}
+}
+
+func TestIntrospectRunBatchTableAlignsLongStreams(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	var stdin strings.Builder
+	for i := range printer.AlignRows + 20 {
+		fmt.Fprintf(&stdin, "active-u%d\n", i)
+	}
+	r := runCmd(t, srv.Server, stdin.String(), false, "--format", "table", "-")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) != printer.AlignRows+21 {
+		t.Fatalf("code %d, %d lines", r.code, len(lines))
+	}
+	col := strings.Index(lines[0], "ACTIVE")
+	for i, l := range lines[1:] {
+		if l[col:col+4] != "true" {
+			t.Errorf("row %d is not aligned with the header:\n%s\n%s", i, lines[0], l)
+		}
+	}
+}
+
+func TestIntrospectRunBatchProgressOnlyOnATerminal(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmd(t, srv.Server, "", true, "--format", "json", "active-a", "active-b")
+	if r.code != 0 || !strings.Contains(r.stderr, "introspecting") || strings.Contains(r.stdout, "introspecting") {
+		t.Errorf("a terminal stderr should show progress, stdout never:\nstdout:\n%s\nstderr:\n%q", r.stdout, r.stderr)
+	}
+	r = runCmd(t, srv.Server, "", false, "--format", "json", "active-a", "active-b")
+	if r.stderr != "" {
+		t.Errorf("no progress when stderr is not a terminal, got %q", r.stderr)
+	}
+}
+
+func TestIntrospectRunBatchVerboseTraces(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmd(t, srv.Server, "", false, "-v", "--concurrency", "4", "active-a", "fail-b", "active-c", "inactive-d")
+	if r.code != 1 {
+		t.Fatalf("code %d, want 1 for the failed token\n%s", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "> POST "+srv.URL+"/admin/oauth2/introspect\n"); n != 4 {
+		t.Errorf("%d request traces, want 4:\n%s", n, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "> (form) token=***\n"); n != 4 {
+		t.Errorf("%d masked forms, want 4:\n%s", n, r.stderr)
+	}
+	// Traces of concurrent requests never mix within a line.
+	for _, l := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		if !strings.HasPrefix(l, "> ") && !strings.HasPrefix(l, "< ") && !strings.HasPrefix(l, "error: ") {
+			t.Errorf("unexpected stderr line %q", l)
+		}
+	}
+	for _, tok := range []string{"active-a", "fail-b", "active-c", "inactive-d"} {
+		if strings.Contains(r.stderr+r.stdout, tok) {
+			t.Errorf("output leaks token %q", tok)
+		}
+	}
+}
+
+func TestIntrospectRunStdinTerminalHint(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	r := runCmdTTY(t, srv.Server, "active-a\n", "--format", "json", "-")
+	if r.code != 0 || !strings.Contains(r.stderr, "end with Ctrl-D") || strings.Contains(r.stdout, "Ctrl-D") {
+		t.Errorf("a terminal on stdin should get a hint on stderr only:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	r = runCmd(t, srv.Server, "active-a\n", false, "--format", "json", "-")
+	if r.stderr != "" {
+		t.Errorf("no hint when stdin is not a terminal, got %q", r.stderr)
+	}
+}
+
+func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	srv.Close() // connection refused, for every token
+	var stdin strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&stdin, "active-%d\n", i)
+	}
+	for _, format := range []string{"json", "table"} {
+		r := runCmd(t, srv.Server, stdin.String(), false, "--format", format, "-")
+		if r.code != 1 || !strings.Contains(r.stderr, "stopped after the first 16 tokens") {
+			t.Fatalf("code %d, stderr:\n%s", r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if format == "json" {
+			envs := ndjson(t, r.stdout)
+			if len(envs) != 16 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") {
+				t.Errorf("want the 16 tokens tried, each with its error:\n%s", r.stdout)
+			}
+		} else if len(lines) != 17 {
+			t.Errorf("want a header and the 16 rows tried:\n%s", r.stdout)
+		}
+	}
+}
+
+func TestIntrospectRunBatchAnswersEveryTokenWhenTheServerAnswers(t *testing.T) {
+	// Errors with an HTTP answer (here 500s) never stop the batch early.
+	srv := newStubHydra(t, 0)
+	var stdin strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&stdin, "fail-%d\n", i)
+	}
+	r := runCmd(t, srv.Server, stdin.String(), false, "-")
+	if r.code != 1 || len(ndjson(t, r.stdout)) != 40 || !strings.Contains(r.stderr, "40 of 40 tokens could not be introspected") {
+		t.Errorf("code %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "(30 more errors not shown)") {
+		t.Errorf("stderr should cap the errors shown:\n%s", r.stderr)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("no space left on device") }
+
+func TestIntrospectRunBatchWriteError(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	ios, in, _, errOut := iostreams.Test()
+	ios.Out = failingWriter{}
+	in.WriteString("active-a\nactive-b\n")
+	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
+	cmd := NewCmdIntrospect(f, nil)
+	cmd.SetArgs([]string{"-"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	code := cmdutil.HandleError(errOut, cmd, cmd.ExecuteContext(context.Background()))
+	if code != 1 || !strings.Contains(errOut.String(), "writing the results: no space left on device") {
+		t.Errorf("code %d, stderr:\n%s", code, errOut.String())
+	}
+}
