@@ -84,6 +84,11 @@ type command struct {
 	// grant is the path of a later request that spends a code or a refresh
 	// token, which must be sent exactly once even when it fails with 503.
 	grant string
+	// batch marks a command that writes a record per item on stdout,
+	// failures included (batch introspection, by design: a script reads
+	// which tokens failed from stdout). The suites accept such records on
+	// failure, and TestRetries leaves the row out: each item is a request.
+	batch bool
 	// at, when set, is the only path where the hostile suite's answers
 	// come; the other requests get good answers. Set by laterGrantRows.
 	at string
@@ -134,6 +139,18 @@ var commands = []command{
 		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
 		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
 		ok: introspectionOK,
+	},
+	{
+		// Batch introspection: a failing server gets a short answer, not
+		// one message per token.
+		name: "token introspect, thirty tokens from stdin",
+		argv: func(e string) []string {
+			return []string{"token", "introspect", "-e", e, "--access-token-file", "$BEARER_FILE", "-"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		stdin: manyTokens(30),
+		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
+		ok: introspectionOK, batch: true,
 	},
 
 	// The grants: never retried.
@@ -398,5 +415,14 @@ func manyClients(n int) string {
 		b.WriteString(`{"client_id":"` + id + `","client_secret":"` + secretClient + `"}`)
 	}
 	b.WriteString("]")
+	return b.String()
+}
+
+// manyTokens is n secret tokens, one a line.
+func manyTokens(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(secretToken + "-" + strconv.Itoa(i) + "\n")
+	}
 	return b.String()
 }

@@ -256,6 +256,14 @@ func TestHostileServers(t *testing.T) {
 							}
 						}()
 					}
+					if c.batch && hc.name == "200 MB body" {
+						// Each token's answer is capped, but batch
+						// introspection goes on after HTTP answers by
+						// design (issue 6), so the server's 200 MB are all
+						// read, 16 MiB per token. The single-token rows
+						// cover the cap.
+						t.Skip("batch introspection reads every token's capped answer by design")
+					}
 					if c.at != "" {
 						if h == nil {
 							t.Skip("the endpoint answered the earlier requests")
@@ -285,7 +293,13 @@ func TestHostileServers(t *testing.T) {
 						}
 					}
 					r := invoke(ctx, t, c, endpoint, hc.extra...)
-					assertFailedCleanly(t, r, hc.code, wantFor(c, hc.want)...)
+					if c.batch && slices.Contains(hc.extra, "-v") {
+						// The trace of thirty requests is long by request;
+						// the messages around it must still be short.
+						assertNoSecrets(t, r)
+						r.stderr = withoutTrace(r.stderr)
+					}
+					assertFailedCleanly(t, failureOf(t, c, r), hc.code, wantFor(c, hc.want)...)
 				})
 			}
 		})
@@ -309,6 +323,9 @@ func closedPort(t *testing.T) string {
 // fast without touching the backoff.
 func TestRetries(t *testing.T) {
 	for _, c := range commands {
+		if c.batch {
+			continue
+		}
 		for _, retries := range []int{0, 1, 3} {
 			t.Run(c.name+"/--retries="+strconv.Itoa(retries), func(t *testing.T) {
 				var n atomic.Int32
@@ -443,4 +460,15 @@ func laterGrantRows(shapes []shape) []command {
 		rows = append(rows, c)
 	}
 	return rows
+}
+
+// withoutTrace drops the lines of a -v trace from stderr.
+func withoutTrace(stderr string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		if !strings.HasPrefix(line, "> ") && !strings.HasPrefix(line, "< ") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
