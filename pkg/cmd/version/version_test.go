@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
@@ -26,17 +27,12 @@ func TestNewCmdVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
+			f, _, _, _ := cmdtest.Factory(nil)
 			var got *Options
-			cmd := NewCmdVersion(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *Options) error {
+			err := cmdtest.Run(NewCmdVersion(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
-			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SilenceUsage, cmd.SilenceErrors = true, true
-			err := cmd.Execute()
+			}), tt.args...)
 			if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
 			}

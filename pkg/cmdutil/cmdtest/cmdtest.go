@@ -1,0 +1,55 @@
+// Package cmdtest runs commands in tests the way the root command and main
+// run them, so that each command's tests need not rebuild that harness.
+package cmdtest
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Factory returns a Factory whose streams are buffers and whose environment
+// is env and nothing else, so that no test depends on the environment it
+// runs in. It returns the buffers of stdin, stdout and stderr too. A nil env
+// is an empty environment.
+func Factory(env map[string]string) (f *cmdutil.Factory, stdin, stdout, stderr *bytes.Buffer) {
+	ios, stdin, stdout, stderr := iostreams.Test()
+	return &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}, stdin, stdout, stderr
+}
+
+// Run executes cmd with args as the root command would: a flag that cobra
+// cannot parse is a usage error, and cobra's own messages and usage text are
+// dropped, since main prints errors itself. It returns the command's error.
+func Run(cmd *cobra.Command, args ...string) error {
+	if args == nil {
+		// cobra reads os.Args when the arguments are nil.
+		args = []string{}
+	}
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+	_, err := cmd.ExecuteC()
+	return err
+}
+
+// Parse is Run with argv split at white space, for tables that write
+// command lines as strings.
+func Parse(cmd *cobra.Command, argv string) error {
+	return Run(cmd, strings.Fields(argv)...)
+}
+
+// WantUsageError stops the test unless err is a usage error, one that
+// exits 2, whose message contains substr.
+func WantUsageError(t testing.TB, err error, substr string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), substr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+		t.Fatalf("err = %v, want a usage error with %q", err, substr)
+	}
+}
