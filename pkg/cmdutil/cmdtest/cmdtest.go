@@ -4,7 +4,6 @@ package cmdtest
 
 import (
 	"bytes"
-	"io"
 	"strings"
 	"testing"
 
@@ -24,16 +23,17 @@ func Factory(env map[string]string) (f *cmdutil.Factory, stdin, stdout, stderr *
 }
 
 // Run executes cmd with args as the root command would: a flag that cobra
-// cannot parse is a usage error, and cobra's own messages and usage text are
-// dropped, since main prints errors itself. It returns the command's error.
+// cannot parse is a usage error, and cobra prints neither the error nor the
+// usage text, since main prints errors itself. It returns the command's
+// error. Anything else cobra writes, such as help, goes to cmd's output as
+// set before the call.
 func Run(cmd *cobra.Command, args ...string) error {
 	if args == nil {
 		// cobra reads os.Args when the arguments are nil.
 		args = []string{}
 	}
 	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
 	_, err := cmd.ExecuteC()
 	return err
