@@ -1,7 +1,6 @@
 package version
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -27,12 +26,7 @@ func TestNewCmdVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Run(NewCmdVersion(f, func(_ context.Context, o *Options) error {
-				got = o
-				return nil
-			}), tt.args...)
+			got, err := cmdtest.Options(NewCmdVersion, nil, tt.args...)
 			if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
 			}

@@ -4,6 +4,7 @@ package cmdtest
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -39,10 +40,18 @@ func Run(cmd *cobra.Command, args ...string) error {
 	return err
 }
 
-// Parse is Run with argv split at white space, for tables that write
-// command lines as strings.
-func Parse(cmd *cobra.Command, argv string) error {
-	return Run(cmd, strings.Fields(argv)...)
+// Options runs args through the command that newCmd builds, in the
+// environment env, and returns the options that would reach its run
+// function, or the error that stopped them first. newCmd is a command's
+// NewCmdX constructor.
+func Options[O any](newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, env map[string]string, args ...string) (*O, error) {
+	f, _, _, _ := Factory(env)
+	var got *O
+	err := Run(newCmd(f, func(_ context.Context, o *O) error {
+		got = o
+		return nil
+	}), args...)
+	return got, err
 }
 
 // WantUsageError stops the test unless err is a usage error, one that

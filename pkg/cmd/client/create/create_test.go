@@ -68,9 +68,7 @@ func TestNewCmdCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Run(NewCmdCreate(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			got, err := cmdtest.Options(NewCmdCreate, nil, tt.args...)
 			if tt.wantErr != "" {
 				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return

@@ -11,12 +11,11 @@ import (
 )
 
 func TestNewCmdDelete(t *testing.T) {
-	f, _, _, _ := cmdtest.Factory(nil)
-	var got *Options
-	if err := cmdtest.Run(NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil }), "a", "b"); err != nil || len(got.IDs) != 2 {
+	got, err := cmdtest.Options(NewCmdDelete, nil, "a", "b")
+	if err != nil || len(got.IDs) != 2 {
 		t.Fatalf("ids %v, err %v", got, err)
 	}
-	if err := cmdtest.Run(NewCmdDelete(f, func(context.Context, *Options) error { return nil })); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+	if _, err := cmdtest.Options(NewCmdDelete, nil); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 		t.Errorf("no ID: error %v, want a usage error", err)
 	}
 }

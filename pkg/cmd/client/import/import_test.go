@@ -14,15 +14,12 @@ import (
 )
 
 func TestNewCmdImport(t *testing.T) {
-	f, _, _, _ := cmdtest.Factory(nil)
-	var got *Options
-	err := cmdtest.Run(NewCmdImport(f, func(_ context.Context, o *Options) error { got = o; return nil }), "a.json", "-")
+	got, err := cmdtest.Options(NewCmdImport, nil, "a.json", "-")
 	if err != nil || strings.Join(got.Files, " ") != "a.json -" {
 		t.Fatalf("files %v, err %v", got, err)
 	}
 	for _, args := range [][]string{nil, {"-", "-"}, {"a.json", "-q", "--format", "json"}} {
-		cmd := NewCmdImport(f, func(context.Context, *Options) error { return nil })
-		if err := cmdtest.Run(cmd, args...); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+		if _, err := cmdtest.Options(NewCmdImport, nil, args...); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: error %v, want a usage error", args, err)
 		}
 	}

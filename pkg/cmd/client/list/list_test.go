@@ -32,9 +32,7 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Run(NewCmdList(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			got, err := cmdtest.Options(NewCmdList, nil, tt.args...)
 			if tt.wantErr != "" {
 				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return

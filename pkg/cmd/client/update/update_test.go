@@ -31,9 +31,7 @@ func TestNewCmdUpdate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Run(NewCmdUpdate(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			got, err := cmdtest.Options(NewCmdUpdate, nil, tt.args...)
 			if tt.wantErr != "" {
 				if err != nil && strings.Contains(err.Error(), "if any flags") {
 					// cobra checks flag groups after the FlagErrorFunc, so

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -49,9 +48,7 @@ func TestNewCmdClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Parse(NewCmdClient(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.argv)
+			got, err := cmdtest.Options(NewCmdClient, nil, strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
 				if err != nil && strings.Contains(err.Error(), "if any flags") {
 					// cobra checks flag groups after the FlagErrorFunc, so
@@ -111,7 +108,7 @@ func TestClientRun(t *testing.T) {
 				env[k] = v
 			}
 			f, _, stdout, stderr := cmdtest.Factory(env)
-			err := cmdtest.Parse(NewCmdClient(f, nil), tt.argv)
+			err := cmdtest.Run(NewCmdClient(f, nil), strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)

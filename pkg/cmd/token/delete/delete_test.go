@@ -1,7 +1,6 @@
 package delete
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,9 +31,7 @@ func TestNewCmdDelete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Parse(NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.argv)
+			got, err := cmdtest.Options(NewCmdDelete, nil, strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
 				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return

@@ -47,12 +47,7 @@ func TestNewCmdIntrospect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Run(NewCmdIntrospect(f, func(_ context.Context, o *Options) error {
-				got = o
-				return nil
-			}), tt.args...)
+			got, err := cmdtest.Options(NewCmdIntrospect, nil, tt.args...)
 			if tt.wantCode != 0 {
 				if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 					t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)

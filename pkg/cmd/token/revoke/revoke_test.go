@@ -1,7 +1,6 @@
 package revoke
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,9 +35,7 @@ func TestNewCmdRevoke(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(nil)
-			var got *Options
-			err := cmdtest.Parse(NewCmdRevoke(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.argv)
+			got, err := cmdtest.Options(NewCmdRevoke, nil, strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
 				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return

@@ -142,9 +142,7 @@ func TestNewCmdUser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := cmdtest.Factory(tt.env)
-			var got *Options
-			err := cmdtest.Parse(NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args)
+			got, err := cmdtest.Options(NewCmdUser, tt.env, strings.Fields(tt.args)...)
 			if tt.wantErr != "" {
 				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
