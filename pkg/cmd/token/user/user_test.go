@@ -20,6 +20,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
@@ -102,7 +103,7 @@ func TestNewCmdUser(t *testing.T) {
 			name: "secret from a file is not read at parse time",
 			args: "--client-id app --client-secret-file /nonexistent",
 			want: func(t *testing.T, o *Options) {
-				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != EnvClientSecret {
+				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != shared.EnvClientSecret {
 					t.Errorf("%+v", o.ClientSecret)
 				}
 			},
@@ -285,7 +286,7 @@ func codeCallback(q url.Values) url.Values {
 
 func runUser(t *testing.T, idp *stubIdP, b *fakeBrowser, secret string, extra func(o *Options)) (string, string, error) {
 	t.Helper()
-	f, _, out, errOut := cmdtest.Factory(map[string]string{EnvClientSecret: secret})
+	f, _, out, errOut := cmdtest.Factory(map[string]string{shared.EnvClientSecret: secret})
 	f.Browser = b
 	var got *Options
 	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
