@@ -28,7 +28,7 @@ type Admin struct {
 // AddAdminFlags registers the connection flags and --access-token on cmd.
 func AddAdminFlags(cmd *cobra.Command, a *Admin) {
 	cmdutil.AddConnectionFlags(cmd, &a.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &a.AccessToken, "access-token", cmdutil.EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &a.AccessToken)
 }
 
 // Client builds the admin API client.

@@ -60,7 +60,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", cmdutil.EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id`")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
 	return cmd

@@ -126,7 +126,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", cmdutil.EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
 	cmdutil.AddFormatFlag(cmd, &format, "json-pretty for one token, json (one object a line) for several")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
 	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")
