@@ -428,6 +428,24 @@ func (b *countingBrowser) Browse(raw string) error {
 	return b.fakeBrowser.Browse(raw)
 }
 
+// testDeadline is a context whose deadline passes when the test closes
+// done.
+type testDeadline struct {
+	context.Context
+	done chan struct{}
+}
+
+func (d *testDeadline) Done() <-chan struct{} { return d.done }
+
+func (d *testDeadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 	idp := newStubIdP(t)
 	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
@@ -435,11 +453,15 @@ func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 	f.Browser = b
 	var got *Options
 	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "3s", "--no-shutdown", "--format", "json"); err != nil {
+	// The flow's own --timeout is long; the test ends the flow itself, as
+	// the deadline would, once both attempts are through, so that a loaded
+	// machine cannot make it flaky.
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "2m", "--no-shutdown", "--format", "json"); err != nil {
 		t.Fatal(err)
 	}
+	deadline := &testDeadline{Context: context.Background(), done: make(chan struct{})}
 	done := make(chan error, 1)
-	go func() { done <- userRun(context.Background(), got) }()
+	go func() { done <- userRun(deadline, got) }()
 
 	// The first attempt goes through the browser; its page links to the
 	// second, whose state differs.
@@ -453,6 +475,7 @@ func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-b.page
+	close(deadline.done)
 	if err := <-done; err != nil {
 		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
 	}
