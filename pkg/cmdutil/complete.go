@@ -91,7 +91,7 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 func CompleteClientIDFlag(cmd *cobra.Command, f *Factory, flag string, conn *Connection, token *Secret) {
 	if conn == nil {
 		conn = &Connection{Kind: api.Admin}
-		token = &Secret{Env: "OAUTH2_ACCESS_TOKEN"}
+		token = &Secret{Env: EnvAccessToken}
 	}
 	_ = cmd.RegisterFlagCompletionFunc(flag, CompleteClientIDs(f, conn, token))
 }

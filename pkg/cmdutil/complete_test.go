@@ -11,7 +11,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestCompleteClientIDs(t *testing.T) {
@@ -26,13 +26,7 @@ func TestCompleteClientIDs(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string {
-		if k == "OAUTH2_ACCESS_TOKEN" {
-			return "tok"
-		}
-		return ""
-	}}
+	f, _, out, errOut := cmdtest.Factory(map[string]string{"OAUTH2_ACCESS_TOKEN": "tok"})
 	cmd := &cobra.Command{}
 	cmd.SetContext(context.Background())
 	conn := &cmdutil.Connection{Kind: api.Admin, Endpoint: srv.URL, Verbose: true}

@@ -20,6 +20,10 @@ const (
 	EnvORYSDKURL = "ORY_SDK_URL"     // Hydra v2: either API
 )
 
+// EnvAccessToken holds a bearer token for an admin API behind an authorizing
+// proxy, as in Hydra's CLIs.
+const EnvAccessToken = "OAUTH2_ACCESS_TOKEN"
+
 // EndpointEnv lists, in order of precedence, the environment variables that
 // give the URL of an API of this kind when --endpoint is not set.
 func EndpointEnv(kind api.Kind) []string {

@@ -32,6 +32,13 @@ func AddSecretFlags(cmd *cobra.Command, s *Secret, flag, env, what string) {
 	cmd.MarkFlagsMutuallyExclusive(flag, flag+"-file")
 }
 
+// AddAccessTokenFlags registers --access-token and --access-token-file on
+// cmd, with EnvAccessToken as the fallback: the bearer token for an admin API
+// behind an authorizing proxy.
+func AddAccessTokenFlags(cmd *cobra.Command, s *Secret) {
+	AddSecretFlags(cmd, s, "access-token", EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+}
+
 // SecretSource says where a resolved secret came from.
 type SecretSource int
 

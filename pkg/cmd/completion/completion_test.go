@@ -9,15 +9,15 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/completion"
 	"github.com/hydratoken/hydra/pkg/cmd/root"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 // execute runs the whole command tree with args, as main does, and returns
 // stdout, stderr and the exit code.
 func execute(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := root.NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }})
+	f, _, out, errOut := cmdtest.Factory(nil)
+	cmd := root.NewCmdRoot(f)
 	cmd.SetArgs(args)
 	executed, err := cmd.ExecuteC()
 	code := cmdutil.HandleError(errOut, executed, err)
@@ -40,17 +40,13 @@ func TestNewCmdCompletion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
+			f, _, _, _ := cmdtest.Factory(nil)
 			var got *completion.Options
-			cmd := completion.NewCmdCompletion(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *completion.Options) error {
+			cmd := completion.NewCmdCompletion(f, func(_ context.Context, o *completion.Options) error {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SilenceUsage, cmd.SilenceErrors = true, true
-			err := cmd.Execute()
+			err := cmdtest.Run(cmd, tt.args...)
 			if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
 			}
@@ -90,9 +86,9 @@ func TestCompletionScripts(t *testing.T) {
 			}
 			// The command prints what Generate writes, which is what
 			// "make completions" commits.
-			ios, _, _, _ := iostreams.Test()
+			f, _, _, _ := cmdtest.Factory(nil)
 			var want bytes.Buffer
-			if err := completion.Generate(root.NewCmdRoot(&cmdutil.Factory{IOStreams: ios}), shell, &want, true); err != nil {
+			if err := completion.Generate(root.NewCmdRoot(f), shell, &want, true); err != nil {
 				t.Fatal(err)
 			}
 			if out != want.String() {

@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestV2Spellings(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	root := NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }})
+	f, _, _, _ := cmdtest.Factory(nil)
+	root := NewCmdRoot(f)
 	for v2, use := range map[string]string{
 		"introspect token":           "token <token>... | -",
 		"perform client-credentials": "client-credentials",
@@ -46,13 +46,8 @@ func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.argv, " "), func(t *testing.T) {
 			query = ""
-			ios, _, stdout, stderr := iostreams.Test()
-			root := NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string {
-				if k == "HYDRA_ADMIN_URL" {
-					return srv.URL
-				}
-				return ""
-			}})
+			f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
+			root := NewCmdRoot(f)
 			root.SetArgs(tt.argv)
 			cmd, err := root.ExecuteC()
 			if code := cmdutil.HandleError(stderr, cmd, err); code != tt.wantCode {

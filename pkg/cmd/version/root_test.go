@@ -6,16 +6,15 @@ import (
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmd/root"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
-	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 // "hydra --version" and "hydra version" must say the same thing.
 func TestVersionFlagMatchesCommand(t *testing.T) {
 	want := version.Line(build.Get())
 	for _, args := range [][]string{{"--version"}, {"version"}} {
-		ios, _, out, errOut := iostreams.Test()
-		cmd := root.NewCmdRoot(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }})
+		f, _, out, errOut := cmdtest.Factory(nil)
+		cmd := root.NewCmdRoot(f)
 		cmd.SetArgs(args)
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("hydra %v: %v", args, err)

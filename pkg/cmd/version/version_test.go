@@ -1,12 +1,12 @@
 package version
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
@@ -26,17 +26,7 @@ func TestNewCmdVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmdVersion(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *Options) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SilenceUsage, cmd.SilenceErrors = true, true
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdVersion, nil, tt.args...)
 			if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdCreate(t *testing.T) {
@@ -67,20 +68,9 @@ func TestNewCmdCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := clienttest.Factory()
-			var got *Options
-			cmd := NewCmdCreate(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(f.IOStreams.Out)
-			cmd.SetErr(f.IOStreams.ErrOut)
-			_, err := cmd.ExecuteC()
+			got, err := cmdtest.Options(NewCmdCreate, nil, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				if cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
-					t.Errorf("exit code %d, want 2", cmdutil.ExitCodeOf(err))
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -104,17 +94,15 @@ func TestNewCmdCreate(t *testing.T) {
 // the error.
 func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (string, string, error) {
 	t.Helper()
-	f, in, out, errOut := clienttest.Factory()
+	f, in, out, errOut := cmdtest.Factory(nil)
 	in.WriteString(stdin)
 	cmd := NewCmdCreate(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return createRun(ctx, o)
 	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
-	_, err := cmd.ExecuteC()
+	err := cmdtest.Run(cmd, args...)
 	return out.String(), errOut.String(), err
 }
 
@@ -276,19 +264,12 @@ func TestCreateRunWarnsAboutUnknownValues(t *testing.T) {
 
 func TestCreateRunSecretFromEnv(t *testing.T) {
 	srv := clienttest.New(t)
-	f, _, out, errOut := clienttest.Factory()
-	f.Getenv = func(k string) string {
-		if k == EnvSecret {
-			return "env-secret-1"
-		}
-		return ""
-	}
+	f, _, out, errOut := cmdtest.Factory(map[string]string{EnvSecret: "env-secret-1"})
 	cmd := NewCmdCreate(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return createRun(ctx, o)
 	})
-	cmd.SetArgs([]string{"-n", "x"})
-	if err := cmd.Execute(); err != nil {
+	if err := cmdtest.Run(cmd, "-n", "x"); err != nil {
 		t.Fatal(err)
 	}
 	if got := posted(t, srv)[0]["client_secret"]; got != "env-secret-1" {

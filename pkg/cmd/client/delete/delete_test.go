@@ -7,33 +7,26 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdDelete(t *testing.T) {
-	f, _, _, _ := clienttest.Factory()
-	var got *Options
-	cmd := NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"a", "b"})
-	if err := cmd.Execute(); err != nil || len(got.IDs) != 2 {
+	got, err := cmdtest.Options(NewCmdDelete, nil, "a", "b")
+	if err != nil || len(got.IDs) != 2 {
 		t.Fatalf("ids %v, err %v", got, err)
 	}
-	cmd = NewCmdDelete(f, func(context.Context, *Options) error { return nil })
-	cmd.SetArgs(nil)
-	if err := cmd.Execute(); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+	if _, err := cmdtest.Options(NewCmdDelete, nil); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 		t.Errorf("no ID: error %v, want a usage error", err)
 	}
 }
 
 func TestDeleteRunContinuesPastFailures(t *testing.T) {
 	srv := clienttest.New(t, map[string]any{"client_id": "a"}, map[string]any{"client_id": "c"})
-	f, _, out, errOut := clienttest.Factory()
-	cmd := NewCmdDelete(f, func(ctx context.Context, o *Options) error {
+	f, _, out, errOut := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdDelete(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return deleteRun(ctx, o)
-	})
-	cmd.SetArgs([]string{"a", "missing", "c"})
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
+	}), "a", "missing", "c")
 	if cmdutil.ExitCodeOf(err) != 1 {
 		t.Fatalf("error %v, want exit 1", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdGet(t *testing.T) {
@@ -23,15 +24,9 @@ func TestNewCmdGet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, _, _, _ := clienttest.Factory()
-			var got *Options
-			cmd := NewCmdGet(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdGet, nil, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil || !reflect.DeepEqual(got.IDs, tt.ids) {
@@ -43,14 +38,11 @@ func TestNewCmdGet(t *testing.T) {
 
 func run(t *testing.T, srv *clienttest.Server, args ...string) (string, string, error) {
 	t.Helper()
-	f, _, out, errOut := clienttest.Factory()
-	cmd := NewCmdGet(f, func(ctx context.Context, o *Options) error {
+	f, _, out, errOut := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdGet(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return getRun(ctx, o)
-	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
+	}), args...)
 	return out.String(), errOut.String(), err
 }
 

@@ -10,21 +10,16 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdImport(t *testing.T) {
-	f, _, _, _ := clienttest.Factory()
-	var got *Options
-	cmd := NewCmdImport(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"a.json", "-"})
-	if err := cmd.Execute(); err != nil || strings.Join(got.Files, " ") != "a.json -" {
+	got, err := cmdtest.Options(NewCmdImport, nil, "a.json", "-")
+	if err != nil || strings.Join(got.Files, " ") != "a.json -" {
 		t.Fatalf("files %v, err %v", got, err)
 	}
 	for _, args := range [][]string{nil, {"-", "-"}, {"a.json", "-q", "--format", "json"}} {
-		cmd = NewCmdImport(f, func(context.Context, *Options) error { return nil })
-		cmd.SetArgs(args)
-		cmd.SilenceUsage, cmd.SilenceErrors = true, true
-		if err := cmd.Execute(); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
+		if _, err := cmdtest.Options(NewCmdImport, nil, args...); cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: error %v, want a usage error", args, err)
 		}
 	}
@@ -32,15 +27,12 @@ func TestNewCmdImport(t *testing.T) {
 
 func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (string, string, error) {
 	t.Helper()
-	f, in, out, errOut := clienttest.Factory()
+	f, in, out, errOut := cmdtest.Factory(nil)
 	in.WriteString(stdin)
-	cmd := NewCmdImport(f, func(ctx context.Context, o *Options) error {
+	err := cmdtest.Run(NewCmdImport(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return importRun(ctx, o)
-	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
+	}), args...)
 	return out.String(), errOut.String(), err
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdList(t *testing.T) {
@@ -32,15 +33,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, _, _, _ := clienttest.Factory()
-			var got *Options
-			cmd := NewCmdList(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdList, nil, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -63,14 +58,11 @@ func manyClients(n int) []map[string]any {
 
 func run(t *testing.T, srv *clienttest.Server, args ...string) (string, string, error) {
 	t.Helper()
-	f, _, out, errOut := clienttest.Factory()
-	cmd := NewCmdList(f, func(ctx context.Context, o *Options) error {
+	f, _, out, errOut := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdList(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return listRun(ctx, o)
-	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
+	}), args...)
 	return out.String(), errOut.String(), err
 }
 
@@ -154,7 +146,7 @@ func TestAllStopsOnRepeatedToken(t *testing.T) {
 		io.WriteString(w, `[{"client_id":"a"}]`)
 	}))
 	defer srv.Close()
-	f, _, _, _ := clienttest.Factory()
+	f, _, _, _ := cmdtest.Factory(nil)
 	o := &Options{IO: f.IOStreams, Factory: f}
 	o.Admin.Conn = (&clienttest.Server{Server: srv}).Conn()
 	client, err := o.Admin.Client(f)
@@ -177,7 +169,7 @@ func TestAllStopsOnTooMuchData(t *testing.T) {
 	defer srv.Close()
 	defer func(old int) { maxListBytes = old }(maxListBytes)
 	maxListBytes = 10 << 10
-	f, _, _, _ := clienttest.Factory()
+	f, _, _, _ := cmdtest.Factory(nil)
 	o := &Options{IO: f.IOStreams, Factory: f}
 	o.Admin.Conn = (&clienttest.Server{Server: srv}).Conn()
 	client, err := o.Admin.Client(f)

@@ -20,10 +20,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// EnvAccessToken holds a bearer token for an admin API behind an authorizing
-// proxy, as in Hydra's CLIs (and "hydra token introspect").
-const EnvAccessToken = "OAUTH2_ACCESS_TOKEN"
-
 // Admin is the connection to the admin API that every client verb has.
 type Admin struct {
 	Conn        cmdutil.Connection
@@ -33,7 +29,7 @@ type Admin struct {
 // AddAdminFlags registers the connection flags and --access-token on cmd.
 func AddAdminFlags(cmd *cobra.Command, a *Admin) {
 	cmdutil.AddConnectionFlags(cmd, &a.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &a.AccessToken, "access-token", EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &a.AccessToken)
 }
 
 // Client builds the admin API client.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdUpdate(t *testing.T) {
@@ -30,16 +31,15 @@ func TestNewCmdUpdate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f, _, _, _ := clienttest.Factory()
-			var got *Options
-			cmd := NewCmdUpdate(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetErr(f.IOStreams.ErrOut)
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdUpdate, nil, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				if err != nil && strings.Contains(err.Error(), "if any flags") {
+					// cobra checks flag groups after the FlagErrorFunc, so
+					// this one is a plain error that main's HandleError
+					// turns into a usage error.
+					err = cmdutil.FlagErrorWrap(err)
 				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -58,15 +58,12 @@ func TestNewCmdUpdate(t *testing.T) {
 
 func run(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (string, string, error) {
 	t.Helper()
-	f, in, out, errOut := clienttest.Factory()
+	f, in, out, errOut := cmdtest.Factory(nil)
 	in.WriteString(stdin)
-	cmd := NewCmdUpdate(f, func(ctx context.Context, o *Options) error {
+	err := cmdtest.Run(NewCmdUpdate(f, func(ctx context.Context, o *Options) error {
 		o.Admin.Conn = srv.Conn()
 		return updateRun(ctx, o)
-	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
+	}), args...)
 	return out.String(), errOut.String(), err
 }
 

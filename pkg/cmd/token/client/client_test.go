@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,11 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdClient(t *testing.T) {
@@ -51,22 +48,15 @@ func TestNewCmdClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-			var got *Options
-			cmd := NewCmdClient(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.argv))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-			_, err := cmd.ExecuteC()
+			got, err := cmdtest.Options(NewCmdClient, nil, strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				if err != nil && strings.Contains(err.Error(), "if any flags") {
+					// cobra checks flag groups after the FlagErrorFunc, so
+					// this one is a plain error that main's HandleError
+					// turns into a usage error.
+					err = cmdutil.FlagErrorWrap(err)
 				}
-				if code := cmdutil.ExitCodeOf(err); code != cmdutil.ExitUsage && !strings.Contains(err.Error(), "if any flags") {
-					t.Errorf("exit %d, want %d", code, cmdutil.ExitUsage)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -113,17 +103,12 @@ func TestClientRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, stdout, stderr := iostreams.Test()
 			env := map[string]string{"HYDRA_URL": srv.URL}
 			for k, v := range tt.env {
 				env[k] = v
 			}
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
-			cmd := NewCmdClient(f, nil)
-			cmd.SetArgs(strings.Fields(tt.argv))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			_, err := cmd.ExecuteC()
+			f, _, stdout, stderr := cmdtest.Factory(env)
+			err := cmdtest.Run(NewCmdClient(f, nil), strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)

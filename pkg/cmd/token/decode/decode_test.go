@@ -15,7 +15,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -35,18 +35,9 @@ func TestNewCmdDecode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-			var got *Options
-			cmd := NewCmdDecode(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdDecode, nil, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -100,10 +91,10 @@ func (is *issuer) sign(t *testing.T, claims map[string]any) string {
 }
 
 func runDecode(t *testing.T, o Options, stdin string) (string, string, error) {
-	ios, in, out, errOut := iostreams.Test()
+	f, in, out, errOut := cmdtest.Factory(nil)
 	in.WriteString(stdin)
-	o.IO = ios
-	o.Factory = &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+	o.IO = f.IOStreams
+	o.Factory = f
 	o.Conn.Timeout = 5 * time.Second
 	err := decodeRun(context.Background(), &o)
 	return out.String(), errOut.String(), err

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
-	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 )
@@ -61,7 +60,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", introspect.EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id`")
 	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", &opts.Conn, &opts.AccessToken)
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")

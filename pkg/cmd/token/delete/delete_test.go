@@ -1,17 +1,13 @@
 package delete
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
-	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdDelete(t *testing.T) {
@@ -35,19 +31,9 @@ func TestNewCmdDelete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.argv, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-			var got *Options
-			cmd := NewCmdDelete(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.argv))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-			_, err := cmd.ExecuteC()
+			got, err := cmdtest.Options(NewCmdDelete, nil, strings.Fields(tt.argv)...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error with %q", err, tt.wantErr)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -85,14 +71,8 @@ func TestDeleteRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, stdout, stderr := iostreams.Test()
-			env := map[string]string{"HYDRA_ADMIN_URL": srv.URL, "OAUTH2_ACCESS_TOKEN": "bearer-1"}
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
-			cmd := NewCmdDelete(f, nil)
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			_, err := cmd.ExecuteC()
+			f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL, "OAUTH2_ACCESS_TOKEN": "bearer-1"})
+			err := cmdtest.Run(NewCmdDelete(f, nil), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)

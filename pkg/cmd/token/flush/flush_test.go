@@ -2,23 +2,17 @@ package flush
 
 import (
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestFlush(t *testing.T) {
 	for _, argv := range [][]string{nil, {"--endpoint", "http://h:4445", "--min-age", "1h"}} {
-		ios, _, stdout, stderr := iostreams.Test()
-		f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-		cmd := NewCmdFlush(f, nil)
-		cmd.SetArgs(argv)
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		_, err := cmd.ExecuteC()
+		f, _, stdout, stderr := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdFlush(f, nil), argv...)
 		if !errors.Is(err, cmdutil.ErrSilent) || cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure {
 			t.Fatalf("err = %v, want a silent failure", err)
 		}
@@ -34,8 +28,7 @@ func TestFlush(t *testing.T) {
 }
 
 func TestFlushHelp(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+	f, _, _, _ := cmdtest.Factory(nil)
 	var out strings.Builder
 	cmd := NewCmdFlush(f, nil)
 	cmd.SetArgs([]string{"--help"})

@@ -18,10 +18,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// EnvAccessToken holds a bearer token for an admin API behind an authorizing
-// proxy, as in Hydra's CLIs.
-const EnvAccessToken = "OAUTH2_ACCESS_TOKEN"
-
 // DefaultConcurrency is the default of --concurrency.
 const DefaultConcurrency = 8
 
@@ -115,7 +111,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 				}
 			}
 			if args[0] == "-" && opts.AccessToken.File == "-" {
-				return cmdutil.FlagErrorf(`"-" reads the tokens from stdin, so --access-token-file cannot read stdin too; use a file or %s`, EnvAccessToken)
+				return cmdutil.FlagErrorf(`"-" reads the tokens from stdin, so --access-token-file cannot read stdin too; use a file or %s`, cmdutil.EnvAccessToken)
 			}
 			if opts.Concurrency < 1 || opts.Concurrency > MaxConcurrency {
 				return cmdutil.FlagErrorf("--concurrency must be between 1 and %d, got %d", MaxConcurrency, opts.Concurrency)
@@ -130,7 +126,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddSecretFlags(cmd, &opts.AccessToken, "access-token", EnvAccessToken, "Bearer token for an admin API behind an authorizing proxy")
+	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
 	cmdutil.AddFormatFlag(cmd, &format, "json-pretty for one token, json (one object a line) for several")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
 	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")

@@ -13,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -49,19 +47,7 @@ func TestNewCmdIntrospect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-			var got *Options
-			cmd := NewCmdIntrospect(f, func(_ context.Context, o *Options) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SilenceUsage, cmd.SilenceErrors = true, true
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-			err := cmd.Execute()
+			got, err := cmdtest.Options(NewCmdIntrospect, nil, tt.args...)
 			if tt.wantCode != 0 {
 				if code := cmdutil.ExitCodeOf(err); code != tt.wantCode {
 					t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
@@ -155,12 +141,10 @@ func runCmd(t *testing.T, srv *httptest.Server, stdin string, stderrTTY bool, ar
 
 func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stderrTTY bool, args ...string) runResult {
 	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetStdinTTY(stdinTTY)
-	ios.SetStderrTTY(stderrTTY)
+	f, in, out, errOut := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
+	f.IOStreams.SetStdinTTY(stdinTTY)
+	f.IOStreams.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
-	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
 	cmd := NewCmdIntrospect(f, nil)
 	cmd.SetArgs(append([]string{"--retries", "0"}, args...))
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
@@ -505,11 +489,9 @@ func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("no space
 
 func TestIntrospectRunBatchWriteError(t *testing.T) {
 	srv := newStubHydra(t, 0)
-	ios, in, _, errOut := iostreams.Test()
-	ios.Out = failingWriter{}
+	f, in, _, errOut := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
+	f.IOStreams.Out = failingWriter{}
 	in.WriteString("active-a\nactive-b\n")
-	env := map[string]string{"HYDRA_ADMIN_URL": srv.URL}
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
 	cmd := NewCmdIntrospect(f, nil)
 	cmd.SetArgs([]string{"-"})
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true

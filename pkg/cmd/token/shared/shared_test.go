@@ -25,14 +25,10 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
-
-func testFactory(env map[string]string) (*cmdutil.Factory, *iostreams.IOStreams) {
-	ios, _, _, _ := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}, ios
-}
 
 func TestCredentialsValidate(t *testing.T) {
 	tests := []struct {
@@ -96,9 +92,8 @@ func TestCredentialsResolve(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, stdin, _, stderr := iostreams.Test()
+			f, stdin, _, stderr := cmdtest.Factory(tt.env)
 			stdin.WriteString(tt.stdin)
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return tt.env[k] }}
 			if tt.c.Secret.Env == "" {
 				tt.c.Secret.Env = EnvClientSecret
 			}
@@ -292,7 +287,7 @@ func TestGrantAuthMethods(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := newTokenServer(t, 200, okBody)
-			f, _ := testFactory(nil)
+			f, _, _, _ := cmdtest.Factory(nil)
 			s := connectTo(t, f, ts.URL)
 			tok, err := s.Grant(context.Background(), tt.auth, url.Values{"audience": {"a b"}}, []string{"read", "write"})
 			if err != nil {
@@ -311,7 +306,7 @@ func TestGrantAuthMethods(t *testing.T) {
 
 func TestGrantRefreshOverridesGrantType(t *testing.T) {
 	ts := newTokenServer(t, 200, okBody)
-	f, _ := testFactory(nil)
+	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ts.URL, "X-Test: 1")
 	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"},
 		url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"rt"}}, nil)
@@ -347,7 +342,7 @@ func TestGrantErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := newTokenServer(t, tt.status, tt.body)
-			f, _ := testFactory(nil)
+			f, _, _, _ := cmdtest.Factory(nil)
 			s := connectTo(t, f, ts.URL)
 			_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "the-secret"}, nil, nil)
 			if err == nil {
@@ -369,7 +364,7 @@ func TestGrantErrors(t *testing.T) {
 // 503 that a read would retry.
 func TestGrantIsNotRetried(t *testing.T) {
 	ts := newTokenServer(t, 503, `{"error":"temporarily_unavailable"}`)
-	f, _ := testFactory(nil)
+	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ts.URL)
 	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "503") {
@@ -384,7 +379,7 @@ func TestGrantConnectionRefused(t *testing.T) {
 	ts := newTokenServer(t, 200, okBody)
 	u := ts.URL
 	ts.Close()
-	f, _ := testFactory(nil)
+	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, u)
 	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}, nil, nil)
 	var ce *api.ConnError
@@ -394,13 +389,13 @@ func TestGrantConnectionRefused(t *testing.T) {
 }
 
 func TestConnectTokenURL(t *testing.T) {
-	f, _ := testFactory(map[string]string{"HYDRA_URL": "http://127.0.0.1:4444/base"})
+	f, _, _, _ := cmdtest.Factory(map[string]string{"HYDRA_URL": "http://127.0.0.1:4444/base"})
 	conn := &cmdutil.Connection{Kind: api.Public}
 	s, err := Connect(f, conn, &Credentials{}, false)
 	if err != nil || s.TokenURL.String() != "http://127.0.0.1:4444/base/oauth2/token" {
 		t.Fatalf("token URL %v, err %v", s, err)
 	}
-	f, _ = testFactory(nil)
+	f, _, _, _ = cmdtest.Factory(nil)
 	s, err = Connect(f, conn, &Credentials{TokenURL: "https://idp.example/token"}, false)
 	if err != nil || s.TokenURL.String() != "https://idp.example/token" {
 		t.Fatalf("token URL %v, err %v", s, err)
@@ -465,7 +460,7 @@ func TestAuthenticateRevocationPublicClient(t *testing.T) {
 }
 
 func TestResolvePublicClientIgnoresEnvironmentSecret(t *testing.T) {
-	f, _ := testFactory(map[string]string{EnvClientID: "public", EnvClientSecret: "for-another-client"})
+	f, _, _, _ := cmdtest.Factory(map[string]string{EnvClientID: "public", EnvClientSecret: "for-another-client"})
 	c := Credentials{AuthMethod: AuthNone}
 	a, err := c.Resolve(f, "hydra token refresh")
 	if err != nil {

@@ -27,9 +27,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// EnvClientSecret holds the client secret, as in Hydra's CLIs.
-const EnvClientSecret = "OAUTH2_CLIENT_SECRET"
-
 // Defaults of the flags.
 const (
 	DefaultPort    = 4446
@@ -151,7 +148,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+shared.EnvClientID+")")
 	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
-	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", EnvClientSecret, "Client secret")
+	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", shared.EnvClientSecret, "Client secret")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
 	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")

@@ -20,8 +20,9 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdUser(t *testing.T) {
@@ -102,7 +103,7 @@ func TestNewCmdUser(t *testing.T) {
 			name: "secret from a file is not read at parse time",
 			args: "--client-id app --client-secret-file /nonexistent",
 			want: func(t *testing.T, o *Options) {
-				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != EnvClientSecret {
+				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != shared.EnvClientSecret {
 					t.Errorf("%+v", o.ClientSecret)
 				}
 			},
@@ -142,23 +143,9 @@ func TestNewCmdUser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return tt.env[k] }}
-			var got *Options
-			cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-			argv := strings.Fields(tt.args)
-			cmd.SetArgs(argv)
-			cmd.SetOut(ios.Out)
-			cmd.SetErr(ios.ErrOut)
-			_, err := cmd.ExecuteC()
+			got, err := cmdtest.Options(NewCmdUser, tt.env, strings.Fields(tt.args)...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				var fe *cmdutil.FlagError
-				if !errors.As(err, &fe) && !strings.Contains(err.Error(), "unknown") {
-					t.Errorf("err %v should be a usage error", err)
-				}
+				cmdtest.WantUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil {
@@ -299,17 +286,11 @@ func codeCallback(q url.Values) url.Values {
 
 func runUser(t *testing.T, idp *stubIdP, b *fakeBrowser, secret string, extra func(o *Options)) (string, string, error) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string {
-		if k == EnvClientSecret {
-			return secret
-		}
-		return ""
-	}, Browser: b}
+	f, _, out, errOut := cmdtest.Factory(map[string]string{shared.EnvClientSecret: secret})
+	f.Browser = b
 	var got *Options
 	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "20s"})
-	if err := cmd.Execute(); err != nil {
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "20s"); err != nil {
 		t.Fatal(err)
 	}
 	if extra != nil {
@@ -412,12 +393,11 @@ func TestUserRunExchangeFailsOnce(t *testing.T) {
 
 func TestUserRunBrowserFailurePrintsTheURL(t *testing.T) {
 	idp := newStubIdP(t)
-	ios, _, _, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Browser: failingBrowser{}}
+	f, _, _, errOut := cmdtest.Factory(nil)
+	f.Browser = failingBrowser{}
 	var got *Options
 	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "1s", "--scope", "email"})
-	if err := cmd.Execute(); err != nil {
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "1s", "--scope", "email"); err != nil {
 		t.Fatal(err)
 	}
 	err := userRun(context.Background(), got)
@@ -448,19 +428,40 @@ func (b *countingBrowser) Browse(raw string) error {
 	return b.fakeBrowser.Browse(raw)
 }
 
+// testDeadline is a context whose deadline passes when the test closes
+// done.
+type testDeadline struct {
+	context.Context
+	done chan struct{}
+}
+
+func (d *testDeadline) Done() <-chan struct{} { return d.done }
+
+func (d *testDeadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
 func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 	idp := newStubIdP(t)
 	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Browser: b}
+	f, _, out, errOut := cmdtest.Factory(nil)
+	f.Browser = b
 	var got *Options
 	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "3s", "--no-shutdown", "--format", "json"})
-	if err := cmd.Execute(); err != nil {
+	// The flow's own --timeout is long; the test ends the flow itself, as
+	// the deadline would, once both attempts are through, so that a loaded
+	// machine cannot make it flaky.
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "2m", "--no-shutdown", "--format", "json"); err != nil {
 		t.Fatal(err)
 	}
+	deadline := &testDeadline{Context: context.Background(), done: make(chan struct{})}
 	done := make(chan error, 1)
-	go func() { done <- userRun(context.Background(), got) }()
+	go func() { done <- userRun(deadline, got) }()
 
 	// The first attempt goes through the browser; its page links to the
 	// second, whose state differs.
@@ -474,6 +475,7 @@ func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-b.page
+	close(deadline.done)
 	if err := <-done; err != nil {
 		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
 	}

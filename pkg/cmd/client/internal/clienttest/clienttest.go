@@ -6,7 +6,6 @@
 package clienttest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/iostreams"
 )
 
 // Request is one request the fake received.
@@ -232,13 +230,6 @@ func copyMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// Factory returns a Factory with test streams and an empty environment,
-// and the buffers of stdin, stdout and stderr.
-func Factory() (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
-	ios, in, out, errOut := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}, in, out, errOut
 }
 
 // Conn returns connection settings that point at the fake.
