@@ -183,6 +183,15 @@ var commands = []command{
 		endpointFlag: "--token-url",
 	},
 	{
+		name: "token client, private_key_jwt",
+		argv: func(e string) []string {
+			return []string{"token", "client", "-e", e, "--client-id", "c", "--private-key", "$KEY_FILE", "-H", "X-Api-Key: " + secretHeader}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
 		name: "token refresh, refresh token on stdin, secret from a file",
 		argv: func(e string) []string {
 			return []string{"token", "refresh", "-e", e, "--client-id", "c", "--client-secret-file", "$SECRET_FILE", "-"}
@@ -193,7 +202,7 @@ var commands = []command{
 		ok: tokenOK,
 	},
 	{
-		name: "token refresh, secret on argv, public client",
+		name: "token refresh, secret on argv, client_secret_post",
 		argv: func(e string) []string {
 			return []string{"token", "refresh", "-e", e, "--client-id", "c", "--auth-method", "client_secret_post", "--client-secret", secretClient, "-q", "--format", "json", secretRefresh}
 		},
