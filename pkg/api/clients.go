@@ -143,7 +143,7 @@ func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) (*Client
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ClientsPath, nil), err)
 	}
 	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header)}
-	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil {
+	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil && n >= 0 {
 		page.TotalCount = n
 	}
 	for i, raw := range items {

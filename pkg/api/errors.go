@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"unicode"
@@ -63,7 +64,12 @@ func (e *Error) Error() string {
 	// line, cut, and stripped of control characters, so that a hostile
 	// answer can neither flood the terminal nor send it escape sequences.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, oneLine(e.Status, 80))
+	status := e.Status
+	if code := strconv.Itoa(e.StatusCode); e.StatusCode != 0 && !strings.HasPrefix(status, code) {
+		// A transport other than net/http's may leave the code out.
+		status = strings.TrimSpace(code + " " + status)
+	}
+	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, oneLine(status, 80))
 	code, desc, hint := oneLine(e.Code, 100), oneLine(e.Description, 500), oneLine(e.Hint, 500)
 	switch {
 	case code != "" && desc != "":

@@ -64,12 +64,22 @@ func (c *Client) DeleteTokens(ctx context.Context, clientID string) error {
 }
 
 // TokenError turns an error from a golang.org/x/oauth2 token request to
-// tokenURL into this package's typed errors: an *oauth2.RetrieveError
-// becomes an *Error with the RFC 6749 §5.2 fields and Hydra's hint, and a
-// transport failure becomes a *ConnError with advice.
-func (c *Client) TokenError(err error, tokenURL *url.URL) error {
+// tokenURL into this package's typed errors. An *Error from a Guard is
+// returned as it is; an *oauth2.RetrieveError becomes an *Error with the
+// RFC 6749 §5.2 fields and Hydra's hint; a transport failure becomes a
+// *ConnError with advice. last, the Guard's last successful answer, names
+// the status of a 200 whose token response x/oauth2 refused, such as one
+// without access_token.
+func (c *Client) TokenError(err error, tokenURL *url.URL, last *Response) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled
+	}
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
@@ -85,18 +95,18 @@ func (c *Client) TokenError(err error, tokenURL *url.URL) error {
 		}
 		return e
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if errors.Is(err, context.Canceled) {
-			return context.Canceled
-		}
-		return c.connError(&http.Request{Method: http.MethodPost, URL: tokenURL}, ue.Err)
-	}
-	if errors.Is(err, context.Canceled) {
-		return err
+	if e := c.LibraryError(err, http.MethodPost, tokenURL); e != nil {
+		return e
 	}
 	// x/oauth2 prefixes its own messages, such as "server response
-	// missing access_token"; keep the substance and name the request.
+	// missing access_token"; keep the substance and name the request and,
+	// when there was one, the answer.
 	msg := strings.TrimPrefix(err.Error(), "oauth2: ")
+	if msg == "server response missing access_token" {
+		msg = `the token response has no "access_token"`
+	}
+	if last != nil {
+		return BadBodyError(last, http.MethodPost, tokenURL, errors.New(msg))
+	}
 	return fmt.Errorf("%s %s: %s", http.MethodPost, StripQuery(tokenURL), msg)
 }

@@ -31,8 +31,9 @@ type TransportOptions struct {
 	// the system's.
 	CACertFile string
 
-	// Headers are added to every request sent to the endpoint's host, and
-	// never to another host.
+	// Headers are added to every request. The client follows no redirect,
+	// so they reach only the URLs the user named: the endpoint, a token or
+	// JWKS URL, and the hosts of token user's headless flow.
 	Headers http.Header
 
 	// FakeTLSTermination adds "X-Forwarded-Proto: https", so that a Hydra

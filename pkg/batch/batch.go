@@ -110,11 +110,28 @@ func (r *Runner[T, R]) Run(ctx context.Context, items iter.Seq2[T, error]) error
 	var wg sync.WaitGroup
 	for range conc {
 		wg.Go(func() {
-			for j := range jobs {
-				j.slot <- r.Work(ctx, j.item)
+			for {
+				// Not only jobs: the reader may be blocked on a terminal,
+				// and never close it.
+				select {
+				case j, ok := <-jobs:
+					if !ok {
+						return
+					}
+					j.slot <- r.Work(ctx, j.item) // a slot holds one result: never blocks
+				case <-ctx.Done():
+					return
+				}
 			}
 		})
 	}
+	// However Run returns, no Work is left running: a worker that went on
+	// after an early return would write (a trace, say) after the caller
+	// has reported and moved on.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 
 	w := waiter{idle: r.Idle, delay: r.IdleDelay}
 	defer w.stop()

@@ -202,6 +202,33 @@ func TestRunEmitErrorStops(t *testing.T) {
 	}
 }
 
+// Run returns only when no Work is running: a worker still at work after
+// an early return would write after the caller reported (found by the
+// reliability suite under -race, with -v traces).
+func TestRunEmitErrorWaitsForWork(t *testing.T) {
+	closed := errors.New("stdout closed")
+	var running atomic.Int32
+	r := Runner[int, int]{
+		Concurrency: 4,
+		Work: func(ctx context.Context, i int) int {
+			running.Add(1)
+			defer running.Add(-1)
+			if i > 0 {
+				<-ctx.Done() // a request that ends only when cancelled
+			}
+			return i
+		},
+		Emit: func(int, int) error { return closed },
+	}
+	// A reader that never ends, like a terminal.
+	if err := r.Run(context.Background(), ints(1<<62)); !errors.Is(err, closed) {
+		t.Fatalf("err = %v, want the emit error", err)
+	}
+	if n := running.Load(); n != 0 {
+		t.Errorf("%d Work calls still running after Run returned", n)
+	}
+}
+
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := Runner[int, int]{

@@ -8,6 +8,10 @@
 package reliability
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+
 	"github.com/hydratoken/hydra/pkg/api"
 )
 
@@ -23,6 +27,9 @@ const (
 	shapeClient                     // one OAuth 2.0 client: {"client_id":...}
 	shapeClientList                 // a JSON array of clients
 	shapeEmpty                      // 200/204 with no body needed (revoke, delete)
+	shapeJWKS                       // a JSON Web Key Set: {"keys":[...]}
+	shapeDiscovery                  // an OpenID Connect discovery document
+	shapeRedirect                   // a redirect the command follows itself (the headless flow's authorization request)
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -71,6 +78,23 @@ type command struct {
 	// (reads, introspection). Token grants must say false: they are never
 	// retried, and the retry suite proves it.
 	retry bool
+	// good, when set, serves a whole successful run, for commands that send
+	// more than one request (the headless flow); ok is then unused.
+	good func() http.Handler
+	// grant is the path of a later request that spends a code or a refresh
+	// token, which must be sent exactly once even when it fails with 503.
+	grant string
+	// batch marks a command that writes a record per item on stdout,
+	// failures included (batch introspection, by design: a script reads
+	// which tokens failed from stdout). The suites accept such records on
+	// failure, and TestRetries leaves the row out: each item is a request.
+	batch bool
+	// at, when set, is the only path where the hostile suite's answers
+	// come; the other requests get good answers. Set by laterGrantRows.
+	at string
+	// endpointFlag is what a message about a wrong endpoint must name;
+	// empty means --endpoint.
+	endpointFlag string
 }
 
 // commands is the table every suite runs over. To add a command, add a row:
@@ -85,7 +109,11 @@ type command struct {
 //
 // and, if it has a Hydra v2 spelling, a second row with that argv. Pass
 // every credential the command takes (use the secret* constants), through
-// each of argv, env and stdin across the rows.
+// each of argv, env, stdin and files across the rows. A command whose
+// success takes several requests sets good instead of ok.
+//
+// Token responses in ok answers carry no secret* value: a command prints
+// the token it was given, which is its result, not a leak.
 var commands = []command{
 	{
 		name: "token introspect",
@@ -93,7 +121,7 @@ var commands = []command{
 			return []string{"token", "introspect", "-e", e, "--access-token", secretAccessToken, "-H", "X-Api-Key: " + secretHeader, secretToken}
 		},
 		kind: api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
-		ok: `{"active":true,"client_id":"c","sub":"s","scope":"read"}`,
+		ok: introspectionOK,
 	},
 	{
 		name:  "introspect token (v2), secrets from env and stdin",
@@ -101,7 +129,7 @@ var commands = []command{
 		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		stdin: secretToken + "\n",
 		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
-		ok: `{"active":true,"client_id":"c","sub":"s","scope":"read"}`,
+		ok: introspectionOK,
 	},
 	{
 		name: "token introspect, bearer from a file",
@@ -110,6 +138,300 @@ var commands = []command{
 		},
 		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
 		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
-		ok: `{"active":true,"client_id":"c","sub":"s","scope":"read"}`,
+		ok: introspectionOK,
 	},
+	{
+		// Batch introspection: a failing server gets a short answer, not
+		// one message per token.
+		name: "token introspect, thirty tokens from stdin",
+		argv: func(e string) []string {
+			return []string{"token", "introspect", "-e", e, "--access-token-file", "$BEARER_FILE", "-"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		stdin: manyTokens(30),
+		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
+		ok: introspectionOK, batch: true,
+	},
+
+	// The grants: never retried.
+	{
+		name: "token client, secret from stdin, basic auth",
+		argv: func(e string) []string {
+			return []string{"token", "client", "-e", e, "--client-id", "c", "--client-secret-file", "-", "--scope", "read"}
+		},
+		stdin: secretClient + "\n",
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "perform client-credentials (v2), credentials from env, client_secret_post",
+		argv: func(string) []string {
+			return []string{"perform", "client-credentials", "--auth-method", "client_secret_post", "--format", "json", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env:  map[string]string{"ORY_SDK_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": secretClient},
+		kind: api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token client, secret from a file, --token-url",
+		argv: func(e string) []string {
+			return []string{"token", "client", "--token-url", e + api.TokenPath, "--client-id", "c", "--client-secret-file", "$SECRET_FILE", "--format", "yaml"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok:           tokenOK,
+		endpointFlag: "--token-url",
+	},
+	{
+		name: "token client, private_key_jwt",
+		argv: func(e string) []string {
+			return []string{"token", "client", "-e", e, "--client-id", "c", "--private-key", "$KEY_FILE", "-H", "X-Api-Key: " + secretHeader}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token refresh, refresh token on stdin, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "refresh", "-e", e, "--client-id", "c", "--client-secret-file", "$SECRET_FILE", "-"}
+		},
+		stdin: secretRefresh + "\n",
+		files: map[string]string{"$SECRET_FILE": secretClient},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token refresh, secret on argv, client_secret_post",
+		argv: func(e string) []string {
+			return []string{"token", "refresh", "-e", e, "--client-id", "c", "--auth-method", "client_secret_post", "--client-secret", secretClient, "-q", "--format", "json", secretRefresh}
+		},
+		kind: api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+
+	// Revocation is a write: not retried.
+	{
+		name: "token revoke, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "revoke", "-e", e, "--client-id", "c", "--client-secret-file", "$SECRET_FILE", secretToken}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+	},
+	{
+		name:  "revoke token (v2), secrets from env and stdin",
+		argv:  func(string) []string { return []string{"revoke", "token", "--token-type-hint", "refresh_token", "-"} },
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": secretClient},
+		stdin: secretRefresh + "\n",
+		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+	},
+
+	// Deleting a client's tokens is an idempotent DELETE: retried.
+	{
+		name: "token delete, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"token", "delete", "-e", e, "--client-id", "c", "--access-token", secretAccessToken, "-q"}
+		},
+		kind: api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
+	},
+	{
+		name:  "delete access-tokens (v2), bearer from stdin",
+		argv:  func(string) []string { return []string{"delete", "access-tokens", "c", "--access-token-file", "-"} },
+		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT"},
+		stdin: secretAccessToken + "\n",
+		kind:  api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
+	},
+
+	// Clients. Creating, patching and importing are writes: not retried.
+	{
+		name: "client create, secret from a file",
+		argv: func(e string) []string {
+			return []string{"client", "create", "-e", e, "--name", "n", "--secret-file", "$SECRET_FILE", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n", "$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		name: "create oauth2-client (v2), secrets from env",
+		argv: func(string) []string {
+			return []string{"create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "HYDRA_CLIENT_SECRET": secretClient, "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ClientsPath, shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		name:  "client create, secret from stdin",
+		argv:  func(e string) []string { return []string{"client", "create", "-e", e, "--secret-file", "-", "-q"} },
+		stdin: secretClient + "\n",
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		name: "client get, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"client", "get", "-e", e, "--access-token-file", "$BEARER_FILE", "c1", "c2"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient, retry: true,
+		ok: clientOK,
+	},
+	{
+		name: "get oauth2-client (v2), bearer from env",
+		argv: func(string) []string { return []string{"get", "oauth2-client", "c1", "--format", "json"} },
+		env:  map[string]string{"ORY_SDK_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient, retry: true,
+		ok: clientOK,
+	},
+	{
+		name: "client list, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"client", "list", "-e", e, "--access-token", secretAccessToken, "-q"}
+		},
+		kind: api.Admin, path: api.ClientsPath, shape: shapeClientList, retry: true,
+		ok: "[" + clientOK + "]",
+	},
+	{
+		name: "list oauth2-clients (v2), bearer from stdin",
+		argv: func(string) []string {
+			return []string{"list", "oauth2-clients", "--access-token-file", "-", "--format", "json"}
+		},
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT"},
+		stdin: secretAccessToken,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClientList, retry: true,
+		ok: "[" + clientOK + "]",
+	},
+	{
+		name: "client update, new secret from stdin",
+		argv: func(e string) []string {
+			return []string{"client", "update", "-e", e, "--secret-file", "-", "--access-token", secretAccessToken, "c1"}
+		},
+		stdin: secretClient + "\n",
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		name: "update oauth2-client (v2), new secret on argv",
+		argv: func(string) []string {
+			return []string{"update", "oauth2-client", "c1", "--secret", secretClient, "-q"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		// Thirty clients: a failing server gets one message, not thirty.
+		name: "client delete, thirty clients",
+		argv: func(e string) []string {
+			return append([]string{"client", "delete", "-e", e, "--access-token-file", "$BEARER_FILE"}, manyIDs(30)...)
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty,
+	},
+	{
+		name: "delete oauth2-client (v2)",
+		argv: func(string) []string { return []string{"delete", "oauth2-client", "c1"} },
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty,
+	},
+	{
+		name: "client import, thirty clients with secrets in the file",
+		argv: func(e string) []string {
+			return []string{"client", "import", "-e", e, "--access-token", secretAccessToken, "$CLIENTS_FILE"}
+		},
+		files: map[string]string{"$CLIENTS_FILE": manyClients(30)},
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		ok: clientOK,
+	},
+	{
+		name:  "import oauth2-client (v2), from stdin",
+		argv:  func(string) []string { return []string{"import", "oauth2-client", "-", "--format", "json"} },
+		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		stdin: `{"client_id":"c1","client_secret":"` + secretClient + `"}`,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		ok: clientOK,
+	},
+
+	// token decode's one request is for the issuer's keys: a read.
+	{
+		name: "token decode, keys from iss",
+		argv: func(e string) []string {
+			return []string{"token", "decode", "-H", "X-Api-Key: " + secretHeader, signedJWT(e, nil)}
+		},
+		kind: api.Public, path: jwksPath, shape: shapeJWKS, retry: true,
+		good: jwksHandler, endpointFlag: "--jwks-url",
+	},
+	{
+		name: "token decode, --jwks-url, token from stdin",
+		argv: func(e string) []string {
+			return []string{"token", "decode", "--jwks-url", e + jwksPath, "-H", "Authorization: Bearer " + secretAccessToken, "--format", "json", "-"}
+		},
+		stdin: signedJWT("https://issuer.example", nil),
+		kind:  api.Public, path: jwksPath, shape: shapeJWKS, retry: true,
+		good: jwksHandler, endpointFlag: "--jwks-url",
+	},
+
+	// token user --headless: discovery (a read), then the authorization
+	// request, then the code exchange, a grant sent once.
+	{
+		name: "token user --headless, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "user", "--headless", "--subject", "alice", "-e", e, "--admin-endpoint", e,
+				"--client-id", "app", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient},
+		kind:  api.Public, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: userFlowHandler, grant: api.TokenPath,
+	},
+	{
+		name: "perform authorization-code (v2) --headless, no openid, secret from env",
+		argv: func(string) []string {
+			return []string{"perform", "authorization-code", "--headless", "--subject", "alice", "--scope", "offline", "-q"}
+		},
+		env:  map[string]string{"HYDRA_URL": "$ENDPOINT", "HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "app", "OAUTH2_CLIENT_SECRET": secretClient},
+		kind: api.Public, path: "/oauth2/auth", shape: shapeRedirect,
+		good: userFlowHandler, grant: api.TokenPath,
+	},
+}
+
+const (
+	introspectionOK = `{"active":true,"client_id":"c","sub":"s","scope":"read"}`
+	tokenOK         = `{"access_token":"at-result","token_type":"bearer","expires_in":3600,"scope":"read"}`
+	clientOK        = `{"client_id":"c1","client_name":"n","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}`
+	jwksPath        = "/.well-known/jwks.json"
+	discoveryPath   = "/.well-known/openid-configuration"
+)
+
+// manyIDs returns the client IDs c1 ... cn.
+func manyIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "c" + strconv.Itoa(i+1)
+	}
+	return ids
+}
+
+// manyClients is a JSON array of n clients, each with the secret.
+func manyClients(n int) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, id := range manyIDs(n) {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"client_id":"` + id + `","client_secret":"` + secretClient + `"}`)
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+// manyTokens is n secret tokens, one a line.
+func manyTokens(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(secretToken + "-" + strconv.Itoa(i) + "\n")
+	}
+	return b.String()
 }

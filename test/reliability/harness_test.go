@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -175,6 +176,9 @@ func stub(t *testing.T, h http.Handler) *httptest.Server {
 
 // okHandler answers every request with the row's good answer.
 func okHandler(c command) http.Handler {
+	if c.good != nil {
+		return c.good()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(c.ok))
@@ -244,4 +248,27 @@ func subprocessEnv(extra map[string]string) []string {
 		env = append(env, k+"="+v)
 	}
 	return env
+}
+
+// failureOf returns what assertFailedCleanly checks of a row's failed run:
+// for a batch row, the per-item records on stdout are checked here, for
+// secrets and for being JSON records of errors, and left out.
+func failureOf(t *testing.T, c command, r result) result {
+	t.Helper()
+	if !c.batch || r.stdout == "" {
+		return r
+	}
+	assertNoSecrets(t, r)
+	for _, line := range strings.Split(strings.TrimRight(r.stdout, "\n"), "\n") {
+		var rec struct {
+			Index *int   `json:"index"`
+			Error string `json:"error"`
+		}
+		if json.Unmarshal([]byte(line), &rec) != nil || rec.Index == nil || rec.Error == "" {
+			t.Errorf("a batch record on stdout is not an error record: %q", line)
+			break
+		}
+	}
+	r.stdout = ""
+	return r
 }

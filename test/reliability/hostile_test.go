@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -200,7 +201,9 @@ var hostileCases = []hostileCase{
 	{name: "server hangs: --timeout fires", extra: []string{"--timeout", "300ms"}, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
 		return hangUntilDone(t, nil), nil
 	}, code: cmdutil.ExitFailure, want: []string{"timed out", "--timeout 300ms"}},
-	{name: "server hangs: Ctrl-C", extra: []string{"--timeout", "0"}, interrupt: true, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
+	// A deadline far beyond the test: token user takes --timeout as the
+	// whole flow's, which must be positive.
+	{name: "server hangs: Ctrl-C", extra: []string{"--timeout", "1h"}, interrupt: true, server: func(t *testing.T, c command) (http.Handler, func(*testing.T)) {
 		return nil, nil // replaced in TestHostileServers: it needs the arrival signal
 	}, code: cmdutil.ExitInterrupt, want: []string{"interrupted"}},
 	{name: "nothing listens", extra: []string{"--retries", "0"}, server: func(*testing.T, command) (http.Handler, func(*testing.T)) { return nil, nil },
@@ -233,6 +236,7 @@ func TestHostileServers(t *testing.T) {
 	for _, hc := range hostileCases {
 		t.Run(hc.name, func(t *testing.T) {
 			rows := rowsFor(hc.shapes)
+			rows = append(rows, laterGrantRows(hc.shapes)...)
 			if len(rows) == 0 {
 				t.Skip("no command in the table expects this answer yet")
 			}
@@ -252,6 +256,29 @@ func TestHostileServers(t *testing.T) {
 							}
 						}()
 					}
+					if c.batch && hc.name == "200 MB body" {
+						// Each token's answer is capped, but batch
+						// introspection goes on after HTTP answers by
+						// design (issue 6), so the server's 200 MB are all
+						// read, 16 MiB per token. The single-token rows
+						// cover the cap.
+						t.Skip("batch introspection reads every token's capped answer by design")
+					}
+					if c.at != "" {
+						if h == nil {
+							t.Skip("the endpoint answered the earlier requests")
+						}
+						// Only the grant misbehaves; the requests before
+						// it get good answers, so that it is sent.
+						bad, good := h, okHandler(c)
+						h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+							if r.URL.Path == c.at {
+								bad.ServeHTTP(w, r)
+								return
+							}
+							good.ServeHTTP(w, r)
+						})
+					}
 					var endpoint string
 					if h == nil {
 						endpoint = closedPort(t)
@@ -266,7 +293,13 @@ func TestHostileServers(t *testing.T) {
 						}
 					}
 					r := invoke(ctx, t, c, endpoint, hc.extra...)
-					assertFailedCleanly(t, r, hc.code, hc.want...)
+					if c.batch && slices.Contains(hc.extra, "-v") {
+						// The trace of thirty requests is long by request;
+						// the messages around it must still be short.
+						assertNoSecrets(t, r)
+						r.stderr = withoutTrace(r.stderr)
+					}
+					assertFailedCleanly(t, failureOf(t, c, r), hc.code, wantFor(c, hc.want)...)
 				})
 			}
 		})
@@ -290,11 +323,16 @@ func closedPort(t *testing.T) string {
 // fast without touching the backoff.
 func TestRetries(t *testing.T) {
 	for _, c := range commands {
+		if c.batch {
+			continue
+		}
 		for _, retries := range []int{0, 1, 3} {
 			t.Run(c.name+"/--retries="+strconv.Itoa(retries), func(t *testing.T) {
 				var n atomic.Int32
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if n.Add(1) > 10 {
+					// Only the first request's attempts count: a batch
+					// sends one request per item.
+					if r.URL.Path == c.path && n.Add(1) > 10 {
 						t.Error("more than 10 attempts")
 					}
 					w.Header().Set("Retry-After", "0")
@@ -316,7 +354,7 @@ func TestRetries(t *testing.T) {
 			t.Run(c.name+"/recovers", func(t *testing.T) {
 				var n atomic.Int32
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if n.Add(1) == 1 {
+					if r.URL.Path == c.path && n.Add(1) == 1 {
 						w.Header().Set("Retry-After", "0")
 						w.WriteHeader(http.StatusBadGateway)
 						return
@@ -355,4 +393,82 @@ func TestRowsSucceedAgainstAGoodServer(t *testing.T) {
 			assertNoSecrets(t, r)
 		})
 	}
+}
+
+// wantFor adapts the phrases a case wants to the row: a command whose URL
+// comes from another flag than --endpoint names that flag.
+func wantFor(c command, want []string) []string {
+	if c.endpointFlag == "" {
+		return want
+	}
+	out := make([]string, len(want))
+	for i, w := range want {
+		out[i] = strings.ReplaceAll(w, "--endpoint", c.endpointFlag)
+	}
+	return out
+}
+
+// A grant spends a code or a refresh token: it is sent exactly once, even
+// when the server answers 503 and --retries allows more. Rows whose first
+// request is the grant are covered by TestRetries; this covers the grants
+// that come later in a flow (token user's code exchange).
+func TestGrantSentOnce(t *testing.T) {
+	n := 0
+	for _, c := range commands {
+		if c.shape == shapeToken && c.retry {
+			t.Errorf("%s: a token grant must not be marked safe to retry", c.name)
+		}
+		if c.grant == "" {
+			continue
+		}
+		n++
+		t.Run(c.name, func(t *testing.T) {
+			var grants atomic.Int32
+			good := okHandler(c)
+			srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == c.grant {
+					grants.Add(1)
+					w.Header().Set("Retry-After", "0")
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				good.ServeHTTP(w, r)
+			}))
+			r := invoke(context.Background(), t, c, srv.URL, "--retries", "3")
+			assertFailedCleanly(t, r, cmdutil.ExitFailure, "503 Service Unavailable", c.grant)
+			if got := grants.Load(); got != 1 {
+				t.Errorf("the grant was sent %d times, want exactly once", got)
+			}
+		})
+	}
+	if n == 0 {
+		t.Error("no row has a later grant: token user's code exchange is not covered")
+	}
+}
+
+// laterGrantRows derives, from each row whose flow spends a code in a later
+// request, a row whose hostile answers come at that request: the token
+// endpoint's answer is read as a token response there too.
+func laterGrantRows(shapes []shape) []command {
+	var rows []command
+	for _, c := range commands {
+		if c.grant == "" || (len(shapes) > 0 && !slices.Contains(shapes, shapeToken)) {
+			continue
+		}
+		c.name += ", hostile at " + c.grant
+		c.at, c.path, c.shape = c.grant, c.grant, shapeToken
+		rows = append(rows, c)
+	}
+	return rows
+}
+
+// withoutTrace drops the lines of a -v trace from stderr.
+func withoutTrace(stderr string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		if !strings.HasPrefix(line, "> ") && !strings.HasPrefix(line, "< ") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }

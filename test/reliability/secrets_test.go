@@ -3,8 +3,12 @@ package reliability
 import (
 	"context"
 	"io"
+	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -45,7 +49,23 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
 				var mu sync.Mutex
 				var sent []string
+				// Secrets the command makes up, a PKCE verifier or
+				// a client assertion: what the server received is checked
+				// against the output too.
+				var minted []string
 				h := answer(c)
+				if c.grant != "" && name != "ok" {
+					// The secrets ride on the grant: the earlier requests
+					// get good answers, so that it is sent.
+					bad, good := h, okHandler(c)
+					h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						if r.URL.Path == c.grant {
+							bad.ServeHTTP(w, r)
+							return
+						}
+						good.ServeHTTP(w, r)
+					})
+				}
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					body, _ := io.ReadAll(r.Body)
 					var b strings.Builder
@@ -54,6 +74,21 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 						b.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
 					}
 					b.WriteString(r.URL.RawQuery)
+					form, _ := url.ParseQuery(string(body))
+					query := r.URL.Query()
+					mu.Lock()
+					for _, k := range []string{"code_verifier", "client_assertion"} {
+						for _, v := range append(form[k], query[k]...) {
+							if len(v) >= 8 {
+								minted = append(minted, v)
+							}
+						}
+					}
+					mu.Unlock()
+					// client_secret_basic sends the secret base64-encoded.
+					if id, secret, ok := r.BasicAuth(); ok {
+						b.WriteString("\n" + id + ":" + secret)
+					}
 					mu.Lock()
 					sent = append(sent, b.String())
 					mu.Unlock()
@@ -64,10 +99,18 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 					t.Fatalf("exit %d: %s", r.code, r.stderr)
 				}
 				if !strings.Contains(r.stderr, "> POST ") && !strings.Contains(r.stderr, "> GET ") &&
-					!strings.Contains(r.stderr, "> PUT ") && !strings.Contains(r.stderr, "> DELETE ") {
+					!strings.Contains(r.stderr, "> PUT ") && !strings.Contains(r.stderr, "> DELETE ") &&
+					!strings.Contains(r.stderr, "> PATCH ") {
 					t.Errorf("-v traced no request:\n%s", r.stderr)
 				}
 				assertNoSecrets(t, r)
+				mu.Lock()
+				for _, m := range minted {
+					if strings.Contains(r.stdout+r.stderr, m) {
+						t.Errorf("a value the command sent as a secret shows in its output: %q", m)
+					}
+				}
+				mu.Unlock()
 				all := strings.Join(sent, "\n")
 				n := 0
 				for _, s := range allSecrets {
@@ -95,6 +138,39 @@ var envMarkers = map[string]string{
 	"HYDRA_URL":            "http://marker-hydra-url-8e20.example",
 	"HYDRA_ADMIN_URL":      "http://marker-hydra-admin-url-51c6.example",
 	"ORY_SDK_URL":          "http://marker-ory-sdk-url-a0d7.example",
+	"HYDRA_CLIENT_SECRET":  "marker-hydra-client-secret-93f1",
+	"BROWSER":              "marker-browser-5e6b",
+}
+
+// Every environment variable the tool names in an Env constant has a
+// marker above, so that a variable added later cannot show in --help
+// unnoticed. (NO_COLOR and the CLICOLOR variables, read by iostreams, only
+// switch colour; the proxy variables are net/http's.)
+func TestEnvMarkersCoverEveryVariable(t *testing.T) {
+	constRE := regexp.MustCompile(`\bEnv[A-Za-z]*\s*=\s*"([A-Z0-9_]+)"`)
+	found := 0
+	err := filepath.WalkDir(filepath.Join("..", "..", "pkg"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range constRE.FindAllStringSubmatch(string(src), -1) {
+			found++
+			if _, ok := envMarkers[m[1]]; !ok {
+				t.Errorf("%s reads %s, which envMarkers does not cover", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 5 {
+		t.Errorf("found %d Env constants; the pattern no longer matches the code", found)
+	}
 }
 
 // walk calls fn with the argv path of every command in the tree.

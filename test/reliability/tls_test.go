@@ -87,7 +87,7 @@ func TestTLS(t *testing.T) {
 
 			t.Run("verified by default", func(t *testing.T) {
 				r := invoke(ctx, t, c, srv.URL, "--retries", "0")
-				assertFailedCleanly(t, r, cmdutil.ExitFailure, "certificate", "--ca-cert", "--skip-tls-verify")
+				assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "certificate", "--ca-cert", "--skip-tls-verify")
 				if hits.Load() != 0 {
 					t.Error("the request reached the server over an unverified connection")
 				}
@@ -108,7 +108,7 @@ func TestTLS(t *testing.T) {
 			t.Run("--ca-cert of another CA", func(t *testing.T) {
 				otherCA := selfSignedCA(t)
 				r := invoke(ctx, t, c, srv.URL, "--ca-cert", otherCA, "--retries", "0")
-				assertFailedCleanly(t, r, cmdutil.ExitFailure, "--ca-cert", "--skip-tls-verify")
+				assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "--ca-cert", "--skip-tls-verify")
 			})
 			t.Run("--ca-cert that is not PEM", func(t *testing.T) {
 				notPEM := filepath.Join(t.TempDir(), "ca.txt")
@@ -121,7 +121,7 @@ func TestTLS(t *testing.T) {
 			t.Run("https to a plain HTTP port", func(t *testing.T) {
 				plain := stub(t, okHandler(c))
 				r := invoke(ctx, t, c, strings.Replace(plain.URL, "http://", "https://", 1), "--retries", "0")
-				assertFailedCleanly(t, r, cmdutil.ExitFailure, "plain HTTP")
+				assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "plain HTTP")
 			})
 			t.Run("plain HTTP to loopback: no warning", func(t *testing.T) {
 				plain := stub(t, okHandler(c))
@@ -225,7 +225,7 @@ func TestPlainHTTPWarningThroughProxy(t *testing.T) {
 			// https goes through HTTPS_PROXY as a CONNECT tunnel, which this
 			// proxy refuses: a clean failure, and no warning about plain HTTP.
 			r = runBinary(t, c, "https://hydra.example:4445", map[string]string{"HTTPS_PROXY": proxySrv.URL}, "--retries", "0")
-			assertFailedCleanly(t, r, cmdutil.ExitFailure, "hydra.example", "Forbidden", "through the proxy "+proxySrv.URL, "HTTPS_PROXY")
+			assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "hydra.example", "Forbidden", "through the proxy "+proxySrv.URL, "HTTPS_PROXY")
 			if strings.Contains(r.stderr, "plain HTTP") {
 				t.Errorf("https endpoint warned about plain HTTP:\n%s", r.stderr)
 			}
@@ -235,7 +235,7 @@ func TestPlainHTTPWarningThroughProxy(t *testing.T) {
 
 			// A proxy that does not listen is named as the culprit.
 			r = runBinary(t, c, endpoint, map[string]string{"HTTP_PROXY": closedPort(t)}, "--retries", "0")
-			assertFailedCleanly(t, r, cmdutil.ExitFailure, "the proxy failed: connection refused", "HTTP_PROXY")
+			assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "the proxy failed: connection refused", "HTTP_PROXY")
 		})
 	}
 }

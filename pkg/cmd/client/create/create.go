@@ -130,7 +130,8 @@ func createRun(ctx context.Context, opts *Options) error {
 	errOut := opts.IO.ErrOut
 	var created []*api.OAuth2Client
 	var generated []bool
-	failed := 0
+	failed, stopped := 0, false
+	var batch shared.Batch
 	for i, d := range docs {
 		what := ""
 		if array {
@@ -148,16 +149,29 @@ func createRun(ctx context.Context, opts *Options) error {
 			}
 			fmt.Fprintf(errOut, "error: %s: %s\n", what, err)
 			failed++
+			if left := len(docs) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike.
+				fmt.Fprintf(errOut, "stopped: %d of %d clients were not created, %d of them not attempted\n", failed+left, len(docs), left)
+				failed += left
+				stopped = true
+				break
+			}
 			continue
 		}
+		gen := d.String("client_secret") == "" && c.ClientSecret != ""
+		if !gen {
+			c.Raw = shared.WithoutSecret(c.Raw)
+		}
 		created = append(created, c)
-		generated = append(generated, d.String("client_secret") == "" && c.ClientSecret != "")
+		generated = append(generated, gen)
 	}
 	if err := printCreated(opts, created, generated, array); err != nil {
 		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(errOut, "%d of %d clients could not be created\n", failed, len(docs))
+		if !stopped {
+			fmt.Fprintf(errOut, "%d of %d clients could not be created\n", failed, len(docs))
+		}
 		return cmdutil.ErrSilent
 	}
 	return nil

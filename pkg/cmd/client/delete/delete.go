@@ -69,13 +69,20 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	failed := 0
-	for _, id := range opts.IDs {
+	var batch shared.Batch
+	for i, id := range opts.IDs {
 		if err := client.DeleteClient(ctx, id); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			failed++
 			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.ClientError(id, err))
+			if left := len(opts.IDs) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike: one message, not
+				// one per client.
+				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d clients were not deleted, %d of them not attempted\n", failed+left, len(opts.IDs), left)
+				return cmdutil.ErrSilent
+			}
 			continue
 		}
 		fmt.Fprintln(opts.IO.Out, id)

@@ -5,6 +5,9 @@ package list
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -20,6 +23,12 @@ import (
 // answering with a next page cannot keep the command running forever. At
 // Hydra's default of 250 clients a page, it allows 2.5 million clients.
 const MaxPages = 10000
+
+// maxListBytes bounds the clients that the walk over all pages keeps in
+// memory: each page is capped, but a server that keeps sending full pages
+// with new tokens could otherwise exhaust memory before MaxPages. 512 MiB
+// is some 200 times what a million of Hydra's clients take. Tests lower it.
+var maxListBytes = 512 << 20
 
 // MaxPageSize is the largest page Hydra's admin API serves for clients.
 const MaxPageSize = 1000
@@ -109,7 +118,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		clients = page.Clients
 		defer func() {
 			if page.NextPageToken != "" && len(page.Clients) > 0 {
-				fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", page.NextPageToken)
+				fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(page.NextPageToken))
 			}
 		}()
 	} else if clients, err = All(ctx, client); err != nil {
@@ -133,12 +142,19 @@ func All(ctx context.Context, client *api.Client) ([]*api.OAuth2Client, error) {
 	var all []*api.OAuth2Client
 	seen := map[string]bool{}
 	token := ""
+	size := 0
 	for range MaxPages {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageToken: token})
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page.Clients...)
+		for _, c := range page.Clients {
+			size += len(c.Raw)
+		}
+		if size > maxListBytes {
+			return nil, fmt.Errorf("listing clients: the server sent more than %d MiB of clients and asks for more; stopping. Fetch pages one at a time with --page-size and --page-token", maxListBytes>>20)
+		}
 		if page.NextPageToken == "" || len(page.Clients) == 0 {
 			return all, nil
 		}
@@ -149,4 +165,14 @@ func All(ctx context.Context, client *api.Client) ([]*api.OAuth2Client, error) {
 		token = page.NextPageToken
 	}
 	return nil, fmt.Errorf("listing clients: more than %d pages; fetch pages one at a time with --page-size and --page-token", MaxPages)
+}
+
+// printableToken returns a page token as the user can paste it back: as it
+// is when it is plain, quoted when it holds white space or control
+// characters, which the server chose and a terminal would otherwise obey.
+func printableToken(tok string) string {
+	if strings.IndexFunc(tok, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\'' || r == '"' }) < 0 {
+		return tok
+	}
+	return strconv.Quote(tok)
 }

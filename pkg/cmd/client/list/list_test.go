@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
@@ -155,5 +156,31 @@ func TestAllStopsOnRepeatedToken(t *testing.T) {
 	_, err = All(context.Background(), client)
 	if err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Fatalf("error = %v, want it to stop on the repeated token", err)
+	}
+}
+
+func TestAllStopsOnTooMuchData(t *testing.T) {
+	// A server that always has a next page, with a new token each time.
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", fmt.Sprintf(`</admin/clients?page_token=t%d>; rel="next"`, n.Add(1)))
+		io.WriteString(w, `[{"client_id":"a","client_name":"`+strings.Repeat("x", 1000)+`"}]`)
+	}))
+	defer srv.Close()
+	defer func(old int) { maxListBytes = old }(maxListBytes)
+	maxListBytes = 10 << 10
+	f, _, _, _ := cmdtest.Factory(nil)
+	o := &Options{IO: f.IOStreams, Factory: f}
+	o.Admin.Conn = (&clienttest.Server{Server: srv}).Conn()
+	client, err := o.Admin.Client(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = All(context.Background(), client)
+	if err == nil || !strings.Contains(err.Error(), "--page-token") {
+		t.Fatalf("error = %v, want it to stop", err)
+	}
+	if got := n.Load(); got > 12 {
+		t.Errorf("%d requests for 10 KiB of 1 KiB pages", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -126,7 +127,7 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 			return nil, jsonError(name, raw, err)
 		}
 		line, col := lineCol(raw, off)
-		return nil, fmt.Errorf("%s:%d:%d: unexpected %v after the JSON value: want one client object or one array", name, line, col, tok)
+		return nil, fmt.Errorf("%s:%d:%d: unexpected %s after the JSON value: want one client object or one array", name, line, col, describeToken(tok))
 	}
 	switch trimmed[0] {
 	case '{':
@@ -154,6 +155,18 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 }
 
 // jsonError turns a decoding error into "file:line:col: message".
+// describeToken shows a JSON token found where none belongs, quoted and cut
+// when it is a string, so that the message stays on one short line.
+func describeToken(tok json.Token) string {
+	if s, ok := tok.(string); ok {
+		if r := []rune(s); len(r) > 40 {
+			s = string(r[:40]) + "…"
+		}
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(tok)
+}
+
 func jsonError(name string, raw []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -293,6 +306,61 @@ func ClientError(id string, err error) error {
 	return err
 }
 
+// ServerFailed reports whether err says that the server failed, rather than
+// that one client was refused: nothing answered, a redirect, 401 or 403, a
+// 5xx, an answer that was not Hydra's JSON error, or a success whose body
+// could not be used. A batch stops at such an error instead of repeating it
+// for every client that follows.
+func ServerFailed(err error) bool {
+	var ce *api.ConnError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch {
+	case ae.StatusCode >= 500, ae.StatusCode/100 == 3, ae.StatusCode/100 == 2,
+		ae.StatusCode == http.StatusUnauthorized, ae.StatusCode == http.StatusForbidden:
+		return true
+	}
+	return ae.Code == "" && ae.Description == ""
+}
+
+// Batch decides when a command that sends one request per client stops
+// after a failure: at the first one that says the server failed
+// (ServerFailed), or when the server refused three clients in a row alike,
+// which says that it refuses them all. A 404 or 409 from Hydra is about the
+// one client (missing, or taken), however often it comes. Either way, the next requests would
+// fail the same, and a message per client would flood the terminal.
+type Batch struct {
+	last    string
+	repeats int
+}
+
+// Stop records a failure and reports whether the batch should stop.
+func (b *Batch) Stop(err error) bool {
+	if ServerFailed(err) {
+		return true
+	}
+	key := err.Error()
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		if ae.StatusCode == http.StatusNotFound || ae.StatusCode == http.StatusConflict {
+			return false
+		}
+		// Alike: the same answer, whatever the client's URL.
+		key = fmt.Sprint(ae.StatusCode, ae.Code, ae.Description, ae.Hint)
+	}
+	if key == b.last {
+		b.repeats++
+	} else {
+		b.last, b.repeats = key, 1
+	}
+	return b.repeats >= 3
+}
+
 // Table is the table view of clients: one row per client, with the columns
 // a person looks for.
 func Table(clients []*api.OAuth2Client) printer.TableData {
@@ -342,4 +410,60 @@ func CheckID(id string) error {
 		return cmdutil.FlagErrorf("client ID %q contains a /, which Hydra's admin API cannot address", id)
 	}
 	return nil
+}
+
+// WithoutSecret drops client_secret from the server's answer, for a secret
+// that the user gave: echoing it would put it on screen and in logs. A
+// secret the server generated is the result, and is kept.
+func WithoutSecret(raw json.RawMessage) json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return raw
+	}
+	if _, ok := fields["client_secret"]; !ok {
+		return raw
+	}
+	// Re-encoding would reorder the fields; cut the member out of the
+	// original text instead, so that the server's order survives.
+	out, err := removeMember(raw, "client_secret")
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// removeMember returns the JSON object raw without its member key, keeping
+// the other members in order and byte for byte.
+func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if k == key {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }

@@ -3,10 +3,7 @@
 package update
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -134,7 +131,7 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, withoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+	return p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
 }
 
 // buildDoc gathers the fields to set from the file, the flags and the
@@ -200,59 +197,4 @@ func PatchOps(d shared.Doc) []api.PatchOp {
 		ops = append(ops, api.PatchOp{Op: "add", Path: "/" + esc.Replace(k), Value: d[k]})
 	}
 	return ops
-}
-
-// withoutSecret drops client_secret from the server's answer: the user gave
-// the new secret, and echoing it would put it on screen and in logs.
-func withoutSecret(raw json.RawMessage) json.RawMessage {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(raw, &fields) != nil {
-		return raw
-	}
-	if _, ok := fields["client_secret"]; !ok {
-		return raw
-	}
-	// Re-encoding would reorder the fields; cut the member out of the
-	// original text instead, so that the server's order survives.
-	out, err := removeMember(raw, "client_secret")
-	if err != nil {
-		return raw
-	}
-	return out
-}
-
-// removeMember returns the JSON object raw without its member key, keeping
-// the other members in order and byte for byte.
-func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, errors.New("not a JSON object")
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	first := true
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		if k == key {
-			continue
-		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
 }

@@ -153,10 +153,3 @@ func TestUpdateRunWarnsAboutUnknownValues(t *testing.T) {
 		t.Errorf("stderr = %q", errOut)
 	}
 }
-
-func TestRemoveMemberKeepsOrder(t *testing.T) {
-	got, err := removeMember([]byte(`{"z":1,"client_secret":"s","a":[1, 2]}`), "client_secret")
-	if err != nil || string(got) != `{"z":1,"a":[1, 2]}` {
-		t.Errorf("removeMember = %s, %v", got, err)
-	}
-}

@@ -12,9 +12,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -208,26 +211,44 @@ func segment(s, what string) ([]byte, error) {
 }
 
 // verify checks the token's signature with the keys at jwksURL, fetched
-// through the tool's HTTP client.
+// through the tool's HTTP client, guarded so that the answer is capped and an
+// error page is reported by its status, not quoted whole by go-oidc.
 func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	hc, err := opts.Conn.HTTPClient(opts.Factory)
 	if err != nil {
 		return err
 	}
-	ctx = oidc.ClientContext(api.WithRetry(ctx), hc)
+	u, err := url.Parse(jwksURL)
+	if err != nil {
+		return cmdutil.FlagErrorf("invalid keys URL %q: %v", jwksURL, err)
+	}
+	cmdutil.WarnPlainHTTP(opts.Factory, u)
+	// The URL comes from the token's iss claim or --jwks-url; only the
+	// flag can change it.
+	client := &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: "--jwks-url", Timeout: opts.Conn.Timeout}
+	guard := client.Guard()
+	ctx = oidc.ClientContext(api.WithRetry(ctx), guard.HTTP)
 	_, err = oidc.NewRemoteKeySet(ctx, jwksURL).VerifySignature(ctx, token)
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) {
-		return err
+	if e := client.LibraryError(err, http.MethodGet, u); e != nil {
+		if errors.Is(e, context.Canceled) {
+			return e
+		}
+		return fmt.Errorf("fetching the keys to verify the signature: %w", e)
 	}
 	msg := strings.TrimPrefix(err.Error(), "oidc: ")
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		msg = (&api.ConnError{Method: http.MethodGet, URL: jwksURL, Err: ue.Err}).Error()
+	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), oneLine(msg))
+}
+
+// oneLine keeps a library's message to one line of reasonable length.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
 	}
-	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", jwksURL, msg)
+	return s
 }
 
 // document is the JSON that --format prints: the header and claims as the
@@ -266,7 +287,7 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 				t := time.Unix(v.Int(), 0)
 				val = fmt.Sprintf("%s (%s)", formatTime(v.Int()), relative(t, now))
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", k.Str, strings.NewReplacer("\n", " ", "\t", " ").Replace(val))
+			fmt.Fprintf(tw, "  %s\t%s\n", printable(k.Str), printable(val))
 			return true
 		})
 	}
@@ -284,6 +305,26 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// printable keeps a value from the token on its line and out of the
+// terminal's control: white space becomes a space, and other control
+// characters, such as the escape that starts a terminal sequence, are shown
+// escaped. Anyone can write a token's claims.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func isTimeClaim(k string) bool {

@@ -230,7 +230,13 @@ func (w *batchWriter) emit(index int, o outcome) error {
 			if w.bar != nil {
 				_ = w.bar.Clear()
 			}
-			fmt.Fprintf(w.errOut, "error: token %d: %s\n", index, o.err)
+			msg := o.err
+			if w.failed > 1 {
+				// The advice under an error is the same for every token:
+				// after the first, one line each keeps stderr short.
+				msg, _, _ = strings.Cut(msg, "\n")
+			}
+			fmt.Fprintf(w.errOut, "error: token %d: %s\n", index, msg)
 		}
 	case !o.res.Active:
 		w.inactive++

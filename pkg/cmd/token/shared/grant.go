@@ -1,12 +1,9 @@
 package shared
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -112,43 +109,21 @@ func (s *Session) Grant(ctx context.Context, auth *Auth, params url.Values, scop
 		cfg.AuthStyle, cfg.ClientSecret = oauth2.AuthStyleInHeader, auth.Secret
 	}
 
-	// The tool's client, so that TLS flags, -H and -v apply; wrapped to
-	// keep the raw body, which x/oauth2 does not hand out whole.
-	capture := &captureTransport{next: s.API.HTTP.Transport}
-	hc := *s.API.HTTP
-	hc.Transport = capture
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &hc)
+	// The tool's client, so that TLS flags, -H and -v apply, guarded: it
+	// caps and checks the answer before x/oauth2 reads it, and keeps the
+	// raw body, which x/oauth2 does not hand out whole.
+	guard := s.API.Guard()
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, guard.HTTP)
 
 	tok, err := cfg.Token(ctx)
 	if err != nil {
-		return nil, withAdvice(s.API.TokenError(err, s.TokenURL), auth)
+		return nil, withAdvice(s.API.TokenError(err, s.TokenURL, guard.Last()), auth)
 	}
-	return &Token{AccessToken: tok.AccessToken, Raw: capture.body}, nil
-}
-
-// captureTransport keeps the body of the last response.
-type captureTransport struct {
-	next http.RoundTripper
-	body []byte
-}
-
-func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	next := t.next
-	if next == nil {
-		next = http.DefaultTransport
+	last := guard.Last()
+	if last == nil {
+		return nil, fmt.Errorf("POST %s: x/oauth2 returned a token without reading an answer", api.StripQuery(s.TokenURL))
 	}
-	resp, err := next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := api.ReadBody(resp)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	t.body = body
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, nil
+	return &Token{AccessToken: tok.AccessToken, Raw: last.Body}, nil
 }
 
 // withAdvice adds what to do about the RFC 6749 errors that a wrong

@@ -337,7 +337,7 @@ func TestGrantErrors(t *testing.T) {
 		{"invalid_grant", 400, `{"error":"invalid_grant","error_description":"The refresh token is spent."}`,
 			[]string{"invalid_grant", "already used"}},
 		{"not JSON", 404, `404 page not found`, []string{"404 Not Found", "404 page not found", "admin API"}},
-		{"no access token", 200, `{"token_type":"bearer"}`, []string{"missing access_token", "/oauth2/token"}},
+		{"no access token", 200, `{"token_type":"bearer"}`, []string{`200 OK, but the token response has no "access_token"`, "/oauth2/token"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

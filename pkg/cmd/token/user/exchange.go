@@ -1,15 +1,12 @@
 package user
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"sync"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -17,71 +14,55 @@ import (
 )
 
 // exchangeClient spends authorization codes at the token endpoint through the
-// tool's HTTP client, so that TLS flags, -H and -v apply, and keeps the
-// token response's raw JSON for --format.
+// tool's HTTP client, so that TLS flags, -H and -v apply, guarded so that the
+// answer is capped and checked before x/oauth2 reads it, and its raw JSON
+// kept for --format.
 type exchangeClient struct {
-	client   *http.Client
-	tokenURL string
-	capture  *captureTransport
+	api      *api.Client
+	tokenURL *url.URL
 }
 
-func newExchangeClient(hc *http.Client, tokenURL string) *exchangeClient {
-	c := *hc
-	capture := &captureTransport{next: hc.Transport}
-	if capture.next == nil {
-		capture.next = http.DefaultTransport
+func newExchangeClient(hc *http.Client, tokenURL string, source string, timeout time.Duration) *exchangeClient {
+	u := mustParse(tokenURL)
+	return &exchangeClient{
+		api:      &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: source, Timeout: timeout},
+		tokenURL: u,
 	}
-	c.Transport = capture
-	return &exchangeClient{client: &c, tokenURL: tokenURL, capture: capture}
 }
 
 // exchange spends code once, with the PKCE verifier. It is never retried:
 // a code is single-use, and Hydra revokes the tokens of a code spent twice.
 func (e *exchangeClient) exchange(ctx context.Context, conf *oauth2.Config, code, verifier string) (*oauth2.Token, []byte, error) {
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, e.client)
+	guard := e.api.Guard()
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, guard.HTTP)
 	tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, nil, e.describe(err)
+		return nil, nil, e.describe(err, guard.Last())
 	}
-	raw := e.capture.last()
-	if !json.Valid(raw) {
-		return nil, nil, fmt.Errorf("POST %s: the token response is not JSON", api.StripQuery(mustParse(e.tokenURL)))
+	last := guard.Last()
+	if last == nil {
+		return nil, nil, fmt.Errorf("exchanging the authorization code: POST %s: no answer was read", api.StripQuery(e.tokenURL))
 	}
-	return tok, raw, nil
+	return tok, last.Body, nil
 }
 
 // describe turns oauth2's errors into the tool's: the status, RFC 6749's
 // error fields and Hydra's hint, with advice.
-func (e *exchangeClient) describe(err error) error {
-	u := api.StripQuery(mustParse(e.tokenURL))
-	var re *oauth2.RetrieveError
-	var ue *url.Error
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+func (e *exchangeClient) describe(err error, last *api.Response) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
-	case errors.As(err, &re) && re.Response != nil:
-		ae := &api.Error{Method: http.MethodPost, URL: u, StatusCode: re.Response.StatusCode, Status: re.Response.Status,
-			Code: re.ErrorCode, Description: re.ErrorDescription}
-		var body struct {
-			Hint string `json:"error_hint"`
-		}
-		if json.Unmarshal(re.Body, &body) == nil {
-			ae.Hint = body.Hint
-		}
-		if ae.Code == "" {
-			ae.Excerpt = api.Excerpt(re.Body, 160)
-		}
+	}
+	err = e.api.TokenError(err, e.tokenURL, last)
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Advice == "" {
 		switch ae.Code {
 		case "invalid_client":
 			ae.Advice = "Check the client ID and secret: a confidential client needs its secret (OAUTH2_CLIENT_SECRET, --client-secret-file or --client-secret); a public client needs token_endpoint_auth_method none."
 		case "invalid_grant":
 			ae.Advice = "The code was refused: it may have expired, been used already, or the PKCE verifier or redirect URL did not match. Run the command again."
 		}
-		return fmt.Errorf("exchanging the authorization code: %w", ae)
-	case errors.As(err, &ue):
-		return fmt.Errorf("exchanging the authorization code: %w", &api.ConnError{Method: http.MethodPost, URL: u, Err: ue.Err})
 	}
-	return fmt.Errorf("exchanging the authorization code at %s: %w", u, err)
+	return fmt.Errorf("exchanging the authorization code: %w", err)
 }
 
 func mustParse(s string) *url.URL {
@@ -90,36 +71,4 @@ func mustParse(s string) *url.URL {
 		return &url.URL{}
 	}
 	return u
-}
-
-// captureTransport keeps the body of the last successful response, capped
-// at api.MaxBodySize, and hands an identical body on.
-type captureTransport struct {
-	next http.RoundTripper
-
-	mu   sync.Mutex
-	body []byte
-}
-
-func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return resp, err
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, api.MaxBodySize))
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	t.body = b
-	t.mu.Unlock()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	return resp, nil
-}
-
-func (t *captureTransport) last() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.body
 }

@@ -3,7 +3,6 @@ package user
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
@@ -28,12 +27,15 @@ func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.UR
 	if err != nil {
 		return err
 	}
-	cmdutil.WarnPlainHTTP(o.Factory, adminURL)
+	if !strings.EqualFold(adminURL.Host, public.Host) || adminURL.Scheme != public.Scheme {
+		// The public endpoint was warned about already.
+		cmdutil.WarnPlainHTTP(o.Factory, adminURL)
+	}
 	admin := &api.Client{HTTP: hc, BaseURL: adminURL, Kind: api.Admin, EndpointSource: "--admin-endpoint or " + cmdutil.EnvAdminURL, Timeout: o.Conn.Timeout}
 
 	a := fl.newAttempt()
 	fl.stderr.notef("Signing in as %s without a browser, through the admin API at %s\n", o.Subject, api.StripQuery(adminURL))
-	params, err := fl.followHeadless(ctx, hc, admin, a.authURL)
+	params, err := fl.followHeadless(ctx, hc, public, admin, a.authURL)
 	if err != nil {
 		return timeoutOr(ctx, o, err)
 	}
@@ -62,7 +64,7 @@ func (o *Options) resolveAdmin() (*url.URL, error) {
 
 // followHeadless plays the browser. It returns the parameters of the
 // redirect to the redirect URL.
-func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, admin *api.Client, authURL string) (url.Values, error) {
+func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url.URL, admin *api.Client, authURL string) (url.Values, error) {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return nil, err
@@ -73,47 +75,51 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, admin *api.
 	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	redirect := fl.opts.redirect
 
+	// Sent through the tool's API client, so that an answer that is not a
+	// redirect is capped and reported as every other failure is.
+	pub := &api.Client{HTTP: &browser, BaseURL: public, Kind: api.Public, EndpointSource: fl.opts.Conn.EndpointSource(), Timeout: fl.opts.Conn.Timeout}
+
+	// The flow stays on the hosts it was sent to: the authorization URL's,
+	// and those of the URLs that the admin API answered. A redirect
+	// anywhere else is not followed, so that no cookie or -H header goes
+	// there.
+	allowed := map[string]bool{}
 	next := authURL
 	for range maxHops {
 		u, err := url.Parse(next)
 		if err != nil {
 			return nil, fmt.Errorf("the flow redirected to an invalid URL: %w", err)
 		}
+		allowed[strings.ToLower(u.Host)] = true
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, next, nil)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := browser.Do(req)
+		resp, err := pub.Send(req, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return nil, &api.ConnError{Method: http.MethodGet, URL: api.StripQuery(u), Err: err}
+			return nil, fmt.Errorf("headless sign-in: %w", err)
 		}
-		body, _ := api.ReadBody(resp)
-		resp.Body.Close()
+		redirectErr := func(advice string) error {
+			e := &api.Error{Method: http.MethodGet, URL: api.StripQuery(u), StatusCode: resp.StatusCode,
+				Status: fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode)), Advice: advice}
+			if l := resp.Header.Get("Location"); l != "" {
+				if lu, err := url.Parse(l); err == nil {
+					e.Location = api.StripQuery(lu)
+				} else {
+					e.Location = "an unusable Location"
+				}
+			}
+			return fmt.Errorf("headless sign-in: %w", e)
+		}
 		if resp.StatusCode/100 != 3 {
-			e := &api.Error{Method: http.MethodGet, URL: api.StripQuery(u), StatusCode: resp.StatusCode, Status: resp.Status}
-			var eb struct {
-				Error       string `json:"error"`
-				Description string `json:"error_description"`
-				Hint        string `json:"error_hint"`
-			}
-			if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
-				e.Code, e.Description, e.Hint = eb.Error, eb.Description, eb.Hint
-			} else {
-				e.Excerpt = api.Excerpt(body, 160)
-			}
-			e.Advice = "The headless flow expected a redirect here."
-			return nil, fmt.Errorf("headless sign-in: %w", e)
+			return nil, redirectErr("The headless flow expected a redirect here: check that " + pub.EndpointSource + " names Hydra's public API.")
 		}
-		loc, err := resp.Location()
-		if err != nil {
-			return nil, fmt.Errorf("headless sign-in: GET %s: %s without a usable Location", api.StripQuery(u), resp.Status)
+		loc, err := u.Parse(resp.Header.Get("Location"))
+		if err != nil || resp.Header.Get("Location") == "" {
+			return nil, redirectErr("")
 		}
 		if sameEndpoint(loc, redirect) {
 			if fl.opts.ResponseMode == loopback.ModeFragment {
@@ -131,6 +137,13 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, admin *api.
 			// Hydra sends the browser to its error page when it cannot
 			// redirect to the client, such as for an unknown redirect URL.
 			return nil, &authorizationError{params: q, redirect: redirect.String()}
+		case (loc.Scheme != "http" && loc.Scheme != "https") || loc.Host == "" || !allowed[strings.ToLower(loc.Host)]:
+			// Hydra v2 answers a Hydra v1 path with a Location that has no
+			// host; any other host is somebody else's.
+			if loc.Host == "" {
+				return nil, redirectErr("Hydra v2 redirects Hydra v1 paths like this: check that " + pub.EndpointSource + " names Hydra v2's public API.")
+			}
+			return nil, redirectErr("The headless flow follows redirects only on Hydra's public API, and to the login and consent URLs that the admin API returns: check " + pub.EndpointSource + ".")
 		default:
 			next = loc.String()
 		}

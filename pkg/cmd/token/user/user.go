@@ -318,7 +318,7 @@ func userRun(ctx context.Context, opts *Options) error {
 			RedirectURL:  opts.redirect.String(),
 			Scopes:       opts.Scopes,
 		},
-		http: newExchangeClient(hc, tokenURL),
+		http: newExchangeClient(hc, tokenURL, tokenSource(opts), opts.Conn.Timeout),
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
@@ -327,7 +327,8 @@ func userRun(ctx context.Context, opts *Options) error {
 	// Discovery first, so that a wrong endpoint fails before anyone signs
 	// in. Without the openid scope there is no ID token to verify.
 	if containsScope(opts.Scopes, "openid") {
-		if fl.verifier, err = newIDTokenVerifier(ctx, hc, base, opts.ClientID); err != nil {
+		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
+		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, opts.ClientID); err != nil {
 			return timeoutOr(ctx, opts, err)
 		}
 	}
@@ -552,7 +553,10 @@ func timeoutOr(ctx context.Context, o *Options, err error) error {
 		if o.Headless {
 			what = "the headless flow"
 		}
-		return fmt.Errorf("timed out after %s waiting for %s\nIf the browser shows an error page, check that the client allows the redirect URL %s; to wait longer, pass --timeout", o.Timeout, what, o.redirect)
+		if o.Headless {
+			return fmt.Errorf("timed out after %s waiting for %s\nTo wait longer, raise --timeout %s", o.Timeout, what, o.Timeout)
+		}
+		return fmt.Errorf("timed out after %s waiting for %s\nIf the browser shows an error page, check that the client allows the redirect URL %s; to wait longer, raise --timeout %s", o.Timeout, what, o.redirect, o.Timeout)
 	}
 	return err
 }
@@ -597,4 +601,12 @@ func (n *noteWriter) printf(format string, args ...any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	fmt.Fprintf(n.io.ErrOut, format, args...)
+}
+
+// tokenSource names where the token endpoint is set, for messages.
+func tokenSource(o *Options) string {
+	if o.TokenURL != "" {
+		return "--token-url"
+	}
+	return o.Conn.EndpointSource()
 }

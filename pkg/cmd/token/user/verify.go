@@ -24,7 +24,10 @@ type idTokenVerifier struct {
 // newIDTokenVerifier reads the discovery document at the public endpoint.
 // Hydra's issuer is its public URL; a difference of a trailing slash alone
 // is tolerated.
-func newIDTokenVerifier(ctx context.Context, hc *http.Client, endpoint *url.URL, clientID string) (*idTokenVerifier, error) {
+func newIDTokenVerifier(ctx context.Context, client *api.Client, endpoint *url.URL, clientID string) (*idTokenVerifier, error) {
+	// Guarded: go-oidc reads bodies without limit and quotes error pages
+	// whole in its messages.
+	hc := client.Guard().HTTP
 	octx := oidc.ClientContext(api.WithRetry(ctx), hc)
 	issuer := strings.TrimSuffix(endpoint.String(), "/")
 	p, err := oidc.NewProvider(octx, issuer)
@@ -38,10 +41,12 @@ func newIDTokenVerifier(ctx context.Context, hc *http.Client, endpoint *url.URL,
 		if errors.As(err, &mismatch) {
 			return nil, fmt.Errorf("GET %s: the issuer is %s, not the endpoint %s; pass the issuer's URL with --endpoint so that the ID token can be verified", wellKnown, mismatch.Discovered, issuer)
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = &api.ConnError{Method: http.MethodGet, URL: wellKnown, Err: ue.Err,
-				Advice: "Check --endpoint, HYDRA_URL or ORY_SDK_URL: it should be Hydra's public API, on port 4444 by default."}
+		wk, _ := url.Parse(wellKnown)
+		if e := client.LibraryError(err, http.MethodGet, wk); e != nil {
+			if errors.Is(e, context.Canceled) {
+				return nil, e
+			}
+			err = e
 		}
 		return nil, fmt.Errorf("reading the OpenID Connect discovery document, needed to verify the ID token: %w", err)
 	}

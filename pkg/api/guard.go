@@ -1,0 +1,106 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+)
+
+// Guard is an HTTP client for libraries that send requests and read the
+// answers themselves, such as golang.org/x/oauth2 and go-oidc. Its transport
+// reads every body, capped at MaxBodySize, before the library sees it, and
+// fails every answer that is not a 2xx with JSON in it with an *Error, as Do
+// does: the status, the RFC 6749 error fields and advice, never a whole page.
+// Without it, go-oidc reads bodies without limit and quotes an error page
+// whole in its messages, and x/oauth2 does not name the status of a 200
+// that it cannot use.
+//
+// The library wraps the *Error in its own errors; errors.As finds it.
+type Guard struct {
+	// HTTP is c.HTTP with the guarding transport outermost, so that the
+	// retries, headers and tracing of c.HTTP still apply inside it.
+	HTTP *http.Client
+
+	t *guardTransport
+}
+
+// Guard returns a Guard over c's HTTP client.
+func (c *Client) Guard() *Guard {
+	t := &guardTransport{c: c, next: c.HTTP.Transport}
+	if t.next == nil {
+		t.next = http.DefaultTransport
+	}
+	hc := *c.HTTP
+	hc.Transport = t
+	return &Guard{HTTP: &hc, t: t}
+}
+
+// Last returns the last successful answer with its body, or nil when there
+// was none. Its Body is the server's JSON exactly as sent.
+func (g *Guard) Last() *Response {
+	g.t.mu.Lock()
+	defer g.t.mu.Unlock()
+	return g.t.last
+}
+
+type guardTransport struct {
+	c    *Client
+	next http.RoundTripper
+
+	mu   sync.Mutex
+	last *Response
+}
+
+func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := ReadBody(resp)
+	resp.Body.Close()
+	u := StripQuery(req.URL)
+	if err != nil {
+		return nil, &Error{Method: req.Method, URL: u, StatusCode: resp.StatusCode, Status: resp.Status, Description: err.Error()}
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, t.c.httpError(req, resp, raw)
+	}
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}
+	var v json.RawMessage
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, BadBodyError(r, req.Method, req.URL, err)
+	}
+	t.mu.Lock()
+	t.last = r
+	t.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	return resp, nil
+}
+
+// LibraryError finds, in an error that a library returned for a request to
+// u through a Guard, what failed: context.Canceled, the Guard's *Error, or a
+// transport failure, which it makes a *ConnError with advice. It returns nil
+// when err holds none of these, such as the library's own complaint about
+// an answer that was JSON.
+func (c *Client) LibraryError(err error, method string, u *url.URL) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled
+	}
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return c.connError(&http.Request{Method: method, URL: u}, ue.Err)
+	}
+	return nil
+}

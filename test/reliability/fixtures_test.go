@@ -1,0 +1,140 @@
+package reliability
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// The stub issuer's signing key, made once: ES256 keeps it fast.
+var (
+	keyOnce    sync.Once
+	signingKey *ecdsa.PrivateKey
+)
+
+const keyID = "stub-key-1"
+
+func issuerKey() *ecdsa.PrivateKey {
+	keyOnce.Do(func() {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		signingKey = k
+	})
+	return signingKey
+}
+
+// signedJWT is a token the stub issuer signed, with iss and the extra
+// claims.
+func signedJWT(iss string, extra map[string]any) string {
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: issuerKey()},
+		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", keyID))
+	if err != nil {
+		panic(err)
+	}
+	now := time.Now()
+	claims := map[string]any{"iss": iss, "sub": "alice", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+	for k, v := range extra {
+		claims[k] = v
+	}
+	s, err := jwt.Signed(signer).Claims(claims).Serialize()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func jwksJSON() []byte {
+	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: issuerKey().Public(), KeyID: keyID, Algorithm: string(jose.ES256), Use: "sig"}}}
+	b, err := json.Marshal(set)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// jwksHandler serves the stub issuer's keys at every path.
+func jwksHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(jwksJSON())
+	})
+}
+
+// userFlowHandler is a stub Hydra public (and admin) API for one run of
+// token user --headless: discovery, keys, an authorization request that
+// redirects straight back with a code (no login or consent to accept), and
+// a token endpoint whose ID token carries the nonce sent.
+func userFlowHandler() http.Handler {
+	var mu sync.Mutex
+	var nonce, scope string
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		iss := scheme + "://" + r.Host
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case discoveryPath:
+			_ = json.NewEncoder(w).Encode(map[string]any{
+				"issuer":                                iss,
+				"authorization_endpoint":                iss + "/oauth2/auth",
+				"token_endpoint":                        iss + "/oauth2/token",
+				"jwks_uri":                              iss + jwksPath,
+				"response_types_supported":              []string{"code"},
+				"subject_types_supported":               []string{"public"},
+				"id_token_signing_alg_values_supported": []string{"ES256"},
+			})
+		case jwksPath:
+			_, _ = w.Write(jwksJSON())
+		case "/oauth2/auth":
+			q := r.URL.Query()
+			mu.Lock()
+			nonce, scope = q.Get("nonce"), q.Get("scope")
+			mu.Unlock()
+			back, err := url.Parse(q.Get("redirect_uri"))
+			if err != nil {
+				http.Error(w, "bad redirect_uri", http.StatusBadRequest)
+				return
+			}
+			back.RawQuery = url.Values{"code": {secretCode}, "state": {q.Get("state")}, "scope": {q.Get("scope")}}.Encode()
+			http.Redirect(w, r, back.String(), http.StatusFound)
+		case "/oauth2/token":
+			_ = r.ParseForm()
+			mu.Lock()
+			n, openid := nonce, slices.Contains(strings.Fields(scope), "openid")
+			mu.Unlock()
+			resp := map[string]any{"access_token": "at-result", "token_type": "bearer", "expires_in": 3600, "refresh_token": "rt-result"}
+			if openid {
+				resp["id_token"] = signedJWT(iss, map[string]any{"aud": "app", "nonce": n})
+			}
+			_ = json.NewEncoder(w).Encode(resp)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// privateKeyPEM is the stub issuer's key as a PKCS #8 PEM file, for
+// --private-key: it signs client assertions.
+func privateKeyPEM() string {
+	der, err := x509.MarshalPKCS8PrivateKey(issuerKey())
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
