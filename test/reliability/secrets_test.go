@@ -118,7 +118,7 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 						n++
 					}
 				}
-				if n == 0 {
+				if n == 0 && !c.sendsNoSecret {
 					t.Error("the server received none of the secrets: the row tests nothing")
 				}
 				if t.Failed() || os.Getenv("SHOW") != "" {

@@ -89,6 +89,12 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.NoVerify && opts.JWKSURL != "" {
 				return cmdutil.FlagErrorf("--no-verify and --jwks-url contradict each other")
 			}
+			if len(opts.Conn.Headers) > 0 && opts.JWKSURL == "" {
+				// Without --jwks-url the keys' host comes from the token's
+				// iss claim, which whoever wrote the token chose: the
+				// user's headers, often credentials, must not go there.
+				return cmdutil.FlagErrorf("-H is sent only to a key server you name: pass --jwks-url with it (the token's iss claim is not trusted with your headers)")
+			}
 			if opts.JWKSURL != "" {
 				if u, err := url.Parse(opts.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					return cmdutil.FlagErrorf("invalid --jwks-url %q: want an http or https URL", opts.JWKSURL)
@@ -111,7 +117,7 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	c := &opts.Conn
 	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the key server's TLS certificate (insecure)")
 	fl.StringVar(&c.CACert, "ca-cert", "", "Trust the CA certificates in this PEM `file`")
-	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys, as 'Name: value' (repeatable)")
+	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys at --jwks-url, as 'Name: value' (repeatable)")
 	fl.DurationVar(&c.Timeout, "timeout", cmdutil.DefaultTimeout, "How long the request for the keys may wait on the network")
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry the request for the keys after a transient failure")
 	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr")

@@ -32,6 +32,8 @@ func TestNewCmdDecode(t *testing.T) {
 		{args: []string{"--no-verify", "--jwks-url", "https://x/k", "t"}, wantErr: "contradict"},
 		{args: []string{"--jwks-url", "ftp://x/k", "t"}, wantErr: "invalid --jwks-url"},
 		{args: []string{"--format", "xml", "t"}, wantErr: "unknown format"},
+		{args: []string{"-H", "Authorization: Bearer x", "t"}, wantErr: "pass --jwks-url with it"},
+		{args: []string{"-H", "X-Key: v", "--jwks-url", "https://idp.example/keys", "t"}, want: Options{Token: "t", JWKSURL: "https://idp.example/keys"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
