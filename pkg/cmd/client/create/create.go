@@ -83,14 +83,11 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
 			}
 			if opts.Fields, err = clientFlags.Fields(cmd); err != nil {
 				return err
-			}
-			if opts.Quiet && opts.Format.Name != "" {
-				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
 			}
 			if cmd.Flags().Changed("id") && opts.ID != "" {
 				if err := shared.CheckID(opts.ID); err != nil {

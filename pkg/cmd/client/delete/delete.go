@@ -46,10 +46,8 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		`),
 		Args: cmdutil.MinimumArgs(1, "at least one client ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, id := range args {
-				if err := shared.CheckID(id); err != nil {
-					return err
-				}
+			if err := shared.CheckIDs(args); err != nil {
+				return err
 			}
 			opts.IDs = args
 			if runF != nil {

@@ -59,16 +59,11 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Args: cmdutil.MinimumArgs(1, "at least one client ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
 			}
-			if opts.Quiet && opts.Format.Name != "" {
-				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-			}
-			for _, id := range args {
-				if err := shared.CheckID(id); err != nil {
-					return err
-				}
+			if err := shared.CheckIDs(args); err != nil {
+				return err
 			}
 			opts.IDs = args
 			if runF != nil {

@@ -62,11 +62,8 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.MinimumArgs(1, `at least one file (or - for stdin)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
-			}
-			if opts.Quiet && opts.Format.Name != "" {
-				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
 			}
 			stdin := 0
 			for _, a := range args {

@@ -79,11 +79,8 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
-			}
-			if opts.Quiet && opts.Format.Name != "" {
-				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
 			}
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and %d", MaxPageSize)

@@ -400,6 +400,29 @@ func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
 	return err
 }
 
+// ParseFormat parses --format, which -q/--quiet excludes: the two ask for
+// different outputs.
+func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
+	f, err := format.Parse()
+	if err != nil {
+		return f, err
+	}
+	if quiet && f.Name != "" {
+		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return f, nil
+}
+
+// CheckIDs is CheckID for each of ids.
+func CheckIDs(ids []string) error {
+	for _, id := range ids {
+		if err := CheckID(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CheckID rejects an empty client ID or one with a "/", which no request
 // path can carry to Hydra.
 func CheckID(id string) error {

@@ -72,11 +72,8 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.ExactArgs(1, "one client ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
-			}
-			if opts.Quiet && opts.Format.Name != "" {
-				return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
 			}
 			if err := shared.CheckID(args[0]); err != nil {
 				return err
