@@ -81,8 +81,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
+	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
 	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	cmd.Flags().StringSliceVar(&audiences, "audience", nil, "Ask for these audiences (repeatable, comma-separated)")

@@ -80,8 +80,7 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
+	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
 	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
 	return cmd
 }

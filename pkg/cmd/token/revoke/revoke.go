@@ -83,8 +83,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, &opts.Credentials, "The token endpoint `URL`, the audience of a private_key_jwt assertion (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
+	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "The token endpoint `URL`, the audience of a private_key_jwt assertion (default: <endpoint>"+api.TokenPath+")")
 	cmd.Flags().StringVar(&opts.TokenTypeHint, "token-type-hint", "", "Tell the server what kind of token it is: access_token or refresh_token")
 	_ = cmd.RegisterFlagCompletionFunc("token-type-hint", cobra.FixedCompletions(TokenTypeHints, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

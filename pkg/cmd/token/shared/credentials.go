@@ -58,10 +58,12 @@ type Credentials struct {
 }
 
 // AddCredentialFlags registers the credential flags on cmd. tokenURLHelp
-// describes --token-url for this command.
-func AddCredentialFlags(cmd *cobra.Command, c *Credentials, tokenURLHelp string) {
+// describes --token-url for this command. --client-id completes client IDs
+// from the admin API named by the environment.
+func AddCredentialFlags(cmd *cobra.Command, f *cmdutil.Factory, c *Credentials, tokenURLHelp string) {
 	fl := cmd.Flags()
 	fl.StringVar(&c.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+EnvClientID+")")
+	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
 	cmdutil.AddSecretFlags(cmd, &c.Secret, "client-secret", EnvClientSecret, "Client secret")
 	fl.StringVar(&c.AuthMethod, "auth-method", "", "How the client authenticates: "+strings.Join(AuthMethods, ", ")+"; default: "+AuthBasic+", or "+AuthPrivateKeyJWT+" with --private-key")
 	fl.StringVar(&c.PrivateKey, "private-key", "", "Sign a "+AuthPrivateKeyJWT+" client assertion (RFC 7523) with the private key in this PEM or JWK `file` ('-' for stdin)")
