@@ -285,3 +285,36 @@ func TestConnectionBadHeader(t *testing.T) {
 		t.Errorf("want a usage error naming the form, got %v", err)
 	}
 }
+
+func TestMakeGroup(t *testing.T) {
+	group := MakeGroup(&cobra.Command{Use: "token <command>"})
+	group.AddCommand(&cobra.Command{Use: "introspect", Run: func(*cobra.Command, []string) {}})
+	root := &cobra.Command{Use: "hydra", SilenceErrors: true, SilenceUsage: true}
+	root.AddCommand(group)
+	var out strings.Builder
+	root.SetOut(&out)
+	root.SetErr(&out)
+
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"token", "introspec"}, ExitUsage, `unknown command "introspec" for "hydra token"; did you mean introspect?`},
+		{[]string{"token", "zzz"}, ExitUsage, `unknown command "zzz" for "hydra token"`},
+		{[]string{"token"}, ExitOK, ""},
+	} {
+		out.Reset()
+		root.SetArgs(tt.args)
+		err := root.Execute()
+		if code := ExitCodeOf(err); code != tt.code {
+			t.Errorf("%v: exit %d, want %d (%v)", tt.args, code, tt.code, err)
+		}
+		if tt.want != "" && (err == nil || err.Error() != tt.want) {
+			t.Errorf("%v: error %v, want %q", tt.args, err, tt.want)
+		}
+		if tt.code == ExitOK && !strings.Contains(out.String(), "Usage:") {
+			t.Errorf("%v: a bare group should show its help, got %q", tt.args, out.String())
+		}
+	}
+}

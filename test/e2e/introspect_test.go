@@ -254,3 +254,25 @@ func TestIntrospectVerboseMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped verb under a group is a usage error, never help with exit 0,
+// so that TOKEN=$(hydra token clinet ...) fails in a script.
+func TestMistypedSubcommandIsAUsageError(t *testing.T) {
+	for _, argv := range [][]string{
+		{"token", "introspec", "x"},
+		{"token", "clinet"},
+		{"clients", "lst"},
+		{"create", "oauth2-clint"},
+		{"perform", "client-credential"},
+	} {
+		r := hydra(t, argv...)
+		r.wantCode(t, 2)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, "unknown command") {
+			t.Errorf("%v: stdout %q, stderr %q", argv, r.Stdout, r.Stderr)
+		}
+	}
+	r := hydra(t, "token", "introspec", "x")
+	if !strings.Contains(r.Stderr, "did you mean introspect?") {
+		t.Errorf("no suggestion: %s", r.Stderr)
+	}
+}

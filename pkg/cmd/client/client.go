@@ -17,20 +17,11 @@ import (
 // NewCmdClient builds "hydra client" and adds its verbs. "clients" is
 // Hydra v1's spelling of the group.
 func NewCmdClient(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := cmdutil.MakeGroup(&cobra.Command{
 		Use:     "client <command>",
 		Aliases: []string{"clients"},
 		Short:   "Create, get, list, update, delete and import OAuth 2.0 clients",
-		// Runnable, so that an unknown verb is a usage error (exit 2)
-		// rather than help with exit 0.
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return cmdutil.FlagErrorf("unknown command %q for %q", args[0], c.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
-	}
+	})
 	cmd.AddCommand(create.NewCmdCreate(f, nil))
 	cmd.AddCommand(get.NewCmdGet(f, nil))
 	cmd.AddCommand(list.NewCmdList(f, nil))

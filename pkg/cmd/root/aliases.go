@@ -83,11 +83,10 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	for _, s := range v2Spellings {
 		parent, ok := verbs[s.verb]
 		if !ok {
-			parent = &cobra.Command{
+			parent = cmdutil.MakeGroup(&cobra.Command{
 				Use:     s.verb + " <noun>",
 				GroupID: v2GroupID,
-				Args:    cmdutil.NoArgs,
-			}
+			})
 			verbs[s.verb] = parent
 			root.AddCommand(parent)
 		}

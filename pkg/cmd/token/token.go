@@ -17,11 +17,10 @@ import (
 
 // NewCmdToken builds "hydra token" and adds its verbs.
 func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := cmdutil.MakeGroup(&cobra.Command{
 		Use:   "token <command>",
 		Short: "Get, introspect, refresh and revoke OAuth 2.0 tokens",
-		Args:  cmdutil.NoArgs,
-	}
+	})
 	cmd.AddCommand(client.NewCmdClient(f, nil))
 	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
 	cmd.AddCommand(refresh.NewCmdRefresh(f, nil))
