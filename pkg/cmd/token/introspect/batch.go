@@ -93,7 +93,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 				// Hydra never echoes the token, but a proxy in front of
 				// it might, in an error page.
 				var connErr *api.ConnError
-				return outcome{err: strings.ReplaceAll(err.Error(), token, api.Masked), noAnswer: errors.As(err, &connErr)}
+				return outcome{err: maskToken(err.Error(), token), noAnswer: errors.As(err, &connErr)}
 			}
 			return outcome{res: res}
 		},
@@ -349,4 +349,18 @@ func newProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 		progressbar.OptionUseANSICodes(true),
 		progressbar.OptionSetWidth(20),
 	)
+}
+
+// minMaskedLen is the shortest token masked in error messages. A real access
+// or refresh token is tens of characters; masking a dummy such as "a" or
+// "test" would mangle every word of the message that contains it.
+const minMaskedLen = 8
+
+// maskToken replaces token in msg, where a proxy's error page may have
+// echoed it.
+func maskToken(msg, token string) string {
+	if len(token) < minMaskedLen {
+		return msg
+	}
+	return strings.ReplaceAll(msg, token, api.Masked)
 }
