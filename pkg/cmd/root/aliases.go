@@ -28,6 +28,9 @@ type v2Spelling struct {
 	noun    string
 	aliases []string // other nouns v2 accepts for the same command
 	build   func(*cmdutil.Factory) *cobra.Command
+	// v1 is the same command's path in this tool's (Hydra v1's) spelling,
+	// such as "token introspect", whose examples are rewritten.
+	v1 string
 	// positional, when set, names a flag of the command that v2 takes as
 	// its one positional argument instead: "delete access-tokens <id>" is
 	// "token delete --client-id <id>".
@@ -38,39 +41,39 @@ type v2Spelling struct {
 // one place where they are wired: each entry builds a fresh instance of the
 // same command, since a cobra command has one parent.
 var v2Spellings = []v2Spelling{
-	{verb: "introspect", noun: "token", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "introspect", noun: "token", v1: "token introspect", build: func(f *cmdutil.Factory) *cobra.Command {
 		return introspect.NewCmdIntrospect(f, nil)
 	}},
-	{verb: "perform", noun: "client-credentials", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "perform", noun: "client-credentials", v1: "token client", build: func(f *cmdutil.Factory) *cobra.Command {
 		return client.NewCmdClient(f, nil)
 	}},
-	{verb: "revoke", noun: "token", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "revoke", noun: "token", v1: "token revoke", build: func(f *cmdutil.Factory) *cobra.Command {
 		return revoke.NewCmdRevoke(f, nil)
 	}},
-	{verb: "delete", noun: "access-tokens", positional: "client-id", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", build: func(f *cmdutil.Factory) *cobra.Command {
 		return tokendelete.NewCmdDelete(f, nil)
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
 	// get, delete and import also accept the plurals, and list wants them.
-	{verb: "create", noun: "oauth2-client", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return create.NewCmdCreate(f, nil)
 	}},
-	{verb: "get", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return get.NewCmdGet(f, nil)
 	}},
-	{verb: "list", noun: "oauth2-clients", aliases: []string{"clients", "client", "oauth2-client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return list.NewCmdList(f, nil)
 	}},
-	{verb: "update", noun: "oauth2-client", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return update.NewCmdUpdate(f, nil)
 	}},
-	{verb: "delete", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return deletecmd.NewCmdDelete(f, nil)
 	}},
-	{verb: "import", noun: "oauth2-client", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return importcmd.NewCmdImport(f, nil)
 	}},
-	{verb: "perform", noun: "authorization-code", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory) *cobra.Command {
 		return user.NewCmdUser(f, nil)
 	}},
 }
@@ -97,6 +100,7 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 		// becomes "token <token>".
 		_, args, _ := strings.Cut(cmd.Use, " ")
 		cmd.Use = strings.TrimSpace(s.noun + " " + args)
+		cmd.Example = v2Example(cmd.Example, s)
 		if s.positional != "" {
 			positionalFromFlag(cmd, s.noun, s.positional)
 		}
@@ -108,8 +112,20 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 // positionalFromFlag makes cmd take the value of its flag as its one
 // positional argument, the flag itself hidden.
 func positionalFromFlag(cmd *cobra.Command, noun, flag string) {
+	what := strings.ReplaceAll(flag, "-", " ")
 	cmd.Use = noun + " <" + flag + ">"
-	cmd.Args = cmdutil.ExactArgs(1, "one "+strings.ReplaceAll(flag, "-", " "))
+	// The flag stays accepted, hidden, for scripts that mix the spellings.
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) > 1:
+			return cmdutil.FlagErrorf("%s takes one %s, as its argument; see '%s --help'", c.CommandPath(), what, c.CommandPath())
+		case len(args) == 1 && c.Flags().Changed(flag):
+			return cmdutil.FlagErrorf("give the %s once, as the argument, not also as --%s", what, flag)
+		case len(args) == 0 && !c.Flags().Changed(flag):
+			return cmdutil.FlagErrorf("%s takes one %s, as its argument; see '%s --help'", c.CommandPath(), what, c.CommandPath())
+		}
+		return nil
+	}
 	_ = cmd.Flags().MarkHidden(flag)
 	if complete, ok := cmd.GetFlagCompletionFunc(flag); ok {
 		cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -121,12 +137,24 @@ func positionalFromFlag(cmd *cobra.Command, noun, flag string) {
 	}
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		if c.Flags().Changed(flag) {
-			return cmdutil.FlagErrorf("give the %s once, as the argument, not also as --%s", strings.ReplaceAll(flag, "-", " "), flag)
-		}
-		if err := c.Flags().Set(flag, args[0]); err != nil {
-			return cmdutil.FlagErrorWrap(err)
+		if len(args) == 1 {
+			if err := c.Flags().Set(flag, args[0]); err != nil {
+				return cmdutil.FlagErrorWrap(err)
+			}
 		}
 		return run(c, nil)
 	}
+}
+
+// v2Example rewrites a command's examples into the v2 spelling: "hydra
+// token delete --client-id ID" becomes "hydra delete access-tokens ID".
+func v2Example(example string, s v2Spelling) string {
+	if example == "" || s.v1 == "" {
+		return example
+	}
+	v2 := "hydra " + s.verb + " " + s.noun
+	if s.positional != "" {
+		example = strings.ReplaceAll(example, "hydra "+s.v1+" --"+s.positional+" ", v2+" ")
+	}
+	return strings.ReplaceAll(example, "hydra "+s.v1, v2)
 }

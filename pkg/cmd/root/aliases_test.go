@@ -42,6 +42,9 @@ func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 		{[]string{"delete", "access-tokens", "c1"}, 0, "c1\n"},
 		{[]string{"delete", "access-tokens"}, 2, ""},
 		{[]string{"delete", "access-tokens", "--client-id", "c1", "c1"}, 2, ""},
+		// The v1 flag, hidden, still works for scripts that mix spellings.
+		{[]string{"delete", "access-tokens", "--client-id", "c1"}, 0, "c1\n"},
+		{[]string{"delete", "access-tokens", "c1", "c2"}, 2, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.argv, " "), func(t *testing.T) {
@@ -60,5 +63,26 @@ func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 				t.Errorf("query = %q", query)
 			}
 		})
+	}
+}
+
+func TestV2SpellingsShowV2Examples(t *testing.T) {
+	f, _, _, _ := cmdtest.Factory(nil)
+	root := NewCmdRoot(f)
+	for _, s := range v2Spellings {
+		cmd, _, err := root.Find([]string{s.verb, s.noun})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(cmd.Example, "hydra "+s.v1+" ") || strings.HasSuffix(cmd.Example, "hydra "+s.v1) {
+			t.Errorf("hydra %s %s shows the v1 spelling in its examples:\n%s", s.verb, s.noun, cmd.Example)
+		}
+		if cmd.Example != "" && !strings.Contains(cmd.Example, "hydra "+s.verb+" "+s.noun) {
+			t.Errorf("hydra %s %s: no example in its own spelling:\n%s", s.verb, s.noun, cmd.Example)
+		}
+	}
+	cmd, _, _ := root.Find([]string{"delete", "access-tokens"})
+	if !strings.Contains(cmd.Example, "hydra delete access-tokens my-client") {
+		t.Errorf("the positional example was not rewritten:\n%s", cmd.Example)
 	}
 }
