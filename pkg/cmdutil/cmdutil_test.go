@@ -191,6 +191,8 @@ func TestHandleError(t *testing.T) {
 		{FlagErrorf("bad flag"), 2, "error: bad flag\nRun 'hydra --help' for usage.\n"},
 		{errors.New(`unknown command "x" for "hydra"`), 2, "error: unknown command \"x\" for \"hydra\"\nRun 'hydra --help' for usage.\n"},
 		{InactiveError(""), 3, "error: token is not active\n"},
+		{errors.New("if any flags in the group [client-secret client-secret-file] are set none of the others can be; [client-secret client-secret-file] were all set"), 2,
+			"error: give only one of --client-secret and --client-secret-file\nRun 'hydra --help' for usage.\n"},
 		{context.Canceled, 130, "interrupted\n"},
 		{ErrSilent, 1, ""},
 	}

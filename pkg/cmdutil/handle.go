@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,7 +21,7 @@ func HandleError(w io.Writer, cmd *cobra.Command, err error) int {
 	// errors; they are usage errors all the same.
 	var flagErr *FlagError
 	if !errors.As(err, &flagErr) && isCobraUsageError(err) {
-		err = FlagErrorWrap(err)
+		err = FlagErrorWrap(plainCobraError(err))
 	}
 	code := ExitCodeOf(err)
 	switch {
@@ -48,4 +49,21 @@ func isCobraUsageError(err error) bool {
 		}
 	}
 	return false
+}
+
+// plainCobraError rewords cobra's message for mutually exclusive flags,
+// "if any flags in the group [a b] are set none of the others can be; [a b]
+// were all set", as "give only one of --a and --b". The pattern is compiled
+// here, on the error path, rather than at start-up.
+func plainCobraError(err error) error {
+	exclusive := regexp.MustCompile(`^if any flags in the group \[[^\]]*\] are set none of the others can be; \[([^\]]*)\] were all set$`)
+	m := exclusive.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	flags := strings.Fields(m[1])
+	for i, f := range flags {
+		flags[i] = "--" + f
+	}
+	return fmt.Errorf("give only one of %s", strings.Join(flags, " and "))
 }
