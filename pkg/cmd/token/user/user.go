@@ -184,7 +184,9 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 // is sent or bound.
 func (o *Options) validate(portSet bool) error {
 	if o.ClientID == "" {
-		return cmdutil.FlagErrorf("no client ID: pass --client-id or set %s", shared.EnvClientID)
+		// Missing credentials exit 1, as in the other token commands: they
+		// may be missing from the environment rather than from argv.
+		return fmt.Errorf("no client ID: pass --client-id or set %s", shared.EnvClientID)
 	}
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive, such as 5m")

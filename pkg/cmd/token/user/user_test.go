@@ -128,7 +128,6 @@ func TestNewCmdUser(t *testing.T) {
 				}
 			},
 		},
-		{name: "client id required", args: "", wantErr: "no client ID: pass --client-id or set OAUTH2_CLIENT_ID"},
 		{name: "redirect elsewhere", args: "--client-id a --redirect http://example.com:1/cb", wantErr: "127.0.0.1 or localhost"},
 		{name: "https redirect without --https", args: "--client-id a --redirect https://127.0.0.1:1/cb", wantErr: "pass --https"},
 		{name: "port conflict", args: "--client-id a -p 1 --redirect http://127.0.0.1:2/cb", wantErr: "names port 2"},
@@ -153,6 +152,13 @@ func TestNewCmdUser(t *testing.T) {
 			}
 			tt.want(t, got)
 		})
+	}
+}
+
+func TestNewCmdUserWithoutClientID(t *testing.T) {
+	_, err := cmdtest.Options(NewCmdUser, nil)
+	if err == nil || err.Error() != "no client ID: pass --client-id or set OAUTH2_CLIENT_ID" || cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure {
+		t.Errorf("err = %v (exit %d), want the missing-credentials error with exit 1", err, cmdutil.ExitCodeOf(err))
 	}
 }
 
