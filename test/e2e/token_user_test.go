@@ -331,7 +331,6 @@ func TestTokenUserV2Spelling(t *testing.T) {
 
 func TestTokenUserUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
-		{"token", "user"},
 		{"token", "user", "--client-id", "x", "--redirect", "http://example.com:4446/callback"},
 		{"token", "user", "--client-id", "x", "--redirect", "https://127.0.0.1:4446/callback"},
 		{"token", "user", "--client-id", "x", "--headless"},
@@ -343,6 +342,16 @@ func TestTokenUserUsageErrors(t *testing.T) {
 		if r.Stdout != "" {
 			t.Errorf("%v: stdout = %q", args, r.Stdout)
 		}
+	}
+}
+
+// A missing client ID is missing credentials, which may come from the
+// environment: exit 1, as for the other token commands.
+func TestTokenUserWithoutClientID(t *testing.T) {
+	r := hydra(t, "token", "user")
+	r.wantCode(t, 1)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "OAUTH2_CLIENT_ID") {
+		t.Errorf("stdout %q, stderr %q", r.Stdout, r.Stderr)
 	}
 }
 
