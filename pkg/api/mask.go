@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -127,4 +128,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// RedactURL returns raw, a URL given by the user, fit to quote in a
+// message: user info and sensitive query values masked, as in traces. A
+// value that does not parse as a URL is not quoted at all, since it may be
+// a secret pasted into the wrong flag.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme == "" && u.Host == "") {
+		return "(the value is not shown)"
+	}
+	return strconv.Quote(MaskURL(u))
 }

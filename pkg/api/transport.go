@@ -136,7 +136,8 @@ func ParseHeader(s string) (name, value string, err error) {
 	name, value, ok := strings.Cut(s, ":")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return "", "", fmt.Errorf("invalid header %q: want \"Name: value\"", s)
+		// The value is not quoted: it is often a credential.
+		return "", "", fmt.Errorf("invalid header: want \"Name: value\", with a colon after a name without spaces (the value given is not shown)")
 	}
 	return name, strings.TrimSpace(value), nil
 }

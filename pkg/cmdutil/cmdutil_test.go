@@ -320,3 +320,21 @@ func TestMakeGroup(t *testing.T) {
 		}
 	}
 }
+
+// A usage error about a URL or a header never repeats a secret in it.
+func TestUsageErrorsHideSecrets(t *testing.T) {
+	f, _ := testFactory(nil)
+	for _, c := range []*Connection{
+		{Kind: api.Admin, Endpoint: "ftp://user:pw-SECRET@h/?access_token=at-SECRET"},
+		{Kind: api.Admin, Endpoint: "at-SECRET-pasted-into-the-wrong-flag"},
+		{Kind: api.Admin, Endpoint: "http://127.0.0.1:1", Headers: []string{"Authorization=Bearer at-SECRET"}},
+	} {
+		_, err := c.Client(f)
+		if err == nil || ExitCodeOf(err) != ExitUsage {
+			t.Fatalf("%+v: want a usage error, got %v", c, err)
+		}
+		if strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("the message repeats a secret: %v", err)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, erro
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, FlagErrorf("invalid %s %q: want a URL such as %s", from, raw, defaultURL(c.Kind))
+		return nil, FlagErrorf("invalid %s %s: want a URL such as %s", from, api.RedactURL(raw), defaultURL(c.Kind))
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil

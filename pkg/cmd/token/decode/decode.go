@@ -97,7 +97,7 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			}
 			if opts.JWKSURL != "" {
 				if u, err := url.Parse(opts.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.FlagErrorf("invalid --jwks-url %q: want an http or https URL", opts.JWKSURL)
+					return cmdutil.FlagErrorf("invalid --jwks-url %s: want an http or https URL", api.RedactURL(opts.JWKSURL))
 				}
 			}
 			opts.Token = args[0]
@@ -226,7 +226,7 @@ func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	}
 	u, err := url.Parse(jwksURL)
 	if err != nil {
-		return cmdutil.FlagErrorf("invalid keys URL %q: %v", jwksURL, err)
+		return cmdutil.FlagErrorf("invalid keys URL %s: %v", api.RedactURL(jwksURL), err)
 	}
 	cmdutil.WarnPlainHTTP(opts.Factory, u)
 	// The URL comes from the token's iss claim or --jwks-url; only the

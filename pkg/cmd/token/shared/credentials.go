@@ -98,7 +98,7 @@ func (c *Credentials) Validate() error {
 	}
 	if c.TokenURL != "" {
 		if _, err := parseHTTPURL(c.TokenURL); err != nil {
-			return cmdutil.FlagErrorf("invalid --token-url %q: %v", c.TokenURL, err)
+			return cmdutil.FlagErrorf("invalid --token-url %s: %v", api.RedactURL(c.TokenURL), err)
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 	if creds.TokenURL != "" {
 		u, err := parseHTTPURL(creds.TokenURL)
 		if err != nil {
-			return nil, cmdutil.FlagErrorf("invalid --token-url %q: %v", creds.TokenURL, err)
+			return nil, cmdutil.FlagErrorf("invalid --token-url %s: %v", api.RedactURL(creds.TokenURL), err)
 		}
 		tokenURL, source = u, "--token-url"
 		base = &url.URL{Scheme: u.Scheme, Host: u.Host}

@@ -56,7 +56,7 @@ func (o *Options) resolveAdmin() (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, cmdutil.FlagErrorf("invalid %s %q: want a URL such as http://127.0.0.1:4445", from, raw)
+		return nil, cmdutil.FlagErrorf("invalid %s %s: want a URL such as http://127.0.0.1:4445", from, api.RedactURL(raw))
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil

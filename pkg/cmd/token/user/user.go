@@ -231,10 +231,10 @@ func (o *Options) validate(portSet bool) error {
 	}
 	u, err := url.Parse(o.Redirect)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return cmdutil.FlagErrorf("invalid --redirect %q: want a URL such as http://127.0.0.1:%d/callback", o.Redirect, o.Port)
+		return cmdutil.FlagErrorf("invalid --redirect %s: want a URL such as http://127.0.0.1:%d/callback", api.RedactURL(o.Redirect), o.Port)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return cmdutil.FlagErrorf("invalid --redirect %q: a redirect URL has no query or fragment", o.Redirect)
+		return cmdutil.FlagErrorf("invalid --redirect %s: a redirect URL has no query or fragment", api.RedactURL(o.Redirect))
 	}
 	if u.Path == "" {
 		u.Path = "/"
@@ -298,7 +298,7 @@ func userRun(ctx context.Context, opts *Options) error {
 	}
 	for _, u := range []struct{ flag, v string }{{"--auth-url", authURL}, {"--token-url", tokenURL}} {
 		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return cmdutil.FlagErrorf("invalid %s %q: want an http or https URL", u.flag, u.v)
+			return cmdutil.FlagErrorf("invalid %s %s: want an http or https URL", u.flag, api.RedactURL(u.v))
 		}
 	}
 
