@@ -106,7 +106,13 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 
 	var rt http.RoundTripper = base
 	if o.Trace != nil {
-		rt = &traceTransport{next: rt, w: o.Trace}
+		// The values of -H headers are masked whole: the tool cannot tell
+		// a credential from a harmless value by the header's name.
+		masked := map[string]bool{}
+		for k := range o.Headers {
+			masked[http.CanonicalHeaderKey(k)] = true
+		}
+		rt = &traceTransport{next: rt, w: o.Trace, masked: masked}
 	}
 	// Retries sit outside the trace, so that each attempt is traced.
 	rt = &retryTransport{next: rt, retries: o.Retries, initial: o.RetryBackoff}
@@ -343,7 +349,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 type traceTransport struct {
 	next http.RoundTripper
 	w    io.Writer
-	mu   sync.Mutex
+	// masked names the request headers whose values are never shown.
+	masked map[string]bool
+	mu     sync.Mutex
 }
 
 func (t *traceTransport) write(b *bytes.Buffer) {
@@ -358,6 +366,9 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	fmt.Fprintf(&b, "> %s %s\n", req.Method, MaskURL(req.URL))
 	for _, k := range sortedKeys(req.Header) {
 		for _, v := range req.Header[k] {
+			if t.masked[k] {
+				v = Masked
+			}
 			fmt.Fprintf(&b, "> %s: %s\n", k, MaskHeader(k, v))
 		}
 	}

@@ -387,7 +387,7 @@ func TestTokenUserTraceCoversTheExchangeAndMasksSecrets(t *testing.T) {
 	tok := parseTokens(t, r)
 	for _, want := range []string{
 		"> POST " + srv.PublicURL + "/oauth2/token", "code=***", "code_verifier=***", "Authorization: Basic ***",
-		"X-Trace-Id: e2e-42", "> GET " + srv.PublicURL + "/.well-known/jwks.json",
+		"X-Trace-Id: ***", "> GET " + srv.PublicURL + "/.well-known/jwks.json",
 	} {
 		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("the trace lacks %q:\n%s", want, r.Stderr)
@@ -396,6 +396,9 @@ func TestTokenUserTraceCoversTheExchangeAndMasksSecrets(t *testing.T) {
 	assertNoTokensOn(t, "the trace", r.Stderr, tok)
 	if strings.Contains(r.Stderr, c.ClientSecret) {
 		t.Error("the trace shows the client secret")
+	}
+	if strings.Contains(r.Stderr, "e2e-42") {
+		t.Error("the trace shows the value of a -H header")
 	}
 }
 
