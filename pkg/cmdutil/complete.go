@@ -11,6 +11,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 // CompletionTimeout bounds the requests made to complete an argument: a
@@ -49,7 +50,10 @@ func CompleteClientIDs(f *Factory, conn *Connection, token *Secret) cobra.Comple
 			if !strings.HasPrefix(c.ClientID, toComplete) || slices.Contains(args, c.ClientID) {
 				continue
 			}
-			out = append(out, cobra.CompletionWithDesc(c.ClientID, c.ClientName))
+			if printer.Printable(c.ClientID) != c.ClientID {
+				continue // no shell should be handed control characters
+			}
+			out = append(out, cobra.CompletionWithDesc(c.ClientID, printer.Printable(c.ClientName)))
 		}
 		return out, directive
 	}

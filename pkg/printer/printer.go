@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/fatih/color"
 	"github.com/theory/jsonpath"
@@ -173,8 +174,7 @@ func (p Printer) WriteTable(w io.Writer, t TableData) error {
 	for _, row := range t.Rows {
 		cells := make([]string, len(row))
 		for i, c := range row {
-			// A tab or newline inside a cell would break the columns.
-			cells[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(c)
+			cells[i] = Printable(c)
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
@@ -381,3 +381,29 @@ func arrayIndex(tok string) (int, bool) {
 
 // ValidFormat reports whether name is one of the formats; for completion.
 func ValidFormat(name string) bool { return slices.Contains(Formats, name) }
+
+// Printable makes a server-supplied value safe for one cell of a terminal
+// line: a tab or line break, which would break the columns, becomes a
+// space, and any other control character, such as the escape that starts
+// a terminal control sequence in a hostile client name, becomes '?'.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return '?'
+		}
+		return r
+	}, s)
+}

@@ -163,3 +163,17 @@ func TestPrintInvalidJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteTableNeutralisesControlCharacters(t *testing.T) {
+	var buf bytes.Buffer
+	hostile := "evil\x1b]8;;http://x\x07name\x1b[2J\u009b"
+	if err := (Printer{}).WriteTable(&buf, TableData{Headers: []string{"NAME"}, Rows: [][]string{{hostile}}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(buf.String(), "\x1b\x07\u009b") {
+		t.Errorf("a control character reached the table: %q", buf.String())
+	}
+	if !strings.Contains(buf.String(), "evil?]8;;http://x?name?[2J?") {
+		t.Errorf("got %q", buf.String())
+	}
+}

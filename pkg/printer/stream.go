@@ -2,7 +2,6 @@ package printer
 
 import (
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/fatih/color"
@@ -110,13 +109,6 @@ func (t *TableWriter) write(cells []string, header bool) error {
 	return err
 }
 
-var cellReplacer = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
-
-// cleanCell keeps a cell on one line: a tab or newline inside a cell would
-// break the columns.
-func cleanCell(c string) string {
-	if !strings.ContainsAny(c, "\t\n\r") {
-		return c
-	}
-	return cellReplacer.Replace(c)
-}
+// cleanCell keeps a cell on one line and free of control characters; see
+// Printable.
+func cleanCell(c string) string { return Printable(c) }
