@@ -254,7 +254,7 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 	if w := resp.Header.Get("WWW-Authenticate"); w != "" && e.Advice == "" && !isJSON {
 		e.Advice = "The server asks for authentication: " + Excerpt([]byte(w), 120)
 	}
-	return e
+	return scrubSecrets(e, requestSecrets(req))
 }
 
 // DecodeJSON decodes an answer's body into v, with an error that names the

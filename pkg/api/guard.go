@@ -73,7 +73,7 @@ func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}
 	var v json.RawMessage
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, BadBodyError(r, req.Method, req.URL, err)
+		return nil, scrubSecrets(BadBodyError(r, req.Method, req.URL, err), requestSecrets(req))
 	}
 	t.mu.Lock()
 	t.last = r

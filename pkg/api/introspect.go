@@ -47,7 +47,7 @@ func (c *Client) Introspect(ctx context.Context, token string, scopes []string) 
 	}
 	in, err := ParseIntrospection(resp.Body)
 	if err != nil {
-		return nil, BadBodyError(resp, http.MethodPost, c.URL(IntrospectPath, nil), err)
+		return nil, scrubSecrets(BadBodyError(resp, http.MethodPost, c.URL(IntrospectPath, nil), err), []string{token, c.BearerToken})
 	}
 	return in, nil
 }

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -140,4 +143,91 @@ func RedactURL(raw string) string {
 		return "(the value is not shown)"
 	}
 	return strconv.Quote(MaskURL(u))
+}
+
+// minSecretLen is the shortest value scrubbed from server text. Real
+// secrets, tokens and codes are far longer; scrubbing a dummy such as "a"
+// would mangle every word that contains it.
+const minSecretLen = 8
+
+// requestSecrets lists the secret values a request carries: its sensitive
+// form fields and query values, and the credentials of its Authorization
+// header. A server, or a proxy before it, may echo any of them in an error
+// page.
+func requestSecrets(req *http.Request) []string {
+	var out []string
+	add := func(v url.Values) {
+		for k, vs := range v {
+			if IsSensitiveParam(k) {
+				out = append(out, vs...)
+			}
+		}
+	}
+	add(req.URL.Query())
+	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if body, err := req.GetBody(); err == nil {
+			raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+			body.Close()
+			if form, err := url.ParseQuery(string(raw)); err == nil {
+				add(form)
+			}
+		}
+	}
+	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+		// A client document (or an array of them) may carry client_secret.
+		if body, err := req.GetBody(); err == nil {
+			raw, _ := io.ReadAll(io.LimitReader(body, 1<<20))
+			body.Close()
+			var docs []map[string]any
+			if json.Unmarshal(raw, &docs) != nil {
+				var doc map[string]any
+				if json.Unmarshal(raw, &doc) == nil {
+					docs = append(docs, doc)
+				}
+			}
+			for _, d := range docs {
+				for k, v := range d {
+					if s, ok := v.(string); ok && IsSensitiveParam(k) {
+						out = append(out, s)
+					}
+				}
+			}
+		}
+	}
+	if scheme, cred, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
+		out = append(out, cred)
+		if strings.EqualFold(scheme, "Basic") {
+			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
+				id, secret, _ := strings.Cut(string(dec), ":")
+				for _, v := range []string{id, secret} {
+					if u, err := url.QueryUnescape(v); err == nil {
+						v = u
+					}
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// scrubSecrets replaces, in the server-supplied text of err (an *Error),
+// every secret the request carried.
+func scrubSecrets(err error, secrets []string) error {
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	for _, s := range secrets {
+		if len(s) < minSecretLen {
+			continue
+		}
+		// As sent, and form-encoded, as an echo of the request body shows it.
+		for _, v := range []string{s, url.QueryEscape(s)} {
+			for _, f := range []*string{&e.Code, &e.Description, &e.Hint, &e.Debug, &e.Excerpt, &e.Location} {
+				*f = strings.ReplaceAll(*f, v, Masked)
+			}
+		}
+	}
+	return e
 }
