@@ -424,7 +424,9 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		close(done)
 		fl.stderr.mu.Unlock()
 		if err != nil {
-			if o.NoShutdown && obtained && errors.Is(err, context.DeadlineExceeded) {
+			// Under --no-shutdown, the deadline or Ctrl-C is how the flow
+			// ends: once tokens were obtained, that is a success.
+			if o.NoShutdown && obtained && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
 				return nil
 			}
 			return timeoutOr(ctx, o, err)

@@ -452,6 +452,31 @@ func (d *testDeadline) Err() error {
 	}
 }
 
+// Under --no-shutdown, Ctrl-C ends the flow; once tokens were obtained,
+// that is a success.
+func TestUserRunNoShutdownCtrlCAfterTokensIsSuccess(t *testing.T) {
+	idp := newStubIdP(t)
+	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
+	f, _, out, errOut := cmdtest.Factory(nil)
+	f.Browser = b
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "2m", "--no-shutdown", "--format", "json"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- userRun(ctx, got) }()
+	<-b.page
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), `"access_token"`) {
+		t.Errorf("stdout: %s", out.String())
+	}
+}
+
 func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 	idp := newStubIdP(t)
 	b := &countingBrowser{fakeBrowser: fakeBrowser{t: t, idp: idp, callback: codeCallback, page: make(chan string, 4)}}
