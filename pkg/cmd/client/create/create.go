@@ -142,6 +142,11 @@ func createRun(ctx context.Context, opts *Options) error {
 				return err
 			}
 			if ctx.Err() != nil {
+				// Interrupted: print what was created, or the secrets the
+				// server generated for it would be lost.
+				if perr := printCreated(opts, created, generated, array); perr != nil {
+					return perr
+				}
 				return ctx.Err()
 			}
 			fmt.Fprintf(errOut, "error: %s: %s\n", what, err)
