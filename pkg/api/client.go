@@ -242,6 +242,9 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 			e.Location = l
 		}
 		e.Advice = fmt.Sprintf("An API endpoint should not redirect. Hydra v2 redirects Hydra v1 paths, and a proxy may redirect http to https: check the URL given with %s.", c.source())
+	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" &&
+		(!isJSON || strings.Contains(e.Code+" "+e.Description, "route does not exist")):
+		e.Advice = fmt.Sprintf("The endpoint URL has a path, %s, and this tool adds Hydra's own paths to it. Hydra serves both APIs at the root of their ports: drop the path from the URL given with %s.", c.BaseURL.Path, c.source())
 	case resp.StatusCode == http.StatusNotFound && !isJSON:
 		if c.Kind == Admin {
 			e.Advice = fmt.Sprintf("This path is on Hydra's admin API, and the server does not know it: %s may point at the public API. Hydra's admin API listens on port 4445 by default, the public API on 4444.", c.source())

@@ -278,3 +278,19 @@ func TestMistypedSubcommandIsAUsageError(t *testing.T) {
 		t.Errorf("no suggestion: %s", r.Stderr)
 	}
 }
+
+// An endpoint with a path (a copy-paste of a full URL) gets advice to drop
+// it, on either API.
+func TestEndpointWithAPathIsExplained(t *testing.T) {
+	r := run{}.hydra(t, "token", "introspect", "-e", srv.AdminURL+"/admin", "x")
+	r.wantCode(t, 1)
+	if !strings.Contains(r.Stderr, "has a path, /admin") || !strings.Contains(r.Stderr, "drop the path") {
+		t.Errorf("stderr: %s", r.Stderr)
+	}
+	r = run{Env: map[string]string{"OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": "a-secret-value"}}.hydra(t,
+		"token", "client", "-e", srv.PublicURL+"/oauth2/token")
+	r.wantCode(t, 1)
+	if !strings.Contains(r.Stderr, "has a path, /oauth2/token") || r.Stdout != "" {
+		t.Errorf("stdout %q, stderr: %s", r.Stdout, r.Stderr)
+	}
+}
