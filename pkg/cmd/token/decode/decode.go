@@ -162,6 +162,7 @@ func decodeRun(ctx context.Context, opts *Options) error {
 				return fmt.Errorf("the token's iss %q is not a URL to find its keys by: pass --jwks-url, or --no-verify to skip verification", iss.Str)
 			}
 			jwksURL = strings.TrimSuffix(iss.Str, "/") + "/.well-known/jwks.json"
+			warnForeignIssuer(opts, iss.Str)
 		}
 		if err := verify(ctx, opts, jwksURL, token); err != nil {
 			return err
@@ -351,4 +352,20 @@ func relative(t, now time.Time) string {
 		return "in " + d.String()
 	}
 	return (-d).String() + " ago"
+}
+
+// warnForeignIssuer warns when the token's issuer is not the Hydra that the
+// environment names: its keys then prove only that whoever runs that issuer
+// signed the token, and the keys are fetched from a host the token chose.
+func warnForeignIssuer(opts *Options, iss string) {
+	for _, env := range []string{cmdutil.EnvURL, cmdutil.EnvORYSDKURL} {
+		want := strings.TrimSpace(opts.Factory.Getenv(env))
+		if want == "" {
+			continue
+		}
+		if strings.TrimSuffix(want, "/") != strings.TrimSuffix(iss, "/") {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: the token's issuer %s is not %s (%s): a verified signature shows only that that issuer signed it; pass --jwks-url to verify against keys you choose\n", printer.Printable(iss), printer.Printable(want), env)
+		}
+		return
+	}
 }
