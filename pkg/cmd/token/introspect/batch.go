@@ -216,6 +216,8 @@ type batchWriter struct {
 	giveUpAfter int
 	// env is reused for every token's {"index","result"|"error"} object.
 	env []byte
+	// hinted is set once the hint about the envelope has been given.
+	hinted bool
 }
 
 func (w *batchWriter) emit(index int, o outcome) error {
@@ -284,6 +286,10 @@ func (w *batchWriter) print(index int, o outcome) error {
 	if errors.As(err, &noMatch) {
 		// One line per token, even where the expression selects nothing,
 		// such as a result field of a token that failed.
+		if !w.hinted && !envelopePath(w.format.Expr) {
+			w.hinted = true
+			fmt.Fprintf(w.errOut, "warning: %s %q selects nothing in the answer for token %d: with several tokens, each answer is {\"index\":N,\"result\":{...}}, so a path starts at result, as in result.active or $.result.active\n", w.format.Name, w.format.Expr, index)
+		}
 		return w.out.WriteByte('\n')
 	}
 	return err
@@ -363,4 +369,15 @@ func maskToken(msg, token string) string {
 		return msg
 	}
 	return strings.ReplaceAll(msg, token, api.Masked)
+}
+
+// envelopePath reports whether a jsonpath or jsonpointer expression starts
+// at the batch envelope's members, as it should with several tokens.
+func envelopePath(expr string) bool {
+	for _, p := range []string{"index", "result", "error", "$.index", "$.result", "$.error", "$['", "$[\"", "/index", "/result", "/error"} {
+		if strings.HasPrefix(expr, p) {
+			return true
+		}
+	}
+	return false
 }
