@@ -180,3 +180,20 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// AdminClient builds a client for the admin API that sends the bearer token
+// of --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN, for an
+// admin API behind an authorizing proxy. quiet silences the warning about a
+// token given on argv.
+func (c *Connection) AdminClient(f *Factory, token *Secret, quiet bool) (*api.Client, error) {
+	bearer, _, err := token.Resolve(f, quiet)
+	if err != nil {
+		return nil, err
+	}
+	client, err := c.Client(f)
+	if err != nil {
+		return nil, err
+	}
+	client.BearerToken = bearer
+	return client, nil
+}

@@ -34,16 +34,7 @@ func AddAdminFlags(cmd *cobra.Command, a *Admin) {
 
 // Client builds the admin API client.
 func (a *Admin) Client(f *cmdutil.Factory) (*api.Client, error) {
-	bearer, _, err := a.AccessToken.Resolve(f, false)
-	if err != nil {
-		return nil, err
-	}
-	client, err := a.Conn.Client(f)
-	if err != nil {
-		return nil, err
-	}
-	client.BearerToken = bearer
-	return client, nil
+	return a.Conn.AdminClient(f, &a.AccessToken, false)
 }
 
 // CompleteIDs is the ValidArgsFunction of verbs that take client IDs.

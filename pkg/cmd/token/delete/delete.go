@@ -68,15 +68,10 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 }
 
 func deleteRun(ctx context.Context, opts *Options) error {
-	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, opts.Quiet)
+	client, err := opts.Conn.AdminClient(opts.Factory, &opts.AccessToken, opts.Quiet)
 	if err != nil {
 		return err
 	}
-	client, err := opts.Conn.Client(opts.Factory)
-	if err != nil {
-		return err
-	}
-	client.BearerToken = bearer
 	if err := client.DeleteTokens(ctx, opts.ClientID); err != nil {
 		return err
 	}

@@ -189,16 +189,7 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 }
 
 func newClient(opts *Options) (*api.Client, error) {
-	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, false)
-	if err != nil {
-		return nil, err
-	}
-	client, err := opts.Conn.Client(opts.Factory)
-	if err != nil {
-		return nil, err
-	}
-	client.BearerToken = bearer
-	return client, nil
+	return opts.Conn.AdminClient(opts.Factory, &opts.AccessToken, false)
 }
 
 // Table is the table view of introspection results: one row per token.
