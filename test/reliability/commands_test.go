@@ -386,9 +386,9 @@ var commands = []command{
 		name: "token user --headless, secret from a file",
 		argv: func(e string) []string {
 			return []string{"token", "user", "--headless", "--subject", "alice", "-e", e, "--admin-endpoint", e,
-				"--client-id", "app", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+				"--client-id", "app", "--client-secret-file", "$SECRET_FILE", "--access-token-file", "$BEARER_FILE", "--format", "json"}
 		},
-		files: map[string]string{"$SECRET_FILE": secretClient},
+		files: map[string]string{"$SECRET_FILE": secretClient, "$BEARER_FILE": secretAccessToken},
 		kind:  api.Public, path: discoveryPath, shape: shapeDiscovery, retry: true,
 		good: userFlowHandler, grant: api.TokenPath,
 	},
@@ -397,7 +397,8 @@ var commands = []command{
 		argv: func(string) []string {
 			return []string{"perform", "authorization-code", "--headless", "--subject", "alice", "--scope", "offline", "-q"}
 		},
-		env:  map[string]string{"HYDRA_URL": "$ENDPOINT", "HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "app", "OAUTH2_CLIENT_SECRET": secretClient},
+		env: map[string]string{"HYDRA_URL": "$ENDPOINT", "HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "app", "OAUTH2_CLIENT_SECRET": secretClient,
+			"OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		kind: api.Public, path: "/oauth2/auth", shape: shapeRedirect,
 		good: userFlowHandler, grant: api.TokenPath,
 	},

@@ -31,7 +31,11 @@ func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.UR
 		// The public endpoint was warned about already.
 		cmdutil.WarnPlainHTTP(o.Factory, adminURL)
 	}
-	admin := &api.Client{HTTP: hc, BaseURL: adminURL, Kind: api.Admin, EndpointSource: "--admin-endpoint or " + cmdutil.EnvAdminURL, Timeout: o.Conn.Timeout}
+	bearer, _, err := o.AccessToken.Resolve(o.Factory, o.Quiet)
+	if err != nil {
+		return err
+	}
+	admin := &api.Client{HTTP: hc, BaseURL: adminURL, Kind: api.Admin, EndpointSource: "--admin-endpoint or " + cmdutil.EnvAdminURL, Timeout: o.Conn.Timeout, BearerToken: bearer}
 
 	a := fl.newAttempt()
 	fl.stderr.notef("Signing in as %s without a browser, through the admin API at %s\n", o.Subject, api.StripQuery(adminURL))

@@ -47,6 +47,9 @@ type Options struct {
 	Conn         cmdutil.Connection
 	ClientID     string
 	ClientSecret cmdutil.Secret
+	// AccessToken is sent to the admin API in --headless mode, for an admin
+	// API behind an authorizing proxy.
+	AccessToken  cmdutil.Secret
 	Scopes       []string
 	Audience     []string
 	Prompt       string
@@ -149,6 +152,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+shared.EnvClientID+")")
 	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
 	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", shared.EnvClientSecret, "Client secret")
+	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
 	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")
