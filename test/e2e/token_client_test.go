@@ -376,3 +376,23 @@ func TestTokenHelpShowsNoEnvironmentValue(t *testing.T) {
 		})
 	}
 }
+
+// A private_key_jwt key may come from OAUTH2_CLIENT_PRIVATE_KEY, as a CI
+// secret often does, with --auth-method private_key_jwt.
+func TestTokenClientPrivateKeyFromEnvironment(t *testing.T) {
+	key := newKeyPair(t, "rsa")
+	c := createClientDoc(t, map[string]any{
+		"grant_types":                     []string{"client_credentials"},
+		"scope":                           "read",
+		"token_endpoint_auth_method":      "private_key_jwt",
+		"token_endpoint_auth_signing_alg": key.Alg,
+		"jwks":                            key.PublicJWKS,
+	})
+	env := serverEnv()
+	env["OAUTH2_CLIENT_ID"] = c.ClientID
+	env["OAUTH2_CLIENT_PRIVATE_KEY"] = key.PrivatePEM
+	r := run{Env: env}.hydra(t, "token", "client", "--auth-method", "private_key_jwt", "--scope", "read")
+	r.wantCode(t, 0)
+	wantActive(t, r.oneLine(t), true)
+	r.wantNoLeak(t, key.PrivatePEM)
+}

@@ -20,6 +20,10 @@ import (
 const (
 	EnvClientID     = "OAUTH2_CLIENT_ID"
 	EnvClientSecret = "OAUTH2_CLIENT_SECRET"
+	// EnvPrivateKey holds a PEM or JWK private key for private_key_jwt, as
+	// a CI secret often does. It is read only with --auth-method
+	// private_key_jwt and no --private-key: it never changes the method.
+	EnvPrivateKey = "OAUTH2_CLIENT_PRIVATE_KEY"
 )
 
 // The client authentication methods of --auth-method (OpenID Connect
@@ -66,7 +70,7 @@ func AddCredentialFlags(cmd *cobra.Command, f *cmdutil.Factory, c *Credentials, 
 	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
 	cmdutil.AddSecretFlags(cmd, &c.Secret, "client-secret", EnvClientSecret, "Client secret")
 	fl.StringVar(&c.AuthMethod, "auth-method", "", "How the client authenticates: "+strings.Join(AuthMethods, ", ")+"; default: "+AuthBasic+", or "+AuthPrivateKeyJWT+" with --private-key")
-	fl.StringVar(&c.PrivateKey, "private-key", "", "Sign a "+AuthPrivateKeyJWT+" client assertion (RFC 7523) with the private key in this PEM or JWK `file` ('-' for stdin)")
+	fl.StringVar(&c.PrivateKey, "private-key", "", "Sign a "+AuthPrivateKeyJWT+" client assertion (RFC 7523) with the private key in this PEM or JWK `file` ('-' for stdin) (env: "+EnvPrivateKey+", with --auth-method "+AuthPrivateKeyJWT+")")
 	fl.StringVar(&c.TokenURL, "token-url", "", tokenURLHelp)
 	fl.BoolVarP(&c.Quiet, "quiet", "q", false, "Do not warn about a secret given on the command line")
 	_ = cmd.RegisterFlagCompletionFunc("auth-method", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -139,7 +143,15 @@ func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error)
 	}
 	if a.Method == AuthPrivateKeyJWT {
 		if c.PrivateKey == "" {
-			return nil, fmt.Errorf("no private key: --auth-method %s needs --private-key FILE (PEM or JWK); see '%s --help'", AuthPrivateKeyJWT, cmdPath)
+			if env := f.Getenv(EnvPrivateKey); env != "" {
+				key, err := ParseSigningKey([]byte(env))
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", EnvPrivateKey, err)
+				}
+				a.Key = key
+				return a, nil
+			}
+			return nil, fmt.Errorf("no private key: --auth-method %s needs --private-key FILE (PEM or JWK, '-' for stdin) or %s; see '%s --help'", AuthPrivateKeyJWT, EnvPrivateKey, cmdPath)
 		}
 		key, err := LoadSigningKey(f, c.PrivateKey)
 		if err != nil {

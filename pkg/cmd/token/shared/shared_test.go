@@ -484,3 +484,31 @@ func TestCheckStdin(t *testing.T) {
 		t.Error("token and key from stdin should clash")
 	}
 }
+
+func TestResolvePrivateKeyFromEnvironment(t *testing.T) {
+	_, pkcs8, _ := rsaPEMs(t)
+	f, _, _, _ := cmdtest.Factory(map[string]string{EnvClientID: "c", EnvPrivateKey: pkcs8, EnvClientSecret: "not-used"})
+	c := Credentials{AuthMethod: AuthPrivateKeyJWT}
+	a, err := c.Resolve(f, "hydra token client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Key == nil || a.Secret != "" {
+		t.Errorf("auth = %+v", a)
+	}
+	// Without --auth-method private_key_jwt the variable changes nothing.
+	c = Credentials{Secret: cmdutil.Secret{Flag: "client-secret", Env: EnvClientSecret}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err = c.Resolve(f, "hydra token client")
+	if err != nil || a.Method != AuthBasic || a.Key != nil || a.Secret != "not-used" {
+		t.Errorf("auth = %+v, err %v", a, err)
+	}
+	// A bad key names the variable, not its value.
+	f, _, _, _ = cmdtest.Factory(map[string]string{EnvClientID: "c", EnvPrivateKey: "not a key at all"})
+	c = Credentials{AuthMethod: AuthPrivateKeyJWT}
+	if _, err := c.Resolve(f, "hydra token client"); err == nil || !strings.Contains(err.Error(), EnvPrivateKey) || strings.Contains(err.Error(), "not a key at all") {
+		t.Errorf("err = %v", err)
+	}
+}
