@@ -17,12 +17,7 @@ func HandleError(w io.Writer, cmd *cobra.Command, err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	// cobra reports unknown commands and some argument errors as plain
-	// errors; they are usage errors all the same.
-	var flagErr *FlagError
-	if !errors.As(err, &flagErr) && isCobraUsageError(err) {
-		err = FlagErrorWrap(plainCobraError(err))
-	}
+	err = AsUsageError(err)
 	code := ExitCodeOf(err)
 	switch {
 	case errors.Is(err, ErrSilent):
@@ -39,6 +34,18 @@ func HandleError(w io.Writer, cmd *cobra.Command, err error) int {
 		fmt.Fprintf(w, "error: %s\n", err)
 	}
 	return code
+}
+
+// AsUsageError returns err as a usage error when it is one that cobra
+// reports as a plain error: an unknown command, a wrong number of
+// arguments, flags used together that exclude each other. Tests that run
+// commands call it too, so that they see what main sees.
+func AsUsageError(err error) error {
+	var flagErr *FlagError
+	if err == nil || errors.As(err, &flagErr) || !isCobraUsageError(err) {
+		return err
+	}
+	return FlagErrorWrap(plainCobraError(err))
 }
 
 func isCobraUsageError(err error) bool {

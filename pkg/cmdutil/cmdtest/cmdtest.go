@@ -37,7 +37,9 @@ func Run(cmd *cobra.Command, args ...string) error {
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
 	_, err := cmd.ExecuteC()
-	return err
+	// Flag groups are checked after the FlagErrorFunc: cobra reports a
+	// clash as a plain error, which main turns into a usage error.
+	return cmdutil.AsUsageError(err)
 }
 
 // Options runs args through the command that newCmd builds, in the
@@ -60,5 +62,33 @@ func WantUsageError(t testing.TB, err error, substr string) {
 	t.Helper()
 	if err == nil || !strings.Contains(err.Error(), substr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage {
 		t.Fatalf("err = %v, want a usage error with %q", err, substr)
+	}
+}
+
+// ArgvCase is one row of an argv → options table: a command line, and
+// either a check of the options it gives or the usage error it must fail
+// with.
+type ArgvCase[O any] struct {
+	Argv    string
+	Check   func(t *testing.T, o *O)
+	WantErr string
+}
+
+// RunArgvCases runs each case through the command that newCmd builds, in an
+// empty environment, as a subtest named after its command line.
+func RunArgvCases[O any](t *testing.T, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, cases []ArgvCase[O]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Argv, func(t *testing.T) {
+			got, err := Options(newCmd, nil, strings.Fields(tc.Argv)...)
+			if tc.WantErr != "" {
+				WantUsageError(t, err, tc.WantErr)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.Check(t, got)
+		})
 	}
 }

@@ -14,57 +14,34 @@ import (
 )
 
 func TestNewCmdClient(t *testing.T) {
-	tests := []struct {
-		argv    string
-		check   func(t *testing.T, o *Options)
-		wantErr string
-	}{
-		{"", func(t *testing.T, o *Options) {
+	cmdtest.RunArgvCases(t, NewCmdClient, []cmdtest.ArgvCase[Options]{
+		{Argv: "", Check: func(t *testing.T, o *Options) {
 			if o.Credentials.AuthMethod != shared.AuthBasic || o.Format.Name != "" || o.Scopes != nil || o.Conn.Retries != 2 {
 				t.Errorf("defaults: %+v", o)
 			}
-		}, ""},
-		{"--scope a,b --scope c --scope a --audience x --audience y,z", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--scope a,b --scope c --scope a --audience x --audience y,z", Check: func(t *testing.T, o *Options) {
 			if strings.Join(o.Scopes, " ") != "a b c" || strings.Join(o.Audiences, " ") != "x y z" {
 				t.Errorf("scopes %v audiences %v", o.Scopes, o.Audiences)
 			}
-		}, ""},
-		{"--client-id id --client-secret-file - --auth-method client_secret_post -q", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--client-id id --client-secret-file - --auth-method client_secret_post -q", Check: func(t *testing.T, o *Options) {
 			c := o.Credentials
 			if c.ClientID != "id" || c.Secret.File != "-" || c.AuthMethod != shared.AuthPost || !c.Quiet {
 				t.Errorf("credentials: %+v", c)
 			}
-		}, ""},
-		{"--private-key k.pem --token-url https://idp.example/token -e http://h:4444 --format json", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--private-key k.pem --token-url https://idp.example/token -e http://h:4444 --format json", Check: func(t *testing.T, o *Options) {
 			c := o.Credentials
 			if c.AuthMethod != shared.AuthPrivateKeyJWT || c.PrivateKey != "k.pem" || c.TokenURL != "https://idp.example/token" || o.Conn.Endpoint != "http://h:4444" || o.Format.Name != "json" {
 				t.Errorf("options: %+v", o)
 			}
-		}, ""},
-		{"--auth-method basic", nil, "unknown --auth-method"},
-		{"--format xml", nil, "unknown format"},
-		{"--client-secret a --client-secret-file b", nil, "client-secret"},
-		{"extra", nil, "takes no arguments"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argv, func(t *testing.T) {
-			got, err := cmdtest.Options(NewCmdClient, nil, strings.Fields(tt.argv)...)
-			if tt.wantErr != "" {
-				if err != nil && strings.Contains(err.Error(), "if any flags") {
-					// cobra checks flag groups after the FlagErrorFunc, so
-					// this one is a plain error that main's HandleError
-					// turns into a usage error.
-					err = cmdutil.FlagErrorWrap(err)
-				}
-				cmdtest.WantUsageError(t, err, tt.wantErr)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, got)
-		})
-	}
+		}},
+		{Argv: "--auth-method basic", WantErr: "unknown --auth-method"},
+		{Argv: "--format xml", WantErr: "unknown format"},
+		{Argv: "--client-secret a --client-secret-file b", WantErr: "client-secret"},
+		{Argv: "extra", WantErr: "takes no arguments"},
+	})
 }
 
 func TestClientRun(t *testing.T) {

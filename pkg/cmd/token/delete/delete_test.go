@@ -11,37 +11,20 @@ import (
 )
 
 func TestNewCmdDelete(t *testing.T) {
-	tests := []struct {
-		argv    string
-		check   func(t *testing.T, o *Options)
-		wantErr string
-	}{
-		{"--client-id c1", func(t *testing.T, o *Options) {
+	cmdtest.RunArgvCases(t, NewCmdDelete, []cmdtest.ArgvCase[Options]{
+		{Argv: "--client-id c1", Check: func(t *testing.T, o *Options) {
 			if o.ClientID != "c1" || o.Quiet {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"--client-id c1 -q -e http://h:4445", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--client-id c1 -q -e http://h:4445", Check: func(t *testing.T, o *Options) {
 			if o.ClientID != "c1" || !o.Quiet || o.Conn.Endpoint != "http://h:4445" {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"", nil, "needs --client-id"},
-		{"c1", nil, "takes no arguments"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argv, func(t *testing.T) {
-			got, err := cmdtest.Options(NewCmdDelete, nil, strings.Fields(tt.argv)...)
-			if tt.wantErr != "" {
-				cmdtest.WantUsageError(t, err, tt.wantErr)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, got)
-		})
-	}
+		}},
+		{Argv: "", WantErr: "needs --client-id"},
+		{Argv: "c1", WantErr: "takes no arguments"},
+	})
 }
 
 func TestDeleteRun(t *testing.T) {

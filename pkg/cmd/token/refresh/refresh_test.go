@@ -12,39 +12,22 @@ import (
 )
 
 func TestNewCmdRefresh(t *testing.T) {
-	tests := []struct {
-		argv    string
-		check   func(t *testing.T, o *Options)
-		wantErr string
-	}{
-		{"rt", func(t *testing.T, o *Options) {
+	cmdtest.RunArgvCases(t, NewCmdRefresh, []cmdtest.ArgvCase[Options]{
+		{Argv: "rt", Check: func(t *testing.T, o *Options) {
 			if o.RefreshToken != "rt" || o.Format.Name != "" {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"--format yaml -", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--format yaml -", Check: func(t *testing.T, o *Options) {
 			if o.RefreshToken != "-" || o.Format.Name != "yaml" {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"", nil, "one refresh token"},
-		{"--format nope rt", nil, "unknown format"},
-		{"--scope a rt", nil, "unknown flag"},
-		{"--client-secret-file - -", nil, "cannot both be read from stdin"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argv, func(t *testing.T) {
-			got, err := cmdtest.Options(NewCmdRefresh, nil, strings.Fields(tt.argv)...)
-			if tt.wantErr != "" {
-				cmdtest.WantUsageError(t, err, tt.wantErr)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, got)
-		})
-	}
+		}},
+		{Argv: "", WantErr: "one refresh token"},
+		{Argv: "--format nope rt", WantErr: "unknown format"},
+		{Argv: "--scope a rt", WantErr: "unknown flag"},
+		{Argv: "--client-secret-file - -", WantErr: "cannot both be read from stdin"},
+	})
 }
 
 func TestRefreshRun(t *testing.T) {

@@ -12,40 +12,23 @@ import (
 )
 
 func TestNewCmdRevoke(t *testing.T) {
-	tests := []struct {
-		argv    string
-		check   func(t *testing.T, o *Options)
-		wantErr string
-	}{
-		{"tok", func(t *testing.T, o *Options) {
+	cmdtest.RunArgvCases(t, NewCmdRevoke, []cmdtest.ArgvCase[Options]{
+		{Argv: "tok", Check: func(t *testing.T, o *Options) {
 			if o.Token != "tok" || o.TokenTypeHint != "" {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"--token-type-hint refresh_token --client-id id --auth-method client_secret_post -", func(t *testing.T, o *Options) {
+		}},
+		{Argv: "--token-type-hint refresh_token --client-id id --auth-method client_secret_post -", Check: func(t *testing.T, o *Options) {
 			if o.Token != "-" || o.TokenTypeHint != "refresh_token" || o.Credentials.ClientID != "id" || o.Credentials.AuthMethod != "client_secret_post" {
 				t.Errorf("%+v", o)
 			}
-		}, ""},
-		{"", nil, "one token"},
-		{"a b", nil, "one token"},
-		{"--token-type-hint id_token tok", nil, "unknown --token-type-hint"},
-		{"--client-secret-file - -", nil, "cannot both be read from stdin"},
-		{"--private-key - -", nil, "cannot both be read from stdin"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.argv, func(t *testing.T) {
-			got, err := cmdtest.Options(NewCmdRevoke, nil, strings.Fields(tt.argv)...)
-			if tt.wantErr != "" {
-				cmdtest.WantUsageError(t, err, tt.wantErr)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, got)
-		})
-	}
+		}},
+		{Argv: "", WantErr: "one token"},
+		{Argv: "a b", WantErr: "one token"},
+		{Argv: "--token-type-hint id_token tok", WantErr: "unknown --token-type-hint"},
+		{Argv: "--client-secret-file - -", WantErr: "cannot both be read from stdin"},
+		{Argv: "--private-key - -", WantErr: "cannot both be read from stdin"},
+	})
 }
 
 func TestRevokeRun(t *testing.T) {
