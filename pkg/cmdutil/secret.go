@@ -95,3 +95,22 @@ func ReadSecretFile(f *Factory, path string) (string, error) {
 	s := strings.TrimSuffix(string(b), "\n")
 	return strings.TrimSuffix(s, "\r"), nil
 }
+
+// ReadTokenArg returns a token given as an argument, reading it from stdin
+// when it is "-", with surrounding white space trimmed. what names it in
+// messages, such as "refresh token". An empty token is a usage error.
+func ReadTokenArg(f *Factory, arg, what string) (string, error) {
+	tok := arg
+	if arg == "-" {
+		t, err := ReadSecretFile(f, "-")
+		if err != nil {
+			return "", fmt.Errorf("reading the %s from stdin: %w", what, err)
+		}
+		tok = t
+	}
+	tok = strings.TrimSpace(tok)
+	if tok == "" {
+		return "", FlagErrorf("the %s is empty", what)
+	}
+	return tok, nil
+}

@@ -130,17 +130,9 @@ type decoded struct {
 }
 
 func decodeRun(ctx context.Context, opts *Options) error {
-	token := opts.Token
-	if token == "-" {
-		t, err := cmdutil.ReadSecretFile(opts.Factory, "-")
-		if err != nil {
-			return fmt.Errorf("reading the token from stdin: %w", err)
-		}
-		token = t
-	}
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return cmdutil.FlagErrorf("the token is empty")
+	token, err := cmdutil.ReadTokenArg(opts.Factory, opts.Token, "token")
+	if err != nil {
+		return err
 	}
 	d, err := split(token)
 	if err != nil {

@@ -90,7 +90,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 }
 
 func revokeRun(ctx context.Context, opts *Options) error {
-	token, err := shared.ReadTokenArg(opts.Factory, opts.Token, "token")
+	token, err := cmdutil.ReadTokenArg(opts.Factory, opts.Token, "token")
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -160,22 +159,4 @@ func PrintToken(ios *iostreams.IOStreams, format printer.Format, tok *Token) err
 	}
 	p := printer.Printer{Format: format, Color: ios.ColorEnabled()}
 	return p.Print(ios.Out, tok.Raw, nil)
-}
-
-// ReadTokenArg returns a token given as an argument, reading it from stdin
-// when it is "-".
-func ReadTokenArg(f *cmdutil.Factory, arg, what string) (string, error) {
-	tok := arg
-	if arg == "-" {
-		t, err := cmdutil.ReadSecretFile(f, "-")
-		if err != nil {
-			return "", fmt.Errorf("reading the %s from stdin: %w", what, err)
-		}
-		tok = t
-	}
-	tok = strings.TrimSpace(tok)
-	if tok == "" {
-		return "", cmdutil.FlagErrorf("the %s is empty", what)
-	}
-	return tok, nil
 }
