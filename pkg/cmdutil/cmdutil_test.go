@@ -338,3 +338,17 @@ func TestUsageErrorsHideSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A secret without an environment variable warns about argv without
+// naming one.
+func TestSecretArgvWarningWithoutEnvironment(t *testing.T) {
+	f, ios := testFactory(nil)
+	s := &Secret{Flag: "secret", Value: "s3cr3t-value"}
+	if _, _, err := s.Resolve(f, false); err != nil {
+		t.Fatal(err)
+	}
+	got := ios.ErrOut.(fmt.Stringer).String()
+	if !strings.Contains(got, "use --secret-file instead (-q silences this)") || strings.Contains(got, "use  or") {
+		t.Errorf("warning = %q", got)
+	}
+}

@@ -56,7 +56,11 @@ func (s *Secret) Resolve(f *Factory, quiet bool) (string, SecretSource, error) {
 	switch {
 	case s.Value != "":
 		if !quiet {
-			fmt.Fprintf(f.IOStreams.ErrOut, "warning: --%s puts the secret in argv, where other users of this machine can see it; use %s or --%s-file instead (-q silences this)\n", s.Flag, s.Env, s.Flag)
+			instead := "--" + s.Flag + "-file"
+			if s.Env != "" {
+				instead = s.Env + " or " + instead
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "warning: --%s puts the secret in argv, where other users of this machine can see it; use %s instead (-q silences this)\n", s.Flag, instead)
 		}
 		return s.Value, SourceArgv, nil
 	case s.File != "":

@@ -229,11 +229,7 @@ func resolveSecret(opts *Options) (string, cmdutil.SecretSource, error) {
 	if opts.File != "" {
 		s.Env = ""
 	}
-	if s.Value != "" && !opts.Quiet {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: --secret puts the secret in argv, where other users of this machine can see it; use %s or --secret-file instead\n", EnvSecret)
-	}
-	v, src, err := s.Resolve(opts.Factory, true)
-	return v, src, err
+	return s.Resolve(opts.Factory, opts.Quiet)
 }
 
 func fileName(path string) string {

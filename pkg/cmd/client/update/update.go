@@ -158,10 +158,7 @@ func buildDoc(opts *Options) (shared.Doc, error) {
 	for k, v := range opts.Fields {
 		d[k] = v
 	}
-	if opts.Secret.Value != "" && !opts.Quiet {
-		fmt.Fprintln(opts.IO.ErrOut, "warning: --secret puts the secret in argv, where other users of this machine can see it; use --secret-file instead")
-	}
-	secret, _, err := opts.Secret.Resolve(opts.Factory, true)
+	secret, _, err := opts.Secret.Resolve(opts.Factory, opts.Quiet)
 	if err != nil {
 		return nil, err
 	}
