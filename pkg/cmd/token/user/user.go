@@ -401,8 +401,8 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 
 	obtained, first := false, true
 	a := fl.newAttempt()
+	srv.Expect(a.state)
 	for {
-		srv.Expect(a.state)
 		left := o.Timeout
 		if d, ok := ctx.Deadline(); ok {
 			left = time.Until(d).Round(time.Second)
@@ -438,7 +438,10 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 		tokens, err := fl.complete(ctx, a, cb.Params)
 		var next attempt
 		if o.NoShutdown {
+			// Expected before the page that links to it is served, so that
+			// a quick click on that link is not turned away as a stray.
 			next = fl.newAttempt()
+			srv.Expect(next.state)
 		}
 		if err != nil {
 			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + firstLine(err.Error()) + ". The terminal has the details.", NextURL: next.authURL})

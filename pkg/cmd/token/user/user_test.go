@@ -505,7 +505,9 @@ func TestUserRunNoShutdownServesFreshAttempts(t *testing.T) {
 	if err := b.fakeBrowser.Browse(nextURL); err != nil {
 		t.Fatal(err)
 	}
-	<-b.page
+	if second := <-b.page; !strings.Contains(second, "Tokens were obtained") {
+		t.Errorf("the second attempt's page is not a success:\n%s", second)
+	}
 	close(deadline.done)
 	if err := <-done; err != nil {
 		t.Fatalf("err = %v; stderr: %s", err, errOut.String())
