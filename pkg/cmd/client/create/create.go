@@ -27,7 +27,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin  shared.Admin
+	Admin  cmdutil.Admin
 	Format printer.Format
 	Quiet  bool
 
@@ -101,7 +101,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 
-	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, `"client_id: ID" and "client_secret: SECRET" lines`)
 	clientFlags = shared.AddClientFlags(cmd)
 	fl := cmd.Flags()

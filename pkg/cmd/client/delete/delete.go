@@ -19,7 +19,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin shared.Admin
+	Admin cmdutil.Admin
 
 	// IDs are the clients to delete.
 	IDs []string
@@ -56,8 +56,8 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
-	shared.AddAdminFlags(cmd, &opts.Admin)
-	cmd.ValidArgsFunction = opts.Admin.CompleteIDs(f)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = opts.Admin.CompleteClientIDs(f)
 	return cmd
 }
 

@@ -21,7 +21,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin  shared.Admin
+	Admin  cmdutil.Admin
 	Format printer.Format
 	Quiet  bool
 
@@ -72,8 +72,8 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			return getRun(cmd.Context(), opts)
 		},
 	}
-	shared.AddAdminFlags(cmd, &opts.Admin)
-	cmd.ValidArgsFunction = opts.Admin.CompleteIDs(f)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = opts.Admin.CompleteClientIDs(f)
 	cmdutil.AddFormatFlag(cmd, &format, "indented JSON")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client IDs, one a line")
 	return cmd

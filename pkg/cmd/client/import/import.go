@@ -21,7 +21,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin  shared.Admin
+	Admin  cmdutil.Admin
 	Format printer.Format
 	Quiet  bool
 
@@ -81,7 +81,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			return importRun(cmd.Context(), opts)
 		},
 	}
-	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a line of report per client")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the IDs of the created clients, one a line")
 	return cmd

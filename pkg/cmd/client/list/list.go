@@ -38,7 +38,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin  shared.Admin
+	Admin  cmdutil.Admin
 	Format printer.Format
 	Quiet  bool
 
@@ -92,7 +92,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			return listRun(cmd.Context(), opts)
 		},
 	}
-	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "table")
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client IDs, one a line")

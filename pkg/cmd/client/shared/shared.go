@@ -12,35 +12,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
-
-// Admin is the connection to the admin API that every client verb has.
-type Admin struct {
-	Conn        cmdutil.Connection
-	AccessToken cmdutil.Secret
-}
-
-// AddAdminFlags registers the connection flags and --access-token on cmd.
-func AddAdminFlags(cmd *cobra.Command, a *Admin) {
-	cmdutil.AddConnectionFlags(cmd, &a.Conn, api.Admin)
-	cmdutil.AddAccessTokenFlags(cmd, &a.AccessToken)
-}
-
-// Client builds the admin API client.
-func (a *Admin) Client(f *cmdutil.Factory) (*api.Client, error) {
-	return a.Conn.AdminClient(f, &a.AccessToken, false)
-}
-
-// CompleteIDs is the ValidArgsFunction of verbs that take client IDs.
-func (a *Admin) CompleteIDs(f *cmdutil.Factory) cobra.CompletionFunc {
-	return cmdutil.CompleteClientIDs(f, &a.Conn, &a.AccessToken)
-}
 
 // Doc is one client document as JSON fields, as read from a file or built
 // from flags. Unknown fields pass through to the server untouched.

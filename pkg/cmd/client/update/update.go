@@ -23,7 +23,7 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Admin  shared.Admin
+	Admin  cmdutil.Admin
 	Format printer.Format
 	Quiet  bool
 
@@ -91,12 +91,12 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			return updateRun(cmd.Context(), opts)
 		},
 	}
-	shared.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return opts.Admin.CompleteIDs(f)(c, args, toComplete)
+		return opts.Admin.CompleteClientIDs(f)(c, args, toComplete)
 	}
 	cmdutil.AddFormatFlag(cmd, &format, "indented JSON")
 	clientFlags = shared.AddClientFlags(cmd)
