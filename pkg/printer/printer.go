@@ -15,10 +15,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 
-	"github.com/fatih/color"
 	"github.com/theory/jsonpath"
 	"github.com/tidwall/gjson"
 	"go.yaml.in/yaml/v3"
@@ -154,33 +152,6 @@ func (p Printer) Print(w io.Writer, raw []byte, table func() TableData) error {
 	return &UnknownFormatError{Value: p.Format.Name, Valid: Formats}
 }
 
-// WriteTable writes t with aligned columns and a header row, bold on a
-// colour terminal.
-func (p Printer) WriteTable(w io.Writer, t TableData) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if len(t.Headers) > 0 {
-		bold := color.New(color.Bold)
-		if p.Color {
-			bold.EnableColor()
-		} else {
-			bold.DisableColor()
-		}
-		cells := make([]string, len(t.Headers))
-		for i, h := range t.Headers {
-			cells[i] = bold.Sprint(h)
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	for _, row := range t.Rows {
-		cells := make([]string, len(row))
-		for i, c := range row {
-			cells[i] = Printable(c)
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	}
-	return tw.Flush()
-}
-
 func keyValueTable(raw []byte) (TableData, error) {
 	t := TableData{Headers: []string{"KEY", "VALUE"}}
 	res := gjson.ParseBytes(raw)
@@ -223,8 +194,9 @@ func writeYAML(w io.Writer, raw []byte) error {
 	var reset func(n *yaml.Node)
 	reset = func(n *yaml.Node) {
 		n.Style = 0
-		// A string that YAML would read back as another type keeps quotes.
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value != "" && !plainStringIsString(n.Value) {
+		// A string that a YAML reader would take for another type keeps
+		// its quotes.
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value != "" && (!plainStringIsString(n.Value) || yaml11Bool(n.Value)) {
 			n.Style = yaml.DoubleQuotedStyle
 		}
 		for _, c := range n.Content {
@@ -238,6 +210,17 @@ func writeYAML(w io.Writer, raw []byte) error {
 		return err
 	}
 	return enc.Close()
+}
+
+// yaml11Bool reports whether s is a boolean in YAML 1.1, which many readers
+// (PyYAML, Ruby's Psych, older Go libraries) still follow: unquoted, a
+// client ID "yes" or "off" would come back as true or false.
+func yaml11Bool(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "yes", "n", "no", "on", "off", "true", "false":
+		return true
+	}
+	return false
 }
 
 func plainStringIsString(s string) bool {
@@ -255,20 +238,9 @@ func plainStringIsString(s string) bool {
 func writeJSONPath(w io.Writer, raw []byte, expr string) error {
 	var out []string
 	if strings.HasPrefix(expr, "$") {
-		p, err := jsonpath.Parse(expr)
-		if err != nil {
-			return fmt.Errorf("invalid jsonpath %q: %w", expr, err)
-		}
-		var doc any
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		var err error
+		if out, err = selectJSONPath(raw, expr); err != nil {
 			return err
-		}
-		for _, n := range p.Select(doc) {
-			s, err := scalarOrJSON(n)
-			if err != nil {
-				return err
-			}
-			out = append(out, s)
 		}
 	} else {
 		res := gjson.GetBytes(raw, expr)
@@ -285,6 +257,10 @@ func writeJSONPath(w io.Writer, raw []byte, expr string) error {
 		}
 	}
 	if len(out) == 0 {
+		if isEmptyArray(raw) {
+			// An empty list is an empty result, not a miss.
+			return nil
+		}
 		return &NoMatchError{Kind: "jsonpath", Expr: expr}
 	}
 	_, err := io.WriteString(w, strings.Join(out, "\n")+"\n")
@@ -298,14 +274,6 @@ func (e *NoMatchError) Error() string {
 	return fmt.Sprintf("%s %q selects nothing in the result", e.Kind, e.Expr)
 }
 
-func scalarOrJSON(v any) (string, error) {
-	if s, ok := v.(string); ok {
-		return s, nil
-	}
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
 // writeJSONPointer prints the value that an RFC 6901 JSON pointer names,
 // keeping the server's bytes (and so its key order). JSON Pointer is a dozen
 // lines of specification over a JSON walker we already have; the libraries
@@ -316,6 +284,10 @@ func writeJSONPointer(w io.Writer, raw []byte, ptr string) error {
 	}
 	v, ok := resolvePointer(gjson.ParseBytes(raw), ptr)
 	if !ok {
+		if isEmptyArray(raw) {
+			// An empty list is an empty result, not a miss.
+			return nil
+		}
 		return &NoMatchError{Kind: "jsonpointer", Expr: ptr}
 	}
 	s := v.Str

@@ -2,9 +2,13 @@ package printer
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 const doc = `{"active":true,"scope":"read write","client_id":"c1","aud":["a","b"],"exp":1795643246,"ext":{"k":"v"},"odd":"true"}`
@@ -175,5 +179,86 @@ func TestWriteTableNeutralisesControlCharacters(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "evil?]8;;http://x?name?[2J?") {
 		t.Errorf("got %q", buf.String())
+	}
+}
+
+// RFC 9535 leaves an object's member order open; the server's order is
+// kept, so that the output is the same on every run.
+func TestJSONPathKeepsTheServersMemberOrder(t *testing.T) {
+	var members []string
+	for i := range 30 {
+		k := fmt.Sprintf("k%02d", 29-i)
+		members = append(members, fmt.Sprintf(`%q:{"n":%d,"big":12345678901234567890}`, k, i))
+	}
+	raw := []byte(`{"obj":{` + strings.Join(members, ",") + `},"arr":[3,1,2]}`)
+	tests := []struct {
+		expr string
+		want func() string
+	}{
+		{"$.obj.*.n", func() string {
+			var b strings.Builder
+			for i := range 30 {
+				fmt.Fprintf(&b, "%d\n", i)
+			}
+			return b.String()
+		}},
+		{"$.obj[?@.n >= 28]", func() string {
+			return `{"n":28,"big":12345678901234567890}` + "\n" + `{"n":29,"big":12345678901234567890}` + "\n"
+		}},
+		{"$..n", func() string {
+			var b strings.Builder
+			for i := range 30 {
+				fmt.Fprintf(&b, "%d\n", i)
+			}
+			return b.String()
+		}},
+		// The order the RFC fixes stays: a union in the order written.
+		{`$.obj["k00","k29"].n`, func() string { return "29\n0\n" }},
+		{"$.arr[*]", func() string { return "3\n1\n2\n" }},
+	}
+	for _, tt := range tests {
+		f, err := ParseFormat("jsonpath=" + tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			var buf bytes.Buffer
+			if err := (Printer{Format: f}).Print(&buf, raw, nil); err != nil {
+				t.Fatal(err)
+			}
+			if buf.String() != tt.want() {
+				t.Fatalf("%s:\n%s\nwant:\n%s", tt.expr, buf.String(), tt.want())
+			}
+		}
+	}
+}
+
+// An empty list is an empty result: a selector over [] prints nothing and
+// is no error.
+func TestSelectorOverAnEmptyList(t *testing.T) {
+	for _, format := range []string{"jsonpath=$[*].client_id", "jsonpath=$[0]", "jsonpath=0.client_id", "jsonpointer=/0/client_id"} {
+		f, _ := ParseFormat(format)
+		var buf bytes.Buffer
+		if err := (Printer{Format: f}).Print(&buf, []byte(" [ ]\n"), nil); err != nil || buf.Len() != 0 {
+			t.Errorf("%s over []: printed %q, error %v", format, buf.String(), err)
+		}
+	}
+}
+
+func TestYAMLQuotesWhatReadersWouldRetype(t *testing.T) {
+	f, _ := ParseFormat("yaml")
+	for _, id := range []string{"a: b", "yes", "Off", "n", "123", "x #c", "~", "null", "- a", "@x", "2001-12-14"} {
+		var buf bytes.Buffer
+		raw, _ := json.Marshal(map[string]string{"client_id": id})
+		if err := (Printer{Format: f}).Print(&buf, raw, nil); err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]any
+		if err := yaml.Unmarshal(buf.Bytes(), &back); err != nil || back["client_id"] != id {
+			t.Errorf("%q printed as %q, read back as %#v (%v)", id, buf.String(), back["client_id"], err)
+		}
+		if !strings.Contains(buf.String(), `"`) {
+			t.Errorf("%q printed unquoted: %q", id, buf.String())
+		}
 	}
 }

@@ -3,6 +3,7 @@ package printer
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -56,5 +57,44 @@ func TestTableWriterStreamsAfterAlignRows(t *testing.T) {
 	}
 	if err := tw.Flush(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// Colour never shifts a column: the header's escape codes are not counted
+// in the widths. Wide characters count two columns, as a terminal shows
+// them.
+func TestTableAlignsByDisplayWidth(t *testing.T) {
+	data := TableData{
+		Headers: []string{"CLIENT ID", "NAME", "OWNER"},
+		Rows: [][]string{
+			{"a", "日本語のクライアント", "x"},
+			{"bb", "emoji 🚀🚀", "y"},
+			{"ccc", "café", "z"},
+		},
+	}
+	want := "CLIENT ID  NAME                  OWNER\n" +
+		"a          日本語のクライアント  x\n" +
+		"bb         emoji 🚀🚀            y\n" +
+		"ccc        café                  z\n"
+	for _, p := range []Printer{{}, {Color: true}} {
+		var whole, streamed bytes.Buffer
+		if err := p.WriteTable(&whole, data); err != nil {
+			t.Fatal(err)
+		}
+		tw := p.NewTableWriter(&streamed, data.Headers)
+		for _, r := range data.Rows {
+			tw.Row(r...)
+		}
+		tw.Flush()
+		for name, got := range map[string]string{"WriteTable": whole.String(), "TableWriter": streamed.String()} {
+			if p.Color && !strings.Contains(got, "\x1b[1m") {
+				t.Errorf("%s: no bold header with colour on: %q", name, got)
+			}
+			if plain := ansi.ReplaceAllString(got, ""); plain != want {
+				t.Errorf("%s, colour %v:\n%s\nwant:\n%s", name, p.Color, plain, want)
+			}
+		}
 	}
 }
