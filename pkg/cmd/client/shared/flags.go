@@ -1,7 +1,3 @@
-// Package shared holds what the "hydra client" verbs share: the flags of a
-// client's fields, reading client documents from files, warnings about
-// values Hydra accepts silently, the table view, and error messages that
-// name the client.
 package shared
 
 import (

@@ -1,0 +1,123 @@
+package shared
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// Table is the table view of clients: one row per client, with the columns
+// a person looks for.
+func Table(clients []*api.OAuth2Client) printer.TableData {
+	t := printer.TableData{Headers: []string{"CLIENT ID", "NAME", "GRANT TYPES", "RESPONSE TYPES", "SCOPE", "AUDIENCE", "OWNER"}}
+	for _, c := range clients {
+		get := func(k string) string { return printer.Cell(gjson.GetBytes(c.Raw, k)) }
+		t.Rows = append(t.Rows, []string{
+			c.ClientID, get("client_name"), get("grant_types"), get("response_types"), get("scope"), get("audience"), get("owner"),
+		})
+	}
+	return t
+}
+
+// JSONArray joins the clients' raw JSON into one array, keeping every field
+// as the server sent it.
+func JSONArray(clients []*api.OAuth2Client) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, c := range clients {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(c.Raw)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
+func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
+	var b strings.Builder
+	for _, c := range clients {
+		b.WriteString(c.ClientID)
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ParseFormat parses --format, which -q/--quiet excludes: the two ask for
+// different outputs.
+func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
+	f, err := format.Parse()
+	if err != nil {
+		return f, err
+	}
+	if quiet && f.Name != "" {
+		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return f, nil
+}
+
+// WithoutSecret drops client_secret from the server's answer, for a secret
+// that the user gave: echoing it would put it on screen and in logs. A
+// secret the server generated is the result, and is kept.
+func WithoutSecret(raw json.RawMessage) json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return raw
+	}
+	if _, ok := fields["client_secret"]; !ok {
+		return raw
+	}
+	// Re-encoding would reorder the fields; cut the member out of the
+	// original text instead, so that the server's order survives.
+	out, err := removeMember(raw, "client_secret")
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// removeMember returns the JSON object raw without its member key, keeping
+// the other members in order and byte for byte.
+func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if k == key {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
