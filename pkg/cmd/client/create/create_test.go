@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -128,16 +129,19 @@ func TestCreateRunFlagsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "client_id: gen-0001\nclient_secret: generated-secret-gen-0001\n"; out != want {
-		t.Errorf("stdout = %q, want %q", out, want)
+	// The ID is chosen here, a UUID as Hydra would choose, so that a
+	// request cut short by Ctrl-C can be named.
+	m := regexp.MustCompile(`^client_id: ([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\nclient_secret: generated-secret-([0-9a-f-]+)\n$`).FindStringSubmatch(out)
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("stdout = %q, want the generated ID and secret", out)
 	}
 	if !strings.Contains(errOut, "cannot be fetched again") {
 		t.Errorf("stderr should warn that the secret cannot be fetched again:\n%s", errOut)
 	}
 	got := posted(t, srv)
-	want := []map[string]any{{"client_name": "app", "grant_types": []any{"client_credentials"}, "scope": "read write"}}
+	want := []map[string]any{{"client_id": m[1], "client_name": "app", "grant_types": []any{"client_credentials"}, "scope": "read write"}}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("posted %v, want only the given fields %v", got, want)
+		t.Errorf("posted %v, want only the given fields and the ID %v", got, want)
 	}
 }
 
@@ -277,6 +281,9 @@ func TestCreateRunSecretFromEnv(t *testing.T) {
 	}
 	if strings.Contains(out.String()+errOut.String(), "env-secret-1") {
 		t.Errorf("a given secret must not be printed:\n%s%s", out, errOut)
+	}
+	if !strings.Contains(errOut.String(), "note: the client secret comes from "+EnvSecret) {
+		t.Errorf("stderr should say that the environment supplied the secret:\n%s", errOut)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
-	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/client/createmany"
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -49,9 +49,16 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			refuses is named on stderr, the others are still created, and the
 			command exits 1.
 
-			--format prints the created clients as one JSON array instead; -q
-			prints their IDs only. Existing clients are not updated: use
-			"hydra client update" for that.
+			--format prints the created clients as one JSON array instead (with a
+			SECRET column in a table); -q prints their IDs only. Whatever the
+			format, an ID or generated secret that the output does not show is
+			shown on stderr. Existing clients are not updated: use "hydra client
+			update" for that.
+
+			A client without a client_id gets a random UUID, as Hydra would give
+			it, chosen before the request is sent. On Ctrl-C, no new client is
+			sent; the one in flight is printed if the server answers within half a
+			second, and otherwise named on stderr, as one that may exist.
 		`),
 		Example: heredoc.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -87,14 +94,8 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	return cmd
 }
 
-// source is one client to import and where it came from.
-type source struct {
-	where string
-	doc   shared.Doc
-}
-
 func importRun(ctx context.Context, opts *Options) error {
-	var todo []source
+	var items []createmany.Item
 	for _, path := range opts.Files {
 		docs, _, err := shared.ReadDocs(path, opts.IO.In)
 		if err != nil {
@@ -109,108 +110,29 @@ func importRun(ctx context.Context, opts *Options) error {
 			if len(docs) > 1 {
 				where = fmt.Sprintf("%s[%d]", name, i)
 			}
-			todo = append(todo, source{where: where, doc: d})
+			items = append(items, createmany.Item{Where: where, Doc: d})
 		}
 	}
-	if len(todo) == 0 {
+	if len(items) == 0 {
 		return fmt.Errorf("no client to import: the files hold empty arrays")
 	}
-	for _, s := range todo {
-		if sec := s.doc.String("client_secret"); sec != "" && len(sec) < 6 {
-			return fmt.Errorf("%s: client_secret is %d characters long; Hydra requires at least 6", s.where, len(sec))
+	for _, it := range items {
+		if sec := it.Doc.String("client_secret"); sec != "" && len(sec) < 6 {
+			return fmt.Errorf("%s: client_secret is %d characters long; Hydra requires at least 6", it.Where, len(sec))
 		}
 	}
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
 	}
-	var created []*api.OAuth2Client
-	failed, generatedN := 0, 0
-	report := opts.Format.Name == "" && !opts.Quiet
-	stopped := false
-	var batch shared.Batch
-	// printFormatted prints the clients created, with --format, at the end
-	// or when interrupted.
-	printFormatted := func() error {
-		if opts.Format.Name == "" || len(created) == 0 {
-			return nil
-		}
-		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-		return p.Print(opts.IO.Out, shared.JSONArray(created), func() printer.TableData { return shared.Table(created) })
-	}
-	for i, s := range todo {
-		shared.WarnUnknown(opts.IO.ErrOut, s.where, s.doc)
-		c, err := client.CreateClient(ctx, s.doc.Marshal())
-		if err != nil {
-			if ctx.Err() != nil {
-				// Interrupted: with --format, the clients created so far
-				// are printed yet, or the secrets the server generated
-				// for them would be lost. The report lines are already
-				// out.
-				if perr := printFormatted(); perr != nil {
-					return perr
-				}
-				return ctx.Err()
-			}
-			failed++
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s: %s\n", s.where, shared.ClientError(s.doc.String("client_id"), err))
-			if left := len(todo) - i - 1; left > 0 && batch.Stop(err) {
-				// The next requests would fail alike: one message, not
-				// one per client.
-				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d clients were not imported, %d of them not attempted\n", failed+left, len(todo), left)
-				failed += left
-				stopped = true
-				break
-			}
-			continue
-		}
-		generated := s.doc.String("client_secret") == "" && c.ClientSecret != ""
-		if !generated {
-			c.Raw = shared.WithoutSecret(c.Raw)
-		}
-		created = append(created, c)
-		if generated {
-			generatedN++
-		}
-		switch {
-		case report:
-			line := fmt.Sprintf("created %s from %s", c.ClientID, s.where)
-			if generated {
-				line += ", client_secret: " + c.ClientSecret
-			}
-			fmt.Fprintln(opts.IO.Out, line)
-		case opts.Quiet:
-			fmt.Fprintln(opts.IO.Out, c.ClientID)
-		}
-		if generated && opts.Quiet {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: client %s got a secret from the server, which -q does not print and which cannot be fetched again\n", c.ClientID)
-		}
-	}
-	if err := printFormatted(); err != nil {
-		return err
-	}
-	if n := generatedN; n > 0 && !opts.Quiet {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s generated by the server cannot be fetched again: store %s now\n", plural(n, "secret"), pronoun(n))
-	}
-	if failed > 0 {
-		if !stopped {
-			fmt.Fprintf(opts.IO.ErrOut, "%d of %d clients could not be imported\n", failed, len(todo))
-		}
-		return cmdutil.ErrSilent
-	}
-	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func pronoun(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
+	return createmany.Run(ctx, createmany.Options{
+		IO:     opts.IO,
+		Client: client,
+		Format: opts.Format,
+		Quiet:  opts.Quiet,
+		View:   createmany.ReportView,
+		// --format prints one array, whatever the files held.
+		Array: true,
+		Verb:  "imported",
+	}, items)
 }

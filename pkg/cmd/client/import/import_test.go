@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,13 +46,14 @@ func TestImportRun(t *testing.T) {
 	if cmdutil.ExitCodeOf(err) != 1 {
 		t.Fatalf("error %v, want exit 1 for the taken ID", err)
 	}
+	out = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`).ReplaceAllString(out, "UUID")
 	wantOut := "created solo from " + one + "\n" +
-		"created gen-0001 from stdin[0], client_secret: generated-secret-gen-0001\n" +
+		"created UUID from stdin[0], client_secret: generated-secret-UUID\n" +
 		"created y from stdin[2], client_secret: generated-secret-y\n"
 	if out != wantOut {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out, wantOut)
 	}
-	for _, want := range []string{`stdin[1]: a client with ID "taken" already exists`, `stdin[2]: unknown grant type "nope"`, "1 of 4 clients could not be imported", "cannot be fetched again"} {
+	for _, want := range []string{`stdin[1]: a client with ID "taken" already exists`, "Change the client_id in stdin[1]", `stdin[2]: unknown grant type "nope"`, "1 of 4 clients could not be imported", "cannot be fetched again"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

@@ -10,7 +10,9 @@
 //     commands that send one request per client (Batch);
 //   - print.go: the printers of clients: table, JSON array, IDs;
 //   - ids.go: checks of client IDs given as arguments.
-
+//
+// Creating clients, for "client create" and "client import", is the
+// createmany package: the loop, its Ctrl-C policy and its output.
 package shared
 
 import "encoding/json"

@@ -31,6 +31,24 @@ func ClientError(id string, err error) error {
 	return err
 }
 
+// CreateError is ClientError for a client being created, whose ID may come
+// from --id, from a file, or from this tool. A taken ID gets the advice that
+// fits: idFrom is "--id", or the place in a file whose client_id it was,
+// such as "clients.json[2]", or "" when this tool chose the ID.
+func CreateError(id, idFrom string, err error) error {
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || id == "" {
+		return ClientError(id, err)
+	}
+	switch idFrom {
+	case "--id":
+		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with 'hydra client update %s'", id, err, id)
+	case "":
+		return fmt.Errorf("a client with ID %q already exists: %w\nThe ID was chosen at random: run the command again", id, err)
+	}
+	return fmt.Errorf("a client with ID %q already exists: %w\nChange the client_id in %s, or change the existing client with 'hydra client update %s'", id, err, idFrom, id)
+}
+
 // ServerFailed reports whether err says that the server failed, rather than
 // that one client was refused: nothing answered, a redirect, 401 or 403, a
 // 5xx, an answer that was not Hydra's JSON error, or a success whose body

@@ -25,7 +25,7 @@ func FuzzParseDocs(f *testing.F) {
 			}
 			return
 		}
-		if len(docs) == 0 && !strings.HasPrefix(strings.TrimSpace(string(raw)), "[") {
+		if len(docs) == 0 && !strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(string(raw), "\ufeff")), "[") {
 			t.Fatalf("no document from %q", raw)
 		}
 		for _, d := range docs {

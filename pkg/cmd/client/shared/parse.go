@@ -29,7 +29,13 @@ func ReadDocs(path string, in io.Reader) ([]Doc, bool, error) {
 		return nil, false, fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
 	}
 	docs, err := ParseDocs(name, raw)
-	return docs, err == nil && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")), err
+	return docs, err == nil && bytes.HasPrefix(bytes.TrimSpace(trimBOM(raw)), []byte("[")), err
+}
+
+// trimBOM drops a UTF-8 byte order mark, which Windows editors write at the
+// start of a file and JSON (RFC 8259 §8.1) lets a reader ignore.
+func trimBOM(raw []byte) []byte {
+	return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 }
 
 func unwrapPathError(err error) error {
@@ -43,6 +49,7 @@ func unwrapPathError(err error) error {
 // ParseDocs parses the client documents in raw; name is the source, for
 // messages.
 func ParseDocs(name string, raw []byte) ([]Doc, error) {
+	raw = trimBOM(raw)
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%s is empty: want a JSON client object or an array of them", name)

@@ -47,3 +47,13 @@ func TestWithoutSecretKeepsOrder(t *testing.T) {
 		t.Errorf("WithoutSecret changed a client without a secret: %s", got)
 	}
 }
+
+// A byte order mark, as Windows editors write, is not an error.
+func TestParseDocsAcceptsABOM(t *testing.T) {
+	for _, raw := range []string{"\ufeff{\"client_id\":\"a\"}", "\ufeff\n[{\"client_id\":\"a\"}]"} {
+		docs, err := ParseDocs("f.json", []byte(raw))
+		if err != nil || len(docs) != 1 || docs[0].String("client_id") != "a" {
+			t.Errorf("%q: docs %v, error %v", raw, docs, err)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+// Package createmany creates OAuth 2.0 clients through Hydra's admin API,
+// one request per client, for "hydra client create" and "hydra client
+// import". It is the one home of the loop: when it stops after failures
+// (shared.Batch), what Ctrl-C does to the request in flight, and the output
+// of what was created (output.go), so that the secret the server generates,
+// which it shows only once, is never lost whatever the format.
+package createmany
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// FinishGrace is how long the request in flight at Ctrl-C may still take.
+// main ends the process one second after the signal (interruptGrace in
+// cmd/hydra/main.go), and what the request created must be printed before
+// that.
+var FinishGrace = 500 * time.Millisecond
+
+// Item is one client to create.
+type Item struct {
+	// Where names the client in messages, such as "clients.json[2]" or
+	// "stdin"; empty for a client built from flags alone.
+	Where string
+	// Doc is the client document to send.
+	Doc shared.Doc
+	// IDFromFlag says that the client_id came from --id, for the advice on
+	// an ID that is taken.
+	IDFromFlag bool
+}
+
+// View is the output without --format or -q.
+type View int
+
+const (
+	// YAMLView prints a YAML document per client, separated by "---":
+	// client_id and, when the server generated it, client_secret.
+	YAMLView View = iota
+	// ReportView prints a line per client: "created ID from WHERE", and the
+	// secret the server generated.
+	ReportView
+)
+
+// Options are how to create and what to print.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Client *api.Client
+
+	// Format is --format; with it, the created clients are printed at the
+	// end, as one document.
+	Format printer.Format
+	// Quiet is -q: the IDs only, one a line.
+	Quiet bool
+	// View is the output without Format or Quiet.
+	View View
+	// Array asks --format for a JSON array even of one client, as for an
+	// array in a file; otherwise a single client prints as an object.
+	Array bool
+	// Verb says what happened to a client in summaries: "created",
+	// "imported".
+	Verb string
+}
+
+// Run creates the clients of items in order and prints each as the options
+// ask. A client that has no client_id gets a random one (a UUID, as Hydra
+// would choose) before it is sent, so that a request cut short by Ctrl-C
+// can be named.
+//
+// A failure is reported on stderr with the client's place, and the others
+// are still created, unless shared.Batch says that the rest would fail
+// alike; the result is then cmdutil.ErrSilent (exit 1). For a single client
+// that is not part of an array, the error itself is returned.
+//
+// On Ctrl-C (ctx cancelled), no new request starts. The request in flight
+// gets FinishGrace to be answered: what it created is printed; if it gets
+// no answer, its client is named on stderr as one that may exist. What was
+// created before is printed in any case. The result is then ctx.Err().
+func Run(ctx context.Context, opts Options, items []Item) error {
+	if opts.Verb == "" {
+		opts.Verb = "created"
+	}
+	idFrom := assignIDs(items)
+	out := newOutput(opts)
+	errOut := opts.IO.ErrOut
+	single := len(items) == 1 && !opts.Array
+	failed, skipped := 0, 0
+	stopped, interrupted := false, false
+	var batch shared.Batch
+	for i, it := range items {
+		if ctx.Err() != nil {
+			interrupted, skipped = true, len(items)-i
+			break
+		}
+		shared.WarnUnknown(errOut, it.Where, it.Doc)
+		id := it.Doc.String("client_id")
+		c, err := createOne(ctx, opts.Client, it.Doc)
+		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// Ctrl-C, and the request got no answer within FinishGrace.
+			interrupted, skipped = true, len(items)-i-1
+			fmt.Fprintf(errOut, "interrupted while creating client %q%s: the server may have created it; check with 'hydra client get %s'\n",
+				printer.Printable(id), inWhere(it.Where), printer.Printable(id))
+			failed++
+			break
+		}
+		if err != nil {
+			err = shared.CreateError(id, idFrom[i], err)
+			if single {
+				return err
+			}
+			failed++
+			fmt.Fprintf(errOut, "error: %s: %s\n", it.Where, err)
+			if ctx.Err() != nil {
+				interrupted, skipped = true, len(items)-i-1
+				break
+			}
+			if left := len(items) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike: one message, not
+				// one per client.
+				fmt.Fprintf(errOut, "stopped: %d of %d clients were not %s, %d of them not attempted\n", failed+left, len(items), opts.Verb, left)
+				failed += left
+				stopped = true
+				break
+			}
+			continue
+		}
+		if err := out.add(c, it); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			interrupted, skipped = true, len(items)-i-1
+			break
+		}
+	}
+	if err := out.finish(); err != nil {
+		return err
+	}
+	switch {
+	case interrupted:
+		fmt.Fprintf(errOut, "interrupted: %d of %d clients %s, %d not attempted\n", len(out.created), len(items), opts.Verb, skipped)
+		return ctx.Err()
+	case failed > 0:
+		if !stopped && !single {
+			fmt.Fprintf(errOut, "%d of %d clients could not be %s\n", failed, len(items), opts.Verb)
+		}
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+// createOne sends one client. Ctrl-C does not cut the request off at once:
+// it may already have reached the server, and then only its answer holds the
+// client's secret. It gets FinishGrace to be answered.
+func createOne(ctx context.Context, client *api.Client, doc shared.Doc) (*api.OAuth2Client, error) {
+	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	grace := FinishGrace
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-reqCtx.Done():
+		}
+	})
+	defer stop()
+	return client.CreateClient(reqCtx, doc.Marshal())
+}
+
+// assignIDs gives every client without a client_id a random one, and
+// returns where each ID came from, for shared.CreateError.
+func assignIDs(items []Item) []string {
+	from := make([]string, len(items))
+	for i, it := range items {
+		switch {
+		case it.IDFromFlag:
+			from[i] = "--id"
+		case it.Doc.String("client_id") != "":
+			from[i] = it.Where
+		case noID(it.Doc):
+			it.Doc.Set("client_id", newID())
+		}
+	}
+	return from
+}
+
+// noID reports whether d leaves the ID to the server: no client_id, or an
+// empty or null one. A client_id of another type is sent as it is, for
+// Hydra to refuse.
+func noID(d shared.Doc) bool {
+	raw, ok := d["client_id"]
+	if !ok {
+		return true
+	}
+	s := strings.TrimSpace(string(raw))
+	return s == "null" || s == `""`
+}
+
+// newID returns a random (version 4) UUID, the form of ID Hydra generates.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func inWhere(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " (" + where + ")"
+}
