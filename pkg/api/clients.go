@@ -140,6 +140,11 @@ func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) (*Client
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			// Not an array at all: say so, rather than name Go types.
+			err = fmt.Errorf("the body is a JSON %s, not the array of clients that Hydra's admin API sends", typeErr.Value)
+		}
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ClientsPath, nil), err)
 	}
 	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header)}

@@ -184,3 +184,28 @@ func TestAllStopsOnTooMuchData(t *testing.T) {
 		t.Errorf("%d requests for 10 KiB of 1 KiB pages", got)
 	}
 }
+
+// A body that is not an array, as a wrong endpoint or a proxy may send,
+// is named as such, without Go's type names.
+func TestListRunNonArrayBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"items":[{"client_id":"a"}]}`)
+	}))
+	defer srv.Close()
+	_, _, err := run(t, &clienttest.Server{Server: srv})
+	if err == nil || !strings.Contains(err.Error(), "the body is a JSON object, not the array of clients") || strings.Contains(err.Error(), "json.RawMessage") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// An empty list is an empty result, whatever the selector.
+func TestListRunEmptyWithSelector(t *testing.T) {
+	srv := clienttest.New(t)
+	for _, f := range []string{"jsonpath=$[*].client_id", "jsonpath=$[0]", "jsonpointer=/0/client_id"} {
+		out, errOut, err := run(t, srv, "--format", f)
+		if err != nil || out != "" || errOut != "" {
+			t.Errorf("%s: stdout %q, stderr %q, error %v", f, out, errOut, err)
+		}
+	}
+}
