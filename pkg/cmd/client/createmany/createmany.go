@@ -136,7 +136,9 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		if err := out.add(c, it); err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && i < len(items)-1 {
+			// After the last client, Ctrl-C interrupted nothing: the work
+			// is done.
 			interrupted, skipped = true, len(items)-i-1
 			break
 		}

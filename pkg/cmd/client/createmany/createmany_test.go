@@ -256,3 +256,21 @@ func TestFailuresAreReportedAndTheRestCreated(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C during the last request, which is answered: every client was
+// created and printed, so the command succeeded.
+func TestInterruptDuringTheLastRequestIsASuccess(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"client_id":"only","client_secret":"s-only"}`)
+	}))
+	defer srv.Close()
+	r := runAgainst(t, ctx, srv.URL, Options{}, `{"client_id":"only"}`)
+	if r.err != nil || r.out != "client_id: only\nclient_secret: s-only\n" {
+		t.Errorf("error %v, stdout %q, stderr %q", r.err, r.out, r.errOut)
+	}
+}
