@@ -367,3 +367,18 @@ func TestClientCreateRoughEdges(t *testing.T) {
 		}
 	}
 }
+
+// A selector miss after an update is a warning too: the update was applied.
+func TestClientUpdateSelectorMissIsAWarning(t *testing.T) {
+	c := newClient(t, "read")
+	t.Cleanup(func() { hydra(t, "client", "delete", c.ClientID) })
+	r := hydra(t, "client", "update", c.ClientID, "-n", "renamed by update", "--format", "jsonpath=$.no_such_field")
+	r.wantCode(t, 0)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "was updated, but --format") {
+		t.Errorf("stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+	r = hydra(t, "client", "get", c.ClientID, "--format", "jsonpath=client_name")
+	if strings.TrimSpace(r.Stdout) != "renamed by update" {
+		t.Errorf("the update was not applied: %q", r.Stdout)
+	}
+}

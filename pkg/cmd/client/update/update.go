@@ -4,6 +4,7 @@ package update
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,7 +129,15 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+	err = p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+	var noMatch *printer.NoMatchError
+	if errors.As(err, &noMatch) {
+		// The update is done: a selector that misses it is not a failure
+		// that would hide it, nor a reason to retry.
+		fmt.Fprintf(opts.IO.ErrOut, "warning: client %s was updated, but --format %s selects nothing in it\n", printer.Printable(c.ClientID), opts.Format)
+		return nil
+	}
+	return err
 }
 
 // buildDoc gathers the fields to set from the file, the flags and the

@@ -147,3 +147,16 @@ func TestUpdateRunWarnsAboutUnknownValues(t *testing.T) {
 		t.Errorf("stderr = %q", errOut)
 	}
 }
+
+// A selector that selects nothing in the updated client is a warning: the
+// update was applied, and exit 1 would invite a retry.
+func TestUpdateRunSelectorMissIsAWarning(t *testing.T) {
+	srv := clienttest.New(t, existing())
+	out, errOut, err := run(t, srv, "", "c1", "--name", "new", "--format", "jsonpath=$.nope")
+	if err != nil || out != "" || !strings.Contains(errOut, "client c1 was updated, but --format jsonpath=$.nope selects nothing") {
+		t.Errorf("error %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	if srv.Client("c1")["client_name"] != "new" {
+		t.Error("the update was not applied")
+	}
+}
