@@ -21,11 +21,11 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// FinishGrace is how long the request in flight at Ctrl-C may still take.
+// finishGrace is how long the request in flight at Ctrl-C may still take.
 // main ends the process one second after the signal (interruptGrace in
 // cmd/hydra/main.go), and what the request created must be printed before
 // that.
-var FinishGrace = 500 * time.Millisecond
+var finishGrace = 500 * time.Millisecond
 
 // Item is one client to create.
 type Item struct {
@@ -82,7 +82,7 @@ type Options struct {
 // that is not part of an array, the error itself is returned.
 //
 // On Ctrl-C (ctx cancelled), no new request starts. The request in flight
-// gets FinishGrace to be answered: what it created is printed; if it gets
+// gets finishGrace to be answered: what it created is printed; if it gets
 // no answer, its client is named on stderr as one that may exist. What was
 // created before is printed in any case. The result is then ctx.Err().
 func Run(ctx context.Context, opts Options, items []Item) error {
@@ -105,7 +105,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		id := it.Doc.String("client_id")
 		c, err := createOne(ctx, opts.Client, it.Doc)
 		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			// Ctrl-C, and the request got no answer within FinishGrace.
+			// Ctrl-C, and the request got no answer within finishGrace.
 			interrupted, skipped = true, len(items)-i-1
 			fmt.Fprintf(errOut, "interrupted while creating client %q%s: the server may have created it; check with 'hydra client get %s'\n",
 				printer.Printable(id), inWhere(it.Where), printer.Printable(id))
@@ -161,11 +161,11 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 
 // createOne sends one client. Ctrl-C does not cut the request off at once:
 // it may already have reached the server, and then only its answer holds the
-// client's secret. It gets FinishGrace to be answered.
+// client's secret. It gets finishGrace to be answered.
 func createOne(ctx context.Context, client *api.Client, doc shared.Doc) (*api.OAuth2Client, error) {
 	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	grace := FinishGrace
+	grace := finishGrace
 	stop := context.AfterFunc(ctx, func() {
 		t := time.NewTimer(grace)
 		defer t.Stop()

@@ -207,12 +207,12 @@ func TestInterruptCompletesTheRequestInFlight(t *testing.T) {
 	}
 }
 
-// Ctrl-C while a request gets no answer: after FinishGrace, its client is
+// Ctrl-C while a request gets no answer: after finishGrace, its client is
 // named on stderr, by the ID it was being created with, even when the
 // document had none.
 func TestInterruptNamesARequestWithoutAnswer(t *testing.T) {
-	defer func(g time.Duration) { FinishGrace = g }(FinishGrace)
-	FinishGrace = 50 * time.Millisecond
+	defer func(g time.Duration) { finishGrace = g }(finishGrace)
+	finishGrace = 50 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var sentID atomic.Value
