@@ -75,7 +75,7 @@ func (o *output) finish() error {
 		case errors.As(err, &noMatch):
 			// The clients exist: a selector that misses them is not a
 			// failure that would hide them, nor a reason to retry.
-			missing, why = o.created, fmt.Sprintf("--format %s selects nothing in the created clients", o.opts.Format)
+			missing, why = o.created, fmt.Sprintf("--format %s selects nothing in the created client%s", o.opts.Format, pluralS(len(o.created)))
 		case err != nil:
 			o.showOnStderr(o.created, "the created clients could not be printed")
 			return err
@@ -125,7 +125,11 @@ func (o *output) showOnStderr(clients []created, why string) {
 		return
 	}
 	w := o.opts.IO.ErrOut
-	fmt.Fprintf(w, "warning: %s; here they are:\n", why)
+	here := "here they are"
+	if len(clients) == 1 {
+		here = "here it is"
+	}
+	fmt.Fprintf(w, "warning: %s; %s:\n", why, here)
 	for i, c := range clients {
 		_ = writeYAMLDoc(w, c, i > 0)
 	}
