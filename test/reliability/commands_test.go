@@ -30,6 +30,8 @@ const (
 	shapeJWKS                       // a JSON Web Key Set: {"keys":[...]}
 	shapeDiscovery                  // an OpenID Connect discovery document
 	shapeRedirect                   // a redirect the command follows itself (the headless flow's authorization request)
+	shapeTrust                      // one trust relationship: {"id":...}
+	shapeTrustList                  // a JSON array of trust relationships
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -359,6 +361,56 @@ var commands = []command{
 		ok: clientOK,
 	},
 
+	// Trust relationships of the JWT bearer grant. Creating and deleting
+	// are writes: not retried.
+	{
+		name: "trust create, key from a file, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"trust", "create", "-e", e, "--access-token-file", "$BEARER_FILE", "--issuer", "https://issuer.example",
+				"--subject", "s", "--scope", "read", "--expires-in", "1h", "--jwk", "$JWK_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken, "$JWK_FILE": string(jwksJSON())},
+		kind:  api.Admin, path: api.TrustPath, shape: shapeTrust,
+		ok: trustOK,
+	},
+	{
+		name: "trust create --jwks-url, bearer from env",
+		argv: func(e string) []string {
+			return []string{"trust", "create", "--issuer", "https://issuer.example", "--allow-any-subject", "--expires-in", "1h",
+				"--jwks-url", e + jwksPath, "--kid", keyID, "-H", "X-Api-Key: " + secretHeader, "-q"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: jwksPath, shape: shapeJWKS, retry: true,
+		good: trustHandler, endpointFlag: "--jwks-url",
+		// The key set's server gets no -H header and no bearer token: the
+		// secrets ride only on the admin request, which the row above covers.
+		sendsNoSecret: true,
+	},
+	{
+		name: "trust get, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"trust", "get", "-e", e, "--access-token", secretAccessToken, "t1", "--format", "yaml"}
+		},
+		kind: api.Admin, path: api.TrustPath + "/t1", shape: shapeTrust, retry: true,
+		ok: trustOK,
+	},
+	{
+		name: "trust list, bearer from stdin",
+		argv: func(e string) []string {
+			return []string{"trust", "list", "-e", e, "--access-token-file", "-", "--issuer", "https://issuer.example"}
+		},
+		stdin: secretAccessToken + "\n",
+		kind:  api.Admin, path: api.TrustPath, shape: shapeTrustList, retry: true,
+		ok: "[" + trustOK + "]",
+	},
+	{
+		name: "trust delete, thirty IDs",
+		argv: func(e string) []string {
+			return append([]string{"trust", "delete", "-e", e, "--access-token", secretAccessToken}, manyIDs(30)...)
+		},
+		kind: api.Admin, path: api.TrustPath + "/c1", shape: shapeEmpty,
+	},
+
 	// token decode's one request is for the issuer's keys: a read.
 	{
 		name: "token decode, keys from iss",
@@ -408,6 +460,7 @@ const (
 	introspectionOK = `{"active":true,"client_id":"c","sub":"s","scope":"read"}`
 	tokenOK         = `{"access_token":"at-result","token_type":"bearer","expires_in":3600,"scope":"read"}`
 	clientOK        = `{"client_id":"c1","client_name":"n","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}`
+	trustOK         = `{"id":"t1","issuer":"https://issuer.example","subject":"s","allow_any_subject":false,"scope":["read"],"public_key":{"set":"https://issuer.example","kid":"` + keyID + `"},"expires_at":"2099-01-01T00:00:00Z"}`
 	jwksPath        = "/.well-known/jwks.json"
 	discoveryPath   = "/.well-known/openid-configuration"
 )

@@ -138,3 +138,19 @@ func privateKeyPEM() string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
+
+// trustHandler is a stub of an issuer's keys beside Hydra's admin API: the
+// key set at jwksPath, and a trust relationship for any other request.
+func trustHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == jwksPath {
+			_, _ = w.Write(jwksJSON())
+			return
+		}
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+		}
+		_, _ = w.Write([]byte(trustOK))
+	})
+}
