@@ -411,6 +411,22 @@ var commands = []command{
 		kind: api.Admin, path: api.TrustPath + "/c1", shape: shapeEmpty,
 	},
 
+	// trust sync reads the issuer's discovery document and keys, lists,
+	// then creates and deletes relationships.
+	{
+		name: "trust sync --prune, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"trust", "sync", "-e", e, "--access-token-file", "$BEARER_FILE", "--issuer", e, "--subject", "s",
+				"--scope", "read", "--prune", "--format", "json"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: syncHandler, endpointFlag: "--issuer",
+		// The issuer gets no -H header and no bearer token: a failure
+		// there stops the command before any secret is sent.
+		sendsNoSecret: true,
+	},
+
 	// token decode's one request is for the issuer's keys: a read.
 	{
 		name: "token decode, keys from iss",

@@ -154,3 +154,32 @@ func trustHandler() http.Handler {
 		_, _ = w.Write([]byte(trustOK))
 	})
 }
+
+// syncHandler is an issuer (discovery and keys) beside Hydra's admin API,
+// for trust sync: the list holds a relationship for a key the issuer no
+// longer publishes, so that a run creates one and deletes one.
+func syncHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		iss := scheme + "://" + r.Host
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == discoveryPath:
+			_ = json.NewEncoder(w).Encode(map[string]any{"issuer": iss, "jwks_uri": iss + jwksPath})
+		case r.URL.Path == jwksPath:
+			_, _ = w.Write(jwksJSON())
+		case r.Method == http.MethodGet && r.URL.Path == "/admin/trust/grants/jwt-bearer/issuers":
+			_, _ = w.Write([]byte(`[{"id":"old","issuer":"` + iss + `","subject":"s","scope":["read"],"public_key":{"set":"` + iss + `","kid":"gone"},"expires_at":"2099-01-01T00:00:00Z"}]`))
+		case r.Method == http.MethodPost:
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(trustOK))
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	deletecmd "github.com/hydratoken/hydra/pkg/cmd/trust/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/trust/get"
 	"github.com/hydratoken/hydra/pkg/cmd/trust/list"
+	synccmd "github.com/hydratoken/hydra/pkg/cmd/trust/sync"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -23,5 +24,6 @@ func NewCmdTrust(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(get.NewCmdGet(f, nil))
 	cmd.AddCommand(list.NewCmdList(f, nil))
 	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
+	cmd.AddCommand(synccmd.NewCmdSync(f, nil))
 	return cmd
 }

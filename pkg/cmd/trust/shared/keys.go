@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -296,4 +297,14 @@ func (fe *Fetcher) JWKS(ctx context.Context, u *url.URL, source string) ([]Key, 
 		return nil, nil, api.BadBodyError(resp, http.MethodGet, u, err)
 	}
 	return keys, skipped, nil
+}
+
+// WarnPlainHTTP warns when the issuer's keys come over plain HTTP from a
+// host that is not loopback, where they could be replaced in transit. A
+// host that is Hydra's own (admin) was warned about already.
+func WarnPlainHTTP(w io.Writer, u, admin *url.URL) {
+	if u == nil || u.Scheme != "http" || cmdutil.IsLoopback(u.Hostname()) || (admin != nil && admin.Host == u.Host) {
+		return
+	}
+	fmt.Fprintf(w, "warning: %s is plain HTTP to a host that is not loopback: the keys Hydra is told to trust could be replaced in transit\n", api.StripQuery(u))
 }
