@@ -31,6 +31,7 @@ const (
 	shapeDiscovery                  // an OpenID Connect discovery document
 	shapeRedirect                   // a redirect the command follows itself (the headless flow's authorization request)
 	shapeTrust                      // one trust relationship: {"id":...}
+	shapeIDToken                    // GitHub Actions' ID token answer: {"value":"<JWT>"}
 	shapeTrustList                  // a JSON array of trust relationships
 )
 
@@ -44,10 +45,15 @@ const (
 	secretCode        = "code-SECRET-1b77d9"   // an authorization code
 	secretVerifier    = "pkce-SECRET-e2c4f8"   // a PKCE code_verifier
 	secretRefresh     = "rt-SECRET-55a0b3"     // a refresh token
+	secretAssertion   = "assert-SECRET-5d2c11" // the signature of a JWT bearer assertion
+	secretGitHub      = "ghreq-SECRET-77e1a0"  // a GitHub Actions job's ACTIONS_ID_TOKEN_REQUEST_TOKEN
 )
 
+// assertionJWT is a JWT bearer assertion that carries secretAssertion.
+const assertionJWT = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2kiLCJzdWIiOiJzIn0." + secretAssertion
+
 // allSecrets is checked against every output of every row.
-var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh}
+var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh, secretAssertion, secretGitHub}
 
 // command is one row: a command invocation that sends requests to the
 // endpoint under test.
@@ -215,6 +221,49 @@ var commands = []command{
 		},
 		kind: api.Public, path: api.TokenPath, shape: shapeToken,
 		ok: tokenOK,
+	},
+
+	// The JWT bearer grant: the assertion is a secret, and the grant is
+	// never retried.
+	{
+		name: "token jwt-bearer, assertion on stdin, public client",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
+		},
+		stdin: assertionJWT + "\n",
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token jwt-bearer, assertion from env, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+		},
+		env:   map[string]string{"CI_ID_TOKEN": assertionJWT, "OAUTH2_CLIENT_ID": "c"},
+		files: map[string]string{"$SECRET_FILE": secretClient},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token jwt-bearer, self-signed assertion, secret on argv",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "--token-url", e + api.TokenPath, "--client-id", "c", "--client-secret", secretClient, "-q",
+				"--private-key", "$KEY_FILE", "--issuer", "https://issuer.example", "--subject", "s"}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK, endpointFlag: "--token-url",
+	},
+	{
+		// The identity token is fetched first (a read), then spent once.
+		name: "token jwt-bearer --assertion-from github-actions",
+		argv: func(string) []string {
+			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env: map[string]string{"HYDRA_URL": "$ENDPOINT", "ACTIONS_ID_TOKEN_REQUEST_URL": "$ENDPOINT" + gitHubPath + "?api-version=2.0",
+			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": secretGitHub},
+		kind: api.Public, path: gitHubPath, shape: shapeIDToken, retry: true,
+		good: gitHubHandler, grant: api.TokenPath, endpointFlag: "ACTIONS_ID_TOKEN_REQUEST_URL",
 	},
 
 	// Revocation is a write: not retried.
@@ -478,6 +527,7 @@ const (
 	clientOK        = `{"client_id":"c1","client_name":"n","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}`
 	trustOK         = `{"id":"t1","issuer":"https://issuer.example","subject":"s","allow_any_subject":false,"scope":["read"],"public_key":{"set":"https://issuer.example","kid":"` + keyID + `"},"expires_at":"2099-01-01T00:00:00Z"}`
 	jwksPath        = "/.well-known/jwks.json"
+	gitHubPath      = "/_apis/actionstoken/idtoken"
 	discoveryPath   = "/.well-known/openid-configuration"
 )
 

@@ -183,3 +183,25 @@ func syncHandler() http.Handler {
 		}
 	})
 }
+
+// gitHubHandler is GitHub Actions' ID token endpoint beside Hydra's token
+// endpoint: the former answers a request that carries the job's request
+// token with an assertion, the latter with a token.
+func gitHubHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case gitHubPath:
+			if r.Header.Get("Authorization") != "bearer "+secretGitHub || r.URL.Query().Get("audience") == "" {
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"message":"Bad credentials"}`))
+				return
+			}
+			_ = json.NewEncoder(w).Encode(map[string]string{"value": assertionJWT})
+		case "/oauth2/token":
+			_, _ = w.Write([]byte(tokenOK))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}

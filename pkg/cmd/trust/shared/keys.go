@@ -208,9 +208,7 @@ type Fetcher struct {
 // NewFetcher builds a Fetcher from the command's connection flags, without
 // its headers.
 func NewFetcher(f *cmdutil.Factory, conn cmdutil.Connection) (*Fetcher, error) {
-	conn.Headers = nil
-	conn.FakeTLSTermination = false
-	hc, err := conn.HTTPClient(f)
+	hc, err := conn.ThirdPartyHTTPClient(f)
 	if err != nil {
 		return nil, err
 	}
