@@ -104,9 +104,9 @@ func TestTokenFromGitHubActions(t *testing.T) {
 	defer srv.Close()
 	tokenURL = srv.URL + api.TokenPath
 	env := map[string]string{
-		"OAUTH2_CLIENT_ID":            "ci",
-		EnvGitHubRequestURL:           srv.URL + "/idtoken?api-version=2.0",
-		EnvGitHubRequestToken:         "req-token",
+		"OAUTH2_CLIENT_ID":    "ci",
+		EnvGitHubRequestURL:   srv.URL + "/idtoken?api-version=2.0",
+		EnvGitHubRequestToken: "req-token",
 	}
 	f, _, out, errOut := cmdtest.Factory(env)
 	err := cmdtest.Run(NewCmdJWTBearer(f, func(ctx context.Context, o *Options) error {
