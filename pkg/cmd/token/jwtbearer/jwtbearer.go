@@ -74,27 +74,30 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			for the trust, and docs/secretless-ci.md for a recipe.
 
 			The assertion comes from exactly one of:
-			  --assertion-file FILE         a file, or '-' for stdin, such as a
-			                                Kubernetes service account token;
-			  --assertion-env NAME          an environment variable, such as one of
-			                                GitLab CI's id_tokens;
-			  --assertion-from %[1]s  the GitHub Actions job's identity token,
-			                                fetched with ACTIONS_ID_TOKEN_REQUEST_URL
-			                                and ACTIONS_ID_TOKEN_REQUEST_TOKEN (the
-			                                workflow needs permissions: id-token: write);
+			  --assertion-file FILE
+			      a file, or '-' for stdin, such as a Kubernetes service account
+			      token;
+			  --assertion-env NAME
+			      an environment variable, such as one of GitLab CI's id_tokens;
+			  --assertion-from %[1]s
+			      the GitHub Actions job's identity token, fetched with
+			      ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN
+			      (the workflow needs permissions: id-token: write);
 			  --private-key FILE --issuer ISS --subject SUB
-			                                a fresh assertion signed with this key,
-			                                for services that hold one.
+			      a fresh assertion signed with this key, for services that hold
+			      one.
 			Hydra wants the assertion's aud to be its token URL: that is the
 			audience asked of GitHub and set in a signed assertion, unless
 			--assertion-audience says otherwise. An assertion is single-use.
 
 			The client authenticates as for the other token commands. A public
-			client (token_endpoint_auth_method none, with grant type
-			%[2]s) needs no secret, and is the recommended setup: without a secret
-			(--client-secret, --client-secret-file or %[3]s), --auth-method
-			defaults to none. The client's own private_key_jwt key comes from %[4]s
-			here, since --private-key signs the assertion.
+			client (token_endpoint_auth_method none, with the grant type
+			%[2]s)
+			needs no secret, and is the recommended setup: without a secret
+			(--client-secret, --client-secret-file or %[3]s),
+			--auth-method defaults to none. The client's own private_key_jwt key
+			comes from %[4]s here, since --private-key signs
+			the assertion.
 
 			By default only the access token is printed, so that
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
@@ -137,6 +140,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 	// --private-key signs the assertion here, not the client's
 	// authentication: the flag is the credentials', re-described.
 	cmd.Flags().Lookup("private-key").Usage = "Sign a fresh assertion for --issuer and --subject with the private key in this PEM or JWK `file` ('-' for stdin)"
+	cmd.Flags().Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + "; default: none without a client secret, else " + shared.AuthBasic
 	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
 	fl := cmd.Flags()
 	fl.StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
