@@ -114,8 +114,24 @@ func TestJWTBearerRefusals(t *testing.T) {
 	e["CI_ID_TOKEN"] = iss.Token("repo:someone/else:ref:refs/heads/main", tokenURL())
 	r = run{Env: e}.hydra(t, "token", "jwt-bearer", "--assertion-env", "CI_ID_TOKEN")
 	r.wantCode(t, 1)
-	r.wantStderr(t, `Hydra trusts no key of issuer "`+iss.URL+`" for subject "repo:someone/else:ref:refs/heads/main"`, "hydra trust list --issuer")
+	r.wantStderr(t, `the assertion's subject "repo:someone/else:ref:refs/heads/main" is not one that Hydra trusts for issuer "`+iss.URL+`"`,
+		`only for the subject(s) "`+ciSubject+`"`, "No public JWK was registered")
 	r.assertClean(t)
+
+	// Without the admin API to ask, the same refusal is explained by
+	// Hydra's answer alone.
+	noAdmin := copyEnv(e)
+	delete(noAdmin, "HYDRA_ADMIN_URL")
+	r = run{Env: noAdmin}.hydra(t, "token", "jwt-bearer", "--assertion-env", "CI_ID_TOKEN")
+	r.wantCode(t, 1)
+	r.wantStderr(t, `Hydra trusts no key of issuer "`+iss.URL+`" for subject "repo:someone/else:ref:refs/heads/main"`, "hydra trust list --issuer")
+
+	// An issuer Hydra does not trust at all.
+	stranger := startIssuer(t)
+	e["CI_ID_TOKEN"] = stranger.Token(ciSubject, tokenURL())
+	r = run{Env: e}.hydra(t, "token", "jwt-bearer", "--assertion-env", "CI_ID_TOKEN")
+	r.wantCode(t, 1)
+	r.wantStderr(t, `Hydra does not trust issuer "`+stranger.URL+`" at all`, "hydra trust sync --issuer "+stranger.URL)
 
 	// Another audience.
 	e["CI_ID_TOKEN"] = iss.Token(ciSubject, "https://api.example.com")
@@ -158,7 +174,7 @@ func TestJWTBearerKeyRotation(t *testing.T) {
 	e["CI_ID_TOKEN"] = iss.Token(ciSubject, tokenURL())
 	r := run{Env: e}.hydra(t, "token", "jwt-bearer", "--assertion-env", "CI_ID_TOKEN")
 	r.wantCode(t, 1)
-	r.wantStderr(t, "Hydra trusts no key", newKID)
+	r.wantStderr(t, `Hydra does not trust the key "`+newKID+`"`, `it trusts only the key(s) "`+oldKID+`"`, "--prune")
 
 	res, sr := trustSync(t, "--issuer", iss.URL, "--subject", ciSubject, "--scope", "deploy", "--prune")
 	if res.count("create") != 1 || res.count("delete") != 1 {
@@ -185,7 +201,7 @@ func TestJWTBearerKeyRotation(t *testing.T) {
 	// The old key is refused, however fresh its assertion.
 	r = run{Env: env}.hydra(t, "token", "jwt-bearer", "--private-key", oldKey, "--issuer", iss.URL, "--subject", ciSubject)
 	r.wantCode(t, 1)
-	r.wantStderr(t, "Hydra trusts no key of issuer", oldKID)
+	r.wantStderr(t, `Hydra does not trust the key "`+oldKID+`"`, `it trusts only the key(s) "`+newKID+`"`)
 
 	// Idempotent: nothing more to do.
 	res, _ = trustSync(t, "--issuer", iss.URL, "--subject", ciSubject, "--scope", "deploy", "--prune")

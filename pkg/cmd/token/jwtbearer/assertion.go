@@ -188,7 +188,7 @@ func readClaims(assertion string) claims {
 
 // explain turns Hydra's refusals of the grant into what to do. The
 // assertion itself is never quoted.
-func explain(err error, assertion, tokenURL, clientID string, o *Options) error {
+func explain(ctx context.Context, err error, assertion, tokenURL, clientID string, o *Options) error {
 	var e *api.Error
 	if !errors.As(err, &e) {
 		return err
@@ -208,6 +208,9 @@ func explain(err error, assertion, tokenURL, clientID string, o *Options) error 
 		}
 		e.Advice = fmt.Sprintf("Either Hydra has no trust relationship for this issuer, or its relationships pin another subject, or the issuer signed with a key (%s) that Hydra does not trust yet. See 'hydra trust list --issuer %s'; 'hydra trust sync --issuer %s --subject %s --scope ...' trusts the issuer's current keys for this subject.",
 			kid, shellQuote(c.Iss), shellQuote(c.Iss), shellQuote(c.Sub))
+		if d := diagnose(ctx, o, c); d != nil {
+			headline, e.Advice = d.headline, d.advice
+		}
 	case strings.Contains(text, "'aud'"):
 		headline = "the assertion is for another audience"
 		e.Advice = fmt.Sprintf("Its aud is %q, and Hydra wants its token URL, %s. Ask the issuer for that audience: --assertion-from %s asks for the token URL unless --assertion-audience says otherwise; in GitLab CI, set id_tokens: NAME: aud: %s.",

@@ -99,6 +99,12 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			comes from %[4]s here, since --private-key signs
 			the assertion.
 
+			Hydra's refusals are explained. When it answers that it trusts no key
+			for the assertion's issuer and subject, and HYDRA_ADMIN_URL names its
+			admin API (with OAUTH2_ACCESS_TOKEN if that needs one), the admin API is
+			asked whether the issuer, the subject or the key is the one it does not
+			trust, or whether the trust expired.
+
 			By default only the access token is printed, so that
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
 			response. The assertion is never printed, nor shown by -v.
@@ -230,7 +236,7 @@ func Token(ctx context.Context, opts *Options) (*shared.Token, error) {
 	params := url.Values{"grant_type": {api.JWTBearerGrantType}, "assertion": {assertion}}
 	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
 	if err != nil {
-		return nil, explain(err, assertion, s.TokenURL.String(), auth.ClientID, opts)
+		return nil, explain(ctx, err, assertion, s.TokenURL.String(), auth.ClientID, opts)
 	}
 	return tok, nil
 }
