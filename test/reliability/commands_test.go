@@ -30,6 +30,9 @@ const (
 	shapeJWKS                       // a JSON Web Key Set: {"keys":[...]}
 	shapeDiscovery                  // an OpenID Connect discovery document
 	shapeRedirect                   // a redirect the command follows itself (the headless flow's authorization request)
+	shapeTrust                      // one trust relationship: {"id":...}
+	shapeIDToken                    // GitHub Actions' ID token answer: {"value":"<JWT>"}
+	shapeTrustList                  // a JSON array of trust relationships
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -42,10 +45,15 @@ const (
 	secretCode        = "code-SECRET-1b77d9"   // an authorization code
 	secretVerifier    = "pkce-SECRET-e2c4f8"   // a PKCE code_verifier
 	secretRefresh     = "rt-SECRET-55a0b3"     // a refresh token
+	secretAssertion   = "assert-SECRET-5d2c11" // the signature of a JWT bearer assertion
+	secretGitHub      = "ghreq-SECRET-77e1a0"  // a GitHub Actions job's ACTIONS_ID_TOKEN_REQUEST_TOKEN
 )
 
+// assertionJWT is a JWT bearer assertion that carries secretAssertion.
+const assertionJWT = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2kiLCJzdWIiOiJzIn0." + secretAssertion
+
 // allSecrets is checked against every output of every row.
-var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh}
+var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh, secretAssertion, secretGitHub}
 
 // command is one row: a command invocation that sends requests to the
 // endpoint under test.
@@ -215,6 +223,49 @@ var commands = []command{
 		ok: tokenOK,
 	},
 
+	// The JWT bearer grant: the assertion is a secret, and the grant is
+	// never retried.
+	{
+		name: "token jwt-bearer, assertion on stdin, public client",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
+		},
+		stdin: assertionJWT + "\n",
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token jwt-bearer, assertion from env, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+		},
+		env:   map[string]string{"CI_ID_TOKEN": assertionJWT, "OAUTH2_CLIENT_ID": "c"},
+		files: map[string]string{"$SECRET_FILE": secretClient},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
+		name: "token jwt-bearer, self-signed assertion, secret on argv",
+		argv: func(e string) []string {
+			return []string{"token", "jwt-bearer", "--token-url", e + api.TokenPath, "--client-id", "c", "--client-secret", secretClient, "-q",
+				"--private-key", "$KEY_FILE", "--issuer", "https://issuer.example", "--subject", "s"}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK, endpointFlag: "--token-url",
+	},
+	{
+		// The identity token is fetched first (a read), then spent once.
+		name: "token jwt-bearer --assertion-from github-actions",
+		argv: func(string) []string {
+			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env: map[string]string{"HYDRA_URL": "$ENDPOINT", "ACTIONS_ID_TOKEN_REQUEST_URL": "$ENDPOINT" + gitHubPath + "?api-version=2.0",
+			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": secretGitHub},
+		kind: api.Public, path: gitHubPath, shape: shapeIDToken, retry: true,
+		good: gitHubHandler, grant: api.TokenPath, endpointFlag: "ACTIONS_ID_TOKEN_REQUEST_URL",
+	},
+
 	// Revocation is a write: not retried.
 	{
 		name: "token revoke, secret from a file",
@@ -359,6 +410,72 @@ var commands = []command{
 		ok: clientOK,
 	},
 
+	// Trust relationships of the JWT bearer grant. Creating and deleting
+	// are writes: not retried.
+	{
+		name: "trust create, key from a file, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"trust", "create", "-e", e, "--access-token-file", "$BEARER_FILE", "--issuer", "https://issuer.example",
+				"--subject", "s", "--scope", "read", "--expires-in", "1h", "--jwk", "$JWK_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken, "$JWK_FILE": string(jwksJSON())},
+		kind:  api.Admin, path: api.TrustPath, shape: shapeTrust,
+		ok: trustOK,
+	},
+	{
+		name: "trust create --jwks-url, bearer from env",
+		argv: func(e string) []string {
+			return []string{"trust", "create", "--issuer", "https://issuer.example", "--allow-any-subject", "--expires-in", "1h",
+				"--jwks-url", e + jwksPath, "--kid", keyID, "-H", "X-Api-Key: " + secretHeader, "-q"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: jwksPath, shape: shapeJWKS, retry: true,
+		good: trustHandler, endpointFlag: "--jwks-url",
+		// The key set's server gets no -H header and no bearer token: the
+		// secrets ride only on the admin request, which the row above covers.
+		sendsNoSecret: true,
+	},
+	{
+		name: "trust get, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"trust", "get", "-e", e, "--access-token", secretAccessToken, "t1", "--format", "yaml"}
+		},
+		kind: api.Admin, path: api.TrustPath + "/t1", shape: shapeTrust, retry: true,
+		ok: trustOK,
+	},
+	{
+		name: "trust list, bearer from stdin",
+		argv: func(e string) []string {
+			return []string{"trust", "list", "-e", e, "--access-token-file", "-", "--issuer", "https://issuer.example"}
+		},
+		stdin: secretAccessToken + "\n",
+		kind:  api.Admin, path: api.TrustPath, shape: shapeTrustList, retry: true,
+		ok: "[" + trustOK + "]",
+	},
+	{
+		name: "trust delete, thirty IDs",
+		argv: func(e string) []string {
+			return append([]string{"trust", "delete", "-e", e, "--access-token", secretAccessToken}, manyIDs(30)...)
+		},
+		kind: api.Admin, path: api.TrustPath + "/c1", shape: shapeEmpty,
+	},
+
+	// trust sync reads the issuer's discovery document and keys, lists,
+	// then creates and deletes relationships.
+	{
+		name: "trust sync --prune, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"trust", "sync", "-e", e, "--access-token-file", "$BEARER_FILE", "--issuer", e, "--subject", "s",
+				"--scope", "read", "--prune", "--format", "json"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: syncHandler, endpointFlag: "--issuer",
+		// The issuer gets no -H header and no bearer token: a failure
+		// there stops the command before any secret is sent.
+		sendsNoSecret: true,
+	},
+
 	// token decode's one request is for the issuer's keys: a read.
 	{
 		name: "token decode, keys from iss",
@@ -408,7 +525,9 @@ const (
 	introspectionOK = `{"active":true,"client_id":"c","sub":"s","scope":"read"}`
 	tokenOK         = `{"access_token":"at-result","token_type":"bearer","expires_in":3600,"scope":"read"}`
 	clientOK        = `{"client_id":"c1","client_name":"n","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}`
+	trustOK         = `{"id":"t1","issuer":"https://issuer.example","subject":"s","allow_any_subject":false,"scope":["read"],"public_key":{"set":"https://issuer.example","kid":"` + keyID + `"},"expires_at":"2099-01-01T00:00:00Z"}`
 	jwksPath        = "/.well-known/jwks.json"
+	gitHubPath      = "/_apis/actionstoken/idtoken"
 	discoveryPath   = "/.well-known/openid-configuration"
 )
 

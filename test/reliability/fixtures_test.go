@@ -138,3 +138,70 @@ func privateKeyPEM() string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
+
+// trustHandler is a stub of an issuer's keys beside Hydra's admin API: the
+// key set at jwksPath, and a trust relationship for any other request.
+func trustHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == jwksPath {
+			_, _ = w.Write(jwksJSON())
+			return
+		}
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+		}
+		_, _ = w.Write([]byte(trustOK))
+	})
+}
+
+// syncHandler is an issuer (discovery and keys) beside Hydra's admin API,
+// for trust sync: the list holds a relationship for a key the issuer no
+// longer publishes, so that a run creates one and deletes one.
+func syncHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		iss := scheme + "://" + r.Host
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == discoveryPath:
+			_ = json.NewEncoder(w).Encode(map[string]any{"issuer": iss, "jwks_uri": iss + jwksPath})
+		case r.URL.Path == jwksPath:
+			_, _ = w.Write(jwksJSON())
+		case r.Method == http.MethodGet && r.URL.Path == "/admin/trust/grants/jwt-bearer/issuers":
+			_, _ = w.Write([]byte(`[{"id":"old","issuer":"` + iss + `","subject":"s","scope":["read"],"public_key":{"set":"` + iss + `","kid":"gone"},"expires_at":"2099-01-01T00:00:00Z"}]`))
+		case r.Method == http.MethodPost:
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(trustOK))
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// gitHubHandler is GitHub Actions' ID token endpoint beside Hydra's token
+// endpoint: the former answers a request that carries the job's request
+// token with an assertion, the latter with a token.
+func gitHubHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case gitHubPath:
+			if r.Header.Get("Authorization") != "bearer "+secretGitHub || r.URL.Query().Get("audience") == "" {
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"message":"Bad credentials"}`))
+				return
+			}
+			_ = json.NewEncoder(w).Encode(map[string]string{"value": assertionJWT})
+		case "/oauth2/token":
+			_, _ = w.Write([]byte(tokenOK))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}

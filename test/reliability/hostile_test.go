@@ -80,7 +80,7 @@ var html = map[string]string{"Content-Type": "text/html; charset=utf-8"}
 var jsonCT = map[string]string{"Content-Type": "application/json"}
 
 // answerShapes are the commands that read a JSON body on success.
-var answerShapes = []shape{shapeIntrospection, shapeToken, shapeClient, shapeClientList}
+var answerShapes = []shape{shapeIntrospection, shapeToken, shapeClient, shapeClientList, shapeTrust, shapeTrustList, shapeIDToken}
 
 // hangUntilDone blocks a handler until the client gives up or the test ends
 // (t.Context is done before the server's Close runs).
@@ -457,6 +457,7 @@ func laterGrantRows(shapes []shape) []command {
 		}
 		c.name += ", hostile at " + c.grant
 		c.at, c.path, c.shape = c.grant, c.grant, shapeToken
+		c.endpointFlag = "" // the grant goes to Hydra's --endpoint
 		rows = append(rows, c)
 	}
 	return rows

@@ -132,15 +132,17 @@ func TestVerboseShowsNoSecret(t *testing.T) {
 // envMarkers are set, in the process environment and in the Factory, to
 // values that must not appear in any --help.
 var envMarkers = map[string]string{
-	"OAUTH2_CLIENT_SECRET":      "marker-client-secret-7d3e",
-	"OAUTH2_CLIENT_ID":          "marker-client-id-2b9a",
-	"OAUTH2_ACCESS_TOKEN":       "marker-access-token-c41f",
-	"HYDRA_URL":                 "http://marker-hydra-url-8e20.example",
-	"HYDRA_ADMIN_URL":           "http://marker-hydra-admin-url-51c6.example",
-	"ORY_SDK_URL":               "http://marker-ory-sdk-url-a0d7.example",
-	"HYDRA_CLIENT_SECRET":       "marker-hydra-client-secret-93f1",
-	"BROWSER":                   "marker-browser-5e6b",
-	"OAUTH2_CLIENT_PRIVATE_KEY": "marker-private-key-6a1c",
+	"OAUTH2_CLIENT_SECRET":           "marker-client-secret-7d3e",
+	"OAUTH2_CLIENT_ID":               "marker-client-id-2b9a",
+	"OAUTH2_ACCESS_TOKEN":            "marker-access-token-c41f",
+	"HYDRA_URL":                      "http://marker-hydra-url-8e20.example",
+	"HYDRA_ADMIN_URL":                "http://marker-hydra-admin-url-51c6.example",
+	"ORY_SDK_URL":                    "http://marker-ory-sdk-url-a0d7.example",
+	"HYDRA_CLIENT_SECRET":            "marker-hydra-client-secret-93f1",
+	"BROWSER":                        "marker-browser-5e6b",
+	"OAUTH2_CLIENT_PRIVATE_KEY":      "marker-private-key-6a1c",
+	"ACTIONS_ID_TOKEN_REQUEST_URL":   "http://marker-actions-url-3f0e.example",
+	"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "marker-actions-token-d81b",
 }
 
 // Every environment variable the tool names in an Env constant has a

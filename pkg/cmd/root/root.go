@@ -9,6 +9,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client"
 	"github.com/hydratoken/hydra/pkg/cmd/completion"
 	"github.com/hydratoken/hydra/pkg/cmd/token"
+	"github.com/hydratoken/hydra/pkg/cmd/trust"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
@@ -58,7 +59,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		&cobra.Group{ID: "core", Title: "Commands:"},
 		&cobra.Group{ID: "other", Title: "Other commands:"},
 	)
-	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f)} {
+	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f), trust.NewCmdTrust(f)} {
 		c.GroupID = "core"
 		cmd.AddCommand(c)
 	}

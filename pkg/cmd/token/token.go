@@ -9,6 +9,7 @@ import (
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/flush"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
+	"github.com/hydratoken/hydra/pkg/cmd/token/jwtbearer"
 	"github.com/hydratoken/hydra/pkg/cmd/token/refresh"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
@@ -22,6 +23,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Short: "Get, introspect, refresh and revoke OAuth 2.0 tokens",
 	})
 	cmd.AddCommand(client.NewCmdClient(f, nil))
+	cmd.AddCommand(jwtbearer.NewCmdJWTBearer(f, nil))
 	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
 	cmd.AddCommand(refresh.NewCmdRefresh(f, nil))
 	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))

@@ -1,0 +1,294 @@
+// Package jwtbearer implements "hydra token jwt-bearer": the JWT bearer
+// grant (RFC 7523 §2.1), which exchanges an assertion signed by a trusted
+// issuer, such as a CI job's identity token, for an access token, with no
+// stored client secret.
+package jwtbearer
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// FromGitHubActions is the --assertion-from value that fetches a GitHub
+// Actions job's identity token.
+const FromGitHubActions = "github-actions"
+
+// Options are the parsed flags of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Conn        cmdutil.Connection
+	Credentials shared.Credentials
+	Format      printer.Format
+	Scopes      []string
+
+	// The assertion comes from exactly one of these.
+	//
+	// AssertionFile is a file holding it, or "-" for stdin.
+	AssertionFile string
+	// AssertionEnv names an environment variable holding it.
+	AssertionEnv string
+	// AssertionFrom names a CI system to fetch it from: FromGitHubActions.
+	AssertionFrom string
+	// SigningKey is a private key file ("-" for stdin) that signs a fresh
+	// assertion for Issuer and Subject.
+	SigningKey string
+	Issuer     string
+	Subject    string
+
+	// Audience is the audience asked of GitHub Actions, or set in a signed
+	// assertion; empty means the token URL, which Hydra requires.
+	Audience string
+
+	// CommandPath names the command in messages.
+	CommandPath string
+}
+
+// NewCmdJWTBearer builds the command. runF replaces the run function in
+// tests of flag parsing.
+func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+	var scopes []string
+
+	cmd := &cobra.Command{
+		Use:   "jwt-bearer",
+		Short: "Exchange a signed assertion for an access token (JWT bearer grant)",
+		Long: heredoc.Docf(`
+			Get an access token with the JWT bearer grant (RFC 7523): Hydra exchanges
+			an assertion, a JWT signed by an issuer that it trusts, for an access
+			token whose subject is the assertion's sub. A CI job can so get a token
+			from its own identity, with no stored secret: see 'hydra trust sync'
+			for the trust, and docs/secretless-ci.md for a recipe.
+
+			The assertion comes from exactly one of:
+			  --assertion-file FILE
+			      a file, or '-' for stdin, such as a Kubernetes service account
+			      token;
+			  --assertion-env NAME
+			      an environment variable, such as one of GitLab CI's id_tokens;
+			  --assertion-from %[1]s
+			      the GitHub Actions job's identity token, fetched with
+			      ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN
+			      (the workflow needs permissions: id-token: write);
+			  --private-key FILE --issuer ISS --subject SUB
+			      a fresh assertion signed with this key, for services that hold
+			      one.
+			Hydra wants the assertion's aud to be its token URL: that is the
+			audience asked of GitHub and set in a signed assertion, unless
+			--assertion-audience says otherwise. An assertion is single-use.
+
+			The client authenticates as for the other token commands. A public
+			client (token_endpoint_auth_method none, with the grant type
+			%[2]s)
+			needs no secret, and is the recommended setup: without a secret
+			(--client-secret, --client-secret-file or %[3]s),
+			--auth-method defaults to none. The client's own private_key_jwt key
+			comes from %[4]s here, since --private-key signs
+			the assertion.
+
+			Hydra's refusals are explained. When it answers that it trusts no key
+			for the assertion's issuer and subject, and HYDRA_ADMIN_URL names its
+			admin API (with OAUTH2_ACCESS_TOKEN if that needs one), the admin API is
+			asked whether the issuer, the subject or the key is the one it does not
+			trust, or whether the trust expired.
+
+			By default only the access token is printed, so that
+			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
+			response. The assertion is never printed, nor shown by -v.
+		`, FromGitHubActions, api.JWTBearerGrantType, shared.EnvClientSecret, shared.EnvPrivateKey),
+		Example: heredoc.Doc(`
+			# In a GitHub Actions job with permissions: id-token: write
+			$ export HYDRA_URL=https://hydra.example.com OAUTH2_CLIENT_ID=ci-deploy
+			$ TOKEN=$(hydra token jwt-bearer --assertion-from github-actions --scope deploy)
+
+			# In a GitLab CI job whose id_tokens define HYDRA_ID_TOKEN
+			$ hydra token jwt-bearer --assertion-env HYDRA_ID_TOKEN --scope deploy
+
+			# With a Kubernetes projected service account token
+			$ hydra token jwt-bearer --assertion-file /var/run/secrets/hydra/token
+
+			# A service that signs its own assertion
+			$ hydra token jwt-bearer --private-key key.pem --issuer https://svc.example --subject svc-a --format json
+		`),
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			if err := opts.settle(); err != nil {
+				return err
+			}
+			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.CommandPath = cmd.CommandPath()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return jwtBearerRun(cmd.Context(), opts)
+		},
+	}
+
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
+	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL`, which is also the assertion's audience (default: <endpoint>"+api.TokenPath+")")
+	// --private-key signs the assertion here, not the client's
+	// authentication: the flag is the credentials', re-described.
+	cmd.Flags().Lookup("private-key").Usage = "Sign a fresh assertion for --issuer and --subject with the private key in this PEM or JWK `file` ('-' for stdin)"
+	cmd.Flags().Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + "; default: none without a client secret, else " + shared.AuthBasic
+	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
+	fl := cmd.Flags()
+	fl.StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
+	fl.StringVar(&opts.AssertionFile, "assertion-file", "", "Read the assertion from this `file` ('-' for stdin)")
+	fl.StringVar(&opts.AssertionEnv, "assertion-env", "", "Read the assertion from the environment variable with this `name`")
+	fl.StringVar(&opts.AssertionFrom, "assertion-from", "", "Fetch the assertion from this CI system: "+FromGitHubActions)
+	fl.StringVar(&opts.Issuer, "issuer", "", "The iss of the assertion that --private-key signs")
+	fl.StringVar(&opts.Subject, "subject", "", "The sub of the assertion that --private-key signs")
+	fl.StringVar(&opts.Audience, "assertion-audience", "", "The audience asked of GitHub Actions, or of the assertion --private-key signs (default: the token URL)")
+	cmd.MarkFlagsMutuallyExclusive("assertion-file", "assertion-env", "assertion-from", "private-key")
+	_ = cmd.RegisterFlagCompletionFunc("assertion-from", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return []cobra.Completion{cobra.CompletionWithDesc(FromGitHubActions, "the GitHub Actions job's identity token")}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// settle checks the assertion source and settles the client's
+// authentication. Its errors are usage errors.
+func (o *Options) settle() error {
+	// --private-key is the credentials' flag: here it signs the assertion.
+	o.SigningKey, o.Credentials.PrivateKey = o.Credentials.PrivateKey, ""
+	n := 0
+	for _, v := range []string{o.AssertionFile, o.AssertionEnv, o.AssertionFrom, o.SigningKey} {
+		if v != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return cmdutil.FlagErrorf("no assertion: pass one of --assertion-file FILE, --assertion-env NAME, --assertion-from %s, or --private-key FILE with --issuer and --subject", FromGitHubActions)
+	}
+	if o.AssertionFrom != "" && o.AssertionFrom != FromGitHubActions {
+		return cmdutil.FlagErrorf("unknown --assertion-from %q: valid values are %s", o.AssertionFrom, FromGitHubActions)
+	}
+	if o.SigningKey != "" && (o.Issuer == "" || o.Subject == "") {
+		return cmdutil.FlagErrorf("--private-key signs a fresh assertion, which needs --issuer and --subject")
+	}
+	if o.SigningKey == "" && (o.Issuer != "" || o.Subject != "") {
+		return cmdutil.FlagErrorf("--issuer and --subject are for the assertion that --private-key signs; an assertion from elsewhere carries its own")
+	}
+	if o.Audience != "" && o.AssertionFrom == "" && o.SigningKey == "" {
+		return cmdutil.FlagErrorf("--assertion-audience applies to --assertion-from and --private-key; an assertion from a file or variable carries its own aud")
+	}
+	if o.AssertionEnv != "" && strings.ContainsAny(o.AssertionEnv, "=$ ") {
+		return cmdutil.FlagErrorf("--assertion-env takes the variable's name, such as HYDRA_ID_TOKEN, not its value")
+	}
+	c := &o.Credentials
+	if c.AuthMethod == "" && c.Secret.Value == "" && c.Secret.File == "" && o.Factory.Getenv(shared.EnvClientSecret) == "" {
+		// No secret anywhere: a public client, as recommended for this
+		// grant, rather than a demand for a secret there is none of.
+		c.AuthMethod = shared.AuthNone
+	}
+	stdin := 0
+	for _, v := range []string{o.AssertionFile, o.SigningKey, c.Secret.File} {
+		if v == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return cmdutil.FlagErrorf("only one of the assertion, --private-key and --client-secret-file can be read from stdin")
+	}
+	return c.Validate()
+}
+
+func jwtBearerRun(ctx context.Context, opts *Options) error {
+	tok, err := Token(ctx, opts)
+	if err != nil {
+		return err
+	}
+	return shared.PrintToken(opts.IO, opts.Format, tok)
+}
+
+// Token gets an access token with the JWT bearer grant, and prints
+// nothing: a token cache can wrap it.
+func Token(ctx context.Context, opts *Options) (*shared.Token, error) {
+	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
+	if err != nil {
+		return nil, err
+	}
+	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, false)
+	if err != nil {
+		return nil, err
+	}
+	assertion, err := opts.assertion(ctx, s.TokenURL)
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{"grant_type": {api.JWTBearerGrantType}, "assertion": {assertion}}
+	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
+	if err != nil {
+		return nil, explain(ctx, err, assertion, s.TokenURL.String(), auth.ClientID, opts)
+	}
+	return tok, nil
+}
+
+// audience is what the assertion's aud must be.
+func (o *Options) audience(tokenURL *url.URL) string {
+	if o.Audience != "" {
+		return o.Audience
+	}
+	return tokenURL.String()
+}
+
+// assertion gets the assertion from its source.
+func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, error) {
+	var a, from string
+	switch {
+	case o.AssertionFile != "":
+		from = "--assertion-file " + o.AssertionFile
+		if o.AssertionFile == "-" {
+			from = "stdin"
+		}
+		s, err := cmdutil.ReadSecretFile(o.Factory, o.AssertionFile)
+		if err != nil {
+			return "", fmt.Errorf("--assertion-file: %w", err)
+		}
+		a = s
+	case o.AssertionEnv != "":
+		from = "$" + o.AssertionEnv
+		a = o.Factory.Getenv(o.AssertionEnv)
+		if strings.TrimSpace(a) == "" {
+			return "", fmt.Errorf("--assertion-env: %s is empty or not set", o.AssertionEnv)
+		}
+	case o.AssertionFrom == FromGitHubActions:
+		from = "GitHub Actions"
+		s, err := gitHubActionsToken(ctx, o, o.audience(tokenURL))
+		if err != nil {
+			return "", err
+		}
+		a = s
+	default:
+		key, err := shared.LoadSigningKey(o.Factory, o.SigningKey)
+		if err != nil {
+			return "", err
+		}
+		return sign(key, o.Issuer, o.Subject, o.audience(tokenURL))
+	}
+	a = strings.TrimSpace(a)
+	if a == "" {
+		return "", fmt.Errorf("the assertion from %s is empty", from)
+	}
+	if !looksLikeJWT(a) {
+		return "", fmt.Errorf("the assertion from %s is not a JWT (want three base64url parts, header.payload.signature); it is not shown, since it may be a secret", from)
+	}
+	return a, nil
+}

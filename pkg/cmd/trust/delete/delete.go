@@ -1,0 +1,96 @@
+// Package delete implements "hydra trust delete": it deletes trust
+// relationships of the JWT bearer grant by their IDs.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/cmd/trust/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Options are the parsed flags and arguments of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Admin cmdutil.Admin
+
+	// IDs are the relationships to delete.
+	IDs []string
+}
+
+// NewCmdDelete builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "delete <id>...",
+		Short: "Delete trust relationships by their IDs",
+		Long: heredoc.Doc(`
+			Delete one or more trust relationships: Hydra stops accepting assertions
+			signed with their keys. The ID of each deleted relationship is printed
+			on stdout, one a line. Hydra answers 404 for an unknown ID, so a printed
+			ID was deleted.
+
+			A failure does not stop the others: each is named on stderr, and the
+			command exits 1 if any failed.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra trust delete "$TRUST_ID"
+			$ hydra trust list --issuer https://issuer.example -q | xargs hydra trust delete
+		`),
+		Args: cmdutil.MinimumArgs(1, "at least one trust relationship ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := shared.CheckIDs(args); err != nil {
+				return err
+			}
+			opts.IDs = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = shared.CompleteIDs(f, &opts.Admin)
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *Options) error {
+	client, err := opts.Admin.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	var batch clientshared.Batch
+	for i, id := range opts.IDs {
+		if err := client.DeleteTrust(ctx, id); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.TrustError(id, err))
+			if left := len(opts.IDs) - i - 1; left > 0 && batch.Stop(err) {
+				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d trust relationships were not deleted, %d of them not attempted\n", failed+left, len(opts.IDs), left)
+				return cmdutil.ErrSilent
+			}
+			continue
+		}
+		fmt.Fprintln(opts.IO.Out, id)
+	}
+	if failed > 0 {
+		if len(opts.IDs) > 1 {
+			fmt.Fprintf(opts.IO.ErrOut, "%d of %d trust relationships could not be deleted\n", failed, len(opts.IDs))
+		}
+		return cmdutil.ErrSilent
+	}
+	return nil
+}

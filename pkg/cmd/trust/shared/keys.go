@@ -1,0 +1,308 @@
+package shared
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// Key is one public signing key, ready for a trust relationship.
+type Key struct {
+	// KID is the key's ID, which assertions name in their "kid" header.
+	KID string
+	// JWK is the public key as JSON, with its kid: Hydra's "jwk" field.
+	JWK json.RawMessage
+}
+
+// PublicKey turns a parsed JWK into a Key: only its public half is kept,
+// since Hydra stores whatever it is sent, private keys included. kid, when
+// set, replaces the key's own ID; a key without either gets its RFC 7638
+// thumbprint, which is stable, so that the same key always gets the same
+// ID.
+func PublicKey(jwk jose.JSONWebKey, kid string) (Key, error) {
+	if _, ok := jwk.Key.([]byte); ok {
+		return Key{}, errors.New("the key is a symmetric (oct) key; a trust relationship needs the issuer's public key")
+	}
+	pub := jwk.Public()
+	if !pub.Valid() {
+		return Key{}, errors.New("the key has no usable public half")
+	}
+	if kid != "" {
+		pub.KeyID = kid
+	}
+	if pub.KeyID == "" {
+		tp, err := pub.Thumbprint(crypto.SHA256)
+		if err != nil {
+			return Key{}, fmt.Errorf("computing the key's thumbprint: %w", err)
+		}
+		pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
+	}
+	raw, err := json.Marshal(pub)
+	if err != nil {
+		return Key{}, err
+	}
+	return Key{KID: pub.KeyID, JWK: raw}, nil
+}
+
+// ParseJWK reads one key from a JWK, or from a JWK set: the set's only key,
+// or its key with ID kid.
+func ParseJWK(data []byte, kid string) (Key, error) {
+	data = bytes.TrimSpace(data)
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if json.Unmarshal(data, &set) == nil && set.Keys != nil {
+		keys, skipped, err := ParseJWKS(data)
+		if err != nil {
+			return Key{}, err
+		}
+		if kid != "" {
+			for _, k := range keys {
+				if k.KID == kid {
+					return k, nil
+				}
+			}
+			return Key{}, fmt.Errorf("the JWK set has no signing key with kid %q (it has %s)", kid, kidList(keys, skipped))
+		}
+		if len(keys) != 1 {
+			return Key{}, fmt.Errorf("the JWK set holds %d signing keys (%s): choose one with --kid", len(keys), kidList(keys, skipped))
+		}
+		return keys[0], nil
+	}
+	var jwk jose.JSONWebKey
+	if err := jwk.UnmarshalJSON(data); err != nil {
+		return Key{}, fmt.Errorf("not a valid JWK: %w", err)
+	}
+	return PublicKey(jwk, kid)
+}
+
+func kidList(keys []Key, skipped []string) string {
+	if len(keys) == 0 {
+		if len(skipped) > 0 {
+			return "none usable: " + strings.Join(skipped, "; ")
+		}
+		return "none"
+	}
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, fmt.Sprintf("%q", k.KID))
+	}
+	return "kids " + strings.Join(ids, ", ")
+}
+
+// ParsePEM reads a public key from PEM: a PUBLIC KEY, an RSA PUBLIC KEY, a
+// CERTIFICATE, or a private key, of which only the public half is kept.
+func ParsePEM(data []byte, kid string) (Key, error) {
+	block, _ := pem.Decode(bytes.TrimSpace(data))
+	if block == nil {
+		return Key{}, errors.New("no PEM block found: want a PUBLIC KEY or CERTIFICATE")
+	}
+	var pub any
+	var err error
+	switch block.Type {
+	case "PUBLIC KEY":
+		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
+	case "RSA PUBLIC KEY":
+		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	case "CERTIFICATE":
+		var cert *x509.Certificate
+		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
+			pub = cert.PublicKey
+		}
+	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
+		var priv any
+		switch block.Type {
+		case "PRIVATE KEY":
+			priv, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+		case "RSA PRIVATE KEY":
+			priv, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+		default:
+			priv, err = x509.ParseECPrivateKey(block.Bytes)
+		}
+		if s, ok := priv.(crypto.Signer); ok && err == nil {
+			pub = s.Public()
+		}
+	default:
+		return Key{}, fmt.Errorf("PEM block %q is not a public key", block.Type)
+	}
+	if err != nil {
+		return Key{}, fmt.Errorf("parsing the PEM %s: %w", block.Type, err)
+	}
+	if pub == nil {
+		return Key{}, fmt.Errorf("unsupported key in the PEM %s", block.Type)
+	}
+	return PublicKey(jose.JSONWebKey{Key: pub}, kid)
+}
+
+// ParseJWKS reads the signing keys of a JWK set. Keys that cannot sign
+// assertions (encryption keys, symmetric keys, keys this tool cannot parse,
+// keys without a kid) are left out, each with a reason.
+func ParseJWKS(data []byte) (keys []Key, skipped []string, err error) {
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &set); err != nil {
+		return nil, nil, fmt.Errorf("not a JWK set: %w", err)
+	}
+	if set.Keys == nil {
+		return nil, nil, errors.New(`not a JWK set: no "keys" member`)
+	}
+	seen := map[string]bool{}
+	for i, raw := range set.Keys {
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON(raw); err != nil {
+			skipped = append(skipped, fmt.Sprintf("key %d: %v", i, err))
+			continue
+		}
+		name := fmt.Sprintf("key %q", jwk.KeyID)
+		if jwk.KeyID == "" {
+			// An issuer's key without a kid: assertions cannot name it,
+			// and the next fetch could not tell it from another.
+			skipped = append(skipped, fmt.Sprintf("key %d: no kid", i))
+			continue
+		}
+		if jwk.Use != "" && jwk.Use != "sig" {
+			skipped = append(skipped, name+": use "+jwk.Use+", not sig")
+			continue
+		}
+		k, err := PublicKey(jwk, "")
+		if err != nil {
+			skipped = append(skipped, name+": "+err.Error())
+			continue
+		}
+		if seen[k.KID] {
+			skipped = append(skipped, name+": a second key with this kid")
+			continue
+		}
+		seen[k.KID] = true
+		keys = append(keys, k)
+	}
+	return keys, skipped, nil
+}
+
+// Fetcher fetches an issuer's discovery document and keys. Its requests
+// carry none of the -H headers, which are for Hydra; TLS settings,
+// timeouts, retries and -v apply.
+type Fetcher struct {
+	HTTP *http.Client
+	// Timeout is --timeout, named in messages.
+	Timeout time.Duration
+}
+
+// NewFetcher builds a Fetcher from the command's connection flags, without
+// its headers.
+func NewFetcher(f *cmdutil.Factory, conn cmdutil.Connection) (*Fetcher, error) {
+	hc, err := conn.ThirdPartyHTTPClient(f)
+	if err != nil {
+		return nil, err
+	}
+	return &Fetcher{HTTP: hc, Timeout: conn.Timeout}, nil
+}
+
+func (fe *Fetcher) get(ctx context.Context, u *url.URL, source, what string) (*api.Response, error) {
+	client := &api.Client{HTTP: fe.HTTP, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: source, Timeout: fe.Timeout}
+	resp, err := client.Do(ctx, api.Request{Method: http.MethodGet, Path: u.EscapedPath(), Query: u.Query(), Retry: true})
+	if err != nil {
+		return nil, thirdPartyError(err, source, what)
+	}
+	return resp, nil
+}
+
+// thirdPartyError replaces advice that assumes the server is Hydra.
+func thirdPartyError(err error, source, what string) error {
+	var ce *api.ConnError
+	if errors.As(err, &ce) && strings.HasPrefix(ce.Advice, "Is Hydra's") {
+		ce.Advice = fmt.Sprintf("Is %s reachable from here? Check %s.", what, source)
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && strings.Contains(ae.Advice, "Hydra's") {
+		ae.Advice = fmt.Sprintf("%s is not there: check %s.", what, source)
+	}
+	return err
+}
+
+// CheckURL parses a URL given on the command line for the issuer or its
+// keys: http or https, with a host.
+func CheckURL(flag, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, cmdutil.FlagErrorf("invalid %s %s: want an http or https URL, such as https://token.actions.githubusercontent.com", flag, api.RedactURL(raw))
+	}
+	return u, nil
+}
+
+// Discover reads the issuer's OpenID Connect discovery document and returns
+// its jwks_uri. The document's issuer must be issuer exactly (OpenID
+// Connect Discovery §4.3): it is the "iss" of the issuer's tokens, and so
+// the issuer of the trust relationships.
+func (fe *Fetcher) Discover(ctx context.Context, issuer string) (*url.URL, error) {
+	base, err := CheckURL("--issuer", issuer)
+	if err != nil {
+		return nil, err
+	}
+	u := *base
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/.well-known/openid-configuration"
+	u.RawPath, u.RawQuery = "", ""
+	resp, err := fe.get(ctx, &u, "--issuer, or pass --jwks-url", "the issuer's OpenID discovery document")
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := api.DecodeJSON(resp, http.MethodGet, &u, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Issuer != issuer {
+		return nil, fmt.Errorf("GET %s: the discovery document names the issuer %q, not %q: tokens carry the former as iss; pass --issuer %q", api.StripQuery(&u), doc.Issuer, issuer, doc.Issuer)
+	}
+	if doc.JWKSURI == "" {
+		return nil, fmt.Errorf("GET %s: the discovery document has no jwks_uri: pass --jwks-url", api.StripQuery(&u))
+	}
+	ju, err := url.Parse(doc.JWKSURI)
+	if err != nil || (ju.Scheme != "http" && ju.Scheme != "https") || ju.Host == "" {
+		return nil, fmt.Errorf("GET %s: the discovery document's jwks_uri %s is not an http or https URL: pass --jwks-url", api.StripQuery(&u), api.RedactURL(doc.JWKSURI))
+	}
+	return ju, nil
+}
+
+// JWKS fetches the key set at u and returns its signing keys, and what was
+// left out and why. source names the flag or document that gave u.
+func (fe *Fetcher) JWKS(ctx context.Context, u *url.URL, source string) ([]Key, []string, error) {
+	resp, err := fe.get(ctx, u, source, "the issuer's key set")
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, skipped, err := ParseJWKS(resp.Body)
+	if err != nil {
+		return nil, nil, api.BadBodyError(resp, http.MethodGet, u, err)
+	}
+	return keys, skipped, nil
+}
+
+// WarnPlainHTTP warns when the issuer's keys come over plain HTTP from a
+// host that is not loopback, where they could be replaced in transit. A
+// host that is Hydra's own (admin) was warned about already.
+func WarnPlainHTTP(w io.Writer, u, admin *url.URL) {
+	if u == nil || u.Scheme != "http" || cmdutil.IsLoopback(u.Hostname()) || (admin != nil && admin.Host == u.Host) {
+		return
+	}
+	fmt.Fprintf(w, "warning: %s is plain HTTP to a host that is not loopback: the keys Hydra is told to trust could be replaced in transit\n", api.StripQuery(u))
+}

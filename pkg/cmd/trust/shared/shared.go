@@ -1,0 +1,175 @@
+// Package shared holds what the "hydra trust" commands share: the table
+// view of trust relationships, their errors, the walk over every page, ID
+// completion, the issuer's keys, and lifetimes.
+package shared
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// MaxPages bounds the walk over every page of trust relationships, so that
+// a server that keeps answering with a next page cannot keep a command
+// running forever.
+const MaxPages = 1000
+
+// All fetches every trust relationship, of one issuer when issuer is set,
+// following the next-page tokens.
+func All(ctx context.Context, client *api.Client, issuer string) ([]*api.Trust, error) {
+	var all []*api.Trust
+	seen := map[string]bool{}
+	token := ""
+	for range MaxPages {
+		page, err := client.ListTrusts(ctx, api.ListTrustsOptions{Issuer: issuer, PageToken: token})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Trusts...)
+		if page.NextPageToken == "" || len(page.Trusts) == 0 {
+			return all, nil
+		}
+		if seen[page.NextPageToken] {
+			return nil, fmt.Errorf("listing trust relationships: the server sent next-page token %q twice; stopping rather than looping", page.NextPageToken)
+		}
+		seen[page.NextPageToken] = true
+		token = page.NextPageToken
+	}
+	return nil, fmt.Errorf("listing trust relationships: more than %d pages; stopping", MaxPages)
+}
+
+// Subject is how a trust relationship's subject shows in tables and
+// messages: "(any)" for one that allows any subject.
+func Subject(t *api.Trust) string {
+	if t.AllowAnySubject {
+		return "(any)"
+	}
+	return t.Subject
+}
+
+// Table is the table view of trust relationships.
+func Table(trusts []*api.Trust) printer.TableData {
+	t := printer.TableData{Headers: []string{"ID", "ISSUER", "SUBJECT", "KEY ID", "SCOPE", "EXPIRES"}}
+	for _, tr := range trusts {
+		expires := ""
+		if !tr.ExpiresAt.IsZero() {
+			expires = tr.ExpiresAt.UTC().Format(time.RFC3339)
+			if tr.ExpiresAt.Before(time.Now()) {
+				expires += " (expired)"
+			}
+		}
+		t.Rows = append(t.Rows, []string{tr.ID, tr.Issuer, Subject(tr), tr.PublicKey.KID, strings.Join(tr.Scope, " "), expires})
+	}
+	return t
+}
+
+// JSONArray joins the relationships' raw JSON into one array, keeping every
+// field as the server sent it.
+func JSONArray(trusts []*api.Trust) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, t := range trusts {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(t.Raw)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// PrintIDs writes the IDs, one a line: the -q/--quiet output.
+func PrintIDs(w io.Writer, trusts []*api.Trust) error {
+	var b strings.Builder
+	for _, t := range trusts {
+		b.WriteString(t.ID + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ParseFormat parses --format, which -q/--quiet excludes.
+func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
+	f, err := format.Parse()
+	if err != nil {
+		return f, err
+	}
+	if quiet && f.Name != "" {
+		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return f, nil
+}
+
+// CheckIDs rejects an empty ID or one with a "/", which no request path can
+// carry to Hydra.
+func CheckIDs(ids []string) error {
+	for _, id := range ids {
+		switch {
+		case strings.TrimSpace(id) == "":
+			return cmdutil.FlagErrorf("a trust relationship ID must not be empty")
+		case strings.Contains(id, "/"):
+			return cmdutil.FlagErrorf("trust relationship ID %q contains a /, which Hydra's admin API cannot address", id)
+		}
+	}
+	return nil
+}
+
+// TrustError rewords the admin API's answers about one trust relationship:
+// a missing one is named, with what to do. Other errors pass through.
+func TrustError(id string, err error) error {
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	// A 404 without a JSON error body is a wrong endpoint, which
+	// api.Error already explains.
+	if apiErr.StatusCode == http.StatusNotFound && (apiErr.Code != "" || apiErr.Description != "") {
+		return fmt.Errorf("no trust relationship with ID %q: %w\nList them with 'hydra trust list'", id, err)
+	}
+	return err
+}
+
+// CreateError rewords the admin API's refusal of a new trust relationship.
+func CreateError(r api.TrustRequest, kid string, err error) error {
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		who := fmt.Sprintf("subject %q", r.Subject)
+		if r.AllowAnySubject {
+			who = "any subject"
+		}
+		return fmt.Errorf("Hydra already trusts key %q of issuer %s for %s: %w\nSee it with 'hydra trust list --issuer %s'; to change its scope or lifetime, delete it first, or let 'hydra trust sync' replace it", kid, r.Issuer, who, err, r.Issuer)
+	}
+	return err
+}
+
+// CompleteIDs completes trust relationship IDs through the admin
+// connection, with the issuer, subject and key ID as the description.
+func CompleteIDs(f *cmdutil.Factory, a *cmdutil.Admin) cobra.CompletionFunc {
+	return a.CompleteWith(f, func(ctx context.Context, c *api.Client, args []string, toComplete string) []cobra.Completion {
+		page, err := c.ListTrusts(ctx, api.ListTrustsOptions{PageSize: 500})
+		if err != nil {
+			return nil
+		}
+		var out []cobra.Completion
+		for _, t := range page.Trusts {
+			if !strings.HasPrefix(t.ID, toComplete) || slices.Contains(args, t.ID) || printer.Printable(t.ID) != t.ID {
+				continue
+			}
+			desc := printer.Printable(fmt.Sprintf("%s %s %s", t.Issuer, Subject(t), t.PublicKey.KID))
+			out = append(out, cobra.CompletionWithDesc(t.ID, desc))
+		}
+		return out
+	})
+}

@@ -1,0 +1,448 @@
+// Package sync implements "hydra trust sync": it makes Hydra's trust
+// relationships for one issuer and subject match the keys the issuer
+// publishes now, so that its key rotations need no hand work.
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/trust/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// DefaultLifetime is the default of --expires-in.
+const DefaultLifetime = 30 * 24 * time.Hour
+
+// Options are the parsed flags of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Admin  cmdutil.Admin
+	Format printer.Format
+
+	// Issuer is the iss of the issuer's tokens; its OpenID discovery
+	// document names its keys, unless JWKSURL does.
+	Issuer  string
+	JWKSURL string
+
+	Subject         string
+	AllowAnySubject bool
+	Scopes          []string
+
+	// ExpiresIn is the lifetime of the relationships created.
+	ExpiresIn time.Duration
+	// RenewBefore replaces a relationship that expires within this long.
+	RenewBefore time.Duration
+
+	// Prune deletes the relationships whose key the issuer no longer
+	// publishes.
+	Prune bool
+	// DryRun prints the plan and changes nothing.
+	DryRun bool
+}
+
+// NewCmdSync builds the command. runF replaces the run function in tests of
+// flag parsing.
+func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var format cmdutil.FormatFlag
+	var scopes []string
+	var expiresIn, renewBefore string
+
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Make Hydra trust an issuer's current keys",
+		Long: heredoc.Docf(`
+			Make Hydra's trust relationships for one issuer and subject match the
+			keys that the issuer publishes now, so that a CI system's key rotation
+			needs no hand work. Run it from cron or CI: it is idempotent.
+
+			The keys come from the issuer's OpenID discovery document
+			(--issuer + /.well-known/openid-configuration, whose jwks_uri names
+			them), or from --jwks-url. Signing keys with a kid are taken; others
+			are named on stderr and left out.
+
+			For each key:
+			  create   a relationship, when Hydra has none for its kid;
+			  replace  it (delete, then create), when its scope differs from --scope
+			           or it expires within --renew-before (default: half of
+			           --expires-in); Hydra has no update;
+			  keep     it otherwise.
+			A relationship whose key the issuer no longer publishes is deleted with
+			--prune, and otherwise kept and named. An issuer that publishes no
+			usable key is an error, and nothing is deleted.
+
+			Relationships are matched by issuer, subject (or --allow-any-subject)
+			and kid, since Hydra returns no key material: an issuer that reuses a
+			kid for a new key is not noticed.
+
+			--dry-run prints the plan and changes nothing. A summary goes to
+			stderr; with --format, the plan or outcome is printed on stdout as
+			data. The requests for the issuer's keys carry no -H header.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra trust sync --issuer https://token.actions.githubusercontent.com \
+			    --subject repo:octo-org/app:ref:refs/heads/main --scope deploy --prune
+			$ hydra trust sync --issuer https://gitlab.com --subject project_path:grp/app:ref_type:branch:ref:main \
+			    --scope deploy --expires-in 30d --dry-run --format json
+		`),
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Parse(); err != nil {
+				return err
+			}
+			if opts.Issuer == "" {
+				return cmdutil.FlagErrorf("--issuer is required: the iss of the issuer's tokens, such as https://token.actions.githubusercontent.com")
+			}
+			if _, err := shared.CheckURL("--issuer", opts.Issuer); err != nil && opts.JWKSURL == "" {
+				return cmdutil.FlagErrorf("--issuer %s is not a URL to discover keys from: pass --jwks-url", api.RedactURL(opts.Issuer))
+			}
+			if opts.JWKSURL != "" {
+				if _, err := shared.CheckURL("--jwks-url", opts.JWKSURL); err != nil {
+					return err
+				}
+			}
+			if opts.Subject == "" && !opts.AllowAnySubject {
+				return cmdutil.FlagErrorf("pass --subject (the sub the tokens must carry) or --allow-any-subject")
+			}
+			opts.ExpiresIn = DefaultLifetime
+			if expiresIn != "" {
+				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", expiresIn); err != nil {
+					return err
+				}
+			}
+			opts.RenewBefore = opts.ExpiresIn / 2
+			if renewBefore != "" {
+				if opts.RenewBefore, err = shared.ParseLifetime("--renew-before", renewBefore); err != nil {
+					return err
+				}
+				if opts.RenewBefore >= opts.ExpiresIn {
+					return cmdutil.FlagErrorf("--renew-before (%s) must be shorter than --expires-in (%s), or every run would replace every relationship", opts.RenewBefore, opts.ExpiresIn)
+				}
+			}
+			opts.Scopes = cmdutil.SplitList(scopes)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return syncRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddFormatFlag(cmd, &format, "a summary on stderr only")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer: its tokens' iss `URL`, whose discovery document names its keys")
+	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Take the keys from this `URL` instead of the discovery document")
+	fl.StringVar(&opts.Subject, "subject", "", "Trust the tokens with this sub only")
+	fl.BoolVar(&opts.AllowAnySubject, "allow-any-subject", false, "Trust the tokens with any sub (dangerous with issuers that sign for many tenants)")
+	fl.StringSliceVar(&scopes, "scope", nil, "Let the tokens ask for these scopes (repeatable, comma-separated)")
+	fl.StringVar(&expiresIn, "expires-in", "", "Lifetime of the relationships created, such as 720h or 30d (default 30d)")
+	fl.StringVar(&renewBefore, "renew-before", "", "Replace a relationship that expires within this `duration` (default: half of --expires-in)")
+	fl.BoolVar(&opts.Prune, "prune", false, "Delete the relationships whose key the issuer no longer publishes")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	cmd.MarkFlagsMutuallyExclusive("subject", "allow-any-subject")
+	return cmd
+}
+
+// The actions of a plan.
+const (
+	ActionCreate  = "create"
+	ActionReplace = "replace"
+	ActionKeep    = "keep"
+	ActionDelete  = "delete"
+	// ActionStale is a relationship whose key is gone, kept without
+	// --prune.
+	ActionStale = "stale"
+)
+
+// Action is one step of the plan, and, once done, its outcome.
+type Action struct {
+	Action string `json:"action"`
+	KID    string `json:"kid"`
+	// ID is the relationship: the existing one, or the new one once
+	// created.
+	ID string `json:"id,omitempty"`
+	// ReplacedID is the relationship a replace deleted.
+	ReplacedID string `json:"replaced_id,omitempty"`
+	ExpiresAt  string `json:"expires_at,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// Done says whether the step was carried out.
+	Done bool `json:"done"`
+
+	key *shared.Key
+}
+
+// Result is the plan and what became of it.
+type Result struct {
+	Issuer          string   `json:"issuer"`
+	Subject         string   `json:"subject,omitempty"`
+	AllowAnySubject bool     `json:"allow_any_subject"`
+	Scope           []string `json:"scope"`
+	JWKSURL         string   `json:"jwks_url"`
+	DryRun          bool     `json:"dry_run"`
+	Actions         []Action `json:"actions"`
+}
+
+func syncRun(ctx context.Context, opts *Options) error {
+	fetcher, err := shared.NewFetcher(opts.Factory, opts.Admin.Conn)
+	if err != nil {
+		return err
+	}
+	var jwksURL *url.URL
+	source := "--jwks-url"
+	if opts.JWKSURL != "" {
+		jwksURL, _ = shared.CheckURL("--jwks-url", opts.JWKSURL)
+	} else {
+		if jwksURL, err = fetcher.Discover(ctx, opts.Issuer); err != nil {
+			return err
+		}
+		source = "the discovery document's jwks_uri (or pass --jwks-url)"
+	}
+	admin, _ := opts.Admin.Conn.ResolveEndpoint(opts.Factory.Getenv)
+	warned := map[string]bool{}
+	for _, u := range []*url.URL{issuerURL(opts.Issuer), jwksURL} {
+		if u != nil && !warned[u.Host] {
+			warned[u.Host] = true
+			shared.WarnPlainHTTP(opts.IO.ErrOut, u, admin)
+		}
+	}
+	keys, skipped, err := fetcher.JWKS(ctx, jwksURL, source)
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s: left out %s\n", api.StripQuery(jwksURL), s)
+	}
+	if len(keys) == 0 {
+		return fmt.Errorf("%s holds no signing key with a kid: nothing to trust, and nothing was changed", api.StripQuery(jwksURL))
+	}
+	if opts.AllowAnySubject {
+		if w := shared.AnySubjectWarning(opts.Issuer); w != "" {
+			fmt.Fprintln(opts.IO.ErrOut, w)
+		}
+	}
+	client, err := opts.Admin.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	existing, err := shared.All(ctx, client, opts.Issuer)
+	if err != nil {
+		return err
+	}
+	res := &Result{
+		Issuer: opts.Issuer, Subject: opts.Subject, AllowAnySubject: opts.AllowAnySubject,
+		Scope: append([]string{}, opts.Scopes...), JWKSURL: api.StripQuery(jwksURL), DryRun: opts.DryRun,
+	}
+	res.Actions = Plan(opts, keys, existing, time.Now())
+	if !opts.DryRun {
+		err = apply(ctx, opts, client, res)
+	}
+	summarize(opts.IO.ErrOut, res)
+	if opts.Format.Name != "" {
+		raw, merr := json.Marshal(res)
+		if merr != nil {
+			return merr
+		}
+		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
+		if perr := p.Print(opts.IO.Out, raw, func() printer.TableData { return table(res) }); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+// Plan decides what to do with each key and each matching relationship.
+// Relationships of other subjects are not touched.
+func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time) []Action {
+	mine := map[string]*api.Trust{}
+	var order []*api.Trust
+	for _, t := range existing {
+		if t.Issuer != opts.Issuer || t.AllowAnySubject != opts.AllowAnySubject || (!opts.AllowAnySubject && t.Subject != opts.Subject) {
+			continue
+		}
+		if _, dup := mine[t.PublicKey.KID]; !dup {
+			mine[t.PublicKey.KID] = t
+			order = append(order, t)
+		}
+	}
+	expires := now.Add(opts.ExpiresIn).Truncate(time.Second)
+	var actions []Action
+	published := map[string]bool{}
+	for i := range keys {
+		k := &keys[i]
+		published[k.KID] = true
+		t := mine[k.KID]
+		switch {
+		case t == nil:
+			actions = append(actions, Action{Action: ActionCreate, KID: k.KID, ExpiresAt: stamp(expires), Reason: "new key", key: k})
+		case !sameScopes(t.Scope, opts.Scopes):
+			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: stamp(expires),
+				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k})
+		case t.ExpiresAt.Before(now.Add(opts.RenewBefore)):
+			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: stamp(expires),
+				Reason: "expires at " + stamp(t.ExpiresAt), key: k})
+		default:
+			actions = append(actions, Action{Action: ActionKeep, KID: k.KID, ID: t.ID, ExpiresAt: stamp(t.ExpiresAt)})
+		}
+	}
+	for _, t := range order {
+		if published[t.PublicKey.KID] {
+			continue
+		}
+		a := Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}
+		if opts.Prune {
+			a.Action, a.Reason = ActionDelete, "the issuer no longer publishes this key"
+		}
+		actions = append(actions, a)
+	}
+	return actions
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func sameScopes(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// apply carries out the plan: new keys first, then replacements, then
+// deletions, so that a failure part-way leaves more trust in place rather
+// than less. It stops at the first failure.
+func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) error {
+	create := func(a *Action) error {
+		expires, _ := time.Parse(time.RFC3339, a.ExpiresAt)
+		req := api.TrustRequest{Issuer: opts.Issuer, Subject: opts.Subject, AllowAnySubject: opts.AllowAnySubject,
+			Scope: opts.Scopes, JWK: a.key.JWK, ExpiresAt: expires}
+		t, err := client.CreateTrust(ctx, req)
+		if err != nil {
+			return shared.CreateError(req, a.KID, err)
+		}
+		a.ID, a.ExpiresAt = t.ID, stamp(t.ExpiresAt)
+		return nil
+	}
+	for _, phase := range []string{ActionCreate, ActionReplace, ActionDelete} {
+		for i := range res.Actions {
+			a := &res.Actions[i]
+			if a.Action != phase {
+				continue
+			}
+			switch phase {
+			case ActionCreate:
+				if err := create(a); err != nil {
+					return fmt.Errorf("creating the relationship for key %q: %w", a.KID, err)
+				}
+			case ActionReplace:
+				// Hydra refuses a second relationship for the same
+				// issuer, subject and kid, and has no update.
+				if err := client.DeleteTrust(ctx, a.ReplacedID); err != nil {
+					return fmt.Errorf("replacing the relationship %s for key %q: deleting it: %w", a.ReplacedID, a.KID, err)
+				}
+				if err := create(a); err != nil {
+					return fmt.Errorf("replacing the relationship %s for key %q: it was deleted, but creating its successor failed, so Hydra no longer trusts this key; run the sync again: %w", a.ReplacedID, a.KID, err)
+				}
+			case ActionDelete:
+				if err := client.DeleteTrust(ctx, a.ID); err != nil {
+					return fmt.Errorf("deleting the relationship %s for key %q: %w", a.ID, a.KID, shared.TrustError(a.ID, err))
+				}
+			}
+			a.Done = true
+		}
+	}
+	return nil
+}
+
+// summarize writes one line per step and a count, for people and CI logs.
+func summarize(w io.Writer, res *Result) {
+	who := fmt.Sprintf("subject %q", res.Subject)
+	if res.AllowAnySubject {
+		who = "any subject"
+	}
+	counts := map[string]int{}
+	var b strings.Builder
+	for _, a := range res.Actions {
+		verb := a.Action
+		switch {
+		case a.Action == ActionKeep:
+			verb = "kept"
+		case a.Action == ActionStale:
+			verb = "kept stale"
+		case a.Done:
+			verb += "d"
+		case res.DryRun:
+			verb = "would " + verb
+		default:
+			verb = "not " + verb + "d"
+		}
+		counts[a.Action]++
+		fmt.Fprintf(&b, "%s key %s", verb, printer.Printable(a.KID))
+		if a.ID != "" {
+			fmt.Fprintf(&b, ": %s", a.ID)
+		}
+		if a.ReplacedID != "" {
+			fmt.Fprintf(&b, " (replacing %s)", a.ReplacedID)
+		}
+		if a.ExpiresAt != "" && a.Action != ActionDelete {
+			fmt.Fprintf(&b, ", expires %s", a.ExpiresAt)
+		}
+		if a.Reason != "" {
+			fmt.Fprintf(&b, " [%s]", printer.Printable(a.Reason))
+		}
+		b.WriteByte('\n')
+	}
+	if res.DryRun {
+		fmt.Fprintf(&b, "dry run, nothing changed: %s for %s: would create %d, replace %d, delete %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),
+			counts[ActionCreate], counts[ActionReplace], counts[ActionDelete], counts[ActionKeep], counts[ActionStale])
+	} else {
+		done := map[string]int{}
+		for _, a := range res.Actions {
+			if a.Done {
+				done[a.Action]++
+			}
+		}
+		fmt.Fprintf(&b, "%s for %s: created %d, replaced %d, deleted %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),
+			done[ActionCreate], done[ActionReplace], done[ActionDelete], counts[ActionKeep], counts[ActionStale])
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+func table(res *Result) printer.TableData {
+	t := printer.TableData{Headers: []string{"ACTION", "KEY ID", "TRUST ID", "EXPIRES", "DONE", "REASON"}}
+	for _, a := range res.Actions {
+		id := a.ID
+		if id == "" {
+			id = a.ReplacedID
+		}
+		t.Rows = append(t.Rows, []string{a.Action, a.KID, id, a.ExpiresAt, fmt.Sprint(a.Done), a.Reason})
+	}
+	return t
+}
+
+func issuerURL(issuer string) *url.URL {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return nil
+	}
+	return u
+}
