@@ -47,8 +47,8 @@ func FuzzTokenResponse(f *testing.F) {
 		tokenURL := &url.URL{Scheme: "http", Host: "127.0.0.1:4444", Path: api.TokenPath}
 		client := &api.Client{HTTP: &http.Client{Transport: cannedTransport{status, contentType, body}},
 			BaseURL: &url.URL{Scheme: "http", Host: tokenURL.Host}, Kind: api.Public}
-		s := &Session{API: client, TokenURL: tokenURL}
-		tok, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: secret}, nil, []string{"read"})
+		s := &Session{API: client, TokenURL: tokenURL, Auth: &Auth{ClientID: "id", Method: AuthBasic, Secret: secret}}
+		tok, err := s.Token(context.Background(), ClientCredentials([]string{"read"}, nil))
 		if err != nil {
 			msg := err.Error()
 			if tok != nil {
@@ -76,7 +76,7 @@ func FuzzTokenResponse(f *testing.F) {
 		ios, _, out, _ := iostreams.Test()
 		for _, format := range []string{"", printer.JSON, printer.YAML} {
 			out.Reset()
-			if err := PrintToken(ios, printer.Format{Name: format}, tok); err != nil {
+			if err := PrintToken(ios, printer.Format{Name: format}, tok, nil); err != nil {
 				t.Fatalf("printing a token the grant accepted, as %q: %v", format, err)
 			}
 		}

@@ -1,0 +1,70 @@
+package shared
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// AdminAPI is the admin API of a token command that talks to the public API
+// and, when it knows the admin API, also to it: to check a revocation
+// through introspection, or to accept login and consent in token user
+// --headless. It is known from --admin-endpoint or HYDRA_ADMIN_URL only:
+// HYDRA_URL and ORY_SDK_URL name the public API of these commands.
+type AdminAPI struct {
+	// Endpoint is --admin-endpoint.
+	Endpoint string
+	// AccessToken is the bearer token of an admin API behind an
+	// authorizing proxy.
+	AccessToken cmdutil.Secret
+}
+
+// AddAdminAPIFlags registers --admin-endpoint, with usage saying what it is
+// for, and --access-token(-file).
+func AddAdminAPIFlags(cmd *cobra.Command, a *AdminAPI, usage string) {
+	cmd.Flags().StringVar(&a.Endpoint, "admin-endpoint", "", usage+" (env: "+cmdutil.EnvAdminURL+")")
+	cmdutil.AddAccessTokenFlags(cmd, &a.AccessToken)
+}
+
+// Source names where the admin API is set, for messages.
+func (a *AdminAPI) Source() string { return "--admin-endpoint or " + cmdutil.EnvAdminURL }
+
+// URL returns the admin API's URL, or nil when neither --admin-endpoint nor
+// HYDRA_ADMIN_URL is set.
+func (a *AdminAPI) URL(f *cmdutil.Factory) (*url.URL, error) {
+	raw, from := a.Endpoint, "--admin-endpoint"
+	if raw == "" {
+		raw, from = strings.TrimSpace(f.Getenv(cmdutil.EnvAdminURL)), cmdutil.EnvAdminURL
+	}
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, cmdutil.FlagErrorf("invalid %s %s: want a URL such as http://127.0.0.1:4445", from, api.RedactURL(raw))
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// Client returns a client for the admin API with the public connection's
+// TLS, header, timeout and trace settings and the admin bearer token, or
+// nil when the admin API is not known.
+func (a *AdminAPI) Client(f *cmdutil.Factory, public *cmdutil.Connection, quiet bool) (*api.Client, error) {
+	u, err := a.URL(f)
+	if u == nil || err != nil {
+		return nil, err
+	}
+	conn := *public
+	conn.Kind, conn.Endpoint = api.Admin, u.String()
+	c, err := conn.AdminClient(f, &a.AccessToken, quiet)
+	if err != nil {
+		return nil, err
+	}
+	c.EndpointSource = a.Source()
+	return c, nil
+}
