@@ -54,7 +54,8 @@ client (none), sending its ID and no secret, when neither is. When the secret
 came only from ` + EnvClientSecret + ` and Hydra answers that the client is public
 (token_endpoint_auth_method none), the request is sent once more without the
 secret: Hydra checks the client before it looks at a code or a refresh
-token, so nothing was spent.`
+token, so nothing was spent. A revocation refused with that secret is
+likewise sent once more without it.`
 
 // Credentials are the credential flags of a command.
 type Credentials struct {

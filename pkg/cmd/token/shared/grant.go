@@ -209,10 +209,23 @@ func (s *Session) token(ctx context.Context, g Grant) (*Token, error) {
 // Hydra answers 200 for a token it does not know and for another client's
 // token, which it leaves active: success proves only that the request was
 // accepted.
+//
+// Hydra's revocation endpoint does not say why it refused a client, as its
+// token endpoint does. A revocation spends nothing, so when the secret came
+// only from the environment and the client was refused, it is sent once
+// more as a public client; if that fails too, the first error stands.
 func (s *Session) Revoke(ctx context.Context, token, hint string) error {
 	err := s.API.Revoke(ctx, token, hint, s.revocationAuth())
-	if s.retryAsPublic(err) {
-		err = s.API.Revoke(ctx, token, hint, s.revocationAuth())
+	var e *api.Error
+	if err != nil && s.Auth.SecretFromEnv && errors.As(err, &e) && e.Code == "invalid_client" {
+		first, confidential := err, s.Auth
+		s.Auth = confidential.public()
+		if err = s.API.Revoke(ctx, token, hint, s.revocationAuth()); err != nil {
+			s.Auth = confidential
+			return withAdvice(first, s.Auth, "")
+		}
+		s.notePublic()
+		return nil
 	}
 	return withAdvice(err, s.Auth, "")
 }
@@ -253,11 +266,15 @@ func (s *Session) retryAsPublic(err error) bool {
 	if err == nil || !s.Auth.SecretFromEnv || !IsPublicClientRefusal(err) {
 		return false
 	}
-	if s.Notes != nil {
-		fmt.Fprintf(s.Notes, "Note: client %s is public (token_endpoint_auth_method none): sending the request again without %s.\n", s.Auth.ClientID, EnvClientSecret)
-	}
+	s.notePublic()
 	s.Auth = s.Auth.public()
 	return true
+}
+
+func (s *Session) notePublic() {
+	if s.Notes != nil {
+		fmt.Fprintf(s.Notes, "Note: client %s is public (token_endpoint_auth_method none), so %s was not for it: sent without it.\n", s.Auth.ClientID, EnvClientSecret)
+	}
 }
 
 // IsPublicClientRefusal reports whether err is Hydra's invalid_client for a

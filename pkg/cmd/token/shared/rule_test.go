@@ -235,3 +235,40 @@ func writeTemp(t *testing.T, content string) string {
 	}
 	return p
 }
+
+// Hydra's revocation endpoint refuses without saying why: a secret from the
+// environment is dropped on any invalid_client, and when the public client
+// is refused too, the first error stands.
+func TestRevokeRetriesAsPublicWithoutAHint(t *testing.T) {
+	for _, public := range []bool{true, false} {
+		var auths []string
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			raw, _ := io.ReadAll(r.Body)
+			form, _ := url.ParseQuery(string(raw))
+			auths = append(auths, r.Header.Get("Authorization")+"|"+form.Get("client_id"))
+			w.Header().Set("Content-Type", "application/json")
+			if r.Header.Get("Authorization") != "" || !public {
+				w.WriteHeader(401)
+				desc := "Client authentication failed."
+				if r.Header.Get("Authorization") != "" {
+					desc = "first"
+				}
+				io.WriteString(w, `{"error":"invalid_client","error_description":"`+desc+`"}`)
+			}
+		}))
+		f, _, _, stderr := cmdtest.Factory(nil)
+		s := connectTo(t, f, ts.URL)
+		s.Auth = &Auth{ClientID: "c", Method: AuthBasic, Secret: "env", SecretFromEnv: true, Implicit: true}
+		err := s.Revoke(context.Background(), "tok", "")
+		ts.Close()
+		if len(auths) != 2 || auths[1] != "|c" {
+			t.Errorf("public=%v: requests %q", public, auths)
+		}
+		if public && (err != nil || !strings.Contains(stderr.String(), "is public")) {
+			t.Errorf("err = %v, stderr %q", err, stderr.String())
+		}
+		if !public && (err == nil || !strings.Contains(err.Error(), "first") || s.Auth.Method != AuthBasic) {
+			t.Errorf("want the first error, got %v (method %s)", err, s.Auth.Method)
+		}
+	}
+}
