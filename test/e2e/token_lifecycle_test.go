@@ -257,14 +257,7 @@ func TestTokenRefreshWrongClient(t *testing.T) {
 
 func TestTokenDeleteThenInactive(t *testing.T) {
 	c := newClient(t, "read")
-	var toks []string
-	for range 2 {
-		tok, err := srv.ClientCredentials(c, "read")
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks = append(toks, tok.AccessToken)
-	}
+	toks := clientTokens(t, c, 2)
 	_, bystander := accessToken(t, "read")
 
 	r := run{Env: map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}}.hydra(t, "token", "delete", "--client-id", c.ClientID)

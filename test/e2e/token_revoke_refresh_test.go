@@ -11,14 +11,7 @@ import (
 // Hydra answered 200, and nothing was revoked.
 func TestTokenRevokeManyFromStdin(t *testing.T) {
 	c := newClient(t, "read")
-	var toks []string
-	for range 3 {
-		tok, err := srv.ClientCredentials(c, "read")
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks = append(toks, tok.AccessToken)
-	}
+	toks := clientTokens(t, c, 3)
 	r := run{Env: clientEnv(c), Stdin: toks[0] + "\n\n" + toks[1] + "\r\n  " + toks[2] + "  \n"}.hydra(t, "token", "revoke", "-")
 	r.wantCode(t, 0)
 	r.wantStderr(t, "Revoked token 1", "Revoked token 2", "Revoked token 3", "introspection confirms it is inactive")
@@ -31,20 +24,14 @@ func TestTokenRevokeManyFromStdin(t *testing.T) {
 	}
 
 	// A line with white space inside is refused, the others revoked.
-	good, err := srv.ClientCredentials(c, "read")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept, err := srv.ClientCredentials(c, "read")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = run{Env: clientEnv(c), Stdin: "Bearer " + kept.AccessToken + "\n" + good.AccessToken + "\n"}.hydra(t, "token", "revoke", "-")
+	more := clientTokens(t, c, 2)
+	kept, good := more[0], more[1]
+	r = run{Env: clientEnv(c), Stdin: "Bearer " + kept + "\n" + good + "\n"}.hydra(t, "token", "revoke", "-")
 	r.wantCode(t, 1)
 	r.wantStderr(t, "token 1: error", "Bearer prefix", "Revoked token 2", "1 of 2 tokens failed")
-	r.wantNoLeak(t, kept.AccessToken, good.AccessToken)
-	wantActive(t, good.AccessToken, false)
-	wantActive(t, kept.AccessToken, true)
+	r.wantNoLeak(t, kept, good)
+	wantActive(t, good, false)
+	wantActive(t, kept, true)
 }
 
 // Hydra answers 200 to a revocation of another client's token and leaves

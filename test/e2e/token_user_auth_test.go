@@ -22,18 +22,13 @@ func TestTokenUserAuthMethods(t *testing.T) {
 			var args []string
 			switch method {
 			case "client_secret_basic":
+				// The default with a secret: no --auth-method.
 				env["OAUTH2_CLIENT_SECRET"] = c.ClientSecret
 			case "client_secret_post":
-				patchClient(t, c.ClientID, patchReplace("/token_endpoint_auth_method", method))
 				env["OAUTH2_CLIENT_SECRET"] = c.ClientSecret
-				args = []string{"--auth-method", method}
+				args = useMethod(t, c, method)
 			case "private_key_jwt":
-				k := newKeyPair(t, "rsa")
-				patchClient(t, c.ClientID,
-					patchReplace("/token_endpoint_auth_method", method),
-					patchReplace("/token_endpoint_auth_signing_alg", k.Alg),
-					patchReplace("/jwks", k.PublicJWKS))
-				args = []string{"--private-key", writeSecretFile(t, "key.pem", k.PrivatePEM)}
+				args = useMethod(t, c, method)
 			}
 			r := run{Env: env}.hydra(t, append([]string{"token", "user", "--headless", "--subject", "pat", "--format", "json"}, args...)...)
 			r.wantCode(t, 0)

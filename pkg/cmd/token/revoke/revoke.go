@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -85,16 +86,10 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			default:
 				return cmdutil.FlagErrorf("unknown --token-type-hint %q: valid hints are access_token, refresh_token", opts.TokenTypeHint)
 			}
-			stdin := 0
-			for _, a := range args {
-				if a == "-" {
-					stdin++
+			if i := slices.Index(args, "-"); i >= 0 {
+				if slices.Contains(args[i+1:], "-") {
+					return cmdutil.FlagErrorf("stdin (-) can be read only once")
 				}
-			}
-			if stdin > 1 {
-				return cmdutil.FlagErrorf("give - once: stdin is read once")
-			}
-			if stdin == 1 {
 				if err := opts.Credentials.CheckStdin("-"); err != nil {
 					return err
 				}
@@ -124,7 +119,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	admin, err := opts.Admin.Client(opts.Factory, &opts.Conn, opts.Credentials.Quiet)
+	admin, err := opts.Admin.Client(opts.Factory, s.API, opts.Credentials.Quiet)
 	if err != nil {
 		return err
 	}

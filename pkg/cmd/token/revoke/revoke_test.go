@@ -30,7 +30,7 @@ func TestNewCmdRevoke(t *testing.T) {
 			}
 		}},
 		{Argv: "", WantErr: "a token (or - to read them from stdin"},
-		{Argv: "- -", WantErr: "give - once"},
+		{Argv: "- -", WantErr: "read only once"},
 		{Argv: "--token-type-hint id_token tok", WantErr: "unknown --token-type-hint"},
 		{Argv: "--client-secret-file - -", WantErr: "cannot both be read from stdin"},
 		{Argv: "--private-key - -", WantErr: "cannot both be read from stdin"},

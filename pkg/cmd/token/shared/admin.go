@@ -51,20 +51,22 @@ func (a *AdminAPI) URL(f *cmdutil.Factory) (*url.URL, error) {
 	return u, nil
 }
 
-// Client returns a client for the admin API with the public connection's
-// TLS, header, timeout and trace settings and the admin bearer token, or
-// nil when the admin API is not known.
-func (a *AdminAPI) Client(f *cmdutil.Factory, public *cmdutil.Connection, quiet bool) (*api.Client, error) {
+// Client returns a client for the admin API that shares the public API
+// client's HTTP client (TLS, headers, timeout, retries and trace) and sends
+// the admin bearer token, or nil when the admin API is not known. Plain
+// HTTP to a host other than loopback is warned about unless public already
+// was.
+func (a *AdminAPI) Client(f *cmdutil.Factory, public *api.Client, quiet bool) (*api.Client, error) {
 	u, err := a.URL(f)
 	if u == nil || err != nil {
 		return nil, err
 	}
-	conn := *public
-	conn.Kind, conn.Endpoint = api.Admin, u.String()
-	c, err := conn.AdminClient(f, &a.AccessToken, quiet)
+	bearer, _, err := a.AccessToken.Resolve(f, quiet)
 	if err != nil {
 		return nil, err
 	}
-	c.EndpointSource = a.Source()
-	return c, nil
+	if !strings.EqualFold(u.Host, public.BaseURL.Host) || u.Scheme != public.BaseURL.Scheme {
+		cmdutil.WarnPlainHTTP(f, u)
+	}
+	return &api.Client{HTTP: public.HTTP, BaseURL: u, Kind: api.Admin, EndpointSource: a.Source(), Timeout: public.Timeout, BearerToken: bearer}, nil
 }

@@ -1,7 +1,7 @@
 package user
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -186,126 +186,116 @@ func (w *lineWriter) String() string {
 	return w.buf.String()
 }
 
+// pasteFlow is a run of the command with --no-open and a terminal on
+// stdin, into which the test pastes.
+type pasteFlow struct {
+	t      *testing.T
+	idp    *stubIdP
+	out    *bytes.Buffer
+	errOut *lineWriter
+	stdin  *io.PipeWriter
+	done   chan error
+	// auth is the query of the authorization URL printed on stderr.
+	auth url.Values
+}
+
+func startPasteFlow(t *testing.T) *pasteFlow {
+	t.Helper()
+	p := &pasteFlow{t: t, idp: newStubIdP(t), errOut: &lineWriter{lines: make(chan string, 100)}, done: make(chan error, 1)}
+	ios, _, out, _ := iostreams.Test()
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	ios.In, ios.ErrOut, p.out, p.stdin = pr, p.errOut, out, pw
+	ios.SetStdinTTY(true)
+	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
+	var got *Options
+	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", p.idp.srv.URL, "-p", "0", "--timeout", "20s", "--no-open"); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- userRun(context.Background(), got) }()
+	authURL, err := url.Parse(p.waitLine(p.idp.srv.URL + "/oauth2/auth?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.waitLine("If that browser runs on another machine")
+	p.auth = authURL.Query()
+	p.idp.mu.Lock()
+	p.idp.challenge, p.idp.nonce = p.auth.Get("code_challenge"), p.auth.Get("nonce")
+	p.idp.mu.Unlock()
+	return p
+}
+
+// waitLine waits for a line on stderr that starts with prefix.
+func (p *pasteFlow) waitLine(prefix string) string {
+	p.t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case l := <-p.errOut.lines:
+			if strings.HasPrefix(strings.TrimSpace(l), prefix) {
+				return strings.TrimSpace(l)
+			}
+		case err := <-p.done:
+			p.t.Fatalf("the command ended early: %v\n%s", err, p.errOut.String())
+		case <-deadline:
+			p.t.Fatalf("no line starting %q:\n%s", prefix, p.errOut.String())
+		}
+	}
+}
+
+// paste types a line on the command's stdin.
+func (p *pasteFlow) paste(line string) {
+	p.t.Helper()
+	if _, err := io.WriteString(p.stdin, line+"\n"); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// wait returns the command's outcome.
+func (p *pasteFlow) wait() error {
+	p.t.Helper()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(15 * time.Second):
+		p.t.Fatalf("the pasted URL did not end the flow:\n%s", p.errOut.String())
+		return nil
+	}
+}
+
 // With --no-open and stdin a terminal, the final redirect URL can be
 // pasted: a wrong state is refused and the command keeps waiting, and the
 // right one completes the flow with the same PKCE check.
 func TestUserRunPastedRedirectURL(t *testing.T) {
-	idp := newStubIdP(t)
-	ios, _, out, _ := iostreams.Test()
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	ios.In = pr
-	ios.SetStdinTTY(true)
-	errOut := &lineWriter{lines: make(chan string, 100)}
-	ios.ErrOut = errOut
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-	var got *Options
-	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "20s", "--no-open"); err != nil {
-		t.Fatal(err)
+	p := startPasteFlow(t)
+	redirect := p.auth.Get("redirect_uri")
+	p.paste(redirect + "?code=forged&state=wrong")
+	p.waitLine("The pasted URL was refused: This callback does not belong")
+	p.paste("not a url")
+	p.waitLine("The pasted URL was refused: it is not a URL")
+	p.paste("  " + redirect + "?code=the-code&state=" + url.QueryEscape(p.auth.Get("state")) + "  ")
+	if err := p.wait(); err != nil {
+		t.Fatalf("err = %v\n%s", err, p.errOut.String())
 	}
-	done := make(chan error, 1)
-	go func() { done <- userRun(context.Background(), got) }()
-
-	waitLine := func(prefix string) string {
-		t.Helper()
-		deadline := time.After(15 * time.Second)
-		for {
-			select {
-			case l := <-errOut.lines:
-				if strings.HasPrefix(strings.TrimSpace(l), prefix) {
-					return strings.TrimSpace(l)
-				}
-			case err := <-done:
-				t.Fatalf("the command ended early: %v\n%s", err, errOut.String())
-			case <-deadline:
-				t.Fatalf("no line starting %q:\n%s", prefix, errOut.String())
-			}
-		}
+	if !strings.Contains(p.out.String(), "ACCESS TOKEN   AT-1") {
+		t.Errorf("stdout: %s", p.out.String())
 	}
-	authURL, err := url.Parse(waitLine(idp.srv.URL + "/oauth2/auth?"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitLine("If that browser runs on another machine")
-	q := authURL.Query()
-	idp.mu.Lock()
-	idp.challenge, idp.nonce = q.Get("code_challenge"), q.Get("nonce")
-	idp.mu.Unlock()
-	redirect := q.Get("redirect_uri")
-
-	w := bufio.NewWriter(pw)
-	paste := func(s string) {
-		t.Helper()
-		if _, err := w.WriteString(s + "\n"); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Flush(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	paste(redirect + "?code=forged&state=wrong")
-	waitLine("The pasted URL was refused: This callback does not belong")
-	paste("not a url")
-	waitLine("The pasted URL was refused: it is not a URL")
-	paste("  " + redirect + "?code=the-code&state=" + url.QueryEscape(q.Get("state")) + "  ")
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("err = %v\n%s", err, errOut.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("the pasted URL did not complete the flow:\n%s", errOut.String())
-	}
-	if !strings.Contains(out.String(), "ACCESS TOKEN   AT-1") {
-		t.Errorf("stdout: %s", out.String())
-	}
-	if len(idp.forms) != 1 || idp.forms[0].Get("code") != "the-code" || idp.forms[0].Get("code_verifier") == "" {
-		t.Errorf("token requests: %v", idp.forms)
+	forms := p.idp.forms
+	if len(forms) != 1 || forms[0].Get("code") != "the-code" || forms[0].Get("code_verifier") == "" {
+		t.Errorf("token requests: %v", forms)
 	}
 }
 
 // A pasted error redirect ends the flow with the server's error, as a
 // callback would.
 func TestUserRunPastedErrorRedirect(t *testing.T) {
-	idp := newStubIdP(t)
-	ios, _, _, _ := iostreams.Test()
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	ios.In = pr
-	ios.SetStdinTTY(true)
-	errOut := &lineWriter{lines: make(chan string, 100)}
-	ios.ErrOut = errOut
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
-	var got *Options
-	cmd := NewCmdUser(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	if err := cmdtest.Run(cmd, "--client-id", "app", "-e", idp.srv.URL, "-p", "0", "--timeout", "20s", "--no-open"); err != nil {
-		t.Fatal(err)
+	p := startPasteFlow(t)
+	p.paste(p.auth.Get("redirect_uri") + "?error=access_denied&error_description=denied&state=" + url.QueryEscape(p.auth.Get("state")))
+	if err := p.wait(); err == nil || !strings.Contains(err.Error(), "access_denied") {
+		t.Fatalf("err = %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- userRun(context.Background(), got) }()
-	var authURL *url.URL
-	for authURL == nil {
-		select {
-		case l := <-errOut.lines:
-			if s := strings.TrimSpace(l); strings.HasPrefix(s, idp.srv.URL+"/oauth2/auth?") {
-				authURL, _ = url.Parse(s)
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatalf("no authorization URL:\n%s", errOut.String())
-		}
-	}
-	q := authURL.Query()
-	go io.WriteString(pw, q.Get("redirect_uri")+"?error=access_denied&error_description=denied&state="+url.QueryEscape(q.Get("state"))+"\n")
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "access_denied") {
-			t.Fatalf("err = %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the pasted error did not end the flow")
-	}
-	if len(idp.forms) != 0 {
+	if len(p.idp.forms) != 0 {
 		t.Errorf("no code exchange should follow an error")
 	}
 }
