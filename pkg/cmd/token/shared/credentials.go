@@ -50,7 +50,9 @@ var AuthMethods = []string{AuthBasic, AuthPost, AuthPrivateKeyJWT, AuthNone}
 const MethodRule = `Without --auth-method, the client authenticates with private_key_jwt when
 --private-key is given; with client_secret_basic when a secret is given
 (--client-secret-file, --client-secret or ` + EnvClientSecret + `); and as a public
-client (none), sending its ID and no secret, when neither is. When the secret
+client (none), sending its ID and no secret, when neither is (token client,
+whose grant is for confidential clients only, then stops and names the ways
+to give a secret). When the secret
 came only from ` + EnvClientSecret + ` and Hydra answers that the client is public
 (token_endpoint_auth_method none), the request is sent once more without the
 secret: Hydra checks the client before it looks at a code or a refresh

@@ -159,6 +159,11 @@ type Token struct {
 // assertion could not ride on it. AuthStyle is always set: auto-detection
 // would resend a failed request with the other style.
 func (s *Session) Token(ctx context.Context, g Grant) (*Token, error) {
+	if g.Type == GrantClientCredentials && s.Auth.Method == AuthNone && s.Auth.Implicit {
+		// RFC 6749 §4.4: only a confidential client may use this grant,
+		// so a request without credentials is not worth sending.
+		return nil, fmt.Errorf("no client secret for client %s: the client credentials grant needs a confidential client: pass --client-secret-file FILE ('-' for stdin), set %s, or pass --client-secret; or sign with --private-key", s.Auth.ClientID, EnvClientSecret)
+	}
 	tok, err := s.token(ctx, g)
 	if s.retryAsPublic(err) {
 		tok, err = s.token(ctx, g)

@@ -134,9 +134,15 @@ func TestImplicitPublicClientAdvice(t *testing.T) {
 	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ts.URL)
 	s.Auth = &Auth{ClientID: "c", Method: AuthNone, Implicit: true}
-	_, err := s.Token(context.Background(), ClientCredentials(nil, nil))
+	_, err := s.Token(context.Background(), RefreshToken("rt"))
 	if err == nil || !strings.Contains(err.Error(), "sent as a public one") || !strings.Contains(err.Error(), "--client-secret-file") {
 		t.Fatalf("err = %v", err)
+	}
+	// The client credentials grant is for confidential clients only: a
+	// request without credentials is not sent.
+	_, err = s.Token(context.Background(), ClientCredentials(nil, nil))
+	if err == nil || !strings.Contains(err.Error(), "no client secret") || ts.calls.Load() != 1 {
+		t.Fatalf("err = %v, %d requests", err, ts.calls.Load())
 	}
 }
 
