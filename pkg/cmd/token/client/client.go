@@ -97,5 +97,5 @@ func clientRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return shared.PrintToken(opts.IO, opts.Format, tok, nil)
+	return shared.PrintToken(opts.IO, opts.Format, tok)
 }

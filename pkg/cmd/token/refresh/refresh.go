@@ -109,5 +109,5 @@ func refreshRun(ctx context.Context, opts *Options) error {
 		// The rotated refresh token is shown once: the default keeps it.
 		format = printer.Format{Name: printer.JSON}
 	}
-	return shared.PrintToken(opts.IO, format, tok, nil)
+	return shared.PrintToken(opts.IO, format, tok)
 }

@@ -76,7 +76,7 @@ func FuzzTokenResponse(f *testing.F) {
 		ios, _, out, _ := iostreams.Test()
 		for _, format := range []string{"", printer.JSON, printer.YAML} {
 			out.Reset()
-			if err := PrintToken(ios, printer.Format{Name: format}, tok, nil); err != nil {
+			if err := PrintToken(ios, printer.Format{Name: format}, tok); err != nil {
 				t.Fatalf("printing a token the grant accepted, as %q: %v", format, err)
 			}
 		}

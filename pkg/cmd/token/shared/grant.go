@@ -2,6 +2,7 @@ package shared
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -138,12 +139,27 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 
 // Token is a successful token response.
 type Token struct {
-	// Token is the response as x/oauth2 parsed it: AccessToken,
-	// RefreshToken, Expiry, and Extra("id_token") and Extra("scope").
-	*oauth2.Token
+	// AccessToken is the access token.
+	AccessToken string
 	// Raw is the server's JSON, exactly as sent, so that expires_in,
 	// id_token and fields this tool does not know about are all printed.
 	Raw []byte
+	// OAuth2 is the response as x/oauth2 parsed it: RefreshToken, Expiry,
+	// TokenType, Extra("id_token") and Extra("scope"). It is nil in a Token
+	// built from elsewhere, such as a cache, with Raw alone.
+	OAuth2 *oauth2.Token
+}
+
+// RefreshToken returns the response's refresh token, or "".
+func (t *Token) RefreshToken() string {
+	if t.OAuth2 != nil {
+		return t.OAuth2.RefreshToken
+	}
+	var v struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	_ = json.Unmarshal(t.Raw, &v)
+	return v.RefreshToken
 }
 
 // Token sends one grant to the token endpoint, with the client's
@@ -206,7 +222,25 @@ func (s *Session) token(ctx context.Context, g Grant) (*Token, error) {
 	if last == nil {
 		return nil, fmt.Errorf("POST %s: x/oauth2 returned a token without reading an answer", api.StripQuery(s.TokenURL))
 	}
-	return &Token{Token: tok, Raw: last.Body}, nil
+	return &Token{AccessToken: tok.AccessToken, Raw: last.Body, OAuth2: tok}, nil
+}
+
+// Grant sends one token request whose form, grant_type included, the
+// caller built, with auth's authentication.
+//
+// Deprecated: use Token with a Grant; Grant remains for code written
+// before Session carried the client's Auth.
+func (s *Session) Grant(ctx context.Context, auth *Auth, params url.Values, scopes []string) (*Token, error) {
+	s.Auth = auth
+	g := Grant{Type: GrantClientCredentials, Params: url.Values{}, Scopes: scopes}
+	for k, v := range params {
+		if k == "grant_type" {
+			g.Type = v[0]
+			continue
+		}
+		g.Params[k] = v
+	}
+	return s.Token(ctx, g)
 }
 
 // Revoke revokes a token at the revocation endpoint (RFC 7009), with the

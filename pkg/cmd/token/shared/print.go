@@ -10,12 +10,18 @@ import (
 )
 
 // PrintToken prints a token response: in --format when one was given, or
-// else with defaultView (nil: the access token alone, one line, so that
-// TOKEN=$(hydra token client) works).
+// else the access token alone, on one line, so that
+// TOKEN=$(hydra token client) works.
 //
 // A refresh token is shown once: when the response carries one and the
 // output does not, a warning on stderr says so and how to keep it.
-func PrintToken(ios *iostreams.IOStreams, format printer.Format, tok *Token, defaultView func(io.Writer) error) error {
+func PrintToken(ios *iostreams.IOStreams, format printer.Format, tok *Token) error {
+	return PrintTokenView(ios, format, tok, nil)
+}
+
+// PrintTokenView is PrintToken with the command's own default view, used
+// when no --format was given; nil means the access token alone.
+func PrintTokenView(ios *iostreams.IOStreams, format printer.Format, tok *Token, defaultView func(io.Writer) error) error {
 	var out bytes.Buffer
 	var err error
 	switch {
@@ -32,7 +38,7 @@ func PrintToken(ios *iostreams.IOStreams, format printer.Format, tok *Token, def
 	if _, werr := ios.Out.Write(out.Bytes()); werr != nil && err == nil {
 		err = werr
 	}
-	if rt := tok.RefreshToken; rt != "" && !bytes.Contains(out.Bytes(), []byte(rt)) {
+	if rt := tok.RefreshToken(); rt != "" && !bytes.Contains(out.Bytes(), []byte(rt)) {
 		shown := "the default output"
 		if format.Name != "" {
 			shown = "--format " + format.String()

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/oauth2"
-
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -107,7 +105,7 @@ func TestTokenRetriesAsPublicOnlyForAnEnvironmentSecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tok.RefreshToken != "rt-2" || len(ps.auths) != 2 || ps.auths[1] != "|pub|" {
+		if tok.RefreshToken() != "rt-2" || len(ps.auths) != 2 || ps.auths[1] != "|pub|" {
 			t.Errorf("token %+v, requests %q", tok, ps.auths)
 		}
 		if !strings.Contains(stderr.String(), "client pub is public") || strings.Contains(stderr.String(), "left-over") {
@@ -148,7 +146,7 @@ func TestImplicitPublicClientAdvice(t *testing.T) {
 
 func TestPrintTokenWarnsWhenTheRefreshTokenIsDropped(t *testing.T) {
 	raw := `{"access_token":"at-1","refresh_token":"rt-new","token_type":"bearer"}`
-	tok := &Token{Token: (&oauth2.Token{AccessToken: "at-1", RefreshToken: "rt-new"}), Raw: []byte(raw)}
+	tok := &Token{AccessToken: "at-1", Raw: []byte(raw)}
 	for _, tt := range []struct {
 		format string
 		warn   bool
@@ -161,7 +159,7 @@ func TestPrintTokenWarnsWhenTheRefreshTokenIsDropped(t *testing.T) {
 	} {
 		ios, _, out, stderr := iostreams.Test()
 		format, _ := printer.ParseFormat(tt.format)
-		if err := PrintToken(ios, format, tok, nil); err != nil {
+		if err := PrintToken(ios, format, tok); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Contains(stderr.String(), "warning: the server returned a refresh token"); got != tt.warn {

@@ -22,7 +22,6 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"golang.org/x/oauth2"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -412,7 +411,7 @@ func TestConnectTokenURL(t *testing.T) {
 }
 
 func TestPrintToken(t *testing.T) {
-	tok := &Token{Token: &oauth2.Token{AccessToken: "at-1"}, Raw: []byte(okBody)}
+	tok := &Token{AccessToken: "at-1", Raw: []byte(okBody)}
 	tests := []struct {
 		format string
 		want   string
@@ -428,7 +427,7 @@ func TestPrintToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := PrintToken(ios, format, tok, nil); err != nil {
+		if err := PrintToken(ios, format, tok); err != nil {
 			t.Fatal(err)
 		}
 		if out.String() != tt.want {

@@ -13,7 +13,7 @@ import (
 // print writes the tokens to stdout: a readable block by default, or the
 // token response's raw JSON in the chosen format.
 func (fl *flow) print(t *shared.Token) error {
-	return shared.PrintToken(fl.opts.IO, fl.opts.Format, t, func(w io.Writer) error {
+	return shared.PrintTokenView(fl.opts.IO, fl.opts.Format, t, func(w io.Writer) error {
 		return writeBlock(w, t, time.Now())
 	})
 }
@@ -27,7 +27,7 @@ func writeBlock(w io.Writer, t *shared.Token, now time.Time) error {
 			fmt.Fprintf(tw, "%s\t%s\n", k, v)
 		}
 	}
-	tok := t.Token
+	tok := t.OAuth2
 	row("ACCESS TOKEN", tok.AccessToken)
 	row("REFRESH TOKEN", tok.RefreshToken)
 	id, _ := tok.Extra("id_token").(string)

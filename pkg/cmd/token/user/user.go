@@ -578,7 +578,7 @@ func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*sh
 		}
 		return nil, timeoutOr(ctx, fl.opts, err)
 	}
-	tok := t.Token
+	tok := t.OAuth2
 	if id, _ := tok.Extra("id_token").(string); id != "" {
 		if fl.verifier == nil {
 			return nil, errors.New("the server returned an ID token although the openid scope was not requested; refusing an ID token that cannot be verified")
