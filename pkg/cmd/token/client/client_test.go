@@ -33,7 +33,7 @@ func TestNewCmdClient(t *testing.T) {
 		}},
 		{Argv: "--private-key k.pem --token-url https://idp.example/token -e http://h:4444 --format json", Check: func(t *testing.T, o *Options) {
 			c := o.Credentials
-			if c.AuthMethod != "" || c.PrivateKey != "k.pem" || c.TokenURL != "https://idp.example/token" || o.Conn.Endpoint != "http://h:4444" || o.Format.Name != "json" {
+			if c.AuthMethod != shared.AuthPrivateKeyJWT || c.PrivateKey != "k.pem" || c.TokenURL != "https://idp.example/token" || o.Conn.Endpoint != "http://h:4444" || o.Format.Name != "json" {
 				t.Errorf("options: %+v", o)
 			}
 		}},

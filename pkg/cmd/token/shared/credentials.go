@@ -77,6 +77,9 @@ type Credentials struct {
 	TokenURL string
 	// Quiet silences the warning about a secret on argv.
 	Quiet bool
+
+	// implicit records that Validate settled AuthMethod by MethodRule.
+	implicit bool
 }
 
 // AddCredentialFlags registers the credential flags on cmd: --client-id,
@@ -100,17 +103,26 @@ func AddCredentialFlags(cmd *cobra.Command, f *cmdutil.Factory, c *Credentials, 
 	})
 }
 
-// Validate checks the flags that can be checked before anything is read.
-// Its errors are usage errors. An empty AuthMethod stays empty: Resolve
-// settles it once it knows which credentials were given.
+// Validate checks the flags that can be checked before anything is read,
+// and settles the auth method by MethodRule where the flags decide it:
+// private_key_jwt with --private-key, client_secret_basic with a secret
+// flag. Otherwise AuthMethod stays empty, and Resolve settles it once it
+// knows whether the environment holds a secret. Its errors are usage
+// errors.
 func (c *Credentials) Validate() error {
 	if c.AuthMethod != "" && !slices.Contains(AuthMethods, c.AuthMethod) {
 		return cmdutil.FlagErrorf("unknown --auth-method %q: valid methods are %s", c.AuthMethod, strings.Join(AuthMethods, ", "))
 	}
 	secretGiven := c.Secret.Value != "" || c.Secret.File != ""
 	method := c.AuthMethod
-	if method == "" && c.PrivateKey != "" {
-		method = AuthPrivateKeyJWT
+	if method == "" {
+		c.implicit = true
+		switch {
+		case c.PrivateKey != "":
+			method = AuthPrivateKeyJWT
+		case secretGiven:
+			method = AuthBasic
+		}
 	}
 	switch {
 	case method == AuthPrivateKeyJWT && secretGiven:
@@ -125,6 +137,7 @@ func (c *Credentials) Validate() error {
 			return cmdutil.FlagErrorf("invalid --token-url %s: %v", api.RedactURL(c.TokenURL), err)
 		}
 	}
+	c.AuthMethod = method
 	return nil
 }
 
@@ -162,7 +175,7 @@ type Auth struct {
 // MethodRule. Missing credentials fail with a message that names every way
 // to give them.
 func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error) {
-	a := &Auth{ClientID: c.ClientID, Method: c.AuthMethod, Implicit: c.AuthMethod == ""}
+	a := &Auth{ClientID: c.ClientID, Method: c.AuthMethod, Implicit: c.implicit || c.AuthMethod == ""}
 	if a.ClientID == "" {
 		a.ClientID = strings.TrimSpace(f.Getenv(EnvClientID))
 	}

@@ -38,8 +38,8 @@ func TestCredentialsValidate(t *testing.T) {
 		wantErr string
 	}{
 		{"default is settled by Resolve", Credentials{}, "", ""},
-		{"private key", Credentials{PrivateKey: "k"}, "", ""},
-		{"secret with none by default", Credentials{Secret: cmdutil.Secret{File: "f"}}, "", ""},
+		{"private key implies jwt", Credentials{PrivateKey: "k"}, AuthPrivateKeyJWT, ""},
+		{"a secret flag implies basic", Credentials{Secret: cmdutil.Secret{File: "f"}}, AuthBasic, ""},
 		{"post", Credentials{AuthMethod: AuthPost}, AuthPost, ""},
 		{"unknown", Credentials{AuthMethod: "tls_client_auth"}, "", "valid methods are client_secret_basic, client_secret_post, private_key_jwt, none"},
 		{"none", Credentials{AuthMethod: AuthNone}, AuthNone, ""},
