@@ -66,6 +66,13 @@ func AuthorizationCode(code, verifier, redirectURL string) Grant {
 	}}
 }
 
+// JWTBearer is RFC 7523 §2.1's JWT bearer grant: assertion is the signed
+// JWT that a trusted issuer gave the caller. The client authenticates as
+// for any other grant, or as a public one.
+func JWTBearer(assertion string, scopes []string) Grant {
+	return Grant{Type: GrantJWTBearer, Params: url.Values{"assertion": {assertion}}, Scopes: scopes}
+}
+
 // Session is a client talking to Hydra's token and revocation endpoints:
 // the API client, the token URL and the client's credentials. Build it with
 // Credentials.Session or Connect.

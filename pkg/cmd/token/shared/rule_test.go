@@ -276,3 +276,32 @@ func TestRevokeRetriesAsPublicWithoutAHint(t *testing.T) {
 		}
 	}
 }
+
+// Each grant constructor sends its grant_type and parameters, beside the
+// client's authentication.
+func TestGrantConstructors(t *testing.T) {
+	for _, tt := range []struct {
+		g    Grant
+		want url.Values
+	}{
+		{ClientCredentials([]string{"a"}, []string{"x", "y"}), url.Values{"grant_type": {"client_credentials"}, "scope": {"a"}, "audience": {"x y"}}},
+		{RefreshToken("rt"), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"rt"}}},
+		{AuthorizationCode("c", "v", "http://127.0.0.1:1/cb"), url.Values{"grant_type": {"authorization_code"}, "code": {"c"}, "code_verifier": {"v"}, "redirect_uri": {"http://127.0.0.1:1/cb"}}},
+		{JWTBearer("jwt", []string{"s"}), url.Values{"grant_type": {GrantJWTBearer}, "assertion": {"jwt"}, "scope": {"s"}}},
+	} {
+		ts := newTokenServer(t, 200, okBody)
+		f, _, _, _ := cmdtest.Factory(nil)
+		s := connectTo(t, f, ts.URL)
+		s.Auth = &Auth{ClientID: "id", Method: AuthPost, Secret: "sec"}
+		if _, err := s.Token(context.Background(), tt.g); err != nil {
+			t.Fatal(err)
+		}
+		want := url.Values{"client_id": {"id"}, "client_secret": {"sec"}}
+		for k, v := range tt.want {
+			want[k] = v
+		}
+		if ts.form.Encode() != want.Encode() {
+			t.Errorf("%s: form %v, want %v", tt.g.Type, ts.form, want)
+		}
+	}
+}
