@@ -46,7 +46,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{IO: f.IOStreams, Factory: f}
 
 	cmd := &cobra.Command{
-		Use:   "revoke <token>...",
+		Use:   "revoke <token>... | -",
 		Short: "Revoke access or refresh tokens",
 		Long: heredoc.Docf(`
 			Revoke access or refresh tokens at Hydra's public revocation endpoint
