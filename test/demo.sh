@@ -44,8 +44,8 @@ echo "exit code: $code" >&2
 
 # 4. A person's tokens, without a browser: --headless accepts Hydra's login
 #    and consent requests through the admin API, then exchanges the code
-#    with PKCE, as the browser flow does. The app is a public client, so
-#    the client credentials of step 2 must not apply.
+#    with PKCE, as the browser flow does. The app is a public client: with
+#    no secret given it sends its ID alone.
 unset OAUTH2_CLIENT_ID OAUTH2_CLIENT_SECRET
 step "hydra client create -n demo-app -g authorization_code,refresh_token -r code -a openid,offline --redirect-uri http://127.0.0.1:4446/callback --token-endpoint-auth-method none -q"
 app_id=$("$hydra" client create -n demo-app -g authorization_code,refresh_token -r code -a openid,offline \
@@ -61,16 +61,17 @@ step "hydra token decode \"\$ID_TOKEN\""
 id_token=$(sed -E 's/.*"id_token":"([^"]+)".*/\1/' <<<"$tokens")
 "$hydra" token decode "$id_token"
 
-# 6. Refresh (a public client sends its ID alone), then revoke the new
-#    refresh token: it stops working.
+# 6. Refresh (a public client sends its ID alone; the whole response, with
+#    the rotated refresh token, is the default output), then revoke the new
+#    refresh token: introspection through HYDRA_ADMIN_URL confirms it.
 refresh_token=$(sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' <<<"$tokens")
 export OAUTH2_CLIENT_ID=$app_id
-step "NEW=\$(hydra token refresh --auth-method none --format json \"\$REFRESH_TOKEN\")"
-new_tokens=$("$hydra" token refresh --auth-method none --format json "$refresh_token")
+step "NEW=\$(hydra token refresh \"\$REFRESH_TOKEN\")"
+new_tokens=$("$hydra" token refresh "$refresh_token")
 new_refresh=$(sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' <<<"$new_tokens")
 
-step "hydra token revoke --auth-method none --token-type-hint refresh_token \"\$NEW_REFRESH_TOKEN\""
-"$hydra" token revoke --auth-method none --token-type-hint refresh_token "$new_refresh"
+step "hydra token revoke --token-type-hint refresh_token \"\$NEW_REFRESH_TOKEN\""
+"$hydra" token revoke --token-type-hint refresh_token "$new_refresh"
 
 step "hydra token introspect --format jsonpath=active \"\$NEW_REFRESH_TOKEN\""
 "$hydra" token introspect --format jsonpath=active "$new_refresh"

@@ -248,31 +248,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.mu.Lock()
-	state, ch, accepted := s.state, s.callbacks, s.accepted
-	valid := state != "" && params.Get("state") == state && !accepted
-	if valid {
-		if params.Get("code") == "" && params.Get("error") == "" {
-			valid = false
-		} else {
-			s.accepted = true
+	cb, refusal := s.accept(params)
+	if cb == nil {
+		if refusal != msgCompleted {
+			refusal += " It was ignored, and the command is still waiting."
 		}
-	}
-	s.mu.Unlock()
-	if !valid {
-		msg := "This callback does not belong to the authorization in progress: its state is missing or wrong. It was ignored, and the command is still waiting."
-		switch {
-		case accepted && params.Get("state") == state:
-			msg = "This authorization has already been completed."
-		case params.Get("state") == state && state != "":
-			msg = "This callback carries neither a code nor an error. It was ignored, and the command is still waiting."
-		}
-		s.page(w, http.StatusBadRequest, pageData{Title: "Callback refused", Message: msg})
+		s.page(w, http.StatusBadRequest, pageData{Title: "Callback refused", Message: refusal})
 		return
 	}
-
-	cb := &Callback{Params: params, reply: make(chan Outcome, 1)}
-	ch <- cb // never blocks: one valid callback per Expect, and room for one
 	var o Outcome
 	select {
 	case o = <-cb.reply:
@@ -286,6 +269,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		title = "Sign-in failed"
 	}
 	s.page(w, http.StatusOK, pageData{Title: title, Message: o.Message, OK: o.OK, NextURL: o.NextURL})
+}
+
+const msgCompleted = "This authorization has already been completed."
+
+// accept takes a callback's parameters if they carry the expected state and
+// a code or an error, and hands the Callback to Wait. Otherwise it returns
+// nil and why, in a sentence.
+func (s *Server) accept(params url.Values) (*Callback, string) {
+	s.mu.Lock()
+	state, ch, accepted := s.state, s.callbacks, s.accepted
+	valid := state != "" && params.Get("state") == state && !accepted
+	if valid {
+		if params.Get("code") == "" && params.Get("error") == "" {
+			valid = false
+		} else {
+			s.accepted = true
+		}
+	}
+	s.mu.Unlock()
+	if !valid {
+		switch {
+		case accepted && params.Get("state") == state:
+			return nil, msgCompleted
+		case params.Get("state") == state && state != "":
+			return nil, "This callback carries neither a code nor an error."
+		}
+		return nil, "This callback does not belong to the authorization in progress: its state is missing or wrong."
+	}
+	cb := &Callback{Params: params, reply: make(chan Outcome, 1)}
+	ch <- cb // never blocks: one valid callback per Expect, and room for one
+	return cb, ""
+}
+
+// Submit delivers a callback that reached the command another way, such as
+// the final redirect URL pasted by a person whose browser runs on another
+// machine. It gets the same checks as a callback over HTTP: the expected
+// state, once, with a code or an error; Wait then returns it. Its Reply goes
+// nowhere. The error says why it was refused.
+func (s *Server) Submit(params url.Values) error {
+	if cb, refusal := s.accept(params); cb == nil {
+		return errors.New(refusal)
+	}
+	return nil
 }
 
 func (s *Server) allowedMethods() string {

@@ -148,3 +148,17 @@ func accessToken(t *testing.T, scopes ...string) (hydratest.Client, string) {
 	}
 	return c, tok.AccessToken
 }
+
+// clientTokens returns n fresh access tokens of c.
+func clientTokens(t *testing.T, c hydratest.Client, n int) []string {
+	t.Helper()
+	var toks []string
+	for range n {
+		tok, err := srv.ClientCredentials(c, "read")
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks = append(toks, tok.AccessToken)
+	}
+	return toks
+}

@@ -77,7 +77,7 @@ func TestTokenRevokeFromStdinWithHint(t *testing.T) {
 	c, tok := accessToken(t, "read")
 	r := run{Env: clientEnv(c), Stdin: tok + "\n"}.hydra(t, "token", "revoke", "--token-type-hint", "access_token", "-")
 	r.wantCode(t, 0)
-	r.wantStderr(t, "Revoked the access token")
+	r.wantStderr(t, "Revoked the token", "introspection confirms it is inactive")
 	wantActive(t, tok, false)
 }
 
@@ -129,10 +129,12 @@ func TestTokenRevokeErrors(t *testing.T) {
 			[]string{"invalid_client", "401", srv.PublicURL + "/oauth2/revoke"}},
 		{"no client ID", map[string]string{"OAUTH2_CLIENT_SECRET": c.ClientSecret}, []string{tok}, "", 1,
 			[]string{"no client ID", "--client-id", "OAUTH2_CLIENT_ID"}},
-		{"no secret", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID}, []string{tok}, "", 1,
-			[]string{"no client secret", "OAUTH2_CLIENT_SECRET"}},
+		{"no secret: sent as a public client, refused", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID}, []string{tok}, "", 1,
+			[]string{"invalid_client", "sent as a public one", "OAUTH2_CLIENT_SECRET"}},
 		{"no token", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID}, nil, "", 2,
-			[]string{"one token"}},
+			[]string{"a token (or - to read them from stdin"}},
+		{"Bearer prefix", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID, "OAUTH2_CLIENT_SECRET": c.ClientSecret}, []string{"Bearer " + tok}, "", 2,
+			[]string{"without the Bearer prefix"}},
 		{"token and secret both from stdin", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID}, []string{"--client-secret-file", "-", "-"}, tok, 2,
 			[]string{"cannot both be read from stdin"}},
 		{"bad hint", map[string]string{"OAUTH2_CLIENT_ID": c.ClientID}, []string{"--token-type-hint", "id_token", tok}, "", 2,
@@ -213,12 +215,22 @@ func TestTokenRefresh(t *testing.T) {
 	}
 }
 
-func TestTokenRefreshFromStdinPrintsAccessToken(t *testing.T) {
+// By default refresh prints the whole response: the rotated refresh token
+// is shown once, and the old one is spent.
+func TestTokenRefreshFromStdinKeepsTheRotatedRefreshToken(t *testing.T) {
 	c := codeClient(t)
 	old := userTokens(t, c)
 	r := run{Env: clientEnv(c), Stdin: old.RefreshToken + "\n"}.hydra(t, "token", "refresh", "-")
 	r.wantCode(t, 0)
-	wantActive(t, r.oneLine(t), true)
+	next := parseTokens(t, r)
+	if next.RefreshToken == "" || next.RefreshToken == old.RefreshToken {
+		t.Fatalf("the default output lacks the new refresh token: %s", r.Stdout)
+	}
+	wantActive(t, next.AccessToken, true)
+	wantActive(t, next.RefreshToken, true)
+	if strings.Contains(r.Stderr, "warning") {
+		t.Errorf("no warning expected:\n%s", r.Stderr)
+	}
 }
 
 func TestTokenRefreshRevokedToken(t *testing.T) {
@@ -245,14 +257,7 @@ func TestTokenRefreshWrongClient(t *testing.T) {
 
 func TestTokenDeleteThenInactive(t *testing.T) {
 	c := newClient(t, "read")
-	var toks []string
-	for range 2 {
-		tok, err := srv.ClientCredentials(c, "read")
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks = append(toks, tok.AccessToken)
-	}
+	toks := clientTokens(t, c, 2)
 	_, bystander := accessToken(t, "read")
 
 	r := run{Env: map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}}.hydra(t, "token", "delete", "--client-id", c.ClientID)

@@ -6,14 +6,11 @@ import (
 )
 
 // A public client (token_endpoint_auth_method none), as "token user" serves,
-// can refresh and revoke its tokens with --auth-method none; a secret left
-// in the environment for another client is not sent.
+// refreshes and revokes its tokens without --auth-method none: with no
+// secret given, the client is public; a secret left in the environment for
+// another client is dropped once Hydra says the client is public.
 func TestPublicClientRefreshAndRevoke(t *testing.T) {
 	c := authCodeClient(t, 4446, true, nil)
-	env := serverEnv()
-	env["OAUTH2_CLIENT_ID"] = c.ClientID
-	env["OAUTH2_CLIENT_SECRET"] = "a-secret-of-another-client"
-
 	r := run{Env: serverEnv()}.hydra(t, "token", "user", "--headless", "--subject", "erin", "--client-id", c.ClientID, "--format", "json")
 	r.wantCode(t, 0)
 	first := parseTokens(t, r)
@@ -21,29 +18,44 @@ func TestPublicClientRefreshAndRevoke(t *testing.T) {
 		t.Fatalf("no refresh token: %s", r.Stdout)
 	}
 
-	// Without --auth-method none, the command says how to refresh for a
-	// public client.
+	// No secret anywhere: a public client.
 	noSecret := serverEnv()
 	noSecret["OAUTH2_CLIENT_ID"] = c.ClientID
 	r = run{Env: noSecret}.hydra(t, "token", "refresh", first.RefreshToken)
-	r.wantCode(t, 1)
-	r.wantStderr(t, "--auth-method none")
-
-	r = run{Env: env}.hydra(t, "token", "refresh", "--auth-method", "none", "--format", "json", first.RefreshToken)
 	r.wantCode(t, 0)
 	second := parseTokens(t, r)
 	wantActive(t, second.AccessToken, true)
 	wantActive(t, first.RefreshToken, false)
 
-	r = run{Env: env}.hydra(t, "token", "revoke", "--auth-method", "none", "--token-type-hint", "refresh_token", second.RefreshToken)
+	// A secret left in the environment: Hydra refuses it before the grant,
+	// and the request goes again without it.
+	leftOver := serverEnv()
+	leftOver["OAUTH2_CLIENT_ID"] = c.ClientID
+	leftOver["OAUTH2_CLIENT_SECRET"] = "a-secret-of-another-client"
+	r = run{Env: leftOver}.hydra(t, "token", "refresh", second.RefreshToken)
 	r.wantCode(t, 0)
+	r.wantStderr(t, "is public")
+	r.wantNoLeak(t, "a-secret-of-another-client")
+	third := parseTokens(t, r)
 	wantActive(t, second.RefreshToken, false)
 
-	r = run{Env: env}.hydra(t, "token", "refresh", "--auth-method", "none", second.RefreshToken)
+	r = run{Env: leftOver}.hydra(t, "token", "revoke", "--token-type-hint", "refresh_token", third.RefreshToken)
+	r.wantCode(t, 0)
+	r.wantStderr(t, "introspection confirms it is inactive")
+	wantActive(t, third.RefreshToken, false)
+
+	r = run{Env: noSecret}.hydra(t, "token", "refresh", third.RefreshToken)
 	r.wantCode(t, 1)
 	r.wantStderr(t, "invalid_grant")
 	if r.Stdout != "" {
 		t.Errorf("stdout should be empty, got %q", r.Stdout)
+	}
+
+	// --auth-method none still says it outright.
+	r = run{Env: leftOver}.hydra(t, "token", "user", "--headless", "--subject", "erin", "--client-id", c.ClientID, "--auth-method", "none", "--format", "json")
+	r.wantCode(t, 0)
+	if strings.Contains(r.Stderr, "is public") {
+		t.Errorf("with --auth-method none, no secret is tried:\n%s", r.Stderr)
 	}
 }
 

@@ -36,6 +36,12 @@ type Options struct {
 	// Config is extra YAML appended to the generated configuration, such
 	// as "strategies:\n  access_token: jwt\n".
 	Config string
+
+	// Issuer, when set, is urls.self.issuer, while urls.self.public stays
+	// PublicURL: Hydra as seen through a port-forward or a proxy, where the
+	// issuer in tokens and discovery is a public URL that the client does
+	// not reach. Empty means the issuer is PublicURL.
+	Issuer string
 }
 
 // Start builds Hydra if needed and starts it in memory on free loopback
@@ -81,6 +87,10 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 		s.App.Close()
 		return nil, err
 	}
+	issuer := s.PublicURL
+	if opts.Issuer != "" {
+		issuer = opts.Issuer
+	}
 	config := fmt.Sprintf(`serve:
   public:
     host: 127.0.0.1
@@ -91,6 +101,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 urls:
   self:
     issuer: %s
+    public: %s
   login: %s/login
   consent: %s/consent
   logout: %s/logout
@@ -101,7 +112,7 @@ secrets:
 log:
   level: warn
   leak_sensitive_values: false
-%s`, ports[0], ports[1], s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
+%s`, ports[0], ports[1], issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()

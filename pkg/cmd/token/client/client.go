@@ -4,8 +4,6 @@ package client
 
 import (
 	"context"
-	"net/url"
-	"strings"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -54,7 +52,9 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			--client-secret-file (a file, or '-' for stdin), %[2]s, or
 			--client-secret. With --private-key, the client authenticates with a
 			signed JWT instead (private_key_jwt, RFC 7523).
-		`, shared.EnvClientID, shared.EnvClientSecret),
+
+			%[3]s
+		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule),
 		Example: heredoc.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
 			$ TOKEN=$(hydra token client --client-secret-file secret.txt --scope read,write)
@@ -89,20 +89,11 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 }
 
 func clientRun(ctx context.Context, opts *Options) error {
-	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, false)
 	if err != nil {
 		return err
 	}
-	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, false)
-	if err != nil {
-		return err
-	}
-	params := url.Values{}
-	if len(opts.Audiences) > 0 {
-		// Hydra reads audiences as one space-separated parameter.
-		params["audience"] = []string{strings.Join(opts.Audiences, " ")}
-	}
-	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
+	tok, err := s.Token(ctx, shared.ClientCredentials(opts.Scopes, opts.Audiences))
 	if err != nil {
 		return err
 	}

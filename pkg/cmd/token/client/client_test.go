@@ -16,7 +16,7 @@ import (
 func TestNewCmdClient(t *testing.T) {
 	cmdtest.RunArgvCases(t, NewCmdClient, []cmdtest.ArgvCase[Options]{
 		{Argv: "", Check: func(t *testing.T, o *Options) {
-			if o.Credentials.AuthMethod != shared.AuthBasic || o.Format.Name != "" || o.Scopes != nil || o.Conn.Retries != 2 {
+			if o.Credentials.AuthMethod != "" || o.Format.Name != "" || o.Scopes != nil || o.Conn.Retries != 2 {
 				t.Errorf("defaults: %+v", o)
 			}
 		}},

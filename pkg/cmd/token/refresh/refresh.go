@@ -4,7 +4,6 @@ package refresh
 
 import (
 	"context"
-	"net/url"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -44,19 +43,26 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		Long: heredoc.Docf(`
 			Spend a refresh token at Hydra's public token endpoint for a new access
 			token and, as Hydra rotates them, a new refresh token (RFC 6749 §6).
-			The old refresh token stops working.
+			The old refresh token stops working, and using it again revokes the
+			whole chain: keep the new one.
 
-			By default only the new access token is printed. Use --format json
-			to get the whole response, new refresh token and ID token included:
-			keep the new refresh token, since the old one is spent.
+			By default the whole token response is printed as JSON, new refresh
+			token included, so that nothing shown once is lost. With a --format
+			that leaves the refresh token out, such as jsonpath=access_token, a
+			warning on stderr says so.
 
-			Give "-" instead of a refresh token to read it from stdin. The client
-			credentials are given as for "hydra token client" (%s, %s).
-		`, shared.EnvClientID, shared.EnvClientSecret),
+			Give "-" instead of a refresh token to read it from stdin: one token,
+			on one line. The client credentials are given as for "hydra token
+			client" (%[1]s, %[2]s).
+
+			%[3]s
+		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule),
 		Example: heredoc.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
-			$ hydra token refresh --client-secret-file secret.txt --format json "$REFRESH_TOKEN" > tokens.json
-			$ printf '%s\n' "$REFRESH_TOKEN" | hydra token refresh --client-secret-file secret.txt -
+			# Write the new tokens to a new file, then replace the old one: never
+			# redirect into the file the refresh token is read from.
+			$ jq -r .refresh_token tokens.json | hydra token refresh --client-secret-file secret.txt - > tokens.new && mv tokens.new tokens.json
+			$ ACCESS_TOKEN=$(jq -r .access_token tokens.json)
 		`),
 		Args: cmdutil.ExactArgs(1, "one refresh token (or - to read it from stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,29 +87,27 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
 	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
+	cmdutil.AddFormatFlag(cmd, &format, "json, the whole token response")
 	return cmd
 }
 
 func refreshRun(ctx context.Context, opts *Options) error {
-	rt, err := cmdutil.ReadTokenArg(opts.Factory, opts.RefreshToken, "refresh token")
+	rt, err := shared.ReadOneToken(opts.Factory, opts.RefreshToken, "refresh token")
 	if err != nil {
 		return err
 	}
-	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, false)
 	if err != nil {
 		return err
 	}
-	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, false)
+	tok, err := s.Token(ctx, shared.RefreshToken(rt))
 	if err != nil {
 		return err
 	}
-	params := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
-	// No scope: Hydra v2.3 ignores RFC 6749 §6's narrowing and grants the
-	// original scopes again, so a --scope flag would mislead.
-	tok, err := s.Grant(ctx, auth, params, nil)
-	if err != nil {
-		return err
+	format := opts.Format
+	if format.Name == "" {
+		// The rotated refresh token is shown once: the default keeps it.
+		format = printer.Format{Name: printer.JSON}
 	}
-	return shared.PrintToken(opts.IO, opts.Format, tok)
+	return shared.PrintToken(opts.IO, format, tok)
 }

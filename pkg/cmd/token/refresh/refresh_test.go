@@ -52,15 +52,23 @@ func TestRefreshRun(t *testing.T) {
 		stdin   string
 		wantOut string
 		wantErr string
+		// wantWarn says whether stderr warns that the refresh token was
+		// not printed.
+		wantWarn bool
 	}{
-		{"access token alone", []string{"rt-1"}, "", "at-2\n", ""},
-		{"from stdin, whole response", []string{"--format", "json", "-"}, "rt-1\n", body + "\n", ""},
-		{"spent", []string{"rt-0"}, "", "", "invalid_grant: The refresh token was already used."},
-		{"empty stdin", []string{"-"}, "\n", "", "the refresh token is empty"},
+		{"whole response by default", []string{"rt-1"}, "", body + "\n", "", false},
+		{"from stdin", []string{"-"}, "\n rt-1 \n\n", body + "\n", "", false},
+		{"access token alone warns", []string{"--format", "jsonpath=access_token", "rt-1"}, "", "at-2\n", "", true},
+		{"argument trimmed", []string{" rt-1\n"}, "", body + "\n", "", false},
+		{"spent", []string{"rt-0"}, "", "", "invalid_grant: The refresh token was already used.", false},
+		{"empty stdin", []string{"-"}, "\n", "", "stdin holds no token", false},
+		{"two lines on stdin", []string{"-"}, "rt-1\nrt-9\n", "", "more than one line", false},
+		{"Bearer prefix", []string{"Bearer rt-1"}, "", "", "without the Bearer prefix", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, stdin, stdout, _ := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"})
+			form = nil
+			f, stdin, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"})
 			stdin.WriteString(tt.stdin)
 			err := cmdtest.Run(NewCmdRefresh(f, nil), tt.argv...)
 			if tt.wantErr != "" {
@@ -69,6 +77,12 @@ func TestRefreshRun(t *testing.T) {
 				}
 			} else if err != nil {
 				t.Fatal(err)
+			}
+			if got := strings.Contains(stderr.String(), "did not print it"); got != tt.wantWarn {
+				t.Errorf("warning = %v, want %v: %q", got, tt.wantWarn, stderr.String())
+			}
+			if tt.wantErr != "" && tt.wantErr != "invalid_grant: The refresh token was already used." && form != nil {
+				t.Errorf("a refused token was sent: %v", form)
 			}
 			if stdout.String() != tt.wantOut {
 				t.Errorf("stdout = %q, want %q", stdout.String(), tt.wantOut)

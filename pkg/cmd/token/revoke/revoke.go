@@ -1,10 +1,14 @@
 // Package revoke implements "hydra token revoke": RFC 7009 token
-// revocation against Hydra's public API.
+// revocation against Hydra's public API, checked through introspection when
+// the admin API is known.
 package revoke
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"slices"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -25,10 +29,12 @@ type Options struct {
 
 	Conn          cmdutil.Connection
 	Credentials   shared.Credentials
+	Admin         shared.AdminAPI
 	TokenTypeHint string
 
-	// Token is the token to revoke; "-" reads it from stdin.
-	Token string
+	// Tokens are the tokens to revoke; "-" reads them from stdin, one a
+	// line.
+	Tokens []string
 
 	// CommandPath names the command in messages.
 	CommandPath string
@@ -40,27 +46,37 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{IO: f.IOStreams, Factory: f}
 
 	cmd := &cobra.Command{
-		Use:   "revoke <token>",
-		Short: "Revoke an access or refresh token",
+		Use:   "revoke <token>... | -",
+		Short: "Revoke access or refresh tokens",
 		Long: heredoc.Docf(`
-			Revoke an access or refresh token at Hydra's public revocation
-			endpoint (RFC 7009), authenticated as the client the token was issued
-			to. Revoking a refresh token also revokes the access tokens issued
-			with it.
+			Revoke access or refresh tokens at Hydra's public revocation endpoint
+			(RFC 7009), authenticated as the client the tokens were issued to.
+			Revoking a refresh token also revokes the access tokens issued with it.
 
-			The server answers alike for a token it does not know, so success
-			means the token is no longer usable, not that it existed. A one-line
-			confirmation goes to stderr; nothing goes to stdout.
+			Hydra answers 200 alike for a token it revoked, a token it does not
+			know, and a token of another client, which stays active. So when the
+			admin API is known (--admin-endpoint or %[3]s), each token is then
+			introspected, and the command fails unless it is inactive. Without
+			the admin API, the command says on stderr that the revocation was
+			accepted but not verified.
 
-			Give "-" instead of a token to read it from stdin. The client
-			credentials are given as for "hydra token client" (%s, %s).
-		`, shared.EnvClientID, shared.EnvClientSecret),
+			Give "-" to read the tokens from stdin, one a line; blank lines are
+			skipped. A token with white space inside it, such as a "Bearer "
+			prefix, is refused and never sent. Each token gets one line on
+			stderr; nothing goes to stdout. The exit code is 1 if any token
+			failed.
+
+			The client credentials are given as for "hydra token client" (%[1]s,
+			%[2]s).
+
+			%[4]s
+		`, shared.EnvClientID, shared.EnvClientSecret, cmdutil.EnvAdminURL, shared.MethodRule),
 		Example: heredoc.Doc(`
-			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
+			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445 OAUTH2_CLIENT_ID=my-client
 			$ hydra token revoke --client-secret-file secret.txt "$TOKEN"
-			$ printf '%s\n' "$REFRESH_TOKEN" | hydra token revoke --token-type-hint refresh_token --client-secret-file secret.txt -
+			$ hydra token revoke --client-secret-file secret.txt --token-type-hint refresh_token - < leaked-tokens.txt
 		`),
-		Args: cmdutil.ExactArgs(1, "one token (or - to read it from stdin)"),
+		Args: cmdutil.MinimumArgs(1, "a token (or - to read them from stdin, one a line)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Credentials.Validate(); err != nil {
 				return err
@@ -70,10 +86,18 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			default:
 				return cmdutil.FlagErrorf("unknown --token-type-hint %q: valid hints are access_token, refresh_token", opts.TokenTypeHint)
 			}
-			if err := opts.Credentials.CheckStdin(args[0]); err != nil {
-				return err
+			if i := slices.Index(args, "-"); i >= 0 {
+				if slices.Contains(args[i+1:], "-") {
+					return cmdutil.FlagErrorf("stdin (-) can be read only once")
+				}
+				if err := opts.Credentials.CheckStdin("-"); err != nil {
+					return err
+				}
+				if opts.Admin.AccessToken.File == "-" {
+					return cmdutil.FlagErrorf("the tokens and --access-token-file cannot both be read from stdin: give the access token in a file or in %s", cmdutil.EnvAccessToken)
+				}
 			}
-			opts.Token = args[0]
+			opts.Tokens = args
 			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -84,32 +108,114 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
 	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "The token endpoint `URL`, the audience of a private_key_jwt assertion (default: <endpoint>"+api.TokenPath+")")
+	shared.AddAdminAPIFlags(cmd, &opts.Admin, "URL of Hydra's admin API, to check through introspection that each token is inactive")
 	cmd.Flags().StringVar(&opts.TokenTypeHint, "token-type-hint", "", "Tell the server what kind of token it is: access_token or refresh_token")
 	_ = cmd.RegisterFlagCompletionFunc("token-type-hint", cobra.FixedCompletions(TokenTypeHints, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func revokeRun(ctx context.Context, opts *Options) error {
-	token, err := cmdutil.ReadTokenArg(opts.Factory, opts.Token, "token")
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, true)
 	if err != nil {
 		return err
 	}
-	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
+	admin, err := opts.Admin.Client(opts.Factory, s.API, opts.Credentials.Quiet)
 	if err != nil {
 		return err
 	}
-	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, true)
-	if err != nil {
-		return err
+	if len(opts.Tokens) == 1 && opts.Tokens[0] == "-" && opts.IO.IsStdinTTY() {
+		fmt.Fprintln(opts.IO.ErrOut, "Reading tokens from stdin, one a line; end with Ctrl-D.")
 	}
-	auth.Audience = s.TokenURL.String()
-	if err := s.API.Revoke(ctx, token, opts.TokenTypeHint, auth); err != nil {
-		return err
+
+	var first *outcome
+	n, failed, unverified := 0, 0, 0
+	for i, item := range shared.TokenArgs(opts.Factory, opts.Tokens) {
+		n = i
+		o := &outcome{index: i, client: s.Auth.ClientID, err: item.Err}
+		if o.err == nil {
+			o.err = s.Revoke(ctx, item.Token, opts.TokenTypeHint)
+			o.client = s.Auth.ClientID
+		}
+		if o.err == nil && admin != nil {
+			o.err = checkInactive(ctx, admin, item.Token, s.Auth.ClientID)
+			o.verified = o.err == nil
+		}
+		if errors.Is(o.err, context.Canceled) {
+			return o.err
+		}
+		switch {
+		case o.err != nil:
+			failed++
+		case !o.verified:
+			unverified++
+		}
+		// The first outcome waits for the second token: alone, it is
+		// the command's outcome, without an index.
+		switch i {
+		case 1:
+			first = o
+			continue
+		case 2:
+			first.report(opts.IO.ErrOut)
+		}
+		o.report(opts.IO.ErrOut)
 	}
-	what := "token"
-	if opts.TokenTypeHint != "" {
-		what = map[string]string{"access_token": "access token", "refresh_token": "refresh token"}[opts.TokenTypeHint]
+	switch {
+	case n == 0:
+		return cmdutil.FlagErrorf("no token to revoke: stdin holds no token")
+	case n == 1 && first.err != nil:
+		return first.err
+	case n == 1:
+		first.index = 0
+		first.report(opts.IO.ErrOut)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Revoked the %s (client %s).\n", what, auth.ClientID)
+	if unverified > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Not verified: Hydra answers 200 alike for a revoked token, an unknown one, and one issued to another client, which stays active. Set %s or pass --admin-endpoint to check through introspection.\n", cmdutil.EnvAdminURL)
+	}
+	if failed > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%d of %d tokens failed\n", failed, n)
+		return cmdutil.ErrSilent
+	}
 	return nil
+}
+
+// outcome is what happened to one token.
+type outcome struct {
+	// index counts from 1; 0 when the token was the only one.
+	index    int
+	client   string
+	verified bool
+	err      error
+}
+
+func (o *outcome) report(w io.Writer) {
+	what := "the token"
+	if o.index > 0 {
+		what = fmt.Sprintf("token %d", o.index)
+	}
+	switch {
+	case o.err != nil:
+		fmt.Fprintf(w, "%s: error: %s\n", what, o.err)
+	case o.verified:
+		fmt.Fprintf(w, "Revoked %s (client %s): introspection confirms it is inactive.\n", what, o.client)
+	default:
+		fmt.Fprintf(w, "Hydra accepted the revocation of %s (client %s).\n", what, o.client)
+	}
+}
+
+// checkInactive introspects a revoked token, and fails when it is still
+// active: Hydra answered 200, but the token belongs to another client.
+func checkInactive(ctx context.Context, admin *api.Client, token, clientID string) error {
+	in, err := admin.Introspect(ctx, token, nil)
+	if err != nil {
+		return fmt.Errorf("the revocation was accepted, but checking it through introspection failed: %w", err)
+	}
+	if !in.Active {
+		return nil
+	}
+	owner := "another client"
+	if in.ClientID != "" && in.ClientID != clientID {
+		owner = "client " + in.ClientID
+	}
+	return fmt.Errorf("the revocation was accepted (200), but the token is still active: it was issued to %s, not to %s. Revoke it with that client's credentials (--client-id), or delete all of that client's tokens with 'hydra token delete --client-id ID'", owner, clientID)
 }

@@ -8,28 +8,36 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
 func TestNewCmdRevoke(t *testing.T) {
 	cmdtest.RunArgvCases(t, NewCmdRevoke, []cmdtest.ArgvCase[Options]{
 		{Argv: "tok", Check: func(t *testing.T, o *Options) {
-			if o.Token != "tok" || o.TokenTypeHint != "" {
+			if len(o.Tokens) != 1 || o.Tokens[0] != "tok" || o.TokenTypeHint != "" {
 				t.Errorf("%+v", o)
 			}
 		}},
 		{Argv: "--token-type-hint refresh_token --client-id id --auth-method client_secret_post -", Check: func(t *testing.T, o *Options) {
-			if o.Token != "-" || o.TokenTypeHint != "refresh_token" || o.Credentials.ClientID != "id" || o.Credentials.AuthMethod != "client_secret_post" {
+			if len(o.Tokens) != 1 || o.Tokens[0] != "-" || o.TokenTypeHint != "refresh_token" || o.Credentials.ClientID != "id" || o.Credentials.AuthMethod != "client_secret_post" {
 				t.Errorf("%+v", o)
 			}
 		}},
-		{Argv: "", WantErr: "one token"},
-		{Argv: "a b", WantErr: "one token"},
+		{Argv: "a b", Check: func(t *testing.T, o *Options) {
+			if len(o.Tokens) != 2 {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "", WantErr: "a token (or - to read them from stdin"},
+		{Argv: "- -", WantErr: "read only once"},
 		{Argv: "--token-type-hint id_token tok", WantErr: "unknown --token-type-hint"},
 		{Argv: "--client-secret-file - -", WantErr: "cannot both be read from stdin"},
 		{Argv: "--private-key - -", WantErr: "cannot both be read from stdin"},
 	})
 }
+
+const notVerified = "Not verified: Hydra answers 200 alike for a revoked token, an unknown one, and one issued to another client, which stays active. Set HYDRA_ADMIN_URL or pass --admin-endpoint to check through introspection.\n"
 
 func TestRevokeRun(t *testing.T) {
 	var form url.Values
@@ -63,12 +71,12 @@ func TestRevokeRun(t *testing.T) {
 			if form.Get("token") != "the-token" || form.Has("token_type_hint") || !strings.HasPrefix(auth, "Basic ") {
 				t.Errorf("form %v auth %q", form, auth)
 			}
-		}, "Revoked the token (client id).\n", ""},
+		}, "Hydra accepted the revocation of the token (client id).\n" + notVerified, ""},
 		{"post, hint, stdin", "id", []string{"--auth-method", "client_secret_post", "--token-type-hint", "refresh_token", "-"}, "the-token\n", func(t *testing.T) {
 			if form.Get("token") != "the-token" || form.Get("token_type_hint") != "refresh_token" || form.Get("client_secret") != "sec" || auth != "" {
 				t.Errorf("form %v auth %q", form, auth)
 			}
-		}, "Revoked the refresh token (client id).\n", ""},
+		}, "Hydra accepted the revocation of the token (client id).\n" + notVerified, ""},
 		{"rejected", "other", []string{"the-token"}, "", nil, "", "invalid_client"},
 	}
 	for _, tt := range tests {
@@ -91,6 +99,111 @@ func TestRevokeRun(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t)
+			}
+		})
+	}
+}
+
+// revokeServer is a public and an admin API in one: it records revoked
+// tokens, and introspection answers active for the tokens in stillActive.
+func revokeServer(t *testing.T, stillActive map[string]string) (*httptest.Server, *[]string) {
+	var revoked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(raw))
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/oauth2/revoke":
+			revoked = append(revoked, form.Get("token"))
+		case "/admin/oauth2/introspect":
+			if owner, ok := stillActive[form.Get("token")]; ok {
+				io.WriteString(w, `{"active":true,"client_id":"`+owner+`"}`)
+				return
+			}
+			io.WriteString(w, `{"active":false}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &revoked
+}
+
+func TestRevokeRunLinesAndVerification(t *testing.T) {
+	tests := []struct {
+		name        string
+		admin       bool
+		argv        []string
+		stdin       string
+		stillActive map[string]string
+		wantRevoked []string
+		wantStderr  []string
+		wantErr     string
+		wantExit    int
+	}{
+		{
+			name: "one a line, verified", admin: true, argv: []string{"-"}, stdin: "a\n\n b \r\nc\n",
+			wantRevoked: []string{"a", "b", "c"},
+			wantStderr:  []string{"Revoked token 1 (client id): introspection confirms it is inactive.", "Revoked token 3 (client id)"},
+		},
+		{
+			name: "another client's token stays active", admin: true, argv: []string{"-"}, stdin: "a\nb\n",
+			stillActive: map[string]string{"b": "other"},
+			wantRevoked: []string{"a", "b"},
+			wantStderr:  []string{"Revoked token 1", "token 2: error: the revocation was accepted (200), but the token is still active: it was issued to client other, not to id", "1 of 2 tokens failed"},
+			wantExit:    1,
+		},
+		{
+			name: "one token still active", admin: true, argv: []string{"b"},
+			stillActive: map[string]string{"b": "other"},
+			wantRevoked: []string{"b"},
+			wantErr:     "still active", wantExit: 1,
+		},
+		{
+			name: "a line with white space inside is not sent", argv: []string{"-"}, stdin: "a\nBearer b\nc d\ne\n",
+			wantRevoked: []string{"a", "e"},
+			wantStderr:  []string{"token 2: error: token 2 (stdin) starts with \"Bearer \"", "token 3: error: token 3 (stdin) holds white space inside it", "2 of 4 tokens failed", "Not verified"},
+			wantExit:    1,
+		},
+		{
+			name: "an argument with a Bearer prefix is a usage error", argv: []string{"Bearer a"},
+			wantErr: "without the Bearer prefix", wantExit: 2,
+		},
+		{
+			name: "no admin API: accepted, not verified", argv: []string{" a "},
+			wantRevoked: []string{"a"},
+			wantStderr:  []string{"Hydra accepted the revocation of the token (client id).", "Not verified"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, revoked := revokeServer(t, tt.stillActive)
+			env := map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"}
+			if tt.admin {
+				env["HYDRA_ADMIN_URL"] = srv.URL
+			}
+			f, stdin, stdout, stderr := cmdtest.Factory(env)
+			stdin.WriteString(tt.stdin)
+			err := cmdtest.Run(NewCmdRevoke(f, nil), tt.argv...)
+			if got := cmdutil.ExitCodeOf(err); got != tt.wantExit {
+				t.Fatalf("exit %d (%v), want %d\nstderr: %s", got, err, tt.wantExit, stderr.String())
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if strings.Join(*revoked, ",") != strings.Join(tt.wantRevoked, ",") {
+				t.Errorf("revoked %q, want %q", *revoked, tt.wantRevoked)
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+			if tt.admin && strings.Contains(stderr.String(), "Not verified") {
+				t.Errorf("verified, yet stderr says not:\n%s", stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout = %q", stdout.String())
 			}
 		})
 	}

@@ -37,8 +37,9 @@ func TestCredentialsValidate(t *testing.T) {
 		method  string
 		wantErr string
 	}{
-		{"default", Credentials{}, AuthBasic, ""},
+		{"default is settled by Resolve", Credentials{}, "", ""},
 		{"private key implies jwt", Credentials{PrivateKey: "k"}, AuthPrivateKeyJWT, ""},
+		{"a secret flag implies basic", Credentials{Secret: cmdutil.Secret{File: "f"}}, AuthBasic, ""},
 		{"post", Credentials{AuthMethod: AuthPost}, AuthPost, ""},
 		{"unknown", Credentials{AuthMethod: "tls_client_auth"}, "", "valid methods are client_secret_basic, client_secret_post, private_key_jwt, none"},
 		{"none", Credentials{AuthMethod: AuthNone}, AuthNone, ""},
@@ -86,7 +87,7 @@ func TestCredentialsResolve(t *testing.T) {
 		{"no id", Credentials{AuthMethod: AuthBasic}, map[string]string{EnvClientSecret: "s"}, "", "", "",
 			[]string{"no client ID", "--client-id", EnvClientID, "hydra token client --help"}, false},
 		{"no secret", Credentials{AuthMethod: AuthPost, Secret: cmdutil.Secret{Env: EnvClientSecret}}, map[string]string{EnvClientID: "id"}, "", "", "",
-			[]string{"no client secret", "--client-secret-file", EnvClientSecret, "--private-key"}, false},
+			[]string{"no client secret", "--auth-method client_secret_post needs one", "--client-secret-file", EnvClientSecret}, false},
 		{"no key", Credentials{AuthMethod: AuthPrivateKeyJWT}, env, "", "", "",
 			[]string{"no private key", "--private-key"}, false},
 	}
@@ -289,7 +290,8 @@ func TestGrantAuthMethods(t *testing.T) {
 			ts := newTokenServer(t, 200, okBody)
 			f, _, _, _ := cmdtest.Factory(nil)
 			s := connectTo(t, f, ts.URL)
-			tok, err := s.Grant(context.Background(), tt.auth, url.Values{"audience": {"a b"}}, []string{"read", "write"})
+			s.Auth = tt.auth
+			tok, err := s.Token(context.Background(), ClientCredentials([]string{"read", "write"}, []string{"a", "b"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,8 +310,8 @@ func TestGrantRefreshOverridesGrantType(t *testing.T) {
 	ts := newTokenServer(t, 200, okBody)
 	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ts.URL, "X-Test: 1")
-	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"},
-		url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"rt"}}, nil)
+	s.Auth = &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}
+	_, err := s.Token(context.Background(), RefreshToken("rt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +346,8 @@ func TestGrantErrors(t *testing.T) {
 			ts := newTokenServer(t, tt.status, tt.body)
 			f, _, _, _ := cmdtest.Factory(nil)
 			s := connectTo(t, f, ts.URL)
-			_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "the-secret"}, nil, nil)
+			s.Auth = &Auth{ClientID: "id", Method: AuthBasic, Secret: "the-secret"}
+			_, err := s.Token(context.Background(), ClientCredentials(nil, nil))
 			if err == nil {
 				t.Fatal("want an error")
 			}
@@ -366,7 +369,8 @@ func TestGrantIsNotRetried(t *testing.T) {
 	ts := newTokenServer(t, 503, `{"error":"temporarily_unavailable"}`)
 	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ts.URL)
-	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}, nil, nil)
+	s.Auth = &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}
+	_, err := s.Token(context.Background(), ClientCredentials(nil, nil))
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("err = %v", err)
 	}
@@ -381,7 +385,8 @@ func TestGrantConnectionRefused(t *testing.T) {
 	ts.Close()
 	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, u)
-	_, err := s.Grant(context.Background(), &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}, nil, nil)
+	s.Auth = &Auth{ClientID: "id", Method: AuthBasic, Secret: "s"}
+	_, err := s.Token(context.Background(), ClientCredentials(nil, nil))
 	var ce *api.ConnError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), u+"/oauth2/token") {
 		t.Fatalf("err = %v", err)
@@ -435,7 +440,8 @@ func TestAuthenticateRevocation(t *testing.T) {
 	_, pkcs8, _ := rsaPEMs(t)
 	key, _ := ParseSigningKey([]byte(pkcs8))
 	form, h := url.Values{}, http.Header{}
-	if err := (&Auth{ClientID: "id", Method: AuthPrivateKeyJWT, Key: key, Audience: "https://h/oauth2/token"}).Authenticate(form, h); err != nil {
+	s := &Session{TokenURL: &url.URL{Scheme: "https", Host: "h", Path: "/oauth2/token"}, Auth: &Auth{ClientID: "id", Method: AuthPrivateKeyJWT, Key: key}}
+	if err := s.revocationAuth().Authenticate(form, h); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := jwt.ParseSigned(form.Get("client_assertion"), []jose.SignatureAlgorithm{jose.RS256})
@@ -451,7 +457,8 @@ func TestAuthenticateRevocation(t *testing.T) {
 
 func TestAuthenticateRevocationPublicClient(t *testing.T) {
 	form, h := url.Values{}, http.Header{}
-	if err := (&Auth{ClientID: "public", Method: AuthNone}).Authenticate(form, h); err != nil {
+	s := &Session{TokenURL: &url.URL{Scheme: "https", Host: "h", Path: "/oauth2/token"}, Auth: &Auth{ClientID: "public", Method: AuthNone}}
+	if err := s.revocationAuth().Authenticate(form, h); err != nil {
 		t.Fatal(err)
 	}
 	if form.Get("client_id") != "public" || form.Has("client_secret") || h.Get("Authorization") != "" {

@@ -23,19 +23,14 @@ const maxHops = 20
 // URL, whose code it exchanges as usual. Nothing listens on a port.
 func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.URL) error {
 	o := fl.opts
-	adminURL, err := o.resolveAdmin()
+	admin, err := o.Admin.Client(o.Factory, fl.session.API, o.Quiet)
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(adminURL.Host, public.Host) || adminURL.Scheme != public.Scheme {
-		// The public endpoint was warned about already.
-		cmdutil.WarnPlainHTTP(o.Factory, adminURL)
+	if admin == nil {
+		return cmdutil.FlagErrorf("--headless accepts login and consent through Hydra's admin API: pass --admin-endpoint or set %s (port 4445 by default)", cmdutil.EnvAdminURL)
 	}
-	bearer, _, err := o.AccessToken.Resolve(o.Factory, o.Quiet)
-	if err != nil {
-		return err
-	}
-	admin := &api.Client{HTTP: hc, BaseURL: adminURL, Kind: api.Admin, EndpointSource: "--admin-endpoint or " + cmdutil.EnvAdminURL, Timeout: o.Conn.Timeout, BearerToken: bearer}
+	adminURL := admin.BaseURL
 
 	a := fl.newAttempt()
 	fl.stderr.notef("Signing in as %s without a browser, through the admin API at %s\n", o.Subject, api.StripQuery(adminURL))
@@ -48,22 +43,6 @@ func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.UR
 		return err
 	}
 	return fl.print(t)
-}
-
-func (o *Options) resolveAdmin() (*url.URL, error) {
-	raw, from := o.AdminEndpoint, "--admin-endpoint"
-	if raw == "" {
-		raw, from = strings.TrimSpace(o.Factory.Getenv(cmdutil.EnvAdminURL)), cmdutil.EnvAdminURL
-	}
-	if raw == "" {
-		return nil, cmdutil.FlagErrorf("--headless accepts login and consent through Hydra's admin API: pass --admin-endpoint or set %s (port 4445 by default)", cmdutil.EnvAdminURL)
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, cmdutil.FlagErrorf("invalid %s %s: want a URL such as http://127.0.0.1:4445", from, api.RedactURL(raw))
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return u, nil
 }
 
 // followHeadless plays the browser. It returns the parameters of the

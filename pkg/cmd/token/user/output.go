@@ -2,43 +2,32 @@ package user
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/oauth2"
-
-	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 )
-
-// tokens is what one successful flow obtained: the parsed token and the
-// token response's JSON as the server sent it.
-type tokens struct {
-	token *oauth2.Token
-	raw   []byte
-}
 
 // print writes the tokens to stdout: a readable block by default, or the
 // token response's raw JSON in the chosen format.
-func (fl *flow) print(t *tokens) error {
-	o := fl.opts
-	if o.Format.Name != "" {
-		p := printer.Printer{Format: o.Format, Color: o.IO.ColorEnabled()}
-		return p.Print(o.IO.Out, t.raw, nil)
-	}
-	return writeBlock(o.IO.Out, t, time.Now())
+func (fl *flow) print(t *shared.Token) error {
+	return shared.PrintTokenView(fl.opts.IO, fl.opts.Format, t, func(w io.Writer) error {
+		return writeBlock(w, t, time.Now())
+	})
 }
 
 // writeBlock is the default view: one token or fact per line, labelled as
 // in Hydra's CLI.
-func writeBlock(w interface{ Write([]byte) (int, error) }, t *tokens, now time.Time) error {
+func writeBlock(w io.Writer, t *shared.Token, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", k, v)
 		}
 	}
-	tok := t.token
+	tok := t.OAuth2
 	row("ACCESS TOKEN", tok.AccessToken)
 	row("REFRESH TOKEN", tok.RefreshToken)
 	id, _ := tok.Extra("id_token").(string)

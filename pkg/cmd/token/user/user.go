@@ -4,6 +4,7 @@
 package user
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -44,12 +45,12 @@ type Options struct {
 	Factory *cmdutil.Factory
 
 	// Conn is the connection to Hydra's public API.
-	Conn         cmdutil.Connection
-	ClientID     string
-	ClientSecret cmdutil.Secret
-	// AccessToken is sent to the admin API in --headless mode, for an admin
-	// API behind an authorizing proxy.
-	AccessToken  cmdutil.Secret
+	Conn cmdutil.Connection
+	// Credentials are the client's, as for every token command.
+	Credentials shared.Credentials
+	// Issuer, when set, is the issuer that ID tokens must name, for a
+	// Hydra whose urls.self.issuer is not the URL the command reaches.
+	Issuer       string
 	Scopes       []string
 	Audience     []string
 	Prompt       string
@@ -57,7 +58,6 @@ type Options struct {
 	Port         int
 	Redirect     string
 	AuthURL      string
-	TokenURL     string
 	ResponseMode string
 	NoOpen       bool
 	NoShutdown   bool
@@ -70,10 +70,13 @@ type Options struct {
 	Timeout time.Duration
 
 	// Headless runs the flow without a browser, accepting login and
-	// consent as Subject through the admin API at AdminEndpoint.
-	Headless      bool
-	Subject       string
-	AdminEndpoint string
+	// consent as Subject through the admin API.
+	Headless bool
+	Subject  string
+	Admin    shared.AdminAPI
+
+	// CommandPath names the command in messages.
+	CommandPath string
 
 	// redirect is the parsed redirect URL.
 	redirect *url.URL
@@ -89,7 +92,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "user",
 		Short: "Get tokens for a person with the authorization code flow",
-		Long: heredoc.Doc(`
+		Long: heredoc.Docf(`
 			Get an access token, a refresh token and an ID token for a person, with
 			the OAuth 2.0 authorization code flow and PKCE (S256).
 
@@ -99,10 +102,27 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			missing or wrong state are refused and ignored. The ID token is verified
 			against the issuer's keys, and its nonce checked.
 
+			With --no-open, the URL to open is printed on stderr, for a browser on
+			another machine (such as over SSH, where the browser's redirect to
+			127.0.0.1 cannot reach this command). When stdin is a terminal, paste
+			the address the browser ends on (its 127.0.0.1 callback URL, even if
+			the page failed to load) and press Enter: it gets the same state, PKCE
+			and error checks as a callback.
+
 			The client must allow the redirect URL, http://127.0.0.1:4446/callback by
-			default. A public client (token_endpoint_auth_method none) needs no
-			secret; a confidential client's secret comes from OAUTH2_CLIENT_SECRET,
-			--client-secret-file or --client-secret.
+			default. The client credentials are given as for "hydra token client":
+			a public client (token_endpoint_auth_method none) needs none, and a
+			confidential client's secret comes from %[1]s,
+			--client-secret-file or --client-secret, or it signs with --private-key.
+
+			%[2]s
+
+			By default the issuer is the endpoint: its discovery document and the
+			ID tokens must name it, or the command refuses to start. Behind a
+			port-forward or a proxy, where Hydra's configured issuer (urls.self.issuer) is a public
+			URL and -e a local one, pass that issuer with --issuer: ID tokens are
+			then verified against it, and the endpoints and keys are still read
+			from -e.
 
 			Tokens go to stdout only. The exit code is 0 only when tokens were
 			obtained.
@@ -112,12 +132,15 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			requests for ID through the admin API (--admin-endpoint or
 			HYDRA_ADMIN_URL), granting the requested scopes and audience. It is
 			meant for CI pipelines and tests against a Hydra you control.
-		`),
+		`, shared.EnvClientSecret, shared.MethodRule),
 		Example: heredoc.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444
 			$ hydra token user --client-id my-app
 			$ hydra token user --client-id my-app --scope openid,offline,email --no-open
 			$ hydra token user --client-id my-app --format jsonpath=access_token
+
+			# Through a port-forward to a Hydra whose issuer is its public URL:
+			$ hydra token user -e http://127.0.0.1:4444 --issuer https://auth.example.com --client-id my-app
 
 			# In CI, without a browser:
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -135,9 +158,8 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			// usual per-request limit, within it.
 			opts.Timeout = opts.Conn.Timeout
 			opts.Conn.Timeout = min(cmdutil.DefaultTimeout, opts.Timeout)
-			if opts.ClientID == "" {
-				opts.ClientID = strings.TrimSpace(f.Getenv(shared.EnvClientID))
-			}
+			opts.Credentials.Quiet = opts.Quiet
+			opts.CommandPath = cmd.CommandPath()
 			if err := opts.validate(cmd.Flags().Changed("port")); err != nil {
 				return err
 			}
@@ -149,10 +171,9 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	}
 
 	fl := cmd.Flags()
-	fl.StringVar(&opts.ClientID, "client-id", "", "The OAuth 2.0 client's ID (env: "+shared.EnvClientID+")")
-	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
-	cmdutil.AddSecretFlags(cmd, &opts.ClientSecret, "client-secret", shared.EnvClientSecret, "Client secret")
-	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings about insecure settings and the URL to open still show")
+	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
+	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
 	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")
@@ -160,15 +181,13 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.IntVarP(&opts.Port, "port", "p", DefaultPort, "Port of the callback server on 127.0.0.1; 0 picks a free one")
 	fl.StringVar(&opts.Redirect, "redirect", "", "Redirect URL the client allows (default http://127.0.0.1:<port>/callback)")
 	fl.StringVar(&opts.AuthURL, "auth-url", "", "Authorization endpoint (default: the endpoint's /oauth2/auth)")
-	fl.StringVar(&opts.TokenURL, "token-url", "", "Token endpoint (default: the endpoint's /oauth2/token)")
 	fl.StringVar(&opts.ResponseMode, "response-mode", "", "How the server returns the code: query (the default), fragment or form_post")
 	fl.BoolVar(&opts.NoOpen, "no-open", false, "Do not open a browser; print the authorization URL on stderr")
 	fl.BoolVar(&opts.NoShutdown, "no-shutdown", false, "Keep serving after each attempt, with fresh state, nonce and PKCE, until Ctrl-C or --timeout")
 	fl.BoolVar(&opts.HTTPS, "https", false, "Serve the callback over HTTPS, with a self-signed certificate made at start")
-	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings about insecure settings and the URL to open still show")
 	fl.BoolVar(&opts.Headless, "headless", false, "Run without a browser, accepting login and consent through the admin API (for CI)")
 	fl.StringVar(&opts.Subject, "subject", "", "With --headless: the user ID to log in")
-	fl.StringVar(&opts.AdminEndpoint, "admin-endpoint", "", "With --headless: URL of Hydra's admin API (env: "+cmdutil.EnvAdminURL+")")
+	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --headless: URL of Hydra's admin API")
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
 	cmdutil.AddFormatFlag(cmd, &format, "a readable block of the tokens")
 
@@ -187,10 +206,18 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 // validate checks the flags and works out the redirect URL, before anything
 // is sent or bound.
 func (o *Options) validate(portSet bool) error {
-	if o.ClientID == "" {
+	if o.Credentials.ClientID == "" && strings.TrimSpace(o.Factory.Getenv(shared.EnvClientID)) == "" {
 		// Missing credentials exit 1, as in the other token commands: they
 		// may be missing from the environment rather than from argv.
 		return fmt.Errorf("no client ID: pass --client-id or set %s", shared.EnvClientID)
+	}
+	if err := o.Credentials.Validate(); err != nil {
+		return err
+	}
+	if o.Issuer != "" {
+		if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cmdutil.FlagErrorf("invalid --issuer %s: want the issuer URL that Hydra's discovery document names, such as https://auth.example.com", api.RedactURL(o.Issuer))
+		}
 	}
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive, such as 5m")
@@ -221,7 +248,7 @@ func (o *Options) validate(portSet bool) error {
 		if o.NoShutdown {
 			return cmdutil.FlagErrorf("--headless runs one flow; --no-shutdown does not apply")
 		}
-	} else if o.Subject != "" || o.AdminEndpoint != "" {
+	} else if o.Subject != "" || o.Admin.Endpoint != "" {
 		return cmdutil.FlagErrorf("--subject and --admin-endpoint apply only with --headless")
 	}
 
@@ -272,59 +299,38 @@ func (o *Options) validate(portSet bool) error {
 
 // flow is one run of the command: what every attempt shares.
 type flow struct {
-	opts     *Options
+	opts *Options
+	// conf builds authorization URLs; the code goes to the token endpoint
+	// through session, which authenticates the client.
 	conf     *oauth2.Config
-	http     *exchangeClient
+	session  *shared.Session
 	verifier *idTokenVerifier
 	stderr   noteWriter
 }
 
 func userRun(ctx context.Context, opts *Options) error {
-	secret, _, err := opts.ClientSecret.Resolve(opts.Factory, opts.Quiet)
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, true)
 	if err != nil {
 		return err
 	}
-	base, err := opts.Conn.ResolveEndpoint(opts.Factory.Getenv)
-	if err != nil {
-		return err
-	}
-	cmdutil.WarnPlainHTTP(opts.Factory, base)
-	hc, err := opts.Conn.HTTPClient(opts.Factory)
-	if err != nil {
-		return err
-	}
-	authURL, tokenURL := opts.AuthURL, opts.TokenURL
+	base, hc := s.API.BaseURL, s.API.HTTP
+	authURL := opts.AuthURL
 	if authURL == "" {
 		authURL = joinPath(base, "/oauth2/auth")
 	}
-	if tokenURL == "" {
-		tokenURL = joinPath(base, "/oauth2/token")
-	}
-	for _, u := range []struct{ flag, v string }{{"--auth-url", authURL}, {"--token-url", tokenURL}} {
-		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return cmdutil.FlagErrorf("invalid %s %s: want an http or https URL", u.flag, api.RedactURL(u.v))
-		}
-	}
-
-	// Public clients send their ID in the body and no secret; confidential
-	// ones use HTTP Basic. The style is set, not detected: detection
-	// retries a failed exchange with the other style, and a code must be
-	// spent once.
-	style := oauth2.AuthStyleInParams
-	if secret != "" {
-		style = oauth2.AuthStyleInHeader
+	if p, err := url.Parse(authURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return cmdutil.FlagErrorf("invalid --auth-url %s: want an http or https URL", api.RedactURL(authURL))
 	}
 	fl := &flow{
-		opts:   opts,
-		stderr: noteWriter{io: opts.IO, quiet: opts.Quiet, mu: &sync.Mutex{}},
+		opts:    opts,
+		stderr:  noteWriter{io: opts.IO, quiet: opts.Quiet, mu: &sync.Mutex{}},
+		session: s,
 		conf: &oauth2.Config{
-			ClientID:     opts.ClientID,
-			ClientSecret: secret,
-			Endpoint:     oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL, AuthStyle: style},
-			RedirectURL:  opts.redirect.String(),
-			Scopes:       opts.Scopes,
+			ClientID:    s.Auth.ClientID,
+			Endpoint:    oauth2.Endpoint{AuthURL: authURL},
+			RedirectURL: opts.redirect.String(),
+			Scopes:      opts.Scopes,
 		},
-		http: newExchangeClient(hc, tokenURL, tokenSource(opts), opts.Conn.Timeout),
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
@@ -334,7 +340,7 @@ func userRun(ctx context.Context, opts *Options) error {
 	// in. Without the openid scope there is no ID token to verify.
 	if containsScope(opts.Scopes, "openid") {
 		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
-		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, opts.ClientID); err != nil {
+		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, s.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
 		}
 	}
@@ -402,6 +408,9 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 	obtained, first := false, true
 	a := fl.newAttempt()
 	srv.Expect(a.state)
+	if fl.pasteEnabled() {
+		go fl.readPasted(srv)
+	}
 	for {
 		left := o.Timeout
 		if d, ok := ctx.Deadline(); ok {
@@ -470,6 +479,9 @@ func (fl *flow) open(authURL string, done <-chan struct{}) {
 	o := fl.opts
 	if o.NoOpen || o.Factory.Browser == nil {
 		fl.stderr.printf("Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
+		if fl.pasteEnabled() {
+			fl.stderr.printf("If that browser runs on another machine, its redirect to %s fails there: paste the address it ends on here, then press Enter.\n", o.redirect)
+		}
 		return
 	}
 	fl.stderr.notef("Opening the authorization page in the browser...\n")
@@ -489,9 +501,62 @@ func (fl *flow) open(authURL string, done <-chan struct{}) {
 	}()
 }
 
+// pasteEnabled reports whether the final redirect URL may be pasted on
+// stdin: with --no-open, when stdin is a terminal that no credential is
+// read from.
+func (fl *flow) pasteEnabled() bool {
+	o := fl.opts
+	return o.NoOpen && o.IO.IsStdinTTY() && !o.Credentials.StdinUsed() && o.Admin.AccessToken.File != "-"
+}
+
+// readPasted reads pasted redirect URLs, one a line, and submits each to
+// the callback server, which checks it as it checks a callback. It ends at
+// the end of stdin; reading a terminal, it lasts as long as the process.
+func (fl *flow) readPasted(srv *loopback.Server) {
+	sc := bufio.NewScanner(fl.opts.IO.In)
+	sc.Buffer(make([]byte, 0, 4096), 64<<10)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		params, err := fl.pastedParams(line)
+		if err == nil {
+			err = srv.Submit(params)
+		}
+		if err != nil {
+			fl.stderr.printf("The pasted URL was refused: %s. Still waiting: paste the address the browser ends on, or complete the sign-in in a browser here.\n", strings.TrimSuffix(err.Error(), "."))
+		}
+	}
+}
+
+// pastedParams returns the callback parameters of a pasted redirect URL,
+// which must be the redirect URL with its query (or, for
+// --response-mode fragment, its fragment).
+func (fl *flow) pastedParams(line string) (url.Values, error) {
+	u, err := url.Parse(line)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("it is not a URL")
+	}
+	r := fl.opts.redirect
+	if u.Path != r.Path || !strings.EqualFold(u.Port(), r.Port()) {
+		return nil, fmt.Errorf("it is not the redirect URL %s", r)
+	}
+	if fl.opts.ResponseMode == loopback.ModeFormPost {
+		return nil, errors.New("with --response-mode form_post, the answer is in a form, not in the URL; use the default response mode to paste the URL")
+	}
+	params := u.Query()
+	if fl.opts.ResponseMode == loopback.ModeFragment && u.Fragment != "" {
+		if params, err = url.ParseQuery(u.Fragment); err != nil {
+			return nil, errors.New("its fragment cannot be read")
+		}
+	}
+	return params, nil
+}
+
 // complete turns a callback into tokens: it reports an error callback,
 // exchanges the code with the PKCE verifier, and verifies the ID token.
-func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*tokens, error) {
+func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*shared.Token, error) {
 	if e := params.Get("error"); e != "" {
 		return nil, &authorizationError{params: params, redirect: fl.opts.redirect.String()}
 	}
@@ -504,11 +569,16 @@ func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*to
 	if code == "" {
 		return nil, errors.New("the callback carries no authorization code")
 	}
-	tok, raw, err := fl.http.exchange(ctx, fl.conf, code, a.verifier)
+	// Spent once: a code is single-use, and Hydra revokes the tokens of a
+	// code spent twice.
+	t, err := fl.session.Token(ctx, shared.AuthorizationCode(code, a.verifier, fl.conf.RedirectURL))
 	if err != nil {
+		if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("exchanging the authorization code: %w", err)
+		}
 		return nil, timeoutOr(ctx, fl.opts, err)
 	}
-	t := &tokens{token: tok, raw: raw}
+	tok := t.OAuth2
 	if id, _ := tok.Extra("id_token").(string); id != "" {
 		if fl.verifier == nil {
 			return nil, errors.New("the server returned an ID token although the openid scope was not requested; refusing an ID token that cannot be verified")
@@ -612,12 +682,4 @@ func (n *noteWriter) printf(format string, args ...any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	fmt.Fprintf(n.io.ErrOut, format, args...)
-}
-
-// tokenSource names where the token endpoint is set, for messages.
-func tokenSource(o *Options) string {
-	if o.TokenURL != "" {
-		return "--token-url"
-	}
-	return o.Conn.EndpointSource()
 }

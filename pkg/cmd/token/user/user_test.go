@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -94,7 +95,7 @@ func TestNewCmdUser(t *testing.T) {
 			name: "headless",
 			args: "--client-id app --headless --subject alice --admin-endpoint http://127.0.0.1:4445 --redirect https://app.example.com/cb",
 			want: func(t *testing.T, o *Options) {
-				if !o.Headless || o.Subject != "alice" || o.AdminEndpoint != "http://127.0.0.1:4445" || o.redirect.Host != "app.example.com" {
+				if !o.Headless || o.Subject != "alice" || o.Admin.Endpoint != "http://127.0.0.1:4445" || o.redirect.Host != "app.example.com" {
 					t.Errorf("%+v", o)
 				}
 			},
@@ -103,8 +104,8 @@ func TestNewCmdUser(t *testing.T) {
 			name: "secret from a file is not read at parse time",
 			args: "--client-id app --client-secret-file /nonexistent",
 			want: func(t *testing.T, o *Options) {
-				if o.ClientSecret.File != "/nonexistent" || o.ClientSecret.Env != shared.EnvClientSecret {
-					t.Errorf("%+v", o.ClientSecret)
+				if o.Credentials.Secret.File != "/nonexistent" || o.Credentials.Secret.Env != shared.EnvClientSecret {
+					t.Errorf("%+v", o.Credentials.Secret)
 				}
 			},
 		},
@@ -113,8 +114,8 @@ func TestNewCmdUser(t *testing.T) {
 			args: "",
 			env:  map[string]string{"OAUTH2_CLIENT_ID": "from-env"},
 			want: func(t *testing.T, o *Options) {
-				if o.ClientID != "from-env" {
-					t.Errorf("ClientID = %q", o.ClientID)
+				if o.Credentials.ClientID != "" {
+					t.Errorf("ClientID = %q: the environment is read when the command runs", o.Credentials.ClientID)
 				}
 			},
 		},
@@ -123,8 +124,8 @@ func TestNewCmdUser(t *testing.T) {
 			args: "--client-id flag",
 			env:  map[string]string{"OAUTH2_CLIENT_ID": "from-env"},
 			want: func(t *testing.T, o *Options) {
-				if o.ClientID != "flag" {
-					t.Errorf("ClientID = %q", o.ClientID)
+				if o.Credentials.ClientID != "flag" {
+					t.Errorf("ClientID = %q", o.Credentials.ClientID)
 				}
 			},
 		},
@@ -175,6 +176,21 @@ type stubIdP struct {
 	forms     []url.Values
 	basic     []string
 	tokenErr  string // when set, the token endpoint answers this error
+	// issuer, when set, is the issuer the discovery document and ID
+	// tokens name instead of the server's URL, with its keys under it.
+	issuer string
+	// public makes the token endpoint refuse a secret as Hydra does for a
+	// client registered with token_endpoint_auth_method none.
+	public bool
+}
+
+func (s *stubIdP) iss() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.issuer != "" {
+		return s.issuer
+	}
+	return s.srv.URL
 }
 
 func newStubIdP(t *testing.T) *stubIdP {
@@ -186,10 +202,10 @@ func newStubIdP(t *testing.T) *stubIdP {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{
-			"issuer":                                s.srv.URL,
+			"issuer":                                s.iss(),
 			"authorization_endpoint":                s.srv.URL + "/oauth2/auth",
 			"token_endpoint":                        s.srv.URL + "/oauth2/token",
-			"jwks_uri":                              s.srv.URL + "/jwks",
+			"jwks_uri":                              s.iss() + "/jwks",
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 		})
 	})
@@ -207,9 +223,14 @@ func (s *stubIdP) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.forms = append(s.forms, r.PostForm)
 	s.basic = append(s.basic, r.Header.Get("Authorization"))
-	challenge, nonce, tokenErr := s.challenge, s.nonce, s.tokenErr
+	challenge, nonce, tokenErr, public := s.challenge, s.nonce, s.tokenErr, s.public
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
+	if public && (r.Header.Get("Authorization") != "" || r.PostForm.Get("client_secret") != "") {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"error":"invalid_client","error_description":"Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The OAuth 2.0 Client supports client authentication method 'none', but method 'client_secret_basic' was requested."}`)
+		return
+	}
 	if tokenErr != "" {
 		w.WriteHeader(http.StatusBadRequest)
 		json.NewEncoder(w).Encode(map[string]string{"error": tokenErr, "error_description": "The code is bad.", "error_hint": "Try again."})
@@ -221,7 +242,7 @@ func (s *stubIdP) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := s.sign(map[string]any{
-		"iss": s.srv.URL, "aud": "app", "sub": "alice", "nonce": nonce,
+		"iss": s.iss(), "aud": "app", "sub": "alice", "nonce": nonce,
 		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
 	})
 	w.Write([]byte(`{"access_token":"AT-1","refresh_token":"RT-1","id_token":"` + id + `","expires_in":3600,"scope":"openid offline","token_type":"bearer","custom_field":"kept"}`))

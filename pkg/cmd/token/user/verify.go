@@ -23,13 +23,21 @@ type idTokenVerifier struct {
 
 // newIDTokenVerifier reads the discovery document at the public endpoint.
 // Hydra's issuer is its public URL; a difference of a trailing slash alone
-// is tolerated.
-func newIDTokenVerifier(ctx context.Context, client *api.Client, endpoint *url.URL, clientID string) (*idTokenVerifier, error) {
+// is tolerated. With issuer set (--issuer), the discovery document must
+// name that issuer instead, and the keys are read from the endpoint: behind
+// a port-forward or a proxy, the issuer's own URL may not be reachable from
+// here.
+func newIDTokenVerifier(ctx context.Context, client *api.Client, endpoint *url.URL, clientID, issuer string) (*idTokenVerifier, error) {
 	// Guarded: go-oidc reads bodies without limit and quotes error pages
 	// whole in its messages.
 	hc := client.Guard().HTTP
 	octx := oidc.ClientContext(api.WithRetry(ctx), hc)
-	issuer := strings.TrimSuffix(endpoint.String(), "/")
+	base := strings.TrimSuffix(endpoint.String(), "/")
+	wellKnown := base + "/.well-known/openid-configuration"
+	if issuer != "" {
+		return newIssuerVerifier(octx, client, base, clientID, issuer)
+	}
+	issuer = base
 	p, err := oidc.NewProvider(octx, issuer)
 	var mismatch *oidc.IssuerMismatchError
 	if errors.As(err, &mismatch) && strings.TrimSuffix(mismatch.Discovered, "/") == issuer {
@@ -37,20 +45,52 @@ func newIDTokenVerifier(ctx context.Context, client *api.Client, endpoint *url.U
 		p, err = oidc.NewProvider(octx, issuer)
 	}
 	if err != nil {
-		wellKnown := strings.TrimSuffix(endpoint.String(), "/") + "/.well-known/openid-configuration"
 		if errors.As(err, &mismatch) {
-			return nil, fmt.Errorf("GET %s: the issuer is %s, not the endpoint %s; pass the issuer's URL with --endpoint so that the ID token can be verified", wellKnown, mismatch.Discovered, issuer)
+			return nil, fmt.Errorf("GET %s: the issuer is %s, not the endpoint %s, so ID tokens cannot be verified against the endpoint\nIf %s reaches that issuer's Hydra through a port-forward or a proxy, pass --issuer %s; otherwise pass the issuer's URL with --endpoint", wellKnown, mismatch.Discovered, issuer, base, mismatch.Discovered)
 		}
-		wk, _ := url.Parse(wellKnown)
-		if e := client.LibraryError(err, http.MethodGet, wk); e != nil {
-			if errors.Is(e, context.Canceled) {
-				return nil, e
-			}
-			err = e
-		}
-		return nil, fmt.Errorf("reading the OpenID Connect discovery document, needed to verify the ID token: %w", err)
+		return nil, discoveryError(client, err, wellKnown)
 	}
 	return &idTokenVerifier{hc: hc, issuer: issuer, verifier: p.Verifier(&oidc.Config{ClientID: clientID})}, nil
+}
+
+// newIssuerVerifier is newIDTokenVerifier for --issuer.
+func newIssuerVerifier(octx context.Context, client *api.Client, base, clientID, issuer string) (*idTokenVerifier, error) {
+	wellKnown := base + "/.well-known/openid-configuration"
+	// The issuer is checked here, not by go-oidc, which would compare it
+	// with the URL the document was read from.
+	p, err := oidc.NewProvider(oidc.InsecureIssuerURLContext(octx, issuer), base)
+	if err != nil {
+		return nil, discoveryError(client, err, wellKnown)
+	}
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := p.Claims(&doc); err != nil {
+		return nil, fmt.Errorf("GET %s: reading the discovery document: %w", wellKnown, err)
+	}
+	if strings.TrimSuffix(doc.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
+		return nil, fmt.Errorf("GET %s: the issuer is %s, not --issuer %s: pass --issuer %s, or drop it", wellKnown, doc.Issuer, issuer, doc.Issuer)
+	}
+	// The keys' URL names the issuer's host, which may not be reachable
+	// from here: read them from the endpoint, at the same path.
+	jwks := base + "/.well-known/jwks.json"
+	if rest, ok := strings.CutPrefix(doc.JWKSURI, strings.TrimSuffix(doc.Issuer, "/")); ok && strings.HasPrefix(rest, "/") {
+		jwks = base + rest
+	}
+	keys := oidc.NewRemoteKeySet(octx, jwks)
+	return &idTokenVerifier{hc: client.Guard().HTTP, issuer: doc.Issuer, verifier: oidc.NewVerifier(doc.Issuer, keys, &oidc.Config{ClientID: clientID})}, nil
+}
+
+func discoveryError(client *api.Client, err error, wellKnown string) error {
+	wk, _ := url.Parse(wellKnown)
+	if e := client.LibraryError(err, http.MethodGet, wk); e != nil {
+		if errors.Is(e, context.Canceled) {
+			return e
+		}
+		err = e
+	}
+	return fmt.Errorf("reading the OpenID Connect discovery document, needed to verify the ID token: %w", err)
 }
 
 // verify checks raw's signature against the issuer's JWKS, its iss, aud and
