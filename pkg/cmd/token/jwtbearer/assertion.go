@@ -2,7 +2,6 @@ package jwtbearer
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,9 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
@@ -26,42 +22,6 @@ const (
 	EnvGitHubRequestURL   = "ACTIONS_ID_TOKEN_REQUEST_URL"
 	EnvGitHubRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
 )
-
-// assertionLifetime is how long a self-signed assertion is valid: long
-// enough for one request, short enough to be worthless if it leaks.
-const assertionLifetime = 5 * time.Minute
-
-// sign makes a fresh assertion (RFC 7523 §3): iss and sub as given, aud the
-// token URL, a random jti that makes it single-use, iat, and a short exp.
-// The key's kid, when it has one, goes in the header, so that Hydra finds
-// the trusted key by it; without one, Hydra tries every key it trusts for
-// the issuer and subject. (shared.SigningKey.Assertion signs client
-// assertions, whose iss and sub are the client ID.)
-func sign(k *shared.SigningKey, issuer, subject, audience string) (string, error) {
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: k.Algorithm, Key: k.JWK}, (&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		return "", fmt.Errorf("--private-key: cannot sign with %s: %w", k.Algorithm, err)
-	}
-	jti := make([]byte, 24)
-	if _, err := rand.Read(jti); err != nil {
-		return "", err
-	}
-	now := time.Now()
-	claims := jwt.Claims{
-		Issuer:    issuer,
-		Subject:   subject,
-		Audience:  jwt.Audience{audience},
-		ID:        base64.RawURLEncoding.EncodeToString(jti),
-		IssuedAt:  jwt.NewNumericDate(now),
-		NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)),
-		Expiry:    jwt.NewNumericDate(now.Add(assertionLifetime)),
-	}
-	s, err := jwt.Signed(signer).Claims(claims).Serialize()
-	if err != nil {
-		return "", fmt.Errorf("--private-key: signing the assertion: %w", err)
-	}
-	return s, nil
-}
 
 // gitHubActionsToken fetches the job's identity token for audience, as
 // GitHub's actions/core getIDToken does: GET the request URL with an

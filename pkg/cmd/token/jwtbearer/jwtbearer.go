@@ -193,11 +193,6 @@ func (o *Options) settle() error {
 		return cmdutil.FlagErrorf("--assertion-env takes the variable's name, such as HYDRA_ID_TOKEN, not its value")
 	}
 	c := &o.Credentials
-	if c.AuthMethod == "" && c.Secret.Value == "" && c.Secret.File == "" && o.Factory.Getenv(shared.EnvClientSecret) == "" {
-		// No secret anywhere: a public client, as recommended for this
-		// grant, rather than a demand for a secret there is none of.
-		c.AuthMethod = shared.AuthNone
-	}
 	stdin := 0
 	for _, v := range []string{o.AssertionFile, o.SigningKey, c.Secret.File} {
 		if v == "-" {
@@ -221,11 +216,7 @@ func jwtBearerRun(ctx context.Context, opts *Options) error {
 // Token gets an access token with the JWT bearer grant, and prints
 // nothing: a token cache can wrap it.
 func Token(ctx context.Context, opts *Options) (*shared.Token, error) {
-	auth, err := opts.Credentials.Resolve(opts.Factory, opts.CommandPath)
-	if err != nil {
-		return nil, err
-	}
-	s, err := shared.Connect(opts.Factory, &opts.Conn, &opts.Credentials, false)
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, false)
 	if err != nil {
 		return nil, err
 	}
@@ -233,10 +224,9 @@ func Token(ctx context.Context, opts *Options) (*shared.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := url.Values{"grant_type": {api.JWTBearerGrantType}, "assertion": {assertion}}
-	tok, err := s.Grant(ctx, auth, params, opts.Scopes)
+	tok, err := s.Token(ctx, shared.JWTBearer(assertion, opts.Scopes))
 	if err != nil {
-		return nil, explain(ctx, err, assertion, s.TokenURL.String(), auth.ClientID, opts)
+		return nil, explain(ctx, err, assertion, s.TokenURL.String(), s.Auth.ClientID, opts)
 	}
 	return tok, nil
 }
@@ -281,7 +271,7 @@ func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, err
 		if err != nil {
 			return "", err
 		}
-		return sign(key, o.Issuer, o.Subject, o.audience(tokenURL))
+		return key.Sign(o.Issuer, o.Subject, o.audience(tokenURL))
 	}
 	a = strings.TrimSpace(a)
 	if a == "" {

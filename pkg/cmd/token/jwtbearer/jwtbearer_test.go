@@ -27,8 +27,10 @@ func TestNewCmdJWTBearer(t *testing.T) {
 			if o.AssertionFile != "tok.jwt" || !reflect.DeepEqual(o.Scopes, []string{"a", "b"}) || o.Credentials.ClientID != "c" {
 				t.Errorf("%+v", o)
 			}
-			if o.Credentials.AuthMethod != shared.AuthNone {
-				t.Errorf("without a secret the client is public: %q", o.Credentials.AuthMethod)
+			// Without a secret the method is left to the shared rule, which
+			// makes the client public when Resolve finds no secret.
+			if o.Credentials.AuthMethod != "" {
+				t.Errorf("without a secret the method is the shared rule's: %q", o.Credentials.AuthMethod)
 			}
 		}},
 		{Argv: "--assertion-env GL_TOKEN --client-secret-file s.txt", Check: func(t *testing.T, o *Options) {
@@ -43,7 +45,7 @@ func TestNewCmdJWTBearer(t *testing.T) {
 		}},
 		{Argv: "--private-key k.pem --issuer https://i --subject s", Check: func(t *testing.T, o *Options) {
 			if o.SigningKey != "k.pem" || o.Credentials.PrivateKey != "" || o.Issuer != "https://i" || o.Subject != "s" ||
-				o.Credentials.AuthMethod != shared.AuthNone {
+				o.Credentials.AuthMethod == shared.AuthPrivateKeyJWT {
 				t.Errorf("--private-key signs the assertion, not the client's authentication: %+v", o)
 			}
 		}},
@@ -90,7 +92,7 @@ func TestTokenFromGitHubActions(t *testing.T) {
 				t.Error("a -H header meant for Hydra reached GitHub")
 			}
 			k := &shared.SigningKey{JWK: jose.JSONWebKey{Key: key, KeyID: "k1"}, Algorithm: jose.ES256}
-			a, err := sign(k, "https://token.actions.githubusercontent.com", "repo:o/r:ref:refs/heads/main", gotAudience)
+			a, err := k.Sign("https://token.actions.githubusercontent.com", "repo:o/r:ref:refs/heads/main", gotAudience)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,7 +24,7 @@ const (
 	GrantAuthorizationCode = "authorization_code"
 	// GrantJWTBearer is RFC 7523 §2.1's JWT bearer grant: the JWT goes in
 	// Grant.Params as "assertion".
-	GrantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	GrantJWTBearer = api.JWTBearerGrantType
 )
 
 // Grant is one request to the token endpoint, before client
@@ -230,24 +230,6 @@ func (s *Session) token(ctx context.Context, g Grant) (*Token, error) {
 		return nil, fmt.Errorf("POST %s: x/oauth2 returned a token without reading an answer", api.StripQuery(s.TokenURL))
 	}
 	return &Token{AccessToken: tok.AccessToken, Raw: last.Body, OAuth2: tok}, nil
-}
-
-// Grant sends one token request whose form, grant_type included, the
-// caller built, with auth's authentication.
-//
-// Deprecated: use Token with a Grant; Grant remains for code written
-// before Session carried the client's Auth.
-func (s *Session) Grant(ctx context.Context, auth *Auth, params url.Values, scopes []string) (*Token, error) {
-	s.Auth = auth
-	g := Grant{Type: GrantClientCredentials, Params: url.Values{}, Scopes: scopes}
-	for k, v := range params {
-		if k == "grant_type" {
-			g.Type = v[0]
-			continue
-		}
-		g.Params[k] = v
-	}
-	return s.Token(ctx, g)
 }
 
 // Revoke revokes a token at the revocation endpoint (RFC 7009), with the

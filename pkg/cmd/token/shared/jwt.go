@@ -144,6 +144,15 @@ func defaultAlgorithm(key any) (jose.SignatureAlgorithm, error) {
 // the client ID, the audience is the token URL, and a random jti lets the
 // server refuse a replay.
 func (k *SigningKey) Assertion(clientID, audience string) (string, error) {
+	return k.Sign(clientID, clientID, audience)
+}
+
+// Sign signs a fresh RFC 7523 assertion with the given iss, sub and aud, a
+// random jti that makes it single-use, iat, and a short exp. The key's kid,
+// when it has one, goes in the header, so that the server finds the key by
+// it. A client assertion is one whose iss and sub are the client ID; the
+// JWT bearer grant's assertion names a user or workload instead.
+func (k *SigningKey) Sign(issuer, subject, audience string) (string, error) {
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: k.Algorithm, Key: k.JWK}, (&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
 		return "", fmt.Errorf("--private-key: cannot sign with %s: %w", k.Algorithm, err)
@@ -154,8 +163,8 @@ func (k *SigningKey) Assertion(clientID, audience string) (string, error) {
 	}
 	now := time.Now()
 	claims := jwt.Claims{
-		Issuer:    clientID,
-		Subject:   clientID,
+		Issuer:    issuer,
+		Subject:   subject,
 		Audience:  jwt.Audience{audience},
 		ID:        base64.RawURLEncoding.EncodeToString(jti),
 		IssuedAt:  jwt.NewNumericDate(now),
@@ -164,7 +173,7 @@ func (k *SigningKey) Assertion(clientID, audience string) (string, error) {
 	}
 	s, err := jwt.Signed(signer).Claims(claims).Serialize()
 	if err != nil {
-		return "", fmt.Errorf("--private-key: signing the client assertion: %w", err)
+		return "", fmt.Errorf("--private-key: signing the assertion: %w", err)
 	}
 	return s, nil
 }
