@@ -27,8 +27,10 @@ type TransportOptions struct {
 	// warns about it on stderr.
 	SkipTLSVerify bool
 
-	// CACertFile names a PEM file of certificates to trust in addition to
-	// the system's.
+	// CACertFile names a PEM file of CA certificates to trust instead of
+	// the system's, as curl --cacert and kubectl --certificate-authority
+	// do: the narrower trust a private Hydra deployment wants, and it
+	// spares parsing the system store (about 8 ms) on every run.
 	CACertFile string
 
 	// Headers are added to every request. The client follows no redirect,
@@ -75,17 +77,14 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	if o.SkipTLSVerify {
 		tlsConfig.InsecureSkipVerify = true // the user asked for it, and is warned
 	}
+	// Without --ca-cert, RootCAs stays nil: crypto/x509 then loads the
+	// system store at the first certificate it verifies, once per process.
+	// So a plain-HTTP endpoint, or a command that sends nothing, never pays
+	// for it.
 	if o.CACertFile != "" {
-		pem, err := os.ReadFile(o.CACertFile)
+		pool, err := loadCAFile(o.CACertFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading --ca-cert: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--ca-cert %s holds no PEM certificate", o.CACertFile)
+			return nil, err
 		}
 		tlsConfig.RootCAs = pool
 	}
@@ -105,6 +104,9 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	}
 
 	var rt http.RoundTripper = base
+	if o.CACertFile != "" {
+		rt = &caFileTransport{next: rt, file: o.CACertFile}
+	}
 	if o.Trace != nil {
 		// The values of -H headers are masked whole: the tool cannot tell
 		// a credential from a harmless value by the header's name.
@@ -134,6 +136,48 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 			return http.ErrUseLastResponse
 		},
 	}, nil
+}
+
+// loadCAFile reads the CA certificates to trust from a PEM file. It is read
+// at once, even for a plain-HTTP endpoint, so that a wrong path is a usage
+// error before any request: one small file costs microseconds.
+func loadCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --ca-cert: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-cert %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// CAFileError is a certificate verification failure while only the CAs of
+// --ca-cert were trusted. Its advice names the file, since the system's CAs
+// were not consulted.
+type CAFileError struct {
+	File string
+	Err  error
+}
+
+func (e *CAFileError) Error() string { return e.Err.Error() }
+func (e *CAFileError) Unwrap() error { return e.Err }
+
+// caFileTransport marks certificate failures with the --ca-cert file that
+// was trusted.
+type caFileTransport struct {
+	next http.RoundTripper
+	file string
+}
+
+func (t *caFileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	var verifyErr *tls.CertificateVerificationError
+	if err != nil && errors.As(err, &verifyErr) {
+		return nil, &CAFileError{File: t.file, Err: err}
+	}
+	return resp, err
 }
 
 // ParseHeader parses a -H value of the form "Name: value". The value may
