@@ -179,6 +179,15 @@ var Phases = []Phase{
 		latency(2, 2),
 		{Name: "reset", Type: "reset_peer", Stream: "downstream", Toxicity: 0.5, Attributes: map[string]any{"timeout": 300}},
 	}},
+	// A connection lives a few hundred answers, then breaks mid-answer,
+	// after the server did the work: new connections keep coming, each
+	// drawn anew for the reset. The limit is above the largest answer (a
+	// page of 250 clients), or that answer could never pass.
+	{"latency 2±2 ms; every connection closed after 512 KB of answers, mid-answer; reset_peer on 30%", []Toxic{
+		latency(2, 2),
+		{Name: "limit", Type: "limit_data", Stream: "downstream", Toxicity: 1, Attributes: map[string]any{"bytes": 512 << 10}},
+		{Name: "reset", Type: "reset_peer", Stream: "downstream", Toxicity: 0.3, Attributes: map[string]any{"timeout": 300}},
+	}},
 	{"latency 2±2 ms; timeout on 10% of connections: silent, then closed after 1 s", []Toxic{
 		latency(2, 2),
 		{Name: "timeout", Type: "timeout", Stream: "downstream", Toxicity: 0.1, Attributes: map[string]any{"timeout": 1000}},
