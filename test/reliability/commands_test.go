@@ -299,8 +299,8 @@ var commands = []command{
 		kind:  api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
 	},
 
-	// Clients. A create whose ID the server generates and a patch are not
-	// retried; a delete, and a create or import with chosen IDs, are (see
+	// Clients. A patch is not retried; a delete, and a create or import,
+	// whose clients all get an ID before they are sent, are (see
 	// api.WithRetry).
 	{
 		name: "client create, secret from a file",
@@ -308,7 +308,7 @@ var commands = []command{
 			return []string{"client", "create", "-e", e, "--name", "n", "--secret-file", "$SECRET_FILE", "--access-token-file", "$BEARER_FILE"}
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n", "$BEARER_FILE": secretAccessToken},
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
@@ -317,14 +317,14 @@ var commands = []command{
 			return []string{"create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json"}
 		},
 		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "HYDRA_CLIENT_SECRET": secretClient, "OAUTH2_ACCESS_TOKEN": secretAccessToken},
-		kind: api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind: api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
 		name:  "client create, secret from stdin",
 		argv:  func(e string) []string { return []string{"client", "create", "-e", e, "--secret-file", "-", "-q"} },
 		stdin: secretClient + "\n",
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
