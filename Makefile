@@ -78,6 +78,13 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 10s); seeds in testdat
 bench: build hydra-server ## Measure start-up, latency, throughput, memory and size against references (docs/performance.md)
 	$(GO) run ./test/bench -cli $(BIN) $(BENCHFLAGS)
 
+# Lines of batch introspection in "make soak" (the issue's full run is 1000000).
+SOAK_TOKENS ?= 30000
+
+.PHONY: soak
+soak: hydra-server ## Run the CLI against Hydra behind Toxiproxy under changing faults (SOAK_TOKENS lines; docs/performance.md)
+	SOAK=1 SOAK_TOKENS=$(SOAK_TOKENS) $(GO) test -count=1 -v -timeout 3h -run '^TestSoak$$' ./test/soak
+
 .PHONY: demo
 demo: build hydra-server ## Start an in-memory Hydra, get a token and introspect it with the CLI
 	$(HYDRA_DEV) -- ./test/demo.sh

@@ -181,7 +181,12 @@ func (c *Client) connError(req *http.Request, err error) error {
 	e := &ConnError{Method: req.Method, URL: StripQuery(req.URL), Err: err}
 	switch {
 	case e.IsTLS():
-		e.Advice = "To trust the server's certificate authority, pass --ca-cert FILE; to skip verification (insecure), pass --skip-tls-verify."
+		var caErr *CAFileError
+		if errors.As(err, &caErr) {
+			e.Advice = fmt.Sprintf("Only the CAs in --ca-cert %s are trusted, not the system's, and none of them signed the server's certificate: pass the file of the CA that did, or leave out --ca-cert to trust the system's CAs; to skip verification (insecure), pass --skip-tls-verify.", caErr.File)
+		} else {
+			e.Advice = "To trust the server's certificate authority, pass --ca-cert FILE; to skip verification (insecure), pass --skip-tls-verify."
+		}
 	case isTimeout(err) || errors.Is(err, context.DeadlineExceeded):
 		if c.Timeout > 0 {
 			e.Advice = fmt.Sprintf("No answer within --timeout %s. Check that the endpoint is right, or raise --timeout.", c.Timeout)

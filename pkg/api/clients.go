@@ -3,13 +3,17 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ClientsPath is the admin API's collection of OAuth 2.0 clients in Hydra v2.
@@ -55,14 +59,200 @@ func clientPath(id string) string {
 }
 
 // CreateClient creates a client from its JSON document (Hydra's
-// oAuth2Client model). It is not retried: a repeat could create a second
-// client.
+// oAuth2Client model).
+//
+// A document without client_id leaves the ID to the server, and is sent
+// once: a repeat after a lost answer could create a second client. When
+// the connection broke after the request went out, the error is an
+// *UncertainError, which says that the client may exist.
+//
+// A document with client_id is retried like a read (see WithRetry): the ID
+// is unique, so a repeat cannot create a second client. Should a repeat
+// get 409 Conflict after an earlier attempt's answer was lost, the client
+// is fetched, and taken as created by that attempt when it was created
+// within this call (by the server's clock) with every field the document
+// set; otherwise the 409 stands. The secret the server made for such a
+// client was in the lost answer, so it is replaced by one made here (see
+// newSecret), through a patch that can be repeated.
 func (c *Client) CreateClient(ctx context.Context, doc []byte) (*OAuth2Client, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: ClientsPath, JSON: doc})
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(doc, &fields) // the server judges a bad document
+	var id string
+	if raw, ok := fields["client_id"]; ok {
+		_ = json.Unmarshal(raw, &id)
+	}
+	if id == "" {
+		resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: ClientsPath, JSON: doc})
+		if err != nil {
+			return nil, uncertainCreate(err)
+		}
+		return c.parseClientResponse(resp, http.MethodPost, ClientsPath)
+	}
+
+	ctx, log := withAttemptLog(ctx)
+	start := time.Now()
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: ClientsPath, JSON: doc, Retry: true})
+	if err == nil {
+		return c.parseClientResponse(resp, http.MethodPost, ClientsPath)
+	}
+	var apiErr *Error
+	if log.lost == 0 {
+		return nil, err
+	}
+	if !errors.As(err, &apiErr) {
+		return nil, uncertainCreate(err)
+	}
+	if apiErr.StatusCode != http.StatusConflict {
+		return nil, err
+	}
+	cl, cerr := c.confirmCreated(ctx, id, fields, time.Since(start))
+	if cerr != nil {
+		var ce *ConnError
+		if errors.As(cerr, &ce) {
+			return nil, &UncertainError{Method: http.MethodPost, URL: apiErr.URL, Err: ce.Err,
+				What: fmt.Sprintf("an attempt's answer was lost, and whether client %q was created by it could not be checked", id)}
+		}
+		return nil, err // the 409 stands
+	}
+	var secret string
+	_ = json.Unmarshal(fields["client_secret"], &secret)
+	if secret == "" && needsSecret(fields) {
+		// The secret the server made was in the lost answer: set a new
+		// one, chosen here so that the patch can be repeated.
+		if secret, err = c.setSecret(ctx, id); err != nil {
+			return nil, fmt.Errorf("client %q was created, but the secret the server made for it was lost with the answer, and setting a new one failed: %w\nSet one with 'hydra client update %s --secret-file FILE'", id, err, id)
+		}
+	}
+	if secret != "" {
+		cl.ClientSecret = secret
+		var raw map[string]json.RawMessage
+		if json.Unmarshal(cl.Raw, &raw) == nil {
+			raw["client_secret"], _ = json.Marshal(secret)
+			if b, err := json.Marshal(raw); err == nil {
+				cl.Raw = b
+			}
+		}
+	}
+	return cl, nil
+}
+
+// setSecret gives client id a new secret made here, through a JSON Patch
+// that is retried like a read: it sets the same value however often it is
+// repeated.
+func (c *Client) setSecret(ctx context.Context, id string) (string, error) {
+	secret, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	v, _ := json.Marshal(secret)
+	body, err := json.Marshal([]PatchOp{{Op: "replace", Path: "/client_secret", Value: v}})
+	if err != nil {
+		return "", err
+	}
+	if _, err := c.Do(ctx, Request{Method: http.MethodPatch, Path: clientPath(id), JSON: body, Retry: true}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// confirmCreated checks that client id, which a create answered 409 for
+// after a lost answer, is the one that create made: it was created within
+// the last elapsed (by the server's clock, with a margin for its
+// one-second resolution) and has every field of doc but the secret, which
+// the admin API never returns. It fails with the GET's error, or with an
+// error saying which check failed.
+func (c *Client) confirmCreated(ctx context.Context, id string, doc map[string]json.RawMessage, elapsed time.Duration) (*OAuth2Client, error) {
+	p := clientPath(id)
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: p, Retry: true})
 	if err != nil {
 		return nil, err
 	}
-	return c.parseClientResponse(resp, http.MethodPost, ClientsPath)
+	cl, err := c.parseClientResponse(resp, http.MethodGet, p)
+	if err != nil {
+		return nil, err
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal(cl.Raw, &got); err != nil {
+		return nil, err
+	}
+	var created time.Time
+	_ = json.Unmarshal(got["created_at"], &created)
+	now, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil || created.IsZero() || created.Before(now.Add(-elapsed-2*time.Second)) {
+		return nil, errors.New("the existing client was not created by this command")
+	}
+	for k, v := range doc {
+		if k == "client_secret" {
+			continue
+		}
+		if !jsonEqual(v, got[k]) {
+			return nil, fmt.Errorf("the existing client's %s differs", k)
+		}
+	}
+	return cl, nil
+}
+
+func jsonEqual(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// needsSecret reports whether Hydra generates a secret for a client
+// document: one that names no secret and authenticates with one.
+func needsSecret(doc map[string]json.RawMessage) bool {
+	var secret, method string
+	_ = json.Unmarshal(doc["client_secret"], &secret)
+	_ = json.Unmarshal(doc["token_endpoint_auth_method"], &method)
+	return secret == "" && (method == "" || method == "client_secret_basic" || method == "client_secret_post")
+}
+
+// newSecret makes a client secret: 32 bytes from crypto/rand, base64url
+// encoded, more entropy than the 26 characters Hydra generates.
+func newSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// UncertainError is the failure of a request that is not safe to repeat,
+// whose connection broke after the request was sent: the server may or
+// may not have done the work. It is not a *ConnError, since the server was
+// reached: a batch may go on with the next item.
+type UncertainError struct {
+	Method, URL string
+	// Err is the network error.
+	Err error
+	// What says what may or may not have happened, and what to do.
+	What string
+}
+
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("%s %s: the answer was lost (%s): %s", e.Method, e.URL, describeNetErr(e.Err), e.What)
+}
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// uncertainCreate turns the loss of a create's answer into an
+// *UncertainError: the connection broke, or the wait timed out, after the
+// request may have gone out. A connection that was never made (to the
+// server or through the proxy), or a certificate refused, sent nothing:
+// that error stays as it is.
+func uncertainCreate(err error) error {
+	var ce *ConnError
+	if !errors.As(err, &ce) || isDialErr(ce.Err) || isProxyErr(ce.Err) || isTLSError(ce.Err) ||
+		!(transientErr(ce.Err) || isTimeout(ce.Err)) {
+		return err
+	}
+	what := "the server may have created this client, under an ID it chose: look for it with 'hydra client list' before creating it again"
+	if ce.Advice != "" && isTimeout(ce.Err) {
+		what += "\n" + ce.Advice
+	}
+	return &UncertainError{Method: ce.Method, URL: ce.URL, Err: ce.Err, What: what}
 }
 
 // GetClient fetches one client. The admin API never returns its secret.
@@ -98,10 +288,17 @@ func (c *Client) PatchClient(ctx context.Context, id string, ops []PatchOp) (*OA
 	return c.parseClientResponse(resp, http.MethodPatch, p)
 }
 
-// DeleteClient deletes a client. It is not retried: a repeat after a lost
-// answer would report a client that was deleted as missing.
+// DeleteClient deletes a client. It is retried like a read (see
+// WithRetry). A 404 after an earlier attempt's answer was lost means that
+// attempt deleted it, or that it was gone already: either way the client
+// no longer exists, which is what was asked, so it is no error.
 func (c *Client) DeleteClient(ctx context.Context, id string) error {
-	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: clientPath(id)})
+	ctx, log := withAttemptLog(ctx)
+	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: clientPath(id), Retry: true})
+	var apiErr *Error
+	if err != nil && log.lost > 0 && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil
+	}
 	return err
 }
 

@@ -66,7 +66,7 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind) {
 	}
 	fl.StringVarP(&c.Endpoint, "endpoint", "e", "", fmt.Sprintf("URL of Hydra's %s API, such as http://127.0.0.1:%s (env: %s)", kind, port, strings.Join(envs, ", then ")))
 	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the server's TLS certificate (insecure)")
-	fl.StringVar(&c.CACert, "ca-cert", "", "Trust the CA certificates in this PEM `file`")
+	fl.StringVar(&c.CACert, "ca-cert", "", "Trust only the CA certificates in this PEM `file`, instead of the system's")
 	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to every request, as 'Name: value' (repeatable)")
 	fl.BoolVar(&c.FakeTLSTermination, "fake-tls-termination", false, "Send X-Forwarded-Proto: https, for a Hydra behind a TLS-terminating proxy")
 	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")

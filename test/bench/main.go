@@ -1,6 +1,7 @@
 // Command bench measures the hydra CLI against references taken in the same
 // run, on the same machine, against the same in-memory Ory Hydra v2.3.0:
-// one introspection (vs curl and Hydra's own CLI), start-up (vs Hydra's own
+// one introspection (vs curl and Hydra's own CLI), the same over HTTPS (vs
+// curl with the same trusted CA), start-up (vs Hydra's own
 // binary and a Go hello-world), batch throughput (vs a bare Go keep-alive
 // load generator and xargs -P curl), memory over a million tokens (against
 // a fake endpoint in this process) and the binary's size.
@@ -48,6 +49,7 @@ type config struct {
 	concurrency int
 	memory      int
 	xargs       int
+	https       bool
 	strict      bool
 }
 
@@ -60,6 +62,7 @@ func main() {
 	flag.IntVar(&c.concurrency, "concurrency", 8, "concurrency of the batch figures")
 	flag.IntVar(&c.memory, "memory", 1_000_000, "tokens in the memory figure")
 	flag.IntVar(&c.xargs, "xargs", 400, "tokens for the xargs -P curl reference (0 skips it)")
+	flag.BoolVar(&c.https, "https", true, "measure one introspection over HTTPS too, against a second Hydra serving TLS")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 when a target is missed")
 	flag.Parse()
 	// Bounded: the whole run stops after 30 minutes, or on Ctrl-C.
@@ -169,6 +172,12 @@ func run(ctx context.Context, c config) (int, error) {
 	step("2. start-up, %d processes each", c.runs)
 	if err := startupFigure(ctx, c, cli, hydraBin, rep); err != nil {
 		return 1, fmt.Errorf("start-up: %w", err)
+	}
+	if c.https {
+		step("6. one introspection over HTTPS, %d processes each", c.runs)
+		if err := httpsFigure(ctx, c, cli, rep); err != nil {
+			return 1, fmt.Errorf("https: %w", err)
+		}
 	}
 	if c.batch > 0 {
 		step("3. batch: %d tokens at concurrency %d, %d rounds", c.batch, c.concurrency, c.rounds)
@@ -426,6 +435,59 @@ func singleFigure(ctx context.Context, c config, cli, hydraBin string, srv *hydr
 	}
 	rep.check("1. one introspection, median wall", ms(s[0].wall), "curl "+ms(s[2].wall), ratio(s[0].wall, s[2].wall), 1, false)
 	rep.add("1. (Hydra v2.3.0 introspect token)", ms(s[1].wall), fmt.Sprintf("%.2f× curl", ratio(s[1].wall, s[2].wall)))
+	return nil
+}
+
+// httpsFigure times one introspection against a Hydra serving TLS with a
+// certificate from a CA made for it, beside curl trusting the same CA in the
+// same way: (a) the CA given as a flag (--ca-cert, curl --cacert); (b) the
+// CA as the only trusted root, in SSL_CERT_FILE with an empty SSL_CERT_DIR
+// (curl: CURL_CA_BUNDLE, which Debian's curl reads before its built-in
+// bundle, and the same SSL_CERT_*). All four run in one interleaved loop.
+func httpsFigure(ctx context.Context, c config, cli string, rep *report) error {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		rep.add("6. HTTPS introspection", "", "curl not found: skipped")
+		return nil
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	srv, err := hydratest.Start(startCtx, hydratest.Options{TLS: true})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	client, err := srv.CreateClient(map[string]any{"grant_types": []string{"client_credentials"}, "token_endpoint_auth_method": "client_secret_basic"})
+	if err != nil {
+		return err
+	}
+	tok, err := srv.ClientCredentials(client)
+	if err != nil {
+		return err
+	}
+	emptyDir, err := os.MkdirTemp("", "bench-certs-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(emptyDir)
+	alone := []string{"SSL_CERT_FILE=" + srv.CAFile, "SSL_CERT_DIR=" + emptyDir}
+	endpoint := srv.AdminURL + "/admin/oauth2/introspect"
+	form := "token=" + tok.AccessToken
+	procs := []proc{
+		{name: "hydra --ca-cert", args: []string{cli, "token", "introspect", "--ca-cert", srv.CAFile, tok.AccessToken},
+			env: []string{"HYDRA_ADMIN_URL=" + srv.AdminURL}, check: wantActive},
+		{name: "curl --cacert", args: []string{curl, "-s", "--cacert", srv.CAFile, "-d", form, endpoint}, check: wantActive},
+		{name: "hydra, SSL_CERT_FILE", args: []string{cli, "token", "introspect", tok.AccessToken},
+			env: append([]string{"HYDRA_ADMIN_URL=" + srv.AdminURL}, alone...), check: wantActive},
+		{name: "curl, SSL_CERT_FILE", args: []string{curl, "-s", "-d", form, endpoint},
+			env: append([]string{"CURL_CA_BUNDLE=" + srv.CAFile}, alone...), check: wantActive},
+	}
+	s, err := interleave(ctx, c.runs, procs...)
+	if err != nil {
+		return err
+	}
+	rep.check("6a. HTTPS: --ca-cert, median wall", ms(s[0].wall), "curl --cacert "+ms(s[1].wall), ratio(s[0].wall, s[1].wall), 1, false)
+	rep.check("6b. HTTPS: CA alone in SSL_CERT_FILE", ms(s[2].wall), "curl, same file "+ms(s[3].wall), ratio(s[2].wall, s[3].wall), 1, false)
 	return nil
 }
 

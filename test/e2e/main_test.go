@@ -51,6 +51,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer srv.Stop()
+	defer stopHTTPSHydra()
 	return m.Run()
 }
 

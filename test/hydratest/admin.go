@@ -29,7 +29,7 @@ func (s *Server) CreateClient(doc map[string]any) (Client, error) {
 	if err != nil {
 		return Client{}, err
 	}
-	resp, err := httpClient.Post(s.AdminURL+"/admin/clients", "application/json", bytes.NewReader(b))
+	resp, err := s.HTTP.Post(s.AdminURL+"/admin/clients", "application/json", bytes.NewReader(b))
 	if err != nil {
 		return Client{}, err
 	}
@@ -69,7 +69,7 @@ func (s *Server) token(c Client, form url.Values) (TokenResponse, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
-	resp, err := httpClient.Do(req)
+	resp, err := s.HTTP.Do(req)
 	if err != nil {
 		return TokenResponse{}, err
 	}

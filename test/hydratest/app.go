@@ -33,7 +33,7 @@ type LoginConsentApp struct {
 	logins   int
 }
 
-func startLoginConsentApp(adminURL string) (*LoginConsentApp, error) {
+func startLoginConsentApp(adminURL string, client *http.Client) (*LoginConsentApp, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func startLoginConsentApp(adminURL string) (*LoginConsentApp, error) {
 	a := &LoginConsentApp{
 		URL:      "http://" + l.Addr().String(),
 		adminURL: adminURL,
-		client:   &http.Client{Timeout: 10 * time.Second},
+		client:   client,
 		deny:     map[string]bool{},
 		subjects: map[string]string{},
 	}

@@ -45,16 +45,27 @@ func Binary() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	return BuildCached(dir, "github.com/ory/hydra/v2", "hydra-"+HydraVersion,
+		[]string{"-tags", "sqlite,sqlite_omit_load_extension"}, "CGO_ENABLED=1")
+}
+
+// BuildCached builds the package pkg of the tool module in moduleDir (a
+// module of its own under test/, that pins one version of a tool) into the
+// cache, as name plus a hash of the module's go.sum, and returns its path.
+// A binary already cached is reused. Concurrent callers build it once: the
+// build holds a file lock. flags go to "go build"; env is added to the
+// build's environment.
+func BuildCached(moduleDir, pkg, name string, flags []string, env ...string) (string, error) {
+	sum, err := os.ReadFile(filepath.Join(moduleDir, "go.sum"))
 	if err != nil {
-		return "", fmt.Errorf("reading the Hydra tool module: %w", err)
+		return "", fmt.Errorf("reading the tool module of %s: %w", name, err)
 	}
 	h := sha256.Sum256(sum)
 	cache, err := cacheDir()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(cache, fmt.Sprintf("hydra-%s-%s", HydraVersion, hex.EncodeToString(h[:6])))
+	bin := filepath.Join(cache, fmt.Sprintf("%s-%s", name, hex.EncodeToString(h[:6])))
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
@@ -72,15 +83,16 @@ func Binary() (string, error) {
 		return bin, nil // another process built it while we waited
 	}
 
-	fmt.Fprintf(os.Stderr, "hydratest: building Ory Hydra %s into %s (once; a minute or two)\n", HydraVersion, bin)
+	fmt.Fprintf(os.Stderr, "hydratest: building %s into %s (once)\n", name, bin)
 	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
-	cmd := exec.Command("go", "build", "-tags", "sqlite,sqlite_omit_load_extension", "-o", tmp, "github.com/ory/hydra/v2")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	args := append(append([]string{"build"}, flags...), "-o", tmp, pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("building Ory Hydra %s: %w", HydraVersion, err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	if err := os.Rename(tmp, bin); err != nil {
 		return "", err

@@ -3,6 +3,7 @@ package hydratest
 import (
 	"bytes"
 	"context"
+	"crypto/x509/pkix"
 	"fmt"
 	"net"
 	"net/http"
@@ -25,6 +26,14 @@ type Server struct {
 	// App is the login and consent app Hydra sends browsers to.
 	App *LoginConsentApp
 
+	// CAFile is the PEM file of the CA that signed the server's
+	// certificate, when Options.TLS is set; "" otherwise.
+	CAFile string
+
+	// HTTP is a client for the server's APIs: it trusts CAFile alone when
+	// the server serves HTTPS.
+	HTTP *http.Client
+
 	cmd  *exec.Cmd
 	dir  string
 	log  *syncBuffer
@@ -42,6 +51,14 @@ type Options struct {
 	// issuer in tokens and discovery is a public URL that the client does
 	// not reach. Empty means the issuer is PublicURL.
 	Issuer string
+
+	// TLS makes both APIs serve HTTPS, with a certificate for 127.0.0.1
+	// signed by a CA made for this server (see Server.CAFile). Browse
+	// follows plain-HTTP flows only.
+	TLS bool
+
+	// TLSCAName is the subject of that CA; empty means DefaultCAName.
+	TLSCAName pkix.Name
 }
 
 // Start builds Hydra if needed and starts it in memory on free loopback
@@ -72,19 +89,32 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	scheme := "http"
+	if opts.TLS {
+		scheme = "https"
+	}
 	s := &Server{
-		PublicURL: fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
-		AdminURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		PublicURL: fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[0]),
+		AdminURL:  fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[1]),
+		HTTP:      httpClient,
 		log:       &syncBuffer{},
 		done:      make(chan struct{}),
 	}
-	s.App, err = startLoginConsentApp(s.AdminURL)
+	s.dir, err = os.MkdirTemp("", "hydratest-")
 	if err != nil {
 		return nil, err
 	}
-	s.dir, err = os.MkdirTemp("", "hydratest-")
+	tlsConfig := ""
+	if opts.TLS {
+		s.CAFile, tlsConfig, s.HTTP, err = makeTLS(s.dir, opts.TLSCAName)
+		if err != nil {
+			s.cleanup()
+			return nil, fmt.Errorf("making the test CA: %w", err)
+		}
+	}
+	s.App, err = startLoginConsentApp(s.AdminURL, s.HTTP)
 	if err != nil {
-		s.App.Close()
+		s.cleanup()
 		return nil, err
 	}
 	issuer := s.PublicURL
@@ -98,7 +128,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
   admin:
     host: 127.0.0.1
     port: %d
-urls:
+%surls:
   self:
     issuer: %s
     public: %s
@@ -112,7 +142,7 @@ secrets:
 log:
   level: warn
   leak_sensitive_values: false
-%s`, ports[0], ports[1], issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
+%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()
@@ -142,7 +172,7 @@ log:
 
 func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
-	client := &http.Client{Timeout: time.Second}
+	client := &http.Client{Timeout: time.Second, Transport: s.HTTP.Transport}
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.done:

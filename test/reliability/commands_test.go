@@ -299,14 +299,16 @@ var commands = []command{
 		kind:  api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
 	},
 
-	// Clients. Creating, patching and importing are writes: not retried.
+	// Clients. A patch is not retried; a delete, and a create or import,
+	// whose clients all get an ID before they are sent, are (see
+	// api.WithRetry).
 	{
 		name: "client create, secret from a file",
 		argv: func(e string) []string {
 			return []string{"client", "create", "-e", e, "--name", "n", "--secret-file", "$SECRET_FILE", "--access-token-file", "$BEARER_FILE"}
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n", "$BEARER_FILE": secretAccessToken},
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
@@ -315,14 +317,14 @@ var commands = []command{
 			return []string{"create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json"}
 		},
 		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "HYDRA_CLIENT_SECRET": secretClient, "OAUTH2_ACCESS_TOKEN": secretAccessToken},
-		kind: api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind: api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
 		name:  "client create, secret from stdin",
 		argv:  func(e string) []string { return []string{"client", "create", "-e", e, "--secret-file", "-", "-q"} },
 		stdin: secretClient + "\n",
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
@@ -384,13 +386,13 @@ var commands = []command{
 			return append([]string{"client", "delete", "-e", e, "--access-token-file", "$BEARER_FILE"}, manyIDs(30)...)
 		},
 		files: map[string]string{"$BEARER_FILE": secretAccessToken},
-		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty,
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty, retry: true,
 	},
 	{
 		name: "delete oauth2-client (v2)",
 		argv: func(string) []string { return []string{"delete", "oauth2-client", "c1"} },
 		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
-		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty,
+		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty, retry: true,
 	},
 	{
 		name: "client import, thirty clients with secrets in the file",
@@ -398,7 +400,7 @@ var commands = []command{
 			return []string{"client", "import", "-e", e, "--access-token", secretAccessToken, "$CLIENTS_FILE"}
 		},
 		files: map[string]string{"$CLIENTS_FILE": manyClients(30)},
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 	{
@@ -406,7 +408,7 @@ var commands = []command{
 		argv:  func(string) []string { return []string{"import", "oauth2-client", "-", "--format", "json"} },
 		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		stdin: `{"client_id":"c1","client_secret":"` + secretClient + `"}`,
-		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},
 

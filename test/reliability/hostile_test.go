@@ -3,12 +3,14 @@ package reliability
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -353,8 +355,18 @@ func TestRetries(t *testing.T) {
 		if c.retry {
 			t.Run(c.name+"/recovers", func(t *testing.T) {
 				var n atomic.Int32
+				var mu sync.Mutex
+				var first []byte // the first request's body: only its attempts count
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if r.URL.Path == c.path && n.Add(1) == 1 {
+					body, _ := io.ReadAll(r.Body)
+					r.Body = io.NopCloser(bytes.NewReader(body))
+					mu.Lock()
+					if r.URL.Path == c.path && first == nil {
+						first = body
+					}
+					same := r.URL.Path == c.path && bytes.Equal(body, first)
+					mu.Unlock()
+					if same && n.Add(1) == 1 {
 						w.Header().Set("Retry-After", "0")
 						w.WriteHeader(http.StatusBadGateway)
 						return

@@ -116,7 +116,7 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	// endpoint, since the keys' URL comes from the token or --jwks-url.
 	c := &opts.Conn
 	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the key server's TLS certificate (insecure)")
-	fl.StringVar(&c.CACert, "ca-cert", "", "Trust the CA certificates in this PEM `file`")
+	fl.StringVar(&c.CACert, "ca-cert", "", "Trust only the CA certificates in this PEM `file`, instead of the system's")
 	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys at --jwks-url, as 'Name: value' (repeatable)")
 	fl.DurationVar(&c.Timeout, "timeout", cmdutil.DefaultTimeout, "How long the request for the keys may wait on the network")
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry the request for the keys after a transient failure")
