@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -367,19 +366,32 @@ func issuerMatches(entry, want string) bool {
 	return entry == want || strings.HasPrefix(entry, want+"/")
 }
 
+// ClearResult is what Clear did.
+type ClearResult struct {
+	// Removed are the entries removed, without their tokens.
+	Removed []*Entry
+	// RemovedBad are the untrusted files removed by clearing everything.
+	RemovedBad []string
+	// Warnings are files that were not read, and so not removed.
+	Warnings []error
+	// Errors are entries that could not be removed.
+	Errors []error
+}
+
 // Clear removes the entries that f selects, from disk and from the keyring
-// (kr, or the system keyring when nil), and returns those it removed.
-// The keyring is used only if an entry is kept there.
-func Clear(cacheDir string, f Filter, kr Keyring) ([]*Entry, []error, error) {
+// (kr, or the system keyring when nil). The keyring is used only if an
+// entry is kept there. Clearing everything also removes the files that
+// cannot be trusted: that is how a user gets rid of them.
+func Clear(cacheDir string, f Filter, kr Keyring) (*ClearResult, error) {
 	d, err := openDir(cacheDir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	entries, errs := d.list()
+	entries, bad := d.list()
 	if kr == nil {
 		kr = SystemKeyring{}
 	}
-	var removed []*Entry
+	res := &ClearResult{}
 	for _, e := range entries {
 		if !f.Match(e) {
 			continue
@@ -389,58 +401,64 @@ func Clear(cacheDir string, f Filter, kr Keyring) ([]*Entry, []error, error) {
 			s = &keyringStore{kr: kr, dir: d}
 		}
 		if err := s.remove(e.ID); err != nil {
+			res.Errors = append(res.Errors, err)
+			continue
+		}
+		e.Token = nil
+		res.Removed = append(res.Removed, e)
+	}
+	for _, err := range bad {
+		var b *BadFileError
+		if f == (Filter{}) && errors.As(err, &b) && strings.HasSuffix(b.Path, ".json") && removeFile(b.Path) == nil {
+			res.RemovedBad = append(res.RemovedBad, b.Path)
+			continue
+		}
+		res.Warnings = append(res.Warnings, err)
+	}
+	return res, nil
+}
+
+// Forget removes the entries whose access or refresh token is tok, so that
+// a revoked token is not handed out again. Hydra revokes a grant's access
+// and refresh tokens together, so the whole entry goes. Keyring entries are
+// read (through kr, or the system keyring when nil) only if there are any.
+func Forget(cacheDir, tok string, kr Keyring) ([]*Entry, error) {
+	if tok == "" {
+		return nil, nil
+	}
+	d, err := openDir(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	if kr == nil {
+		kr = SystemKeyring{}
+	}
+	entries, _ := d.list()
+	var removed []*Entry
+	var errs []error
+	for _, e := range entries {
+		var s store = &diskStore{dir: d}
+		full := e
+		if e.Storage == StorageKeyring {
+			ks := &keyringStore{kr: kr, dir: d}
+			fe, err := ks.load(e.ID)
+			if err != nil || fe == nil {
+				if err != nil {
+					errs = append(errs, err)
+				}
+				continue
+			}
+			s, full = ks, fe
+		}
+		if full.Token == nil || (full.Token.AccessToken != tok && full.Token.RefreshToken != tok) {
+			continue
+		}
+		if err := s.remove(e.ID); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		e.Token = nil
 		removed = append(removed, e)
 	}
-	if f == (Filter{}) {
-		// Bad files that List could not read are cleared too: clearing
-		// everything is how a user gets rid of them.
-		for _, err := range errs {
-			var bad *BadFileError
-			if errors.As(err, &bad) && strings.HasSuffix(bad.Path, ".json") {
-				_ = removeFile(bad.Path)
-			}
-		}
-	}
-	return removed, errs, nil
-}
-
-// FindByToken returns the IDs of entries whose access or refresh token is
-// tok, so that revoking a cached token can drop its entry. Only disk entries
-// are searched unless kr is given.
-func (c *Cache) FindByToken(tok string) []string {
-	if c.dir == nil || tok == "" {
-		return nil
-	}
-	entries, _ := c.dir.list()
-	var ids []string
-	for _, e := range entries {
-		full := e
-		if e.Storage == StorageKeyring {
-			ks, ok := c.store.(*keyringStore)
-			if !ok {
-				continue
-			}
-			if fe, err := ks.load(e.ID); err == nil && fe != nil {
-				full = fe
-			} else {
-				continue
-			}
-		}
-		if full.Token != nil && (full.Token.AccessToken == tok || full.Token.RefreshToken == tok) {
-			ids = append(ids, e.ID)
-		}
-	}
-	return slices.Compact(ids)
-}
-
-// RemoveID deletes the entry with the given ID.
-func (c *Cache) RemoveID(id string) error {
-	if c.store == nil {
-		return nil
-	}
-	return c.store.remove(id)
+	return removed, errors.Join(errs...)
 }

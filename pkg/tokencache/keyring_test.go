@@ -193,17 +193,20 @@ func TestListAndClear(t *testing.T) {
 		}
 	}
 
-	removed, _, err := Clear(dir, Filter{ClientID: "a", Issuer: "http://127.0.0.1:4444"}, kr)
-	if err != nil || len(removed) != 1 || removed[0].Key.ClientID != "a" || removed[0].Key.Issuer != keys[0].Issuer {
-		t.Fatalf("clear by client and issuer: %v %v", removed, err)
+	res, err := Clear(dir, Filter{ClientID: "a", Issuer: "http://127.0.0.1:4444"}, kr)
+	if err != nil || len(res.Removed) != 1 || res.Removed[0].Key.ClientID != "a" || res.Removed[0].Key.Issuer != keys[0].Issuer {
+		t.Fatalf("clear by client and issuer: %+v %v", res, err)
 	}
-	removed, _, _ = Clear(dir, Filter{ClientID: "b"}, kr)
-	if len(removed) != 1 || len(kr.items) != 0 {
+	if len(res.Warnings) != 1 || len(res.RemovedBad) != 0 {
+		t.Fatalf("a filtered clear should leave the bad file: %+v", res)
+	}
+	res, _ = Clear(dir, Filter{ClientID: "b"}, kr)
+	if len(res.Removed) != 1 || len(kr.items) != 0 {
 		t.Fatalf("clearing the keyring entry left %d keyring items", len(kr.items))
 	}
-	removed, _, _ = Clear(dir, Filter{}, kr)
-	if len(removed) != 1 {
-		t.Fatalf("clear all removed %d", len(removed))
+	res, _ = Clear(dir, Filter{}, kr)
+	if len(res.Removed) != 1 || len(res.RemovedBad) != 1 {
+		t.Fatalf("clear all: %+v", res)
 	}
 	if des, _ := os.ReadDir(dir); len(des) != 0 {
 		for _, de := range des {
@@ -214,17 +217,27 @@ func TestListAndClear(t *testing.T) {
 	}
 }
 
-func TestFindByToken(t *testing.T) {
-	c := newTestCache(t, StorageDisk)
+func TestForget(t *testing.T) {
+	kr := newFakeKeyring()
+	dir := filepath.Join(t.TempDir(), "tokens")
+	disk := openTestCache(t, StorageDisk, dir, nil)
+	ring := openTestCache(t, StorageKeyring, dir, kr)
 	n := 0
-	res, _ := c.Get(t.Context(), Request{Key: testKey(), MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, c)})
-	for _, tok := range []string{res.Token.AccessToken, res.Token.RefreshToken} {
-		if ids := c.FindByToken(tok); len(ids) != 1 || ids[0] != testKey().ID() {
-			t.Errorf("FindByToken(%q) = %v", tok, ids)
-		}
+	k2 := testKey()
+	k2.ClientID = "other"
+	res1, _ := disk.Get(t.Context(), Request{Key: testKey(), MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, disk)})
+	res2, _ := ring.Get(t.Context(), Request{Key: k2, MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, ring)})
+	if removed, err := Forget(dir, "unknown", kr); err != nil || len(removed) != 0 {
+		t.Fatalf("forgot %v, %v", removed, err)
 	}
-	if ids := c.FindByToken("other"); len(ids) != 0 {
-		t.Errorf("found %v", ids)
+	if removed, err := Forget(dir, res1.Token.RefreshToken, kr); err != nil || len(removed) != 1 || removed[0].Key.ClientID != "my-client" {
+		t.Fatalf("forgetting the refresh token: %v, %v", removed, err)
+	}
+	if removed, err := Forget(dir, res2.Token.AccessToken, kr); err != nil || len(removed) != 1 || len(kr.items) != 0 {
+		t.Fatalf("forgetting the keyring entry's access token: %v, %v, %d items left", removed, err, len(kr.items))
+	}
+	if entries, _, _ := List(dir); len(entries) != 0 {
+		t.Fatalf("%d entries left", len(entries))
 	}
 }
 
@@ -289,9 +302,9 @@ func TestSystemKeyring(t *testing.T) {
 	if e, err := ks.load(key.ID()); err != nil || e.Token.AccessToken != big.AccessToken {
 		t.Fatalf("split entry: %v", err)
 	}
-	removed, errs, err := Clear(dir, Filter{}, nil)
-	if err != nil || len(errs) != 0 || len(removed) != 1 {
-		t.Fatalf("clear: %v %v %v", removed, errs, err)
+	cleared, err := Clear(dir, Filter{}, nil)
+	if err != nil || len(cleared.Errors)+len(cleared.Warnings) != 0 || len(cleared.Removed) != 1 {
+		t.Fatalf("clear: %+v %v", cleared, err)
 	}
 	if _, err := (SystemKeyring{}).Get(KeyringService, key.ID()); !errors.Is(err, ErrKeyringNotFound) {
 		t.Fatalf("the keyring item survived clear: %v", err)

@@ -177,6 +177,17 @@ var commands = []command{
 		ok: tokenOK,
 	},
 	{
+		// The cache's seam (cachewire) between the command and the grant,
+		// without a directory: hostile answers must fail as without it.
+		name: "token client --cache-storage none",
+		argv: func(e string) []string {
+			return []string{"token", "client", "-e", e, "--client-id", "c", "--client-secret-file", "-", "--cache-storage", "none", "--format", "json"}
+		},
+		stdin: secretClient + "\n",
+		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
+		ok: tokenOK,
+	},
+	{
 		name: "perform client-credentials (v2), credentials from env, client_secret_post",
 		argv: func(string) []string {
 			return []string{"perform", "client-credentials", "--auth-method", "client_secret_post", "--format", "json", "-H", "X-Api-Key: " + secretHeader}

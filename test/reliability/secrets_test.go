@@ -143,6 +143,7 @@ var envMarkers = map[string]string{
 	"OAUTH2_CLIENT_PRIVATE_KEY":      "marker-private-key-6a1c",
 	"ACTIONS_ID_TOKEN_REQUEST_URL":   "http://marker-actions-url-3f0e.example",
 	"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "marker-actions-token-d81b",
+	"HYDRA_TOKEN_CACHE":              "marker-token-cache-4f2d",
 }
 
 // Every environment variable the tool names in an Env constant has a

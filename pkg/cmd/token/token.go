@@ -4,6 +4,7 @@ package token
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/cache"
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
 	"github.com/hydratoken/hydra/pkg/cmd/token/decode"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
@@ -31,5 +32,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(flush.NewCmdFlush(f, nil))
 	cmd.AddCommand(user.NewCmdUser(f, nil))
 	cmd.AddCommand(decode.NewCmdDecode(f, nil))
+	cmd.AddCommand(cache.NewCmdCache(f))
 	return cmd
 }

@@ -6,13 +6,16 @@ import (
 	"context"
 
 	"github.com/MakeNowJust/heredoc"
+	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
 // Options are the parsed flags of the command.
@@ -25,6 +28,7 @@ type Options struct {
 	Format      printer.Format
 	Scopes      []string
 	Audiences   []string
+	Cache       cachewire.Flags
 
 	// CommandPath names the command in messages.
 	CommandPath string
@@ -54,12 +58,19 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			signed JWT instead (private_key_jwt, RFC 7523).
 
 			%[3]s
-		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule),
+
+			With --cache (or %[4]s=disk), the token is kept between runs and
+			printed again, with no request, while it has more than --min-ttl left;
+			see "hydra token cache" and docs/token-cache.md.
+		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule, cachewire.EnvCache),
 		Example: heredoc.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
 			$ TOKEN=$(hydra token client --client-secret-file secret.txt --scope read,write)
 			$ printf '%s\n' "$SECRET" | hydra token client --client-secret-file - --format json-pretty
 			$ hydra token client --private-key key.pem --audience https://api.example.com
+
+			# Reuse the token across calls while it has more than a minute left:
+			$ TOKEN=$(hydra token client --client-secret-file secret.txt --cache)
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -72,6 +83,9 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
 			opts.Audiences = cmdutil.SplitList(audiences)
+			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
+				return err
+			}
 			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -85,6 +99,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	cmd.Flags().StringSliceVar(&audiences, "audience", nil, "Ask for these audiences (repeatable, comma-separated)")
+	cachewire.AddFlags(cmd, &opts.Cache)
 	return cmd
 }
 
@@ -93,9 +108,29 @@ func clientRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	tok, err := s.Token(ctx, shared.ClientCredentials(opts.Scopes, opts.Audiences))
+	res, err := cachewire.Get(ctx, opts.Factory, &opts.Cache, cachewire.Request{
+		Key: tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantClientCredentials, Scopes: opts.Scopes, Audience: opts.Audiences,
+			Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, signingJWK(s.Auth))},
+		Grant: func(ctx context.Context) ([]byte, error) {
+			tok, err := s.Token(ctx, shared.ClientCredentials(opts.Scopes, opts.Audiences))
+			if err != nil {
+				return nil, err
+			}
+			return tok.Raw, nil
+		},
+	})
 	if err != nil {
 		return err
 	}
-	return shared.PrintToken(opts.IO, opts.Format, tok)
+	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw}); err != nil {
+		return err
+	}
+	return res.Finish(opts.IO, opts.Format)
+}
+
+func signingJWK(a *shared.Auth) *jose.JSONWebKey {
+	if a.Key == nil {
+		return nil
+	}
+	return &a.Key.JWK
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -139,6 +140,9 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		if o.err == nil && admin != nil {
 			o.err = checkInactive(ctx, admin, item.Token, s.Auth.ClientID)
 			o.verified = o.err == nil
+		}
+		if o.err == nil {
+			cachewire.Forget(opts.Factory, item.Token)
 		}
 		if errors.Is(o.err, context.Canceled) {
 			return o.err
