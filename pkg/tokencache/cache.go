@@ -48,7 +48,12 @@ type store interface {
 	remove(id string) error
 }
 
-type diskStore struct{ dir *dir }
+type diskStore struct {
+	dir *dir
+	// kr is the keyring of an entry that a disk entry replaces, whose
+	// keyring items would otherwise be left behind.
+	kr Keyring
+}
 
 func (s *diskStore) load(id string) (*Entry, error) {
 	e, err := s.dir.read(id)
@@ -58,7 +63,16 @@ func (s *diskStore) load(id string) (*Entry, error) {
 	}
 	return e, err
 }
-func (s *diskStore) save(e *Entry) error    { return s.dir.write(e) }
+func (s *diskStore) save(e *Entry) error {
+	if s.kr != nil {
+		if old, _ := s.dir.read(e.ID); old != nil && old.Storage == StorageKeyring {
+			// Best effort: the disk entry replaces the stub either way.
+			_ = (&keyringStore{kr: s.kr, dir: s.dir}).remove(e.ID)
+		}
+	}
+	return s.dir.write(e)
+}
+
 func (s *diskStore) remove(id string) error { return s.dir.remove(id) }
 
 // Open opens the cache. A cache directory that cannot be trusted is
@@ -89,13 +103,13 @@ func Open(opts Options) (*Cache, error) {
 		return c, nil
 	}
 	c.dir = d
+	kr := opts.Keyring
+	if kr == nil {
+		kr = SystemKeyring{}
+	}
 	if opts.Storage == StorageDisk {
-		c.store = &diskStore{dir: d}
+		c.store = &diskStore{dir: d, kr: kr}
 	} else {
-		kr := opts.Keyring
-		if kr == nil {
-			kr = SystemKeyring{}
-		}
 		c.store = &keyringStore{kr: kr, dir: d, chunk: keyringChunk()}
 	}
 	return c, nil
@@ -197,10 +211,16 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 	defer unlock()
 
 	e := c.load(id)
-	if e != nil && e.Token.FreshFor(c.now(), req.MinTTL) && (!req.ForceRefresh || e.Token.ObtainedAt.After(start)) {
-		// Fresh, or obtained by another process while this one waited:
-		// what a forced refresh asks for has been done.
-		return &Result{Token: e.Token, Source: FromCache}, nil
+	if e != nil {
+		now := c.now()
+		// Another process obtained this token while this one waited for
+		// the lock: it is as new as a refresh here would make it (even
+		// when its whole lifetime is under --min-ttl), and what a forced
+		// refresh asks for has been done.
+		justObtained := e.Token.ObtainedAt.After(start) && e.Token.Expiry.After(now)
+		if justObtained || (!req.ForceRefresh && e.Token.FreshFor(now, req.MinTTL)) {
+			return &Result{Token: e.Token, Source: FromCache}, nil
+		}
 	}
 
 	var tok *Token

@@ -89,10 +89,14 @@ func TestKeyringStoreKeepsNoTokenOnDisk(t *testing.T) {
 	if err != nil || again.Source != FromCache || again.Token.RefreshToken != "rt-grant-1" {
 		t.Fatalf("%+v %v", again, err)
 	}
-	// A disk cache does not see the keyring entry as a token.
-	d := openTestCache(t, StorageDisk, c.Dir(), nil)
+	// A disk cache does not see the keyring entry as a token; its entry
+	// replaces the keyring's, which leaves no item behind.
+	d := openTestCache(t, StorageDisk, c.Dir(), kr)
 	if res, _ := d.Get(t.Context(), Request{Key: testKey(), MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, d)}); res.Source != FromGrant {
 		t.Fatal("a disk cache used a keyring stub")
+	}
+	if len(kr.items) != 0 {
+		t.Fatalf("%d keyring items left behind by the disk entry", len(kr.items))
 	}
 }
 

@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -96,6 +97,41 @@ func testKeyAuthCode() Key {
 	k := testKey()
 	k.Grant = "authorization_code"
 	return k
+}
+
+// A waiter takes the token another process obtained while it waited, even
+// when --min-ttl is longer than the token's whole lifetime: refreshing again
+// would give no better token.
+func TestWaiterTakesTokenObtainedWhileWaiting(t *testing.T) {
+	c := newTestCache(t, StorageDisk)
+	key := testKeyAuthCode()
+	seed(t, c, key, &Token{AccessToken: "old", RefreshToken: "rt-0", ObtainedAt: c.clock.Now().Add(-time.Hour), Expiry: c.clock.Now().Add(-time.Minute)})
+	unlock, err := c.dir.lockKey(t.Context(), key.ID(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Result)
+	go func() {
+		res, err := c.Get(context.Background(), Request{Key: key, MinTTL: 24 * time.Hour,
+			Refresh: func(context.Context, string) (*Token, error) { return nil, errors.New("refreshed again") },
+			Grant:   func(context.Context) (*Token, error) { return nil, errors.New("granted again") }})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(c.warn.String(), "Waiting for another"); {
+		if time.Now().After(deadline) {
+			t.Fatal("Get never waited for the lock")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c.clock.Add(time.Second)
+	seed(t, c, key, &Token{AccessToken: "new", RefreshToken: "rt-1", ObtainedAt: c.clock.Now(), Expiry: c.clock.Now().Add(time.Hour)})
+	unlock()
+	if res := <-done; res == nil || res.Token.AccessToken != "new" || res.Source != FromCache {
+		t.Fatalf("%+v", res)
+	}
 }
 
 func TestLockWaitIsBoundedByContext(t *testing.T) {
