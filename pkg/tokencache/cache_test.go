@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -347,6 +348,9 @@ func TestOpenUnknownStorage(t *testing.T) {
 }
 
 func TestDiskLayoutAndModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no Unix modes; the profile directory is private to the user")
+	}
 	base := t.TempDir()
 	dir := filepath.Join(base, "hydra", "tokens")
 	c := openTestCache(t, StorageDisk, dir, nil)
