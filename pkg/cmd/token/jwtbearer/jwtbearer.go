@@ -14,10 +14,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
 // FromGitHubActions is the --assertion-from value that fetches a GitHub
@@ -51,6 +53,10 @@ type Options struct {
 	// Audience is the audience asked of GitHub Actions, or set in a signed
 	// assertion; empty means the token URL, which Hydra requires.
 	Audience string
+
+	// Cache holds the token cache flags: an assertion is single-use, so the
+	// cache is what lets a job reuse its token across steps.
+	Cache cachewire.Flags
 
 	// CommandPath names the command in messages.
 	CommandPath string
@@ -105,6 +111,11 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			asked whether the issuer, the subject or the key is the one it does not
 			trust, or whether the trust expired.
 
+			As an assertion is single-use, --cache (or HYDRA_TOKEN_CACHE=disk) is how
+			the steps of a job share one token: it is kept, keyed by the assertion's
+			issuer and subject (or by --assertion-from), and reused without a new
+			assertion while it has more than --min-ttl left. See docs/token-cache.md.
+
 			By default only the access token is printed, so that
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
 			response. The assertion is never printed, nor shown by -v.
@@ -133,6 +144,9 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 				return err
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
+			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
+				return err
+			}
 			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -156,6 +170,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 	fl.StringVar(&opts.Issuer, "issuer", "", "The iss of the assertion that --private-key signs")
 	fl.StringVar(&opts.Subject, "subject", "", "The sub of the assertion that --private-key signs")
 	fl.StringVar(&opts.Audience, "assertion-audience", "", "The audience asked of GitHub Actions, or of the assertion --private-key signs (default: the token URL)")
+	cachewire.AddFlags(cmd, &opts.Cache)
 	cmd.MarkFlagsMutuallyExclusive("assertion-file", "assertion-env", "assertion-from", "private-key")
 	_ = cmd.RegisterFlagCompletionFunc("assertion-from", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{cobra.CompletionWithDesc(FromGitHubActions, "the GitHub Actions job's identity token")}, cobra.ShellCompDirectiveNoFileComp
@@ -206,23 +221,62 @@ func (o *Options) settle() error {
 }
 
 func jwtBearerRun(ctx context.Context, opts *Options) error {
-	tok, err := Token(ctx, opts)
+	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, false)
 	if err != nil {
 		return err
 	}
-	return shared.PrintToken(opts.IO, opts.Format, tok)
+	// The key names the assertion's issuer and subject where they are known
+	// without a request: a file or variable is read now, and its claims
+	// read unverified (Hydra verifies them); a GitHub Actions token is
+	// fetched only when the cache cannot answer.
+	key := tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantJWTBearer, Scopes: opts.Scopes,
+		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, nil)}
+	var assertion string
+	switch {
+	case opts.AssertionFile != "" || opts.AssertionEnv != "":
+		if assertion, err = opts.assertion(ctx, s.TokenURL); err != nil {
+			return err
+		}
+		c := readClaims(assertion)
+		key.Subject, key.Extra = c.Sub, map[string]string{"assertion_issuer": c.Iss}
+	case opts.SigningKey != "":
+		key.Subject, key.Extra = opts.Subject, map[string]string{"assertion_issuer": opts.Issuer, "assertion_audience": opts.audience(s.TokenURL)}
+	default:
+		key.Extra = map[string]string{"assertion_from": opts.AssertionFrom, "assertion_audience": opts.audience(s.TokenURL)}
+	}
+	res, err := cachewire.Get(ctx, opts.Factory, &opts.Cache, cachewire.Request{Key: key, Grant: func(ctx context.Context) ([]byte, error) {
+		tok, err := opts.grant(ctx, s, assertion)
+		if err != nil {
+			return nil, err
+		}
+		return tok.Raw, nil
+	}})
+	if err != nil {
+		return err
+	}
+	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw}); err != nil {
+		return err
+	}
+	return res.Finish(opts.IO, opts.Format)
 }
 
 // Token gets an access token with the JWT bearer grant, and prints
-// nothing: a token cache can wrap it.
+// nothing.
 func Token(ctx context.Context, opts *Options) (*shared.Token, error) {
 	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, false)
 	if err != nil {
 		return nil, err
 	}
-	assertion, err := opts.assertion(ctx, s.TokenURL)
-	if err != nil {
-		return nil, err
+	return opts.grant(ctx, s, "")
+}
+
+// grant spends the assertion, fetched or signed first when it is "".
+func (opts *Options) grant(ctx context.Context, s *shared.Session, assertion string) (*shared.Token, error) {
+	if assertion == "" {
+		var err error
+		if assertion, err = opts.assertion(ctx, s.TokenURL); err != nil {
+			return nil, err
+		}
 	}
 	tok, err := s.Token(ctx, shared.JWTBearer(assertion, opts.Scopes))
 	if err != nil {
