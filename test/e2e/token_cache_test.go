@@ -184,7 +184,7 @@ func TestTokenCacheListClearRevoke(t *testing.T) {
 	// Revoking A's cached token removes it from the cache.
 	r := run{Env: envA, Stdin: tokA.Stdout}.hydra(t, "token", "revoke", "-")
 	r.wantCode(t, 0)
-	r.wantStderr(t, "Removed it from the token cache (client "+a.ClientID)
+	r.wantStderr(t, "Removed the revoked token from the token cache (client "+a.ClientID)
 	wantActive(t, strings.TrimSpace(tokA.Stdout), false)
 	again := run{Env: envA}.hydra(t, "token", "client", "--cache", "--scope", "read")
 	again.wantCode(t, 0)
