@@ -9,6 +9,7 @@ package cachewire
 import (
 	"context"
 	"crypto"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -139,6 +141,8 @@ type Result struct {
 	Source tokencache.Source
 
 	saveErr error
+	// cached says the cache was used (not storage none).
+	cached bool
 }
 
 // Get returns a token for req: through the cache when the flags enable
@@ -191,7 +195,7 @@ func Get(ctx context.Context, f *cmdutil.Factory, fl *Flags, req Request) (*Resu
 	if res.Source == tokencache.FromCache {
 		raw = res.Token.ResponseAt(time.Now())
 	}
-	return &Result{Token: res.Token, Raw: raw, Source: res.Source, saveErr: res.SaveErr}, nil
+	return &Result{Token: res.Token, Raw: raw, Source: res.Source, saveErr: res.SaveErr, cached: c.Storage() != tokencache.StorageNone}, nil
 }
 
 // Open opens the cache of the given storage in the directory the
@@ -226,6 +230,23 @@ func RefreshRejected(err error) bool {
 	var e *api.Error
 	return errors.As(err, &e) && e.Code == "invalid_grant"
 }
+
+// OAuth2 is the token as x/oauth2 would have parsed the response, for a
+// command's own view of it: the access and refresh tokens, the expiry, the
+// type, and the response's other fields as extras.
+func (r *Result) OAuth2() *oauth2.Token {
+	t := &oauth2.Token{AccessToken: r.Token.AccessToken, RefreshToken: r.Token.RefreshToken, TokenType: r.Token.TokenType, Expiry: r.Token.Expiry}
+	var extra map[string]any
+	if json.Unmarshal(r.Raw, &extra) == nil {
+		t = t.WithExtra(extra)
+	}
+	return t
+}
+
+// Kept reports whether the token is stored in the cache, refresh token
+// included, so that output that does not show the refresh token loses
+// nothing.
+func (r *Result) Kept() bool { return r.cached && r.saveErr == nil }
 
 // Finish is called after the command printed the token. When the cache
 // could not store a new token, it says so; when that token's refresh token

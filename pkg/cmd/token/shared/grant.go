@@ -155,6 +155,9 @@ type Token struct {
 	// TokenType, Extra("id_token") and Extra("scope"). It is nil in a Token
 	// built from elsewhere, such as a cache, with Raw alone.
 	OAuth2 *oauth2.Token
+	// RefreshTokenKept says that the refresh token is kept elsewhere (the
+	// token cache), so that output without it loses nothing.
+	RefreshTokenKept bool
 }
 
 // RefreshToken returns the response's refresh token, or "".

@@ -38,7 +38,7 @@ func PrintTokenView(ios *iostreams.IOStreams, format printer.Format, tok *Token,
 	if _, werr := ios.Out.Write(out.Bytes()); werr != nil && err == nil {
 		err = werr
 	}
-	if rt := tok.RefreshToken(); rt != "" && !bytes.Contains(out.Bytes(), []byte(rt)) {
+	if rt := tok.RefreshToken(); rt != "" && !tok.RefreshTokenKept && !bytes.Contains(out.Bytes(), []byte(rt)) {
 		shown := "the default output"
 		if format.Name != "" {
 			shown = "--format " + format.String()

@@ -42,7 +42,7 @@ func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.UR
 	if err != nil {
 		return err
 	}
-	return fl.print(t)
+	return fl.deliver(t)
 }
 
 // followHeadless plays the browser. It returns the parameters of the

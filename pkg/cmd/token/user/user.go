@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -74,6 +76,9 @@ type Options struct {
 	Headless bool
 	Subject  string
 	Admin    shared.AdminAPI
+
+	// Cache holds the token cache flags.
+	Cache cachewire.Flags
 
 	// CommandPath names the command in messages.
 	CommandPath string
@@ -132,6 +137,11 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			requests for ID through the admin API (--admin-endpoint or
 			HYDRA_ADMIN_URL), granting the requested scopes and audience. It is
 			meant for CI pipelines and tests against a Hydra you control.
+
+			With --cache (or HYDRA_TOKEN_CACHE=disk), the tokens are kept between
+			runs: a fresh access token is printed with no request, an expired one is
+			refreshed with the refresh token, and only without one does the person
+			sign in again. See docs/token-cache.md.
 		`, shared.EnvClientSecret, shared.MethodRule),
 		Example: heredoc.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444
@@ -163,6 +173,12 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if err := opts.validate(cmd.Flags().Changed("port")); err != nil {
 				return err
 			}
+			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
+				return err
+			}
+			if opts.Cache.Enabled && opts.NoShutdown {
+				return cmdutil.FlagErrorf("--no-shutdown runs flow after flow, and --cache keeps one token: choose one")
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -190,6 +206,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --headless: URL of Hydra's admin API")
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
 	cmdutil.AddFormatFlag(cmd, &format, "a readable block of the tokens")
+	cachewire.AddFlags(cmd, &opts.Cache)
 
 	// The connection flags' --timeout bounds one request; here it is the
 	// deadline of the whole flow, as a person needs minutes to sign in.
@@ -306,6 +323,12 @@ type flow struct {
 	session  *shared.Session
 	verifier *idTokenVerifier
 	stderr   noteWriter
+	// base and hc are the public API's URL and the HTTP client.
+	base *url.URL
+	hc   *http.Client
+	// deliver receives the tokens: print prints them; the token cache
+	// keeps them first.
+	deliver func(*shared.Token) error
 }
 
 func userRun(ctx context.Context, opts *Options) error {
@@ -324,6 +347,8 @@ func userRun(ctx context.Context, opts *Options) error {
 	fl := &flow{
 		opts:    opts,
 		stderr:  noteWriter{io: opts.IO, quiet: opts.Quiet, mu: &sync.Mutex{}},
+		base:    base,
+		hc:      hc,
 		session: s,
 		conf: &oauth2.Config{
 			ClientID:    s.Auth.ClientID,
@@ -335,12 +360,24 @@ func userRun(ctx context.Context, opts *Options) error {
 
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	fl.deliver = fl.print
+	if opts.Cache.Enabled {
+		return fl.cached(ctx, s)
+	}
+	return fl.run(ctx)
+}
+
+// run is the flow itself: discovery, then the browser or the headless flow,
+// which hand their tokens to fl.deliver.
+func (fl *flow) run(ctx context.Context) error {
+	opts, base, hc := fl.opts, fl.base, fl.hc
+	var err error
 
 	// Discovery first, so that a wrong endpoint fails before anyone signs
 	// in. Without the openid scope there is no ID token to verify.
 	if containsScope(opts.Scopes, "openid") {
 		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
-		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, s.Auth.ClientID, opts.Issuer); err != nil {
+		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
 		}
 	}
@@ -460,7 +497,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			fl.stderr.printf("error: %s\n", err)
 		} else {
 			cb.Reply(loopback.Outcome{OK: true, Message: "Tokens were obtained.", NextURL: next.authURL})
-			if err := fl.print(tokens); err != nil {
+			if err := fl.deliver(tokens); err != nil {
 				return err
 			}
 			obtained = true
