@@ -521,6 +521,79 @@ var commands = []command{
 		kind: api.Public, path: "/oauth2/auth", shape: shapeRedirect,
 		good: userFlowHandler, grant: api.TokenPath,
 	},
+
+	// JSON Web Key sets. Creating a key is not retried (a repeat adds a
+	// second key); reads, PUTs and DELETEs are. delete first fetches what
+	// it deletes, since Hydra answers 204 for anything.
+	{
+		name: "keys create, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"keys", "create", "-e", e, "s1", "k1", "--alg", "ES256", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS,
+		ok: keySetOK,
+	},
+	{
+		name: "create jwk (v2), bearer from env",
+		argv: func(string) []string {
+			return []string{"create", "jwk", "s1", "--format", "json", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS,
+		ok: keySetOK,
+	},
+	{
+		name: "keys get --kid, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"keys", "get", "-e", e, "s1", "--kid", "k1", "--access-token", secretAccessToken}
+		},
+		kind: api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "get jwk (v2) as PEM, bearer from stdin",
+		argv: func(string) []string {
+			return []string{"get", "jwk", "s1", "s2", "--format", "pem", "--access-token-file", "-"}
+		},
+		env:   map[string]string{"ORY_SDK_URL": "$ENDPOINT"},
+		stdin: secretAccessToken + "\n",
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "keys delete, two sets",
+		argv: func(e string) []string {
+			return []string{"keys", "delete", "-e", e, "s1", "s2", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "delete jwk (v2) --kid",
+		argv: func(string) []string { return []string{"delete", "jwk", "s1", "--kid", "k1"} },
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "keys import, a private PEM key",
+		argv: func(e string) []string {
+			return []string{"keys", "import", "-e", e, "s1", "$KEY_FILE", "--alg", "RS256", "--use", "sig", "--kid", "k1", "--access-token", secretAccessToken}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keyOK,
+	},
+	{
+		name:  "import jwk (v2), a JWK from stdin",
+		argv:  func(string) []string { return []string{"import", "jwk", "s1", "-", "--format", "json"} },
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		stdin: keyOK,
+		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keyOK,
+	},
 }
 
 const (
@@ -531,6 +604,8 @@ const (
 	jwksPath        = "/.well-known/jwks.json"
 	gitHubPath      = "/_apis/actionstoken/idtoken"
 	discoveryPath   = "/.well-known/openid-configuration"
+	keyOK           = `{"use":"sig","kty":"EC","kid":"k1","crv":"P-256","alg":"ES256","x":"31OK0STad0HbQIK5elGqpnB_tsVpJccbb9ixCaPFkaI","y":"gX4TBcHuVkapY4IJsCr89zTEfYLIiB1gRFHjhUruDsk"}`
+	keySetOK        = `{"keys":[` + keyOK + `]}`
 )
 
 // manyIDs returns the client IDs c1 ... cn.

@@ -356,15 +356,19 @@ func TestRetries(t *testing.T) {
 			t.Run(c.name+"/recovers", func(t *testing.T) {
 				var n atomic.Int32
 				var mu sync.Mutex
-				var first []byte // the first request's body: only its attempts count
+				// Only the first request's attempts count: its path, method
+				// and body. keys delete sends a GET, then a DELETE, to the
+				// same path.
+				var first []byte
+				var firstMethod string
 				srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					body, _ := io.ReadAll(r.Body)
 					r.Body = io.NopCloser(bytes.NewReader(body))
 					mu.Lock()
 					if r.URL.Path == c.path && first == nil {
-						first = body
+						first, firstMethod = body, r.Method
 					}
-					same := r.URL.Path == c.path && bytes.Equal(body, first)
+					same := r.URL.Path == c.path && r.Method == firstMethod && bytes.Equal(body, first)
 					mu.Unlock()
 					if same && n.Add(1) == 1 {
 						w.Header().Set("Retry-After", "0")
