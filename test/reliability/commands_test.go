@@ -33,6 +33,7 @@ const (
 	shapeTrust                      // one trust relationship: {"id":...}
 	shapeIDToken                    // GitHub Actions' ID token answer: {"value":"<JWT>"}
 	shapeTrustList                  // a JSON array of trust relationships
+	shapeSessionList                // a JSON array of consent sessions
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -594,6 +595,62 @@ var commands = []command{
 		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
 		ok: keyOK,
 	},
+
+	// Sessions. Listing is a read; revoking is an idempotent DELETE:
+	// both retried. consent revoke lists before and after it revokes.
+	{
+		name: "consent list, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"consent", "list", "-e", e, "--subject", "alice", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
+		kind:  api.Admin, path: api.ConsentSessionsPath, shape: shapeSessionList, retry: true,
+		ok: "[" + consentOK + "]",
+	},
+	{
+		name: "consent list --format json, bearer from env",
+		argv: func(string) []string {
+			return []string{"consent", "list", "--subject", "alice", "--client", "c1", "--format", "json"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ConsentSessionsPath, shape: shapeSessionList, retry: true,
+		ok: "[" + consentOK + "]",
+	},
+	{
+		name: "consent revoke --client, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"consent", "revoke", "-e", e, "--subject", "alice", "--client", "c1", "--access-token", secretAccessToken}
+		},
+		kind: api.Admin, path: api.ConsentSessionsPath, shape: shapeEmpty, retry: true,
+		ok: "[]",
+	},
+	{
+		name: "consent revoke --all, bearer from stdin",
+		argv: func(string) []string {
+			return []string{"consent", "revoke", "--subject", "alice", "--all", "--access-token-file", "-"}
+		},
+		env:   map[string]string{"ORY_SDK_URL": "$ENDPOINT"},
+		stdin: secretAccessToken,
+		kind:  api.Admin, path: api.ConsentSessionsPath, shape: shapeEmpty, retry: true,
+		ok: "[]",
+	},
+	{
+		name: "login revoke --subject",
+		argv: func(e string) []string {
+			return []string{"login", "revoke", "-e", e, "--subject", "alice", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env:  map[string]string{"OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.LoginSessionsPath, shape: shapeEmpty, retry: true,
+	},
+	{
+		name: "login revoke --sid, bearer from a file",
+		argv: func(string) []string {
+			return []string{"login", "revoke", "--sid", "s1", "--access-token-file", "$BEARER_FILE"}
+		},
+		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT"},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.LoginSessionsPath, shape: shapeEmpty, retry: true,
+	},
 }
 
 const (
@@ -606,6 +663,7 @@ const (
 	discoveryPath   = "/.well-known/openid-configuration"
 	keyOK           = `{"use":"sig","kty":"EC","kid":"k1","crv":"P-256","alg":"ES256","x":"31OK0STad0HbQIK5elGqpnB_tsVpJccbb9ixCaPFkaI","y":"gX4TBcHuVkapY4IJsCr89zTEfYLIiB1gRFHjhUruDsk"}`
 	keySetOK        = `{"keys":[` + keyOK + `]}`
+	consentOK       = `{"grant_scope":["openid"],"remember":false,"handled_at":"2026-01-02T03:04:05Z","consent_request":{"subject":"alice","client":{"client_id":"c1"}}}`
 )
 
 // manyIDs returns the client IDs c1 ... cn.
