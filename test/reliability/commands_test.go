@@ -34,6 +34,7 @@ const (
 	shapeIDToken                    // GitHub Actions' ID token answer: {"value":"<JWT>"}
 	shapeTrustList                  // a JSON array of trust relationships
 	shapeSessionList                // a JSON array of consent sessions
+	shapeClaims                     // an OpenID Connect userinfo answer: {"sub":...}
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -651,6 +652,28 @@ var commands = []command{
 		files: map[string]string{"$BEARER_FILE": secretAccessToken},
 		kind:  api.Admin, path: api.LoginSessionsPath, shape: shapeEmpty, retry: true,
 	},
+
+	// token userinfo reads: retried. With an admin API it introspects
+	// first, to check for openid.
+	{
+		name: "token userinfo, token from stdin, no admin API",
+		argv: func(e string) []string {
+			return []string{"token", "userinfo", "-e", e, "-H", "X-Api-Key: " + secretHeader, "-"}
+		},
+		stdin: secretToken + "\n",
+		kind:  api.Public, path: api.UserinfoPath, shape: shapeClaims, retry: true,
+		ok: claimsOK,
+	},
+	{
+		name: "token userinfo, scope checked at the admin API",
+		argv: func(e string) []string {
+			return []string{"token", "userinfo", "--admin-endpoint", e, "--access-token-file", "$BEARER_FILE", "--format", "json", secretToken}
+		},
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT"},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
+		good: userinfoHandler, endpointFlag: "--admin-endpoint",
+	},
 }
 
 const (
@@ -663,6 +686,7 @@ const (
 	discoveryPath   = "/.well-known/openid-configuration"
 	keyOK           = `{"use":"sig","kty":"EC","kid":"k1","crv":"P-256","alg":"ES256","x":"31OK0STad0HbQIK5elGqpnB_tsVpJccbb9ixCaPFkaI","y":"gX4TBcHuVkapY4IJsCr89zTEfYLIiB1gRFHjhUruDsk"}`
 	keySetOK        = `{"keys":[` + keyOK + `]}`
+	claimsOK        = `{"sub":"alice","aud":["app"]}`
 	consentOK       = `{"grant_scope":["openid"],"remember":false,"handled_at":"2026-01-02T03:04:05Z","consent_request":{"subject":"alice","client":{"client_id":"c1"}}}`
 )
 
@@ -696,4 +720,17 @@ func manyTokens(n int) string {
 		b.WriteString(secretToken + "-" + strconv.Itoa(i) + "\n")
 	}
 	return b.String()
+}
+
+// userinfoHandler answers token userinfo's two requests: an introspection
+// that grants openid, and the claims.
+func userinfoHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == api.IntrospectPath {
+			_, _ = w.Write([]byte(`{"active":true,"client_id":"app","sub":"alice","scope":"openid email"}`))
+			return
+		}
+		_, _ = w.Write([]byte(claimsOK))
+	})
 }

@@ -82,7 +82,7 @@ var html = map[string]string{"Content-Type": "text/html; charset=utf-8"}
 var jsonCT = map[string]string{"Content-Type": "application/json"}
 
 // answerShapes are the commands that read a JSON body on success.
-var answerShapes = []shape{shapeIntrospection, shapeToken, shapeClient, shapeClientList, shapeTrust, shapeTrustList, shapeIDToken, shapeSessionList}
+var answerShapes = []shape{shapeIntrospection, shapeToken, shapeClient, shapeClientList, shapeTrust, shapeTrustList, shapeIDToken, shapeSessionList, shapeClaims}
 
 // hangUntilDone blocks a handler until the client gives up or the test ends
 // (t.Context is done before the server's Close runs).

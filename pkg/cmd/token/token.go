@@ -13,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/refresh"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
+	"github.com/hydratoken/hydra/pkg/cmd/token/userinfo"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -31,5 +32,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(flush.NewCmdFlush(f, nil))
 	cmd.AddCommand(user.NewCmdUser(f, nil))
 	cmd.AddCommand(decode.NewCmdDecode(f, nil))
+	cmd.AddCommand(userinfo.NewCmdUserinfo(f, nil))
 	return cmd
 }
