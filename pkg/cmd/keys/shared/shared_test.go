@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,55 @@ func TestOutputFlagsParse(t *testing.T) {
 	o = OutputFlags{format: "nope"}
 	if err := o.Parse(); err == nil || !strings.Contains(err.Error(), "pem, json") {
 		t.Fatalf("unknown format: %v", err)
+	}
+}
+
+func TestGenerateSigningKey(t *testing.T) {
+	for _, alg := range []string{"ES256", "ES384", "ES512", "EdDSA", "RS256"} {
+		k, err := GenerateSigningKey(alg)
+		if err != nil {
+			t.Fatal(alg, err)
+		}
+		if k.IsPublic() || k.Algorithm != alg || k.Use != "sig" || len(k.KeyID) != 43 {
+			t.Errorf("%s: %+v", alg, k)
+		}
+		set, err := PublicSet(k)
+		if err != nil || strings.Contains(string(set), `"d"`) {
+			t.Errorf("%s: public set %v %s", alg, err, set)
+		}
+		if _, err := ReadPublicSet("set", set); err != nil {
+			t.Errorf("%s: the public set reads back: %v", alg, err)
+		}
+		priv, _ := k.MarshalJSON()
+		if _, err := ReadPublicSet("f", priv); err == nil || !strings.Contains(err.Error(), "private key") {
+			t.Errorf("%s: a private key must be refused: %v", alg, err)
+		}
+	}
+	if _, err := GenerateSigningKey("HS256"); err == nil {
+		t.Error("HS256 is not a key pair")
+	}
+}
+
+func TestWritePrivateKey(t *testing.T) {
+	k, _ := GenerateSigningKey("ES256")
+	path := t.TempDir() + "/key.json"
+	remove, err := WritePrivateKey(path, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	var back jose.JSONWebKey
+	b, _ := os.ReadFile(path)
+	if err := back.UnmarshalJSON(b); err != nil || back.IsPublic() || back.KeyID != k.KeyID || back.Algorithm != "ES256" {
+		t.Errorf("read back: %v %+v", err, back)
+	}
+	if _, err := WritePrivateKey(path, k); err == nil || !strings.Contains(err.Error(), "never written over") {
+		t.Errorf("overwrite: %v", err)
+	}
+	if err := remove(); err != nil {
+		t.Error(err)
 	}
 }
