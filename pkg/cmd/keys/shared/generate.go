@@ -1,9 +1,9 @@
 package shared
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -18,8 +18,9 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-// SigningAlgorithms are the algorithms GenerateSigningKey makes keys for.
-var SigningAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+// SigningAlgorithms are the algorithms GenerateSigningKey makes keys for:
+// those Hydra v2.3.0 accepts for private_key_jwt (not EdDSA).
+var SigningAlgorithms = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 
 // rsaBits is the size of generated RSA keys.
 const rsaBits = 3072
@@ -38,8 +39,6 @@ func GenerateSigningKey(alg string) (*jose.JSONWebKey, error) {
 		key, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	case alg == "ES512":
 		key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
-	case alg == "EdDSA":
-		_, key, err = ed25519.GenerateKey(rand.Reader)
 	}
 	if err != nil {
 		return nil, err
@@ -102,21 +101,37 @@ func WritePrivateKey(path string, key *jose.JSONWebKey) (remove func() error, er
 
 // ReadPublicSet reads a JWK Set (or one JWK) to register as a client's
 // jwks, and refuses private keys: the server needs only the public halves,
-// and a private key sent to it would be a leaked one.
-func ReadPublicSet(name string, data []byte) (json.RawMessage, error) {
-	if trimmed := strings.TrimSpace(string(data)); trimmed != "" && trimmed[0] != '{' {
-		return nil, fmt.Errorf("%s: want a JWK Set or a JWK in JSON, not PEM or DER", name)
+// and a private key sent to it would be a leaked one. The set is returned
+// as given (one JWK wrapped in a set), so that no member is lost; an empty
+// set passes. alg is the keys' common "alg", or empty when they have none
+// or several.
+func ReadPublicSet(name string, data []byte) (set json.RawMessage, alg string, err error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] != '{' {
+		return nil, "", fmt.Errorf("%s: want a JWK Set or a JWK in JSON, not PEM or DER", name)
+	}
+	var probe struct {
+		Keys *[]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(trimmed, &probe); err == nil && probe.Keys != nil && len(*probe.Keys) == 0 {
+		return json.RawMessage(trimmed), "", nil
 	}
 	keys, _, err := ParseKeys(name, data)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	set := jose.JSONWebKeySet{}
-	for _, k := range keys {
+	for i, k := range keys {
 		if !k.IsPublic() {
-			return nil, fmt.Errorf("%s holds a private key (kid %q): register only the public keys; 'hydra keys get --format json' prints a set's public keys", name, k.KeyID)
+			return nil, "", fmt.Errorf("%s holds a private key (kid %q): register only the public keys; 'hydra keys get --format json' prints a set's public keys", name, k.KeyID)
 		}
-		set.Keys = append(set.Keys, k)
+		if i == 0 {
+			alg = k.Algorithm
+		} else if k.Algorithm != alg {
+			alg = ""
+		}
 	}
-	return json.Marshal(set)
+	if probe.Keys == nil {
+		return json.RawMessage(`{"keys":[` + string(trimmed) + `]}`), alg, nil
+	}
+	return json.RawMessage(trimmed), alg, nil
 }

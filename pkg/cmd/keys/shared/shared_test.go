@@ -183,7 +183,7 @@ func TestOutputFlagsParse(t *testing.T) {
 }
 
 func TestGenerateSigningKey(t *testing.T) {
-	for _, alg := range []string{"ES256", "ES384", "ES512", "EdDSA", "RS256"} {
+	for _, alg := range []string{"ES256", "ES384", "ES512", "PS256"} {
 		k, err := GenerateSigningKey(alg)
 		if err != nil {
 			t.Fatal(alg, err)
@@ -195,16 +195,18 @@ func TestGenerateSigningKey(t *testing.T) {
 		if err != nil || strings.Contains(string(set), `"d"`) {
 			t.Errorf("%s: public set %v %s", alg, err, set)
 		}
-		if _, err := ReadPublicSet("set", set); err != nil {
+		if _, got, err := ReadPublicSet("set", set); err != nil || got != alg {
 			t.Errorf("%s: the public set reads back: %v", alg, err)
 		}
 		priv, _ := k.MarshalJSON()
-		if _, err := ReadPublicSet("f", priv); err == nil || !strings.Contains(err.Error(), "private key") {
+		if _, _, err := ReadPublicSet("f", priv); err == nil || !strings.Contains(err.Error(), "private key") {
 			t.Errorf("%s: a private key must be refused: %v", alg, err)
 		}
 	}
-	if _, err := GenerateSigningKey("HS256"); err == nil {
-		t.Error("HS256 is not a key pair")
+	for _, alg := range []string{"HS256", "EdDSA"} {
+		if _, err := GenerateSigningKey(alg); err == nil {
+			t.Errorf("%s: Hydra does not take it for private_key_jwt", alg)
+		}
 	}
 }
 
