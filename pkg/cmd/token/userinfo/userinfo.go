@@ -6,7 +6,6 @@ package userinfo
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -30,13 +30,9 @@ type Options struct {
 	Format printer.Format
 	Quiet  bool
 
-	// AdminEndpoint is the admin API, where the token's scopes are
-	// checked; empty reads HYDRA_ADMIN_URL, and with neither they are
-	// not checked.
-	AdminEndpoint string
-	// AccessToken is the admin API's bearer token, for an admin API
-	// behind an authorizing proxy.
-	AccessToken cmdutil.Secret
+	// Admin is the admin API, where the token's scopes are checked:
+	// --admin-endpoint or HYDRA_ADMIN_URL; with neither they are not.
+	Admin shared.AdminAPI
 
 	// Token is the access token; "-" reads it from stdin.
 	Token string
@@ -80,7 +76,7 @@ func NewCmdUserinfo(f *cmdutil.Factory, runF func(context.Context, *Options) err
 			if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
-			if args[0] == "-" && opts.AccessToken.File == "-" {
+			if args[0] == "-" && opts.Admin.AccessToken.File == "-" {
 				return cmdutil.FlagErrorf("stdin cannot carry both the access token and --access-token-file -")
 			}
 			opts.Token = args[0]
@@ -91,20 +87,10 @@ func NewCmdUserinfo(f *cmdutil.Factory, runF func(context.Context, *Options) err
 		},
 	}
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	cmd.Flags().StringVar(&opts.AdminEndpoint, "admin-endpoint", "", "URL of Hydra's admin API, where the token's scopes are checked (env: "+cmdutil.EnvAdminURL+")")
-	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
+	shared.AddAdminAPIFlags(cmd, &opts.Admin, "URL of Hydra's admin API, where the token's scopes are checked")
 	cmdutil.AddFormatFlag(cmd, &format, "the claims as indented JSON")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr")
 	return cmd
-}
-
-// adminURL returns the admin API's URL from --admin-endpoint or
-// HYDRA_ADMIN_URL only: HYDRA_URL and ORY_SDK_URL name the public API here.
-func (o *Options) adminURL() (string, string) {
-	if o.AdminEndpoint != "" {
-		return o.AdminEndpoint, "--admin-endpoint"
-	}
-	return strings.TrimSpace(o.Factory.Getenv(cmdutil.EnvAdminURL)), cmdutil.EnvAdminURL
 }
 
 func userinfoRun(ctx context.Context, opts *Options) error {
@@ -116,12 +102,14 @@ func userinfoRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	checked := false
-	if raw, from := opts.adminURL(); raw != "" {
-		if err := checkScope(ctx, opts, public, raw, from, token); err != nil {
+	admin, err := opts.Admin.Client(opts.Factory, public, opts.Quiet)
+	if err != nil {
+		return err
+	}
+	if admin != nil {
+		if err := checkScope(ctx, admin, token); err != nil {
 			return err
 		}
-		checked = true
 	}
 	info, err := public.Userinfo(ctx, token)
 	if err != nil {
@@ -131,7 +119,7 @@ func userinfoRun(ctx context.Context, opts *Options) error {
 		return fmt.Errorf("GET %s answered without a subject: the token was not issued for a user (a client credentials token has none), so there are no user claims", api.StripQuery(public.URL(api.UserinfoPath, nil)))
 	}
 	if !opts.Quiet {
-		if !checked {
+		if admin == nil {
 			fmt.Fprintf(opts.IO.ErrOut, "note: the token's scopes were not checked for openid, which Hydra does not require here: set %s or --admin-endpoint to check them\n", cmdutil.EnvAdminURL)
 		}
 		if info.JWT != "" {
@@ -144,24 +132,7 @@ func userinfoRun(ctx context.Context, opts *Options) error {
 
 // checkScope introspects the token at the admin API and fails unless it is
 // active and was granted openid.
-func checkScope(ctx context.Context, opts *Options, public *api.Client, raw, from, token string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.FlagErrorf("invalid %s %s: want a URL such as http://127.0.0.1:4445", from, api.RedactURL(raw))
-	}
-	// The admin API shares the public API's HTTP client: the same TLS
-	// settings, headers, timeout and retries.
-	if !strings.EqualFold(u.Host, public.BaseURL.Host) || u.Scheme != public.BaseURL.Scheme {
-		cmdutil.WarnPlainHTTP(opts.Factory, u)
-	}
-	bearer, _, err := opts.AccessToken.Resolve(opts.Factory, opts.Quiet)
-	if err != nil {
-		return err
-	}
-	u.RawQuery, u.Fragment = "", ""
-	admin := *public
-	admin.BaseURL, admin.Kind, admin.BearerToken = u, api.Admin, bearer
-	admin.EndpointSource = "--admin-endpoint or " + cmdutil.EnvAdminURL
+func checkScope(ctx context.Context, admin *api.Client, token string) error {
 	in, err := admin.Introspect(ctx, token, nil)
 	if err != nil {
 		return fmt.Errorf("checking the token's scopes at the admin API: %w", err)

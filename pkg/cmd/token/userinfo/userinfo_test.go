@@ -18,7 +18,7 @@ import (
 func TestNewCmdUserinfo(t *testing.T) {
 	cmdtest.RunArgvCases(t, NewCmdUserinfo, []cmdtest.ArgvCase[Options]{
 		{Argv: "tok --admin-endpoint http://a --format json -q", Check: func(t *testing.T, o *Options) {
-			if o.Token != "tok" || o.AdminEndpoint != "http://a" || o.Format.Name != "json" || !o.Quiet {
+			if o.Token != "tok" || o.Admin.Endpoint != "http://a" || o.Format.Name != "json" || !o.Quiet {
 				t.Errorf("%+v", o)
 			}
 		}},
