@@ -42,6 +42,19 @@ func TestKeysLifecycle(t *testing.T) {
 		t.Fatalf("create jwk: %s", r.Stdout)
 	}
 
+	// Completion: Hydra's own sets (the API cannot list sets), and the
+	// key IDs of the set named.
+	r = hydra(t, "__complete", "keys", "get", "")
+	r.wantCode(t, 0)
+	if !strings.Contains(r.Stdout, "hydra.openid.id-token\t") {
+		t.Errorf("set names: %q", r.Stdout)
+	}
+	r = hydra(t, "__complete", "delete", "jwk", set, "--kid", "")
+	r.wantCode(t, 0)
+	if !strings.Contains(r.Stdout, "k1\tES256 sig") {
+		t.Errorf("key IDs: %q", r.Stdout)
+	}
+
 	// Fetched with both spellings.
 	r = hydra(t, "get", "jwk", set, "--format", "table")
 	r.wantCode(t, 0)

@@ -74,6 +74,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.ValidArgsFunction = shared.CompleteSets(0)
 	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Delete only the key with this key ID")
+	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	return cmd
 }
 

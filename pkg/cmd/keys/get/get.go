@@ -86,6 +86,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.ValidArgsFunction = shared.CompleteSets(0)
 	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Get only the key with this key ID")
+	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	shared.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }

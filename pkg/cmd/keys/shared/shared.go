@@ -4,6 +4,7 @@
 package shared
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -153,4 +155,27 @@ func (o *OutputFlags) Parse() error {
 	}
 	o.Format = f
 	return nil
+}
+
+// CompleteKeyIDs offers the key IDs of the set named by the command's one
+// argument, with each key's algorithm and use as the description; for
+// --kid, through cmdutil.Admin.CompleteWith.
+func CompleteKeyIDs(ctx context.Context, c *api.Client, args []string, toComplete string) []cobra.Completion {
+	if len(args) != 1 || CheckName("set", args[0]) != nil {
+		return nil
+	}
+	ks, err := c.GetKeySet(ctx, args[0])
+	if err != nil {
+		return nil
+	}
+	var out []cobra.Completion
+	for _, raw := range ks.Keys {
+		kid := gjson.GetBytes(raw, "kid").String()
+		if kid == "" || !strings.HasPrefix(kid, toComplete) || printer.Printable(kid) != kid {
+			continue // no shell should be handed control characters
+		}
+		desc := strings.TrimSpace(gjson.GetBytes(raw, "alg").String() + " " + gjson.GetBytes(raw, "use").String())
+		out = append(out, cobra.CompletionWithDesc(kid, printer.Printable(desc)))
+	}
+	return out
 }

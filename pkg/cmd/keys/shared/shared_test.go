@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -11,6 +12,9 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -18,6 +22,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
@@ -231,5 +236,28 @@ func TestWritePrivateKey(t *testing.T) {
 	}
 	if err := remove(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestCompleteKeyIDs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/admin/keys/s" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(`{"keys":[{"kid":"k1","alg":"ES256","use":"sig"},{"kid":"k2\u001b[31m"},{"kid":"other","alg":"RS256"}]}`))
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	c := &api.Client{HTTP: srv.Client(), BaseURL: u, Kind: api.Admin}
+	got := CompleteKeyIDs(context.Background(), c, []string{"s"}, "k")
+	if len(got) != 1 || got[0] != "k1\tES256 sig" {
+		t.Errorf("completions: %q", got)
+	}
+	if got := CompleteKeyIDs(context.Background(), c, nil, ""); got != nil {
+		t.Errorf("no set, no completions: %q", got)
+	}
+	if got := CompleteKeyIDs(context.Background(), c, []string{"missing"}, ""); got != nil {
+		t.Errorf("a missing set offers nothing: %q", got)
 	}
 }
