@@ -9,6 +9,7 @@ import (
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
+	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -84,7 +85,8 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	failed := 0
-	for _, set := range opts.Sets {
+	var batch clientshared.Batch
+	for i, set := range opts.Sets {
 		// Hydra answers 204 for what does not exist: look first, so that
 		// a printed name means something was deleted.
 		if opts.KeyID != "" {
@@ -105,6 +107,12 @@ func deleteRun(ctx context.Context, opts *Options) error {
 			}
 			failed++
 			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.SetError(set, opts.KeyID, err))
+			if left := len(opts.Sets) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike: one message, not
+				// one per set.
+				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d key sets were not deleted, %d of them not attempted\n", failed+left, len(opts.Sets), left)
+				return cmdutil.ErrSilent
+			}
 			continue
 		}
 		if opts.KeyID != "" {

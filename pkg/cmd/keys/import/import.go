@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -228,7 +229,8 @@ func importRun(ctx context.Context, opts *Options) error {
 	}
 	var imported []shared.Key
 	failed := 0
-	for _, s := range sources {
+	var batch clientshared.Batch
+	for i, s := range sources {
 		body, err := s.key.MarshalJSON()
 		if err != nil {
 			return fmt.Errorf("%s: encoding the key as a JWK: %w", s.file, err)
@@ -240,6 +242,11 @@ func importRun(ctx context.Context, opts *Options) error {
 			}
 			failed++
 			fmt.Fprintf(opts.IO.ErrOut, "error: %s: key %q: %s\n", s.file, s.key.KeyID, err)
+			if left := len(sources) - i - 1; left > 0 && batch.Stop(err) {
+				failed += left
+				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d keys not attempted\n", left)
+				break
+			}
 			continue
 		}
 		imported = append(imported, shared.Key{Set: opts.Set, Raw: stored})
