@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -34,6 +36,20 @@ func init() {
 
 func driveBrowser(authURL string) int {
 	jar, _ := cookiejar.New(nil)
+	// With _JAR set, the browser keeps Hydra's cookies between runs, as a
+	// real one does: a remembered login session survives.
+	jarFile := os.Getenv(envDriver + "_JAR")
+	u, _ := url.Parse(authURL)
+	if jarFile != "" && u != nil {
+		var cookies []*http.Cookie
+		if b, err := os.ReadFile(jarFile); err == nil {
+			_ = json.Unmarshal(b, &cookies)
+		}
+		for _, c := range cookies {
+			c.Path = "/"
+		}
+		jar.SetCookies(u, cookies)
+	}
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
 	resp, err := client.Get(authURL)
 	if err != nil {
@@ -41,6 +57,10 @@ func driveBrowser(authURL string) int {
 		return 1
 	}
 	defer resp.Body.Close()
+	if jarFile != "" && u != nil {
+		b, _ := json.Marshal(jar.Cookies(u))
+		_ = os.WriteFile(jarFile, b, 0o600)
+	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	if f := os.Getenv(envDriver + "_PAGE"); f != "" {
 		_ = os.WriteFile(f, body, 0o600)

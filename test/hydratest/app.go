@@ -19,7 +19,8 @@ const DefaultSubject = "e2e-user@example.com"
 // LoginConsentApp is a minimal login and consent app for Hydra: it logs in
 // DefaultSubject (or a subject chosen per client) without asking, and grants
 // every requested scope and audience, through the admin API. Consent can be
-// denied per client, to test the error path.
+// denied per client, to test the error path, and remembered per client, to
+// test sessions; the app records every login and consent request it sees.
 type LoginConsentApp struct {
 	URL string
 
@@ -29,8 +30,22 @@ type LoginConsentApp struct {
 
 	mu       sync.Mutex
 	deny     map[string]bool
+	remember map[string]bool
 	subjects map[string]string
 	logins   int
+	seen     map[string][]FlowRequest
+}
+
+// FlowRequest is what the app saw of one login or consent request.
+type FlowRequest struct {
+	// Kind is "login" or "consent".
+	Kind string
+	// Subject is the subject Hydra named: for a skipped request, the one
+	// it remembers.
+	Subject string
+	// Skip is Hydra's skip: the user was remembered (login) or had
+	// already consented (consent), so nothing would be asked.
+	Skip bool
 }
 
 func startLoginConsentApp(adminURL string, client *http.Client) (*LoginConsentApp, error) {
@@ -43,7 +58,9 @@ func startLoginConsentApp(adminURL string, client *http.Client) (*LoginConsentAp
 		adminURL: adminURL,
 		client:   client,
 		deny:     map[string]bool{},
+		remember: map[string]bool{},
 		subjects: map[string]string{},
+		seen:     map[string][]FlowRequest{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login", a.login)
@@ -75,6 +92,30 @@ func (a *LoginConsentApp) SetSubject(clientID, subject string) {
 	a.subjects[clientID] = subject
 }
 
+// Remember makes the app accept login and consent for clientID with
+// remember: Hydra then keeps a login session (a cookie in the browser) and
+// skips the consent that was given before.
+func (a *LoginConsentApp) Remember(clientID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.remember[clientID] = true
+}
+
+// Requests returns the login and consent requests the app has seen for
+// clientID, in order.
+func (a *LoginConsentApp) Requests(clientID string) []FlowRequest {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]FlowRequest(nil), a.seen[clientID]...)
+}
+
+func (a *LoginConsentApp) record(kind string, req flowRequest) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.seen[req.Client.ClientID] = append(a.seen[req.Client.ClientID], FlowRequest{Kind: kind, Subject: req.Subject, Skip: req.Skip})
+	return a.remember[req.Client.ClientID]
+}
+
 // Logins counts the logins the app has accepted.
 func (a *LoginConsentApp) Logins() int {
 	a.mu.Lock()
@@ -100,6 +141,7 @@ func (a *LoginConsentApp) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
+	remember := a.record("login", req)
 	a.mu.Lock()
 	subject := a.subjects[req.Client.ClientID]
 	a.logins++
@@ -113,7 +155,7 @@ func (a *LoginConsentApp) login(w http.ResponseWriter, r *http.Request) {
 	var redirect struct {
 		RedirectTo string `json:"redirect_to"`
 	}
-	body := map[string]any{"subject": subject, "remember": false}
+	body := map[string]any{"subject": subject, "remember": remember}
 	if err := a.admin(http.MethodPut, "/admin/oauth2/auth/requests/login/accept?login_challenge="+url.QueryEscape(challenge), body, &redirect); err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -128,6 +170,7 @@ func (a *LoginConsentApp) consent(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
+	remember := a.record("consent", req)
 	a.mu.Lock()
 	deny := a.deny[req.Client.ClientID]
 	a.mu.Unlock()
@@ -143,7 +186,7 @@ func (a *LoginConsentApp) consent(w http.ResponseWriter, r *http.Request) {
 			map[string]any{
 				"grant_scope":                 req.RequestedScope,
 				"grant_access_token_audience": req.RequestedAccessTokenAudience,
-				"remember":                    false,
+				"remember":                    remember,
 				"session": map[string]any{
 					"id_token": map[string]any{"email": req.Subject},
 				},

@@ -33,6 +33,8 @@ const (
 	shapeTrust                      // one trust relationship: {"id":...}
 	shapeIDToken                    // GitHub Actions' ID token answer: {"value":"<JWT>"}
 	shapeTrustList                  // a JSON array of trust relationships
+	shapeSessionList                // a JSON array of consent sessions
+	shapeClaims                     // an OpenID Connect userinfo answer: {"sub":...}
 )
 
 // Secret values handed to the commands. Each is unique, so that finding it
@@ -532,6 +534,157 @@ var commands = []command{
 		kind: api.Public, path: "/oauth2/auth", shape: shapeRedirect,
 		good: userFlowHandler, grant: api.TokenPath,
 	},
+
+	// JSON Web Key sets. Creating a key is not retried (a repeat adds a
+	// second key); reads, PUTs and DELETEs are. delete first fetches what
+	// it deletes, since Hydra answers 204 for anything.
+	{
+		name: "keys create, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"keys", "create", "-e", e, "s1", "k1", "--alg", "ES256", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS,
+		ok: keySetOK,
+	},
+	{
+		name: "create jwk (v2), bearer from env",
+		argv: func(string) []string {
+			return []string{"create", "jwk", "s1", "--format", "json", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS,
+		ok: keySetOK,
+	},
+	{
+		name: "keys get --kid, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"keys", "get", "-e", e, "s1", "--kid", "k1", "--access-token", secretAccessToken}
+		},
+		kind: api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "get jwk (v2) as PEM, bearer from stdin",
+		argv: func(string) []string {
+			return []string{"get", "jwk", "s1", "s2", "--format", "pem", "--access-token-file", "-"}
+		},
+		env:   map[string]string{"ORY_SDK_URL": "$ENDPOINT"},
+		stdin: secretAccessToken + "\n",
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "keys delete, two sets",
+		argv: func(e string) []string {
+			return []string{"keys", "delete", "-e", e, "s1", "s2", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "delete jwk (v2) --kid",
+		argv: func(string) []string { return []string{"delete", "jwk", "s1", "--kid", "k1"} },
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keySetOK,
+	},
+	{
+		name: "keys import, a private PEM key",
+		argv: func(e string) []string {
+			return []string{"keys", "import", "-e", e, "s1", "$KEY_FILE", "--alg", "RS256", "--use", "sig", "--kid", "k1", "--access-token", secretAccessToken}
+		},
+		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
+		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keyOK,
+	},
+	{
+		name:  "import jwk (v2), a JWK from stdin",
+		argv:  func(string) []string { return []string{"import", "jwk", "s1", "-", "--format", "json"} },
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		stdin: keyOK,
+		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
+		ok: keyOK,
+	},
+
+	// Sessions. Listing is a read; revoking is an idempotent DELETE:
+	// both retried. consent revoke lists before and after it revokes.
+	{
+		name: "consent list, bearer from a file",
+		argv: func(e string) []string {
+			return []string{"consent", "list", "-e", e, "--subject", "alice", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken + "\n"},
+		kind:  api.Admin, path: api.ConsentSessionsPath, shape: shapeSessionList, retry: true,
+		ok: "[" + consentOK + "]",
+	},
+	{
+		name: "consent list --format json, bearer from env",
+		argv: func(string) []string {
+			return []string{"consent", "list", "--subject", "alice", "--client", "c1", "--format", "json"}
+		},
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ConsentSessionsPath, shape: shapeSessionList, retry: true,
+		ok: "[" + consentOK + "]",
+	},
+	{
+		name: "consent revoke --client, bearer on argv",
+		argv: func(e string) []string {
+			return []string{"consent", "revoke", "-e", e, "--subject", "alice", "--client", "c1", "--access-token", secretAccessToken}
+		},
+		kind: api.Admin, path: api.ConsentSessionsPath, shape: shapeEmpty, retry: true,
+		ok: "[]",
+	},
+	{
+		name: "consent revoke --all, bearer from stdin",
+		argv: func(string) []string {
+			return []string{"consent", "revoke", "--subject", "alice", "--all", "--access-token-file", "-"}
+		},
+		env:   map[string]string{"ORY_SDK_URL": "$ENDPOINT"},
+		stdin: secretAccessToken,
+		kind:  api.Admin, path: api.ConsentSessionsPath, shape: shapeEmpty, retry: true,
+		ok: "[]",
+	},
+	{
+		name: "login revoke --subject",
+		argv: func(e string) []string {
+			return []string{"login", "revoke", "-e", e, "--subject", "alice", "-H", "X-Api-Key: " + secretHeader}
+		},
+		env:  map[string]string{"OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.LoginSessionsPath, shape: shapeEmpty, retry: true,
+	},
+	{
+		name: "login revoke --sid, bearer from a file",
+		argv: func(string) []string {
+			return []string{"login", "revoke", "--sid", "s1", "--access-token-file", "$BEARER_FILE"}
+		},
+		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT"},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.LoginSessionsPath, shape: shapeEmpty, retry: true,
+	},
+
+	// token userinfo reads: retried. With an admin API it introspects
+	// first, to check for openid.
+	{
+		name: "token userinfo, token from stdin, no admin API",
+		argv: func(e string) []string {
+			return []string{"token", "userinfo", "-e", e, "-H", "X-Api-Key: " + secretHeader, "-"}
+		},
+		stdin: secretToken + "\n",
+		kind:  api.Public, path: api.UserinfoPath, shape: shapeClaims, retry: true,
+		ok: claimsOK,
+	},
+	{
+		name: "token userinfo, scope checked at the admin API",
+		argv: func(e string) []string {
+			return []string{"token", "userinfo", "--admin-endpoint", e, "--access-token-file", "$BEARER_FILE", "--format", "json", secretToken}
+		},
+		env:   map[string]string{"HYDRA_URL": "$ENDPOINT"},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.IntrospectPath, shape: shapeIntrospection, retry: true,
+		good: userinfoHandler, endpointFlag: "--admin-endpoint",
+	},
 }
 
 const (
@@ -542,6 +695,10 @@ const (
 	jwksPath        = "/.well-known/jwks.json"
 	gitHubPath      = "/_apis/actionstoken/idtoken"
 	discoveryPath   = "/.well-known/openid-configuration"
+	keyOK           = `{"use":"sig","kty":"EC","kid":"k1","crv":"P-256","alg":"ES256","x":"31OK0STad0HbQIK5elGqpnB_tsVpJccbb9ixCaPFkaI","y":"gX4TBcHuVkapY4IJsCr89zTEfYLIiB1gRFHjhUruDsk"}`
+	keySetOK        = `{"keys":[` + keyOK + `]}`
+	claimsOK        = `{"sub":"alice","aud":["app"]}`
+	consentOK       = `{"grant_scope":["openid"],"remember":false,"handled_at":"2026-01-02T03:04:05Z","consent_request":{"subject":"alice","client":{"client_id":"c1"}}}`
 )
 
 // manyIDs returns the client IDs c1 ... cn.
@@ -574,4 +731,17 @@ func manyTokens(n int) string {
 		b.WriteString(secretToken + "-" + strconv.Itoa(i) + "\n")
 	}
 	return b.String()
+}
+
+// userinfoHandler answers token userinfo's two requests: an introspection
+// that grants openid, and the claims.
+func userinfoHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == api.IntrospectPath {
+			_, _ = w.Write([]byte(`{"active":true,"client_id":"app","sub":"alice","scope":"openid email"}`))
+			return
+		}
+		_, _ = w.Write([]byte(claimsOK))
+	})
 }

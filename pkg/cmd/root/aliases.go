@@ -11,6 +11,10 @@ import (
 	importcmd "github.com/hydratoken/hydra/pkg/cmd/client/import"
 	"github.com/hydratoken/hydra/pkg/cmd/client/list"
 	"github.com/hydratoken/hydra/pkg/cmd/client/update"
+	keyscreate "github.com/hydratoken/hydra/pkg/cmd/keys/create"
+	keysdelete "github.com/hydratoken/hydra/pkg/cmd/keys/delete"
+	keysget "github.com/hydratoken/hydra/pkg/cmd/keys/get"
+	keysimport "github.com/hydratoken/hydra/pkg/cmd/keys/import"
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
@@ -75,6 +79,19 @@ var v2Spellings = []v2Spelling{
 	}},
 	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory) *cobra.Command {
 		return user.NewCmdUser(f, nil)
+	}},
+	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
+	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return keyscreate.NewCmdCreate(f, nil)
+	}},
+	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return keysget.NewCmdGet(f, nil)
+	}},
+	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return keysdelete.NewCmdDelete(f, nil)
+	}},
+	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+		return keysimport.NewCmdImport(f, nil)
 	}},
 }
 

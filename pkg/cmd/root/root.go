@@ -8,6 +8,9 @@ import (
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmd/client"
 	"github.com/hydratoken/hydra/pkg/cmd/completion"
+	"github.com/hydratoken/hydra/pkg/cmd/consent"
+	"github.com/hydratoken/hydra/pkg/cmd/keys"
+	"github.com/hydratoken/hydra/pkg/cmd/login"
 	"github.com/hydratoken/hydra/pkg/cmd/token"
 	"github.com/hydratoken/hydra/pkg/cmd/trust"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
@@ -59,7 +62,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		&cobra.Group{ID: "core", Title: "Commands:"},
 		&cobra.Group{ID: "other", Title: "Other commands:"},
 	)
-	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f), trust.NewCmdTrust(f)} {
+	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f), trust.NewCmdTrust(f), keys.NewCmdKeys(f), consent.NewCmdConsent(f), login.NewCmdLogin(f)} {
 		c.GroupID = "core"
 		cmd.AddCommand(c)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/refresh"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
+	"github.com/hydratoken/hydra/pkg/cmd/token/userinfo"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -33,5 +34,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(user.NewCmdUser(f, nil))
 	cmd.AddCommand(decode.NewCmdDecode(f, nil))
 	cmd.AddCommand(cache.NewCmdCache(f))
+	cmd.AddCommand(userinfo.NewCmdUserinfo(f, nil))
 	return cmd
 }

@@ -39,6 +39,8 @@ type Options struct {
 	// Fields are the client fields given as flags; they override the
 	// file's.
 	Fields shared.Doc
+	// Key is --generate-key and --private-key-out.
+	Key KeyOptions
 }
 
 // NewCmdCreate builds the command. runF replaces the run function in tests
@@ -86,14 +88,21 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			$ hydra client create -n web -c http://127.0.0.1:5555/callback -g authorization_code,refresh_token -r code -a openid,offline
 			$ hydra client create --file client.json --name "renamed app"
 			$ hydra client create -g client_credentials --format jsonpath='$["client_id","client_secret"]'
+			$ hydra client create -g client_credentials --generate-key=ES256 --private-key-out key.json -q
 		`),
-		Args: cmdutil.NoArgs,
+		Args: keyArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
 				return err
 			}
+			if err := opts.Key.prepare(cmd, opts, args); err != nil {
+				return err
+			}
 			if opts.Fields, err = clientFlags.Fields(cmd); err != nil {
+				return err
+			}
+			if err := opts.Key.apply(opts.Fields); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("id") && opts.ID != "" {
@@ -104,7 +113,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return createRun(cmd.Context(), opts)
+			return opts.Key.run(cmd.Context(), opts, createRun)
 		},
 	}
 
@@ -119,6 +128,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts.Secret.Flag, opts.Secret.Env = "secret", EnvSecret
 	fl.StringVarP(&opts.File, "file", "f", "", "Read the client, or a JSON array of clients, from `file`, or from stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID, one a line")
+	addKeyFlags(cmd, &opts.Key)
 	return cmd
 }
 

@@ -1,0 +1,116 @@
+package revoke
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+)
+
+func TestNewCmdRevoke(t *testing.T) {
+	cmdtest.RunArgvCases(t, NewCmdRevoke, []cmdtest.ArgvCase[Options]{
+		{Argv: "--subject s --client c", Check: func(t *testing.T, o *Options) {
+			if o.Subject != "s" || o.ClientID != "c" || o.All {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--subject s --all", Check: func(t *testing.T, o *Options) {
+			if !o.All || o.ClientID != "" {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--subject s", WantErr: "--all"},
+		{Argv: "--client c", WantErr: "--subject is required"},
+		{Argv: "--subject s --client c --all", WantErr: "give only one of"},
+		{Argv: "--subject s --client= ", WantErr: "--client is empty"},
+		{Argv: "--subject s --all extra", WantErr: "takes no arguments"},
+	})
+}
+
+// consentServer serves the consent sessions of one subject, and deletes
+// them unless keep is set.
+type consentServer struct {
+	mu       sync.Mutex
+	sessions []map[string]any
+	keep     bool
+	deletes  []string
+}
+
+func (s *consentServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.URL.Path != api.ConsentSessionsPath {
+		http.NotFound(w, r)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.sessions)
+	case http.MethodDelete:
+		s.deletes = append(s.deletes, r.URL.RawQuery)
+		if !s.keep {
+			var rest []map[string]any
+			for _, x := range s.sessions {
+				id := x["consent_request"].(map[string]any)["client"].(map[string]any)["client_id"]
+				if r.URL.Query().Get("all") != "true" && id != r.URL.Query().Get("client") {
+					rest = append(rest, x)
+				}
+			}
+			s.sessions = rest
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func session(client string) map[string]any {
+	return map[string]any{"grant_scope": []string{"openid"}, "remember": true, "remember_for": 0, "handled_at": "2026-01-02T03:04:05Z",
+		"consent_request": map[string]any{"subject": "s", "client": map[string]any{"client_id": client}}}
+}
+
+func TestRevokeRun(t *testing.T) {
+	run := func(s *consentServer, args ...string) (string, string, error) {
+		srv := httptest.NewServer(s)
+		defer srv.Close()
+		f, _, out, errOut := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdRevoke(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = cmdutil.Connection{Kind: api.Admin, Endpoint: srv.URL, Timeout: 5e9}
+			return revokeRun(ctx, o)
+		}), args...)
+		return out.String(), errOut.String(), err
+	}
+
+	s := &consentServer{sessions: []map[string]any{session("a"), session("a"), session("b")}}
+	out, errOut, err := run(s, "--subject", "s", "--client", "a")
+	if err != nil || out != "" || !strings.Contains(errOut, "Revoked 2 consent sessions of subject s for client a") {
+		t.Fatalf("%v %q %q", err, out, errOut)
+	}
+	if len(s.deletes) != 1 || s.deletes[0] != "client=a&subject=s" {
+		t.Errorf("deletes: %v", s.deletes)
+	}
+
+	s = &consentServer{sessions: []map[string]any{session("a")}}
+	_, errOut, err = run(s, "--subject", "s", "--all")
+	if err != nil || !strings.Contains(errOut, "Revoked 1 consent sessions of subject s,") || s.deletes[0] != "all=true&subject=s" {
+		t.Fatalf("--all: %v %q %v", err, errOut, s.deletes)
+	}
+
+	s = &consentServer{}
+	_, errOut, err = run(s, "--subject", "s", "--client", "a")
+	if err != nil || strings.Contains(errOut, "Revoked") || !strings.Contains(errOut, "listed no consent session") || len(s.deletes) != 1 {
+		t.Fatalf("nothing to revoke is said, and the DELETE still sent: %v %q %v", err, errOut, s.deletes)
+	}
+
+	s = &consentServer{sessions: []map[string]any{session("a")}, keep: true}
+	_, _, err = run(s, "--subject", "s", "--client", "a")
+	if err == nil || !strings.Contains(err.Error(), "still lists 1") {
+		t.Fatalf("a 204 that revoked nothing is not a success: %v", err)
+	}
+}

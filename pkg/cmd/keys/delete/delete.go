@@ -1,0 +1,131 @@
+// Package delete implements "hydra keys delete": it deletes JSON Web Key
+// Sets, or one key of a set.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
+)
+
+// Options are the parsed flags and arguments of the command.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	Admin cmdutil.Admin
+
+	// Sets are the sets to delete.
+	Sets []string
+	// KeyID, when set, deletes only this key of the one set.
+	KeyID string
+}
+
+// NewCmdDelete builds the command. runF replaces the run function in tests
+// of flag parsing.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "delete <set>...",
+		Short: "Delete JSON Web Key Sets, or one key of a set",
+		Long: heredoc.Doc(`
+			Delete one or more JSON Web Key Sets with all their keys, or, with
+			--kid, one key of a set. The name of each deleted set (or the ID of
+			the deleted key) is printed on stdout, one a line.
+
+			Hydra answers a deletion of a set or key that does not exist as it
+			answers a real one, so each is fetched first: a missing one is named
+			on stderr, and the command exits 1. A failure does not stop the
+			others.
+		`),
+		Example: heredoc.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra keys delete my-set other-set
+			$ hydra keys delete my-set --kid my-key-id
+		`),
+		Args: cmdutil.MinimumArgs(1, "at least one set name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, s := range args {
+				if err := shared.CheckName("set", s); err != nil {
+					return err
+				}
+			}
+			if cmd.Flags().Changed("kid") {
+				if err := shared.CheckName("key ID", opts.KeyID); err != nil {
+					return err
+				}
+				if len(args) != 1 {
+					return cmdutil.FlagErrorf("--kid takes one set, not %d", len(args))
+				}
+			}
+			opts.Sets = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmd.ValidArgsFunction = shared.CompleteSets(0)
+	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Delete only the key with this key ID")
+	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *Options) error {
+	client, err := opts.Admin.Client(opts.Factory)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	var batch clientshared.Batch
+	for i, set := range opts.Sets {
+		// Hydra answers 204 for what does not exist: look first, so that
+		// a printed name means something was deleted.
+		if opts.KeyID != "" {
+			_, err = client.GetKey(ctx, set, opts.KeyID)
+		} else {
+			_, err = client.GetKeySet(ctx, set)
+		}
+		if err == nil {
+			if opts.KeyID != "" {
+				err = client.DeleteKey(ctx, set, opts.KeyID)
+			} else {
+				err = client.DeleteKeySet(ctx, set)
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.SetError(set, opts.KeyID, err))
+			if left := len(opts.Sets) - i - 1; left > 0 && batch.Stop(err) {
+				// The next requests would fail alike: one message, not
+				// one per set.
+				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d key sets were not deleted, %d of them not attempted\n", failed+left, len(opts.Sets), left)
+				return cmdutil.ErrSilent
+			}
+			continue
+		}
+		if opts.KeyID != "" {
+			fmt.Fprintln(opts.IO.Out, opts.KeyID)
+		} else {
+			fmt.Fprintln(opts.IO.Out, set)
+		}
+	}
+	if failed > 0 {
+		if len(opts.Sets) > 1 {
+			fmt.Fprintf(opts.IO.ErrOut, "%d of %d key sets could not be deleted\n", failed, len(opts.Sets))
+		}
+		return cmdutil.ErrSilent
+	}
+	return nil
+}

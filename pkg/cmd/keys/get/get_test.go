@@ -1,0 +1,71 @@
+package get
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/cmd/keys/internal/keystest"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+)
+
+func TestNewCmdGet(t *testing.T) {
+	cmdtest.RunArgvCases(t, NewCmdGet, []cmdtest.ArgvCase[Options]{
+		{Argv: "a b", Check: func(t *testing.T, o *Options) {
+			if len(o.Sets) != 2 || o.KeyID != "" || o.Output.Private {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "a --kid k --private --format pem", Check: func(t *testing.T, o *Options) {
+			if o.KeyID != "k" || !o.Output.Private || !o.Output.PEM {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "", WantErr: "at least one set name"},
+		{Argv: "a b --kid k", WantErr: "--kid takes one set"},
+		{Argv: "a/b", WantErr: "contains a /"},
+		{Argv: "a --private --public", WantErr: "--private and --public"},
+		{Argv: "a --format xml", WantErr: `unknown format "xml"`},
+	})
+}
+
+func run(t *testing.T, srv *keystest.Server, args ...string) (string, string, error) {
+	t.Helper()
+	f, _, out, errOut := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdGet(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return getRun(ctx, o)
+	}), args...)
+	return out.String(), errOut.String(), err
+}
+
+func TestGetRun(t *testing.T) {
+	srv := keystest.New(t)
+	srv.Put("a", keystest.NewECKey("k1"))
+	srv.Put("b", keystest.NewECKey("k2"))
+
+	out, _, err := run(t, srv, "a", "b", "--format", "table")
+	if err != nil || !strings.Contains(out, "a       k1") || !strings.Contains(out, "b       k2") {
+		t.Fatalf("table of two sets: %v\n%s", err, out)
+	}
+	out, _, err = run(t, srv, "a", "--format", "json")
+	if err != nil || strings.Contains(out, `"d"`) || !strings.Contains(out, `"kid":"k1"`) {
+		t.Fatalf("public by default: %v\n%s", err, out)
+	}
+	out, _, err = run(t, srv, "a", "--private", "--format", "json")
+	if err != nil || !strings.Contains(out, `"d"`) {
+		t.Fatalf("--private: %v\n%s", err, out)
+	}
+	out, _, err = run(t, srv, "b", "--kid", "k2", "--format", "pem")
+	if err != nil || !strings.HasPrefix(out, "-----BEGIN PUBLIC KEY-----") {
+		t.Fatalf("--kid --format pem: %v\n%s", err, out)
+	}
+	out, _, err = run(t, srv, "a", "missing")
+	if err == nil || out != "" || !strings.Contains(err.Error(), `no key set "missing"`) {
+		t.Fatalf("a missing set prints nothing and is named: %v\n%s", err, out)
+	}
+	_, _, err = run(t, srv, "a", "--kid", "nope")
+	if err == nil || !strings.Contains(err.Error(), `no key "nope" in the key set "a"`) {
+		t.Fatalf("missing key: %v", err)
+	}
+}

@@ -1,0 +1,27 @@
+// Package keys groups the "hydra keys" verbs, which manage the JSON Web Key
+// Sets of Hydra's admin API.
+package keys
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/cmd/keys/create"
+	deletecmd "github.com/hydratoken/hydra/pkg/cmd/keys/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/keys/get"
+	importcmd "github.com/hydratoken/hydra/pkg/cmd/keys/import"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+)
+
+// NewCmdKeys builds "hydra keys" and adds its verbs, as Hydra v1 spells
+// them.
+func NewCmdKeys(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.MakeGroup(&cobra.Command{
+		Use:   "keys <command>",
+		Short: "Create, get, delete and import JSON Web Keys",
+	})
+	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(get.NewCmdGet(f, nil))
+	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
+	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
+	return cmd
+}

@@ -1,0 +1,181 @@
+// Package shared holds what the "hydra keys" verbs share: their output
+// flags, the printing of key sets (public parts only unless asked), the
+// PEM form of keys, the reading of key files, and their error messages.
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// Algorithms are the values of --alg that Hydra v2.3.0 can generate keys
+// for. Hydra v2's CLI names RS256, RS512, ES256, ES512 and EdDSA; its
+// server also makes RS384 and ES384 (and refuses HS256).
+var Algorithms = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"}
+
+// Uses are the values of --use.
+var Uses = []string{"sig", "enc"}
+
+// WellKnownSets are the sets Hydra keeps for itself. The admin API cannot
+// list sets, so completion offers these.
+var WellKnownSets = []cobra.Completion{
+	cobra.CompletionWithDesc("hydra.openid.id-token", "Hydra's keys that sign ID tokens"),
+	cobra.CompletionWithDesc("hydra.jwt.access-token", "Hydra's keys that sign JWT access tokens"),
+}
+
+// CompleteSets is the ValidArgsFunction of commands whose arguments are
+// set names: Hydra's own sets, since the admin API has no list of sets.
+func CompleteSets(max int) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if max > 0 && len(args) >= max {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, c := range WellKnownSets {
+			name, _, _ := strings.Cut(c, "\t")
+			if strings.HasPrefix(name, toComplete) && !slices.Contains(args, name) {
+				out = append(out, c)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// CheckName rejects an empty set name or key ID, or one with a "/", which
+// no request path can carry to Hydra. what is "set" or "key ID".
+func CheckName(what, name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return cmdutil.FlagErrorf("a %s must not be empty", what)
+	case strings.Contains(name, "/"):
+		return cmdutil.FlagErrorf("%s %q contains a /, which Hydra's admin API cannot address", what, name)
+	}
+	return nil
+}
+
+// CheckAlgUse checks --alg and --use values; empty ones pass.
+func CheckAlgUse(alg, use string) error {
+	if alg != "" && !slices.Contains(Algorithms, alg) {
+		return cmdutil.FlagErrorf("unknown --alg %q: valid algorithms are %s", alg, strings.Join(Algorithms, ", "))
+	}
+	if use != "" && !slices.Contains(Uses, use) {
+		return cmdutil.FlagErrorf("unknown --use %q: valid uses are sig, enc", use)
+	}
+	return nil
+}
+
+// AddAlgUseFlags registers --alg and --use, with completion.
+func AddAlgUseFlags(cmd *cobra.Command, alg, use *string, defAlg, defUse, algHelp, useHelp string) {
+	cmd.Flags().StringVarP(alg, "alg", "a", defAlg, algHelp)
+	cmd.Flags().StringVarP(use, "use", "u", defUse, useHelp)
+	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(Algorithms, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("use", cobra.FixedCompletions(Uses, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// SetError rewords the admin API's 404 for a set or key: it names what is
+// missing and what to do. Other errors pass through.
+func SetError(set, kid string, err error) error {
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	// A 404 without a JSON error body is a wrong endpoint: api.Error
+	// already says so.
+	fromHydra := apiErr.Code != "" || apiErr.Description != ""
+	if apiErr.StatusCode == http.StatusNotFound && fromHydra {
+		if kid != "" {
+			return fmt.Errorf("no key %q in the key set %q: %w\nSee the set's keys with 'hydra keys get %s'", kid, set, err, set)
+		}
+		return fmt.Errorf("no key set %q: %w\nCreate one with 'hydra keys create %s', or import keys with 'hydra keys import %s FILE'", set, err, set, set)
+	}
+	return err
+}
+
+// FormatPEM is the value of --format that prints keys as PEM.
+const FormatPEM = "pem"
+
+// OutputFlags are the output flags of the verbs that print keys.
+type OutputFlags struct {
+	// Format is the printer's format; zero when PEM is set.
+	Format printer.Format
+	// PEM prints the keys as PEM blocks instead.
+	PEM bool
+	// Private prints private keys too.
+	Private bool
+
+	format string
+	public bool
+}
+
+// AddOutputFlags registers --format (the printer's formats and pem),
+// --private and Hydra v2's --public.
+func AddOutputFlags(cmd *cobra.Command, o *OutputFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.format, "format", "", "Output format: "+FormatPEM+", "+strings.Join(printer.Formats, ", ")+"; default: the key set as indented JSON")
+	fl.BoolVar(&o.Private, "private", false, "Print private keys too; without it only public keys are printed")
+	fl.BoolVar(&o.public, "public", false, "Print only public keys: the default, kept for Hydra v2's flag")
+	cmd.MarkFlagsMutuallyExclusive("private", "public")
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return []cobra.Completion{
+			cobra.CompletionWithDesc(FormatPEM, "PEM blocks: PUBLIC KEY, or PRIVATE KEY with --private"),
+			cobra.CompletionWithDesc(printer.JSON, "compact JSON, one line"),
+			cobra.CompletionWithDesc(printer.JSONPretty, "indented JSON"),
+			cobra.CompletionWithDesc(printer.YAML, "YAML"),
+			cobra.CompletionWithDesc(printer.Table, "a table with a header row"),
+			cobra.CompletionWithDesc(printer.JSONPath+"=", "a JSONPath (RFC 9535, starting with $) or gjson path"),
+			cobra.CompletionWithDesc(printer.JSONPointer+"=", "an RFC 6901 JSON pointer, such as /keys/0/kid"),
+		}, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	})
+}
+
+// Parse checks the flags, before any request is sent.
+func (o *OutputFlags) Parse() error {
+	if o.format == FormatPEM {
+		o.PEM = true
+		return nil
+	}
+	f, err := printer.ParseFormat(o.format)
+	if err != nil {
+		var unknown *printer.UnknownFormatError
+		if errors.As(err, &unknown) {
+			unknown.Valid = append([]string{FormatPEM}, unknown.Valid...)
+		}
+		return cmdutil.FlagErrorWrap(err)
+	}
+	o.Format = f
+	return nil
+}
+
+// CompleteKeyIDs offers the key IDs of the set named by the command's one
+// argument, with each key's algorithm and use as the description; for
+// --kid, through cmdutil.Admin.CompleteWith.
+func CompleteKeyIDs(ctx context.Context, c *api.Client, args []string, toComplete string) []cobra.Completion {
+	if len(args) != 1 || CheckName("set", args[0]) != nil {
+		return nil
+	}
+	ks, err := c.GetKeySet(ctx, args[0])
+	if err != nil {
+		return nil
+	}
+	var out []cobra.Completion
+	for _, raw := range ks.Keys {
+		kid := gjson.GetBytes(raw, "kid").String()
+		if kid == "" || !strings.HasPrefix(kid, toComplete) || printer.Printable(kid) != kid {
+			continue // no shell should be handed control characters
+		}
+		desc := strings.TrimSpace(gjson.GetBytes(raw, "alg").String() + " " + gjson.GetBytes(raw, "use").String())
+		out = append(out, cobra.CompletionWithDesc(kid, printer.Printable(desc)))
+	}
+	return out
+}
