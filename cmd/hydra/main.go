@@ -42,10 +42,5 @@ func run(args []string) int {
 		os.Exit(cmdutil.ExitInterrupt)
 	}()
 
-	ios := iostreams.System()
-	f := cmdutil.New(ios)
-	cmd := root.NewCmdRoot(f)
-	cmd.SetArgs(args)
-	executed, err := cmd.ExecuteContextC(ctx)
-	return cmdutil.HandleError(ios.ErrOut, executed, err)
+	return root.Execute(ctx, cmdutil.New(iostreams.System()), args)
 }

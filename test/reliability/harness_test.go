@@ -68,10 +68,7 @@ func invokeArgs(ctx context.Context, t *testing.T, env map[string]string, stdin 
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
-	cmd := root.NewCmdRoot(f)
-	cmd.SetArgs(argv)
-	executed, err := cmd.ExecuteContextC(ctx)
-	code := cmdutil.HandleError(ios.ErrOut, executed, err)
+	code := root.Execute(ctx, f, argv)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 

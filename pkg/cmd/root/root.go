@@ -2,6 +2,8 @@
 package root
 
 import (
+	"context"
+
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
@@ -73,4 +75,13 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
 	return cmd
+}
+
+// Execute runs the command line args against the whole command tree, with
+// f's streams and environment, and returns the exit code. main calls it,
+// and so does every test that runs the tool in-process, so that both see
+// the same parsing, error printing and exit codes. Cancelling ctx is
+// Ctrl-C.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	return cmdutil.ExecuteCommand(ctx, NewCmdRoot(f), f.IOStreams.ErrOut, args)
 }

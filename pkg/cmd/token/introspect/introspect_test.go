@@ -145,13 +145,9 @@ func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stde
 	f.IOStreams.SetStdinTTY(stdinTTY)
 	f.IOStreams.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
-	cmd := NewCmdIntrospect(f, nil)
-	cmd.SetArgs(append([]string{"--retries", "0"}, args...))
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := cmd.ExecuteContext(ctx)
-	code := cmdutil.HandleError(errOut, cmd, err)
+	code := cmdutil.ExecuteCommand(ctx, NewCmdIntrospect(f, nil), errOut, append([]string{"--retries", "0"}, args...))
 	return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
 }
 
@@ -492,10 +488,7 @@ func TestIntrospectRunBatchWriteError(t *testing.T) {
 	f, in, _, errOut := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
 	f.IOStreams.Out = failingWriter{}
 	in.WriteString("active-a\nactive-b\n")
-	cmd := NewCmdIntrospect(f, nil)
-	cmd.SetArgs([]string{"-"})
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	code := cmdutil.HandleError(errOut, cmd, cmd.ExecuteContext(context.Background()))
+	code := cmdutil.ExecuteCommand(context.Background(), NewCmdIntrospect(f, nil), errOut, []string{"-"})
 	if code != 1 || !strings.Contains(errOut.String(), "writing the results: no space left on device") {
 		t.Errorf("code %d, stderr:\n%s", code, errOut.String())
 	}
