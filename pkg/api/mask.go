@@ -139,7 +139,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // a secret pasted into the wrong flag.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme == "" && u.Host == "") {
+	if err != nil || (u.Scheme == "" && u.Host == "") || u.Opaque != "" {
+		// An opaque value, "user:secret@host" read as scheme "user", is
+		// not shown either.
 		return "(the value is not shown)"
 	}
 	return strconv.Quote(MaskURL(u))

@@ -79,7 +79,7 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout}
 	if token != nil && token.File != "-" {
 		// Stdin belongs to the shell during completion: never read it.
-		if bearer, _, err := token.Resolve(quiet, true); err == nil {
+		if bearer, err := bearerToken(quiet, token, c.Headers, true); err == nil {
 			client.BearerToken = bearer
 		}
 	}

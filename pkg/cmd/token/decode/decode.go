@@ -96,8 +96,8 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				return cmdutil.FlagErrorf("-H is sent only to a key server you name: pass --jwks-url with it (the token's iss claim is not trusted with your headers)")
 			}
 			if opts.JWKSURL != "" {
-				if u, err := url.Parse(opts.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.FlagErrorf("invalid --jwks-url %s: want an http or https URL", api.RedactURL(opts.JWKSURL))
+				if _, err := cmdutil.ParseHTTPURL("--jwks-url", opts.JWKSURL, "http://127.0.0.1:4444/.well-known/jwks.json"); err != nil {
+					return err
 				}
 			}
 			opts.Token = args[0]
@@ -112,15 +112,9 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Verify against the keys at this URL instead of iss + /.well-known/jwks.json")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "Do not verify the signature (insecure: anyone can write a JWT)")
 	cmdutil.AddFormatFlag(cmd, &format, "a readable view of header and claims")
-	// The connection flags that apply to fetching the keys; there is no
-	// endpoint, since the keys' URL comes from the token or --jwks-url.
-	c := &opts.Conn
-	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the key server's TLS certificate (insecure)")
-	fl.StringVar(&c.CACert, "ca-cert", "", "Trust only the CA certificates in this PEM `file`, instead of the system's")
-	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys at --jwks-url, as 'Name: value' (repeatable)")
-	fl.DurationVar(&c.Timeout, "timeout", cmdutil.DefaultTimeout, "How long the request for the keys may wait on the network")
-	fl.IntVar(&c.Retries, "retries", 2, "How often to retry the request for the keys after a transient failure")
-	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr")
+	// The request for the keys goes to the URL that the token or
+	// --jwks-url names: no --endpoint.
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.NoEndpoint)
 	return cmd
 }
 

@@ -61,7 +61,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	f.IOStreams = &ios
 	batchOpts := *opts
 	batchOpts.IO, batchOpts.Factory = &ios, &f
-	client, err := newClient(&batchOpts)
+	client, err := batchOpts.Admin.Client(batchOpts.Factory)
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,9 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn          cmdutil.Connection
-	AccessToken   cmdutil.Secret
+	// Admin is the connection to the admin API.
+	cmdutil.Admin
+
 	Format        printer.Format
 	Scopes        []string
 	RequireActive bool
@@ -125,8 +126,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "json-pretty for one token, json (one object a line) for several")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
 	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")
@@ -166,7 +166,7 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 	if token == "" {
 		return cmdutil.FlagErrorf("the token is empty")
 	}
-	client, err := newClient(opts)
+	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
 	}
@@ -186,10 +186,6 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 		return cmdutil.InactiveError(msg)
 	}
 	return nil
-}
-
-func newClient(opts *Options) (*api.Client, error) {
-	return opts.Conn.AdminClient(opts.Factory, &opts.AccessToken, false)
 }
 
 // Table is the table view of introspection results: one row per token.

@@ -32,7 +32,7 @@ func TestNewCmdIntrospect(t *testing.T) {
 		{name: "several tokens", args: []string{"a", "b", "c"},
 			want: Options{Tokens: []string{"a", "b", "c"}, Concurrency: 8}},
 		{name: "flags", args: []string{"--format", "table", "--scope", "read,write", "--scope", "admin", "--require-active", "--concurrency", "16", "-e", "http://127.0.0.1:4445", "a", "b"},
-			want: Options{Tokens: []string{"a", "b"}, Concurrency: 16, Format: printer.Format{Name: "table"}, Scopes: []string{"read", "write", "admin"}, RequireActive: true, Conn: cmdutil.Connection{Endpoint: "http://127.0.0.1:4445"}}},
+			want: Options{Tokens: []string{"a", "b"}, Concurrency: 16, Format: printer.Format{Name: "table"}, Scopes: []string{"read", "write", "admin"}, RequireActive: true, Admin: cmdutil.Admin{Conn: cmdutil.Connection{Endpoint: "http://127.0.0.1:4445"}}}},
 		{name: "jsonpath", args: []string{"--format", "jsonpath=result.sub", "-"},
 			want: Options{Tokens: []string{"-"}, Concurrency: 8, Format: printer.Format{Name: "jsonpath", Expr: "result.sub"}}},
 		{name: "concurrency 1", args: []string{"--concurrency", "1", "-"},
