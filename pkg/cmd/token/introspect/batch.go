@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,7 +49,6 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	// Keep a kept-alive connection for every worker: net/http keeps only
 	// two idle ones per host by default, and would reconnect for the rest.
 	opts.Conn.MaxConnsPerHost = opts.Concurrency
-	tuneRuntime(opts)
 	// Workers write -v traces while the writer reports errors: serialize
 	// them on stderr.
 	errOut := &lockedWriter{w: opts.IO.ErrOut}
@@ -150,30 +147,6 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		return cmdutil.InactiveError(fmt.Sprintf("%d of %d tokens are not active", w.inactive, w.n))
 	}
 	return nil
-}
-
-// requestsPerProc is how many concurrent requests one Go scheduler P
-// drives. The client's work per request is small (about 50 µs of CPU
-// against a fast server), so one P keeps 8 requests in flight at over
-// 10,000 tokens a second, more than a Hydra answers; more Ps only add
-// cross-thread wake-ups, which cost a quarter more CPU per token (see
-// docs/performance.md).
-const requestsPerProc = 8
-
-// tuneRuntime fits the Go runtime to a batch, unless the user set GOGC or
-// GOMAXPROCS: CPU the client saves is CPU a server on the same machine can
-// use.
-func tuneRuntime(opts *Options) {
-	if opts.Factory.Getenv("GOMAXPROCS") == "" {
-		if procs := (opts.Concurrency + requestsPerProc - 1) / requestsPerProc; procs < runtime.GOMAXPROCS(0) {
-			runtime.GOMAXPROCS(procs)
-		}
-	}
-	if opts.Factory.Getenv("GOGC") == "" {
-		// The live heap is small and flat (a window of answers), so
-		// collecting it at every 100% growth spends CPU for nothing.
-		debug.SetGCPercent(400)
-	}
 }
 
 // lockedWriter serializes writes from several goroutines.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -491,5 +493,27 @@ func TestIntrospectRunBatchWriteError(t *testing.T) {
 	code := cmdutil.ExecuteCommand(context.Background(), NewCmdIntrospect(f, nil), errOut, []string{"-"})
 	if code != 1 || !strings.Contains(errOut.String(), "writing the results: no space left on device") {
 		t.Errorf("code %d, stderr:\n%s", code, errOut.String())
+	}
+}
+
+// A batch changes no process-wide state: tests run many commands in one
+// process, and GOMAXPROCS and the GC belong to main (issue 12, point 7).
+func TestIntrospectBatchLeavesProcessStateAlone(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	gcPercent := func() int {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	procs, gc := runtime.GOMAXPROCS(0), gcPercent()
+	r := runCmd(t, srv.Server, "active-a\nactive-b\n", false, "--concurrency", "1", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if now := runtime.GOMAXPROCS(0); now != procs {
+		t.Errorf("GOMAXPROCS went from %d to %d", procs, now)
+	}
+	if now := gcPercent(); now != gc {
+		t.Errorf("the GC percentage went from %d to %d", gc, now)
 	}
 }
