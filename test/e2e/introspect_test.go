@@ -294,3 +294,22 @@ func TestEndpointWithAPathIsExplained(t *testing.T) {
 		t.Errorf("stdout %q, stderr: %s", r.Stdout, r.Stderr)
 	}
 }
+
+// A jsonpath that selects nothing in an inactive token's answer is no
+// failure: the answer is {"active":false}. --require-active still exits 3
+// (issue 11, point 8).
+func TestIntrospectSelectorMissOnInactiveToken(t *testing.T) {
+	r := hydra(t, "token", "introspect", "--require-active", "--format", "jsonpath=sub", "garbage")
+	r.wantCode(t, 3)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "not active") {
+		t.Errorf("stdout %q, stderr:\n%s", r.Stdout, r.Stderr)
+	}
+	r = hydra(t, "token", "introspect", "--format", "jsonpointer=/sub", "garbage")
+	r.wantCode(t, 0)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "not active") {
+		t.Errorf("stdout %q, stderr:\n%s", r.Stdout, r.Stderr)
+	}
+	// An active token whose answer lacks the field is still a miss.
+	_, tok := accessToken(t, "read")
+	hydra(t, "token", "introspect", "--format", "jsonpath=nosuchfield", tok).wantCode(t, 1)
+}

@@ -4,6 +4,7 @@ package introspect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -175,7 +176,15 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 		return err
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	if err := p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) }); err != nil {
+	err = p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) })
+	var noMatch *printer.NoMatchError
+	if errors.As(err, &noMatch) && !res.Active {
+		// {"active":false} is the whole answer for an inactive token: a
+		// path into its claims selects nothing, and that is no failure.
+		fmt.Fprintf(opts.IO.ErrOut, "The token is not active: its answer is {\"active\":false}, in which %s %q selects nothing.\n", noMatch.Kind, noMatch.Expr)
+		err = nil
+	}
+	if err != nil {
 		return err
 	}
 	if opts.RequireActive && !res.Active {
