@@ -70,7 +70,8 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			Exactly one token prints the server's answer as above. Several tokens,
 			as arguments or lines on stdin, are introspected concurrently
 			(--concurrency at a time, over kept-alive connections) and answered in
-			input order, one per token:
+			input order, one per token (a line of stdin longer than 1 MiB is
+			answered with an error, and the lines after it are read on):
 			  - --format json (the default for several tokens) prints one JSON
 			    object a line: {"index":N,"result":{...}} with the server's answer,
 			    or {"index":N,"error":"..."}. N counts tokens from 0. The token
@@ -80,9 +81,11 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			    {"index","result"|"error"} object for each token.
 			A progress bar is drawn on stderr when it is a terminal. Every token is
 			answered before the command exits: 1 if any token failed, else 3 if
-			--require-active is given and any token is inactive, else 0. Only when
-			none of the first 16 tokens (or 2 × --concurrency) gets any answer
-			from the server (it is down, or the URL is wrong) does it stop early.
+			--require-active is given and any token is inactive, else 0. When 16
+			tokens in a row (or 2 × --concurrency) fail the same way, with no
+			answer from the server or the same HTTP error (it went down, or the
+			URL is wrong), no more are sent: each later token is answered with an
+			error, and the command exits 1.
 		`),
 		Example: heredoc.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -139,7 +142,7 @@ func introspectRun(ctx context.Context, opts *Options) error {
 	if len(opts.Tokens) == 1 && opts.Tokens[0] != "-" {
 		return introspectOne(ctx, opts, opts.Tokens[0])
 	}
-	seq := batch.Values(opts.Tokens)
+	seq := tokenItems(batch.Values(opts.Tokens))
 	total := len(opts.Tokens)
 	if len(opts.Tokens) == 1 {
 		if opts.IO.IsStdinTTY() {
@@ -147,7 +150,7 @@ func introspectRun(ctx context.Context, opts *Options) error {
 		}
 		// "-": the number of lines decides the output, so read until
 		// there is more than one.
-		head, all, more, err := batch.Peek(batch.Lines(opts.IO.In), 1)
+		head, all, more, err := batch.Peek(tokenItems(batch.Lines(opts.IO.In)), 1)
 		if err != nil {
 			return fmt.Errorf("reading tokens from stdin: %w", err)
 		}
@@ -155,7 +158,10 @@ func introspectRun(ctx context.Context, opts *Options) error {
 			return cmdutil.FlagErrorf("the token is empty: stdin holds no token")
 		}
 		if !more {
-			return introspectOne(ctx, opts, head[0])
+			if head[0].err != nil {
+				return fmt.Errorf("reading the token from stdin: %w", head[0].err)
+			}
+			return introspectOne(ctx, opts, head[0].token)
 		}
 		seq, total = all, -1
 	}

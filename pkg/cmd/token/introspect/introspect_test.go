@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -450,30 +451,34 @@ func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
 	}
 	for _, format := range []string{"json", "table"} {
 		r := runCmd(t, srv.Server, stdin.String(), false, "--format", format, "-")
-		if r.code != 1 || !strings.Contains(r.stderr, "stopped after the first 16 tokens") {
+		if r.code != 1 || !strings.Contains(r.stderr, "stopped after 16 tokens in a row failed the same way (no answer from the server)") ||
+			!regexp.MustCompile(`the \d+ tokens after them were not sent`).MatchString(r.stderr) {
 			t.Fatalf("code %d, stderr:\n%s", r.code, r.stderr)
 		}
 		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 		if format == "json" {
+			// Every token is answered: the first 16 with their error, the
+			// rest with the reason they were not sent.
 			envs := ndjson(t, r.stdout)
-			if len(envs) != 16 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") {
-				t.Errorf("want the 16 tokens tried, each with its error:\n%s", r.stdout)
+			if len(envs) != 100 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") ||
+				envs[99].Error == nil || !strings.HasPrefix(*envs[99].Error, "not sent: ") {
+				t.Errorf("want every token answered with an error:\n%s", r.stdout)
 			}
-		} else if len(lines) != 17 {
-			t.Errorf("want a header and the 16 rows tried:\n%s", r.stdout)
+		} else if len(lines) != 101 {
+			t.Errorf("want a header and a row per token:\n%s", r.stdout)
 		}
 	}
 }
 
 func TestIntrospectRunBatchAnswersEveryTokenWhenTheServerAnswers(t *testing.T) {
-	// Errors with an HTTP answer (here 500s) never stop the batch early.
+	// Failures that are not in a row never stop the batch early.
 	srv := newStubHydra(t, 0)
 	var stdin strings.Builder
 	for i := range 40 {
-		fmt.Fprintf(&stdin, "fail-%d\n", i)
+		fmt.Fprintf(&stdin, "fail-%d\nactive-%d\n", i, i)
 	}
-	r := runCmd(t, srv.Server, stdin.String(), false, "-")
-	if r.code != 1 || len(ndjson(t, r.stdout)) != 40 || !strings.Contains(r.stderr, "40 of 40 tokens could not be introspected") {
+	r := runCmd(t, srv.Server, stdin.String(), false, "--concurrency", "1", "-")
+	if r.code != 1 || len(ndjson(t, r.stdout)) != 80 || !strings.Contains(r.stderr, "40 of 80 tokens could not be introspected") || strings.Contains(r.stdout, "not sent") {
 		t.Errorf("code %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "(30 more errors not shown)") {
