@@ -55,8 +55,9 @@ type item struct {
 }
 
 // tokenItems turns tokens into items: a line that could not be read, such
-// as one over batch.MaxLineLength, becomes an item to answer with an error
-// rather than the end of the input.
+// as one over batch.MaxLineLength, or a token that holds white space,
+// becomes an item to answer with an error rather than the end of the input
+// or a request that would come back inactive.
 func tokenItems(tokens iter.Seq2[string, error]) iter.Seq2[item, error] {
 	return func(yield func(item, error) bool) {
 		for tok, err := range tokens {
@@ -67,7 +68,13 @@ func tokenItems(tokens iter.Seq2[string, error]) iter.Seq2[item, error] {
 				}
 				continue
 			}
-			if !yield(item{token: tok}, err) || err != nil {
+			if err != nil {
+				yield(item{}, err)
+				return
+			}
+			it := item{}
+			it.token, it.err = cmdutil.CleanToken(tok, "token")
+			if !yield(it, nil) {
 				return
 			}
 		}

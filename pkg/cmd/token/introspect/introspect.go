@@ -140,7 +140,11 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 
 func introspectRun(ctx context.Context, opts *Options) error {
 	if len(opts.Tokens) == 1 && opts.Tokens[0] != "-" {
-		return introspectOne(ctx, opts, opts.Tokens[0])
+		token, err := cmdutil.ReadTokenArg(opts.Factory, opts.Tokens[0], "token")
+		if err != nil {
+			return err
+		}
+		return introspectOne(ctx, opts, token)
 	}
 	seq := tokenItems(batch.Values(opts.Tokens))
 	total := len(opts.Tokens)

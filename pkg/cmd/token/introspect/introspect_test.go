@@ -446,7 +446,9 @@ func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
 	srv := newStubHydra(t, 0)
 	srv.Close() // connection refused, for every token
 	var stdin strings.Builder
-	for i := range 100 {
+	// More tokens than the batch window (16 x --concurrency), so that
+	// some are never sent.
+	for i := range 1000 {
 		fmt.Fprintf(&stdin, "active-%d\n", i)
 	}
 	for _, format := range []string{"json", "table"} {
@@ -460,11 +462,11 @@ func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
 			// Every token is answered: the first 16 with their error, the
 			// rest with the reason they were not sent.
 			envs := ndjson(t, r.stdout)
-			if len(envs) != 100 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") ||
-				envs[99].Error == nil || !strings.HasPrefix(*envs[99].Error, "not sent: ") {
+			if len(envs) != 1000 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") ||
+				envs[999].Error == nil || !strings.HasPrefix(*envs[999].Error, "not sent: ") {
 				t.Errorf("want every token answered with an error:\n%s", r.stdout)
 			}
-		} else if len(lines) != 101 {
+		} else if len(lines) != 1001 {
 			t.Errorf("want a header and a row per token:\n%s", r.stdout)
 		}
 	}
