@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -88,12 +89,32 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", oneLine(e.Location, 300))
 	}
 	if e.RetryAfter != "" {
-		fmt.Fprintf(&b, "\nthe server asked to retry after %s", oneLine(e.RetryAfter, 60))
+		fmt.Fprintf(&b, "\nthe server asked to retry %s", retryAfterPhrase(e.RetryAfter))
 	}
 	if e.Advice != "" {
 		fmt.Fprintf(&b, "\n%s", e.Advice)
 	}
 	return b.String()
+}
+
+// retryAfterPhrase words a Retry-After value, seconds or an HTTP date
+// (RFC 9110 §10.2.3), with its unit: "after 30 seconds", "now", "at Wed,
+// 21 Oct 2015 07:28:00 GMT".
+func retryAfterPhrase(v string) string {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		switch secs {
+		case 0:
+			return "at once (Retry-After: 0)"
+		case 1:
+			return "after 1 second"
+		}
+		return fmt.Sprintf("after %d seconds", secs)
+	}
+	if _, err := http.ParseTime(v); err == nil {
+		return "at " + v
+	}
+	return "after " + strconv.Quote(oneLine(v, 60))
 }
 
 // oneLine folds s to a single line of at most max runes, dropping control

@@ -3,6 +3,7 @@ package root
 
 import (
 	"context"
+	"strings"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -51,11 +52,14 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 			return err
 		}
 		if len(args) > 0 {
-			return cmdutil.FlagErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			return cmdutil.UnknownCommandError(c, args[0])
 		}
 		return c.Help()
 	}
 	cmd.Args = cobra.ArbitraryArgs
+	// SuggestionsFor reads this as it is; cobra defaults it only on its own
+	// path, which RunE above replaces.
+	cmd.SuggestionsMinimumDistance = 2
 
 	cmd.AddGroup(
 		&cobra.Group{ID: "core", Title: "Commands:"},
@@ -74,7 +78,18 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
+	trimExamples(cmd)
 	return cmd
+}
+
+// trimExamples drops the final newline of every command's Example, which
+// heredoc leaves and cobra's help template follows with a blank line of
+// its own: without this, two blank lines separate Examples from Flags.
+func trimExamples(cmd *cobra.Command) {
+	cmd.Example = strings.TrimRight(cmd.Example, "\n")
+	for _, c := range cmd.Commands() {
+		trimExamples(c)
+	}
 }
 
 // Execute runs the command line args against the whole command tree, with
