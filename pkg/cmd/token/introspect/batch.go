@@ -22,6 +22,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/batch"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // maxErrorsShown bounds the per-token errors printed on stderr; the JSON
@@ -151,7 +152,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 			if err != nil {
 				// Hydra never echoes the token, but a proxy in front of
 				// it might, in an error page.
-				return outcome{err: maskToken(err.Error(), it.token), class: failureClass(err)}
+				return outcome{err: text.Mask(err.Error(), it.token), class: failureClass(err)}
 			}
 			return outcome{res: res}
 		},
@@ -410,20 +411,6 @@ func newProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 		progressbar.OptionUseANSICodes(true),
 		progressbar.OptionSetWidth(20),
 	)
-}
-
-// minMaskedLen is the shortest token masked in error messages. A real access
-// or refresh token is tens of characters; masking a dummy such as "a" or
-// "test" would mangle every word of the message that contains it.
-const minMaskedLen = 8
-
-// maskToken replaces token in msg, where a proxy's error page may have
-// echoed it.
-func maskToken(msg, token string) string {
-	if len(token) < minMaskedLen {
-		return msg
-	}
-	return strings.ReplaceAll(msg, token, api.Masked)
 }
 
 // envelopePath reports whether a jsonpath or jsonpointer expression starts

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // DefaultConcurrency is the default of --concurrency.
@@ -226,5 +226,5 @@ func formatUnix(sec int64) string {
 	if sec == 0 {
 		return ""
 	}
-	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
+	return text.Time(sec)
 }
