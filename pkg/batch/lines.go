@@ -94,7 +94,8 @@ func readLine(br *bufio.Reader, buf []byte) (line []byte, tooLong bool, err erro
 // and the sequence is nil.
 func Peek[T any](seq iter.Seq2[T, error], n int) (head []T, all iter.Seq2[T, error], more bool, err error) {
 	next, stop := iter.Pull2(seq)
-	for len(head) < n {
+	// Read one beyond n, to know whether there are more.
+	for len(head) <= n {
 		v, e, ok := next()
 		if !ok {
 			stop()
@@ -106,25 +107,13 @@ func Peek[T any](seq iter.Seq2[T, error], n int) (head []T, all iter.Seq2[T, err
 		}
 		head = append(head, v)
 	}
-	v, e, ok := next()
-	if !ok {
-		stop()
-		return head, Values(head), false, nil
-	}
-	if e != nil {
-		stop()
-		return head, nil, false, e
-	}
-	first := v
+	read := head
 	all = func(yield func(T, error) bool) {
 		defer stop()
-		for _, h := range head {
+		for _, h := range read {
 			if !yield(h, nil) {
 				return
 			}
-		}
-		if !yield(first, nil) {
-			return
 		}
 		for {
 			v, e, ok := next()
@@ -133,7 +122,7 @@ func Peek[T any](seq iter.Seq2[T, error], n int) (head []T, all iter.Seq2[T, err
 			}
 		}
 	}
-	return head, all, true, nil
+	return head[:n:n], all, true, nil
 }
 
 // Values yields the elements of s, never with an error.
