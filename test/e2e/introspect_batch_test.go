@@ -84,7 +84,7 @@ func batchStdin(t *testing.T, n int) (clientID string, stdin string, active []bo
 			fmt.Fprintln(&b, "ory_at_notarealtoken.notarealsignature")
 			active = append(active, false)
 		case 1:
-			fmt.Fprintf(&b, "  garbage %d \r\n\n", i)
+			fmt.Fprintf(&b, "  garbage-%d \r\n\n", i)
 			active = append(active, false)
 		}
 	}
