@@ -143,19 +143,29 @@ func ReadTokenArg(f *Factory, arg, what string) (string, error) {
 }
 
 // CleanToken trims white space around a token, and refuses one that is
-// empty or holds white space inside, which no token does: sent as it is,
-// it would come back inactive, or revoke nothing, without a word. what
-// names it in messages, such as "token".
+// empty or that CheckToken refuses. what names it in messages, such as
+// "token".
 func CleanToken(tok, what string) (string, error) {
 	tok = strings.TrimSpace(tok)
 	if tok == "" {
 		return "", FlagErrorf("the %s is empty", what)
 	}
-	if i := strings.IndexFunc(tok, unicode.IsSpace); i >= 0 {
-		if scheme := tok[:i]; strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "Basic") {
-			return "", FlagErrorf("the %s starts with %q: give the token alone, without the Authorization header's scheme", what, scheme+" ")
-		}
-		return "", FlagErrorf("the %s holds white space, which no token does: give one token (the value is not shown)", what)
+	return tok, CheckToken(tok, "the "+what)
+}
+
+// CheckToken refuses a token that cannot be one: white space inside it,
+// such as a "Bearer " prefix or two tokens on one line. Surrounding white
+// space must have been trimmed. A token so refused is never sent: the
+// server would answer "inactive" or, for a revocation, 200, and hide the
+// mistake. what names the token in the message, such as "line 3". The
+// message never shows the token.
+func CheckToken(tok, what string) error {
+	i := strings.IndexFunc(tok, unicode.IsSpace)
+	if i < 0 {
+		return nil
 	}
-	return tok, nil
+	if strings.EqualFold(tok[:i], "Bearer") {
+		return FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
+	}
+	return FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
 }

@@ -70,7 +70,7 @@ func TestSecretFromPipeIsNotPrompted(t *testing.T) {
 func TestCleanToken(t *testing.T) {
 	for _, tc := range []struct{ in, want, wantErr string }{
 		{"  ory_at_abc.def \t", "ory_at_abc.def", ""},
-		{"Bearer ory_at_abc", "", `the token starts with "Bearer ": give the token alone`},
+		{"Bearer ory_at_abc", "", `the token starts with "Bearer ": give the token alone, without the Bearer prefix`},
 		{"bearer  ory_at_abc", "", `starts with "bearer "`},
 		{"ory_at_a ory_at_b", "", "holds white space"},
 		{" \n", "", "the token is empty"},
