@@ -32,20 +32,19 @@ func run(args []string) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	ios := iostreams.System()
 	go func() {
 		<-sigs
 		cancel()
 		// From here a second signal ends the process at once.
 		signal.Stop(sigs)
 		time.Sleep(interruptGrace)
+		// Echo may be off, should the signal have come while a secret
+		// was being typed.
+		ios.RestoreTerminal()
 		fmt.Fprintln(os.Stderr, "interrupted")
 		os.Exit(cmdutil.ExitInterrupt)
 	}()
 
-	ios := iostreams.System()
-	f := cmdutil.New(ios)
-	cmd := root.NewCmdRoot(f)
-	cmd.SetArgs(args)
-	executed, err := cmd.ExecuteContextC(ctx)
-	return cmdutil.HandleError(ios.ErrOut, executed, err)
+	return root.Execute(ctx, cmdutil.New(ios), args)
 }

@@ -14,8 +14,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Kind says which of Hydra's two APIs an endpoint is.
@@ -147,7 +150,7 @@ func (c *Client) Send(req *http.Request, ok ...int) (*Response, error) {
 		return nil, &Error{Method: req.Method, URL: StripQuery(req.URL), StatusCode: resp.StatusCode, Status: resp.Status,
 			Description: err.Error()}
 	}
-	if resp.StatusCode/100 == 2 || containsInt(ok, resp.StatusCode) {
+	if resp.StatusCode/100 == 2 || slices.Contains(ok, resp.StatusCode) {
 		return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}, nil
 	}
 	return nil, c.httpError(req, resp, raw)
@@ -163,15 +166,6 @@ func ReadBody(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("the response body is larger than %d MiB, more than any Hydra answer; refusing to read it", MaxBodySize>>20)
 	}
 	return raw, nil
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *Client) connError(req *http.Request, err error) error {
@@ -288,7 +282,7 @@ func BadBodyError(resp *Response, method string, u *url.URL, cause error) error 
 	ct := resp.Header.Get("Content-Type")
 	msg := fmt.Sprintf("%s %s: %s, but %s", method, StripQuery(u), status, what)
 	if ct != "" && !strings.Contains(ct, "json") {
-		msg += fmt.Sprintf(" (Content-Type: %s)", oneLine(ct, 80))
+		msg += fmt.Sprintf(" (Content-Type: %s)", text.OneLine(ct, 80))
 	}
 	if ex := Excerpt(resp.Body, 120); ex != "" && isSyntax(cause) {
 		msg += fmt.Sprintf(": %q", ex)

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Error is a non-success HTTP answer from the server. It carries the HTTP
@@ -69,8 +71,8 @@ func (e *Error) Error() string {
 		// A transport other than net/http's may leave the code out.
 		status = strings.TrimSpace(code + " " + status)
 	}
-	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, oneLine(status, 80))
-	code, desc, hint := oneLine(e.Code, 100), oneLine(e.Description, 500), oneLine(e.Hint, 500)
+	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.URL, text.OneLine(status, 80))
+	code, desc, hint := text.OneLine(e.Code, 100), text.OneLine(e.Description, 500), text.OneLine(e.Hint, 500)
 	switch {
 	case code != "" && desc != "":
 		fmt.Fprintf(&b, ": %s: %s", code, desc)
@@ -79,16 +81,16 @@ func (e *Error) Error() string {
 	case desc != "":
 		fmt.Fprintf(&b, ": %s", desc)
 	case e.Excerpt != "":
-		fmt.Fprintf(&b, ": %q", oneLine(e.Excerpt, 200))
+		fmt.Fprintf(&b, ": %q", text.OneLine(e.Excerpt, 200))
 	}
 	if hint != "" && !strings.Contains(desc, hint) {
 		fmt.Fprintf(&b, "\nhint: %s", hint)
 	}
 	if e.Location != "" {
-		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", oneLine(e.Location, 300))
+		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", text.OneLine(e.Location, 300))
 	}
 	if e.RetryAfter != "" {
-		fmt.Fprintf(&b, "\nthe server asked to retry after %s", oneLine(e.RetryAfter, 60))
+		fmt.Fprintf(&b, "\nthe server asked to retry %s", retryAfterPhrase(e.RetryAfter))
 	}
 	if e.Advice != "" {
 		fmt.Fprintf(&b, "\n%s", e.Advice)
@@ -96,17 +98,24 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// oneLine folds s to a single line of at most max runes, dropping control
-// characters (terminal escape sequences among them).
-func oneLine(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "?")
+// retryAfterPhrase words a Retry-After value, seconds or an HTTP date
+// (RFC 9110 §10.2.3), with its unit: "after 30 seconds", "now", "at Wed,
+// 21 Oct 2015 07:28:00 GMT".
+func retryAfterPhrase(v string) string {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		switch secs {
+		case 0:
+			return "at once (Retry-After: 0)"
+		case 1:
+			return "after 1 second"
+		}
+		return fmt.Sprintf("after %d seconds", secs)
 	}
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
+	if _, err := http.ParseTime(v); err == nil {
+		return "at " + v
 	}
-	return s
+	return "after " + strconv.Quote(text.OneLine(v, 60))
 }
 
 // errorBody is the JSON error shape shared by fosite (RFC 6749 §5.2 plus
@@ -174,7 +183,7 @@ func Excerpt(body []byte, max int) string {
 			break
 		}
 	}
-	return oneLine(b.String(), max)
+	return text.OneLine(b.String(), max)
 }
 
 // dropBlocks removes the content of the named HTML elements, such as the CSS

@@ -41,3 +41,20 @@ func TestErrorMessageIsBounded(t *testing.T) {
 		t.Errorf("message is %d bytes", len(msg))
 	}
 }
+
+// A Retry-After is worded with its unit (issue 11: "retry after 0" said
+// nothing).
+func TestErrorRetryAfterHasAUnit(t *testing.T) {
+	for v, want := range map[string]string{
+		"0":                             "the server asked to retry at once (Retry-After: 0)",
+		"1":                             "the server asked to retry after 1 second",
+		"120":                           "the server asked to retry after 120 seconds",
+		"Wed, 21 Oct 2015 07:28:00 GMT": "the server asked to retry at Wed, 21 Oct 2015 07:28:00 GMT",
+		"soon\x1b[2J":                   `the server asked to retry after "soon [2J"`,
+	} {
+		e := &Error{Method: "POST", URL: "http://h/x", StatusCode: 503, Status: "503 Service Unavailable", RetryAfter: v}
+		if got := e.Error(); !strings.Contains(got, want) {
+			t.Errorf("Retry-After %q: %q does not contain %q", v, got, want)
+		}
+	}
+}

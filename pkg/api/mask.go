@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Masked replaces every secret value in traces and messages.
-const Masked = "***"
+const Masked = text.Masked
 
 // sensitiveParams are the form and query parameters whose values are
 // credentials, tokens or one-time codes.
@@ -139,16 +141,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // a secret pasted into the wrong flag.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme == "" && u.Host == "") {
+	if err != nil || (u.Scheme == "" && u.Host == "") || u.Opaque != "" {
+		// An opaque value, "user:secret@host" read as scheme "user", is
+		// not shown either.
 		return "(the value is not shown)"
 	}
 	return strconv.Quote(MaskURL(u))
 }
-
-// minSecretLen is the shortest value scrubbed from server text. Real
-// secrets, tokens and codes are far longer; scrubbing a dummy such as "a"
-// would mangle every word that contains it.
-const minSecretLen = 8
 
 // requestSecrets lists the secret values a request carries: its sensitive
 // form fields and query values, and the credentials of its Authorization
@@ -164,14 +163,8 @@ func requestSecrets(req *http.Request) []string {
 		}
 	}
 	add(req.URL.Query())
-	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		if body, err := req.GetBody(); err == nil {
-			raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
-			body.Close()
-			if form, err := url.ParseQuery(string(raw)); err == nil {
-				add(form)
-			}
-		}
+	if form, ok := requestForm(req); ok {
+		add(form)
 	}
 	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
 		// A client document (or an array of them) may carry client_secret.
@@ -211,6 +204,23 @@ func requestSecrets(req *http.Request) []string {
 	return out
 }
 
+// requestForm returns the form a request carries in its body, if it is
+// form-encoded and can be read again (GetBody). Traces and the scrubbing
+// of secrets both read it; neither consumes the body that is sent.
+func requestForm(req *http.Request) (url.Values, bool) {
+	if req.GetBody == nil || !strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return nil, false
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, false
+	}
+	raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+	body.Close()
+	form, err := url.ParseQuery(string(raw))
+	return form, err == nil
+}
+
 // scrubSecrets replaces, in the server-supplied text of err (an *Error),
 // every secret the request carried.
 func scrubSecrets(err error, secrets []string) error {
@@ -219,14 +229,9 @@ func scrubSecrets(err error, secrets []string) error {
 		return err
 	}
 	for _, s := range secrets {
-		if len(s) < minSecretLen {
-			continue
-		}
 		// As sent, and form-encoded, as an echo of the request body shows it.
-		for _, v := range []string{s, url.QueryEscape(s)} {
-			for _, f := range []*string{&e.Code, &e.Description, &e.Hint, &e.Debug, &e.Excerpt, &e.Location} {
-				*f = strings.ReplaceAll(*f, v, Masked)
-			}
+		for _, f := range []*string{&e.Code, &e.Description, &e.Hint, &e.Debug, &e.Excerpt, &e.Location} {
+			*f = text.Mask(*f, s, url.QueryEscape(s))
 		}
 	}
 	return e

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // TransportOptions configures the HTTP client that every request of the tool
@@ -494,14 +495,8 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			fmt.Fprintf(&b, "> %s: %s\n", k, MaskHeader(k, v))
 		}
 	}
-	if req.GetBody != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		if body, err := req.GetBody(); err == nil {
-			raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
-			body.Close()
-			if form, err := url.ParseQuery(string(raw)); err == nil {
-				fmt.Fprintf(&b, "> (form) %s\n", MaskForm(form))
-			}
-		}
+	if form, ok := requestForm(req); ok {
+		fmt.Fprintf(&b, "> (form) %s\n", MaskForm(form))
 	}
 	t.write(&b)
 	resp, err := t.next.RoundTrip(req)
@@ -514,10 +509,10 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The server chose the status text and headers: fold them to one line
 	// without control characters, as for error messages.
-	fmt.Fprintf(&b, "< %s %s (%s)\n", resp.Proto, oneLine(resp.Status, 80), elapsed)
+	fmt.Fprintf(&b, "< %s %s (%s)\n", resp.Proto, text.OneLine(resp.Status, 80), elapsed)
 	for _, k := range sortedKeys(resp.Header) {
 		for _, v := range resp.Header[k] {
-			fmt.Fprintf(&b, "< %s: %s\n", oneLine(k, 80), oneLine(MaskHeader(k, v), 500))
+			fmt.Fprintf(&b, "< %s: %s\n", text.OneLine(k, 80), text.OneLine(MaskHeader(k, v), 500))
 		}
 	}
 	t.write(&b)

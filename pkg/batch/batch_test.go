@@ -336,19 +336,33 @@ func TestLinesStreamsAndTrims(t *testing.T) {
 	}
 }
 
+// A line over MaxLineLength is answered by a *LineError in its place, and
+// the lines after it still come (issue 11, point 12). A line of exactly
+// MaxLineLength, with a CRLF, is still a line.
 func TestLinesTooLong(t *testing.T) {
-	in := "ok\n" + strings.Repeat("x", MaxLineLength+1) + "\nafter\n"
+	exact := strings.Repeat("y", MaxLineLength)
+	in := "ok\n" + strings.Repeat("x", MaxLineLength+1) + "\nafter\n" + exact + "\r\n" + strings.Repeat("z", 3*MaxLineLength) + "\nlast"
 	var got []string
-	var gotErr error
+	var lineErrs []int
 	for line, err := range Lines(strings.NewReader(in)) {
-		if err != nil {
-			gotErr = err
-			break
+		var le *LineError
+		switch {
+		case errors.As(err, &le):
+			lineErrs = append(lineErrs, le.Line)
+			if !strings.Contains(le.Error(), "line ") || strings.Contains(le.Error(), "xxx") {
+				t.Errorf("error %q", le)
+			}
+		case err != nil:
+			t.Fatal(err)
+		default:
+			got = append(got, line)
 		}
-		got = append(got, line)
 	}
-	if !slices.Equal(got, []string{"ok"}) || gotErr == nil || !strings.Contains(gotErr.Error(), "line 2") {
-		t.Errorf("got %q, %v; want ok then an error naming line 2", got, gotErr)
+	if !slices.Equal(got, []string{"ok", "after", exact, "last"}) {
+		t.Errorf("got %d lines: %.20q", len(got), got)
+	}
+	if !slices.Equal(lineErrs, []int{2, 5}) {
+		t.Errorf("line errors at %v, want [2 5]", lineErrs)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 func ExactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return FlagErrorf("%s takes %s; see '%s --help'", cmd.CommandPath(), what, cmd.CommandPath())
+			return FlagErrorf("%s takes %s", cmd.CommandPath(), what)
 		}
 		return nil
 	}
@@ -22,7 +22,7 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 func MinimumArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return FlagErrorf("%s needs %s; see '%s --help'", cmd.CommandPath(), what, cmd.CommandPath())
+			return FlagErrorf("%s needs %s", cmd.CommandPath(), what)
 		}
 		return nil
 	}

@@ -111,7 +111,7 @@ func TestSecretResolve(t *testing.T) {
 		{name: "argv warns", value: "s3cr3t-argv", env: map[string]string{"ENV": "e"}, want: "s3cr3t-argv", source: SourceArgv, warn: true},
 		{name: "argv quiet", value: "v", quiet: true, want: "v", source: SourceArgv},
 		{name: "file trims the newline", file: file, want: "from-file", source: SourceFile},
-		{name: "stdin", file: "-", stdin: "from stdin with spaces \n", want: "from stdin with spaces ", source: SourceFile},
+		{name: "stdin trims trailing white space", file: "-", stdin: "from stdin with spaces  \r\n\n", want: "from stdin with spaces", source: SourceFile},
 		{name: "env", env: map[string]string{"ENV": "e"}, want: "e", source: SourceEnv},
 		{name: "none", source: SourceNone},
 		{name: "empty file", file: empty, wantError: true},
@@ -348,7 +348,27 @@ func TestSecretArgvWarningWithoutEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := ios.ErrOut.(fmt.Stringer).String()
-	if !strings.Contains(got, "use --secret-file instead (-q silences this)") || strings.Contains(got, "use  or") {
+	if !strings.Contains(got, "use --secret-file instead\n") || strings.Contains(got, "use  or") {
 		t.Errorf("warning = %q", got)
+	}
+}
+
+// The argv warning names -q only on a command that has it (issue 11).
+func TestSecretArgvWarningNamesQuietOnlyWhereItExists(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		cmd := &cobra.Command{Use: "x"}
+		s := &Secret{}
+		AddSecretFlags(cmd, s, "secret", "SECRET_ENV", "The secret")
+		if quiet {
+			cmd.Flags().BoolP("quiet", "q", false, "")
+		}
+		s.Value = "s3cr3t-value"
+		f, ios := testFactory(nil)
+		if _, _, err := s.Resolve(f, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := ios.ErrOut.(fmt.Stringer).String(); strings.Contains(got, "-q silences this") != quiet {
+			t.Errorf("with -q %v: warning = %q", quiet, got)
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // CompletionTimeout bounds the requests made to complete an argument: a
@@ -50,10 +50,10 @@ func CompleteClientIDs(f *Factory, conn *Connection, token *Secret) cobra.Comple
 			if !strings.HasPrefix(c.ClientID, toComplete) || slices.Contains(args, c.ClientID) {
 				continue
 			}
-			if printer.Printable(c.ClientID) != c.ClientID {
+			if text.Printable(c.ClientID) != c.ClientID {
 				continue // no shell should be handed control characters
 			}
-			out = append(out, cobra.CompletionWithDesc(c.ClientID, printer.Printable(c.ClientName)))
+			out = append(out, cobra.CompletionWithDesc(c.ClientID, text.Printable(c.ClientName)))
 		}
 		return out, directive
 	}
@@ -79,7 +79,7 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout}
 	if token != nil && token.File != "-" {
 		// Stdin belongs to the shell during completion: never read it.
-		if bearer, _, err := token.Resolve(quiet, true); err == nil {
+		if bearer, err := bearerToken(quiet, token, c.Headers, true); err == nil {
 			client.BearerToken = bearer
 		}
 	}

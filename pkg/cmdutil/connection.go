@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,20 +56,32 @@ type Connection struct {
 	MaxConnsPerHost int
 }
 
+// ConnectionOption changes which connection flags AddConnectionFlags
+// registers.
+type ConnectionOption int
+
+const (
+	// NoEndpoint leaves out --endpoint and --fake-tls-termination, for a
+	// command that talks to no Hydra API of its own: token decode fetches
+	// keys from a URL that the token or --jwks-url names.
+	NoEndpoint ConnectionOption = iota + 1
+)
+
 // AddConnectionFlags registers the connection flags on cmd.
-func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind) {
+func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts ...ConnectionOption) {
 	c.Kind = kind
 	fl := cmd.Flags()
-	envs := EndpointEnv(kind)
-	port := "4444"
-	if kind == api.Admin {
-		port = "4445"
+	endpoint := !slices.Contains(opts, NoEndpoint)
+	if endpoint {
+		envs := EndpointEnv(kind)
+		fl.StringVarP(&c.Endpoint, "endpoint", "e", "", fmt.Sprintf("URL of Hydra's %s API, such as %s (env: %s)", kind, defaultURL(kind), strings.Join(envs, ", then ")))
 	}
-	fl.StringVarP(&c.Endpoint, "endpoint", "e", "", fmt.Sprintf("URL of Hydra's %s API, such as http://127.0.0.1:%s (env: %s)", kind, port, strings.Join(envs, ", then ")))
 	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the server's TLS certificate (insecure)")
 	fl.StringVar(&c.CACert, "ca-cert", "", "Trust only the CA certificates in this PEM `file`, instead of the system's")
 	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to every request, as 'Name: value' (repeatable)")
-	fl.BoolVar(&c.FakeTLSTermination, "fake-tls-termination", false, "Send X-Forwarded-Proto: https, for a Hydra behind a TLS-terminating proxy")
+	if endpoint {
+		fl.BoolVar(&c.FakeTLSTermination, "fake-tls-termination", false, "Send X-Forwarded-Proto: https, for a Hydra behind a TLS-terminating proxy")
+	}
 	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
 	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr, with secrets masked")
@@ -82,9 +95,15 @@ func (c *Connection) EndpointSource() string {
 // ResolveEndpoint returns the API's base URL from --endpoint or the
 // environment.
 func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, error) {
-	raw, from := c.Endpoint, "--endpoint"
+	return resolveEndpoint(c.Kind, "--endpoint", c.Endpoint, EndpointEnv(c.Kind), getenv)
+}
+
+// resolveEndpoint returns the base URL of an API of this kind from value,
+// given as flag, or else from the first of envs that is set.
+func resolveEndpoint(kind api.Kind, flag, value string, envs []string, getenv func(string) string) (*url.URL, error) {
+	raw, from := strings.TrimSpace(value), flag
 	if raw == "" {
-		for _, name := range EndpointEnv(c.Kind) {
+		for _, name := range envs {
 			if v := strings.TrimSpace(getenv(name)); v != "" {
 				raw, from = v, name
 				break
@@ -92,12 +111,12 @@ func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, erro
 		}
 	}
 	if raw == "" {
-		return nil, FlagErrorf("no %s API URL: pass --endpoint or set %s (Hydra's %s API listens on %s by default)",
-			c.Kind, strings.Join(EndpointEnv(c.Kind), " or "), c.Kind, defaultURL(c.Kind))
+		return nil, FlagErrorf("no %s API URL: pass %s or set %s (Hydra's %s API listens on %s by default)",
+			kind, flag, strings.Join(envs, " or "), kind, defaultURL(kind))
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, FlagErrorf("invalid %s %s: want a URL such as %s", from, api.RedactURL(raw), defaultURL(c.Kind))
+	u, err := ParseHTTPURL(from, raw, defaultURL(kind))
+	if err != nil {
+		return nil, err
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
@@ -184,16 +203,9 @@ func IsLoopback(host string) bool {
 // AdminClient builds a client for the admin API that sends the bearer token
 // of --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN, for an
 // admin API behind an authorizing proxy. quiet silences the warning about a
-// token given on argv.
+// token given on argv. It is Admin.Client for a command that keeps the two
+// apart.
 func (c *Connection) AdminClient(f *Factory, token *Secret, quiet bool) (*api.Client, error) {
-	bearer, _, err := token.Resolve(f, quiet)
-	if err != nil {
-		return nil, err
-	}
-	client, err := c.Client(f)
-	if err != nil {
-		return nil, err
-	}
-	client.BearerToken = bearer
-	return client, nil
+	a := Admin{Conn: *c, AccessToken: *token, Quiet: quiet}
+	return a.Client(f)
 }

@@ -16,14 +16,20 @@ func MakeGroup(cmd *cobra.Command) *cobra.Command {
 		if len(args) == 0 {
 			return nil
 		}
-		msg := "unknown command %q for %q"
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			return FlagErrorf(msg+"; did you mean %s?", args[0], c.CommandPath(), strings.Join(s, " or "))
-		}
-		return FlagErrorf(msg, args[0], c.CommandPath())
+		return UnknownCommandError(c, args[0])
 	}
 	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	// Cobra applies this default only to the root command.
 	cmd.SuggestionsMinimumDistance = 2
 	return cmd
+}
+
+// UnknownCommandError is the usage error for arg, which names no
+// subcommand of c, with cobra's suggestions of the ones it may have meant.
+func UnknownCommandError(c *cobra.Command, arg string) error {
+	msg := "unknown command %q for %q"
+	if s := c.SuggestionsFor(arg); len(s) > 0 {
+		return FlagErrorf(msg+"; did you mean %s?", arg, c.CommandPath(), strings.Join(s, " or "))
+	}
+	return FlagErrorf(msg, arg, c.CommandPath())
 }

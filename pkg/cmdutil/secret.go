@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 )
@@ -21,14 +22,18 @@ type Secret struct {
 
 	Value string
 	File  string
+
+	// cmd is the command the flags belong to, to tell whether it has a
+	// -q that silences the warning about argv.
+	cmd *cobra.Command
 }
 
 // AddSecretFlags registers --NAME and --NAME-file on cmd.
 func AddSecretFlags(cmd *cobra.Command, s *Secret, flag, env, what string) {
-	s.Flag, s.Env = flag, env
+	s.Flag, s.Env, s.cmd = flag, env, cmd
 	fl := cmd.Flags()
 	fl.StringVar(&s.Value, flag, "", fmt.Sprintf("%s; prefer %s or --%s-file, since argv is visible to other users (env: %s)", what, env, flag, env))
-	fl.StringVar(&s.File, flag+"-file", "", fmt.Sprintf("Read the %s from `file`, or from stdin when '-'", strings.ToLower(what[:1])+what[1:]))
+	fl.StringVar(&s.File, flag+"-file", "", fmt.Sprintf("Read the %s from `file`, or from stdin when '-' (prompted for, unechoed, on a terminal); trailing white space is trimmed", strings.ToLower(what[:1])+what[1:]))
 	cmd.MarkFlagsMutuallyExclusive(flag, flag+"-file")
 }
 
@@ -60,11 +65,15 @@ func (s *Secret) Resolve(f *Factory, quiet bool) (string, SecretSource, error) {
 			if s.Env != "" {
 				instead = s.Env + " or " + instead
 			}
-			fmt.Fprintf(f.IOStreams.ErrOut, "warning: --%s puts the secret in argv, where other users of this machine can see it; use %s instead (-q silences this)\n", s.Flag, instead)
+			silence := ""
+			if s.cmd != nil && s.cmd.Flags().Lookup("quiet") != nil {
+				silence = " (-q silences this)"
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "warning: --%s puts the secret in argv, where other users of this machine can see it; use %s instead%s\n", s.Flag, instead, silence)
 		}
 		return s.Value, SourceArgv, nil
 	case s.File != "":
-		v, err := ReadSecretFile(f, s.File)
+		v, err := readSecret(f, s.File, strings.ReplaceAll(s.Flag, "-", " "))
 		if err != nil {
 			return "", SourceNone, fmt.Errorf("--%s-file: %w", s.Flag, err)
 		}
@@ -79,7 +88,8 @@ func (s *Secret) Resolve(f *Factory, quiet bool) (string, SecretSource, error) {
 }
 
 // ReadSecretFile reads a secret from path, or from stdin when path is "-",
-// and trims one trailing newline (and carriage return).
+// and trims trailing white space: the newline an editor or echo adds, a
+// CRLF's carriage return, and stray spaces, none of which a secret ends in.
 func ReadSecretFile(f *Factory, path string) (string, error) {
 	var r io.Reader
 	if path == "-" {
@@ -96,25 +106,66 @@ func ReadSecretFile(f *Factory, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s := strings.TrimSuffix(string(b), "\n")
-	return strings.TrimSuffix(s, "\r"), nil
+	return strings.TrimRightFunc(string(b), unicode.IsSpace), nil
+}
+
+// readSecret is ReadSecretFile, except that from a terminal on stdin it
+// prompts on stderr and reads one line without echo, so that a secret
+// typed or pasted there is neither shown nor left on the screen. what
+// names the secret in the prompt, such as "client secret".
+func readSecret(f *Factory, path, what string) (string, error) {
+	if path != "-" || !f.IOStreams.IsStdinTTY() {
+		return ReadSecretFile(f, path)
+	}
+	v, err := f.IOStreams.ReadPassword(fmt.Sprintf("Enter the %s (input is hidden): ", what))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRightFunc(v, unicode.IsSpace), nil
 }
 
 // ReadTokenArg returns a token given as an argument, reading it from stdin
-// when it is "-", with surrounding white space trimmed. what names it in
-// messages, such as "refresh token". An empty token is a usage error.
+// when it is "-" (with a prompt and without echo when stdin is a
+// terminal). White space around the token is trimmed, as for lines of
+// stdin; white space inside it is a usage error, with a hint when it is a
+// "Bearer " prefix. what names it in messages, such as "refresh token". An
+// empty token is a usage error.
 func ReadTokenArg(f *Factory, arg, what string) (string, error) {
 	tok := arg
 	if arg == "-" {
-		t, err := ReadSecretFile(f, "-")
+		t, err := readSecret(f, "-", what)
 		if err != nil {
 			return "", fmt.Errorf("reading the %s from stdin: %w", what, err)
 		}
 		tok = t
 	}
+	return CleanToken(tok, what)
+}
+
+// CleanToken trims white space around a token, and refuses one that is
+// empty or that CheckToken refuses. what names it in messages, such as
+// "token".
+func CleanToken(tok, what string) (string, error) {
 	tok = strings.TrimSpace(tok)
 	if tok == "" {
 		return "", FlagErrorf("the %s is empty", what)
 	}
-	return tok, nil
+	return tok, CheckToken(tok, "the "+what)
+}
+
+// CheckToken refuses a token that cannot be one: white space inside it,
+// such as a "Bearer " prefix or two tokens on one line. Surrounding white
+// space must have been trimmed. A token so refused is never sent: the
+// server would answer "inactive" or, for a revocation, 200, and hide the
+// mistake. what names the token in the message, such as "line 3". The
+// message never shows the token.
+func CheckToken(tok, what string) error {
+	i := strings.IndexFunc(tok, unicode.IsSpace)
+	if i < 0 {
+		return nil
+	}
+	if strings.EqualFold(tok[:i], "Bearer") {
+		return FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
+	}
+	return FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
 }

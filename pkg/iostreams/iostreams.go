@@ -9,11 +9,15 @@ package iostreams
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams is the set of streams a command reads from and writes to.
@@ -29,6 +33,25 @@ type IOStreams struct {
 	stdoutTTY bool
 	stderrTTY bool
 	color     bool
+
+	// readPassword reads a line from the terminal on stdin without
+	// echoing it. Tests replace it with SetReadPassword.
+	readPassword func() ([]byte, error)
+	// termState is the terminal's state while ReadPassword has echo off,
+	// so that RestoreTerminal can put it back.
+	termState *atomic.Pointer[term.State]
+}
+
+// RestoreTerminal turns echo back on if ReadPassword turned it off: main
+// calls it before it exits on Ctrl-C, which may come while a secret is
+// being typed.
+func (s *IOStreams) RestoreTerminal() {
+	if s.termState == nil {
+		return
+	}
+	if st := s.termState.Load(); st != nil {
+		_ = term.Restore(int(os.Stdin.Fd()), st)
+	}
 }
 
 // System returns the process's own streams, with terminal and colour
@@ -41,6 +64,15 @@ func System() *IOStreams {
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
+	}
+	s.termState = &atomic.Pointer[term.State]{}
+	s.readPassword = func() ([]byte, error) {
+		fd := int(os.Stdin.Fd())
+		if st, err := term.GetState(fd); err == nil {
+			s.termState.Store(st)
+			defer s.termState.Store(nil)
+		}
+		return term.ReadPassword(fd)
 	}
 	s.color = colorWanted(os.Getenv, s.stdoutTTY)
 	// fatih/color makes its own decision from os.Stdout at init; make it
@@ -69,6 +101,24 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
 // ColorEnabled reports whether output may carry ANSI colour.
 func (s *IOStreams) ColorEnabled() bool { return s.color }
+
+// ReadPassword writes prompt on ErrOut, reads one line from the terminal on
+// stdin without echoing it, and ends the prompt's line, which the user's
+// Enter did not. Call it only when stdin is a terminal.
+func (s *IOStreams) ReadPassword(prompt string) (string, error) {
+	fmt.Fprint(s.ErrOut, prompt)
+	read := s.readPassword
+	if read == nil {
+		return "", errors.New("stdin is not a terminal to read a secret from")
+	}
+	b, err := read()
+	fmt.Fprintln(s.ErrOut)
+	return string(b), err
+}
+
+// SetReadPassword replaces how ReadPassword reads from the terminal, for
+// tests, which have none.
+func (s *IOStreams) SetReadPassword(read func() ([]byte, error)) { s.readPassword = read }
 
 // SetStdinTTY, SetStdoutTTY, SetStderrTTY and SetColorEnabled let tests
 // pretend that a stream is a terminal.

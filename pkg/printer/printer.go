@@ -15,11 +15,12 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/theory/jsonpath"
 	"github.com/tidwall/gjson"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // The names of the formats.
@@ -355,27 +356,5 @@ func arrayIndex(tok string) (int, bool) {
 func ValidFormat(name string) bool { return slices.Contains(Formats, name) }
 
 // Printable makes a server-supplied value safe for one cell of a terminal
-// line: a tab or line break, which would break the columns, becomes a
-// space, and any other control character, such as the escape that starts
-// a terminal control sequence in a hostile client name, becomes '?'.
-func Printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unicode.IsControl(r):
-			return '?'
-		}
-		return r
-	}, s)
-}
+// line. It is text.Printable, the one rule for the whole tool.
+func Printable(s string) string { return text.Printable(s) }

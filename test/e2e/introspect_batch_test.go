@@ -84,7 +84,7 @@ func batchStdin(t *testing.T, n int) (clientID string, stdin string, active []bo
 			fmt.Fprintln(&b, "ory_at_notarealtoken.notarealsignature")
 			active = append(active, false)
 		case 1:
-			fmt.Fprintf(&b, "  garbage %d \r\n\n", i)
+			fmt.Fprintf(&b, "  garbage-%d \r\n\n", i)
 			active = append(active, false)
 		}
 	}
@@ -212,11 +212,33 @@ func TestIntrospectBatchStopsWhenNothingAnswers(t *testing.T) {
 	r := run{Stdin: strings.Repeat("some-token\n", 1000)}.hydra(t, "token", "introspect", "-e", closed, "--retries", "0", "-")
 	r.wantCode(t, 1)
 	r.assertClean(t)
-	lines := parseNDJSON(t, r.Stdout, 16)
+	lines := parseNDJSON(t, r.Stdout, 1000)
 	if lines[0].Error == nil || !strings.Contains(*lines[0].Error, "connection refused") {
 		t.Errorf("line 0 should say the connection was refused: %+v", lines[0])
 	}
-	if !strings.Contains(r.Stderr, "stopped after the first 16 tokens") {
+	if lines[999].Error == nil || !strings.HasPrefix(*lines[999].Error, "not sent: ") {
+		t.Errorf("line 999 should say it was not sent: %+v", lines[999])
+	}
+	if !strings.Contains(r.Stderr, "stopped after 16 tokens in a row failed the same way") {
+		t.Errorf("stderr should say why it stopped:\n%s", r.Stderr)
+	}
+}
+
+// Aimed at the public port, every token gets a 404: the batch stops
+// sending after a run of them, answers every token, and exits 1
+// (issue 11, point 11).
+func TestIntrospectBatchStopsOnTheWrongPort(t *testing.T) {
+	r := run{Stdin: strings.Repeat("some-token\n", 2000)}.hydra(t, "token", "introspect", "-e", srv.PublicURL, "-")
+	r.wantCode(t, 1)
+	r.assertClean(t)
+	lines := parseNDJSON(t, r.Stdout, 2000)
+	if lines[0].Error == nil || !strings.Contains(*lines[0].Error, "404") {
+		t.Errorf("line 0 should carry the 404: %+v", lines[0])
+	}
+	if lines[1999].Error == nil || !strings.HasPrefix(*lines[1999].Error, "not sent: ") {
+		t.Errorf("line 1999 should say it was not sent: %+v", lines[1999])
+	}
+	if !strings.Contains(r.Stderr, "tokens in a row failed the same way (HTTP 404)") {
 		t.Errorf("stderr should say why it stopped:\n%s", r.Stderr)
 	}
 }

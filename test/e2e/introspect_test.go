@@ -294,3 +294,45 @@ func TestEndpointWithAPathIsExplained(t *testing.T) {
 		t.Errorf("stdout %q, stderr: %s", r.Stdout, r.Stderr)
 	}
 }
+
+// A jsonpath that selects nothing in an inactive token's answer is no
+// failure: the answer is {"active":false}. --require-active still exits 3
+// (issue 11, point 8).
+func TestIntrospectSelectorMissOnInactiveToken(t *testing.T) {
+	r := hydra(t, "token", "introspect", "--require-active", "--format", "jsonpath=sub", "garbage")
+	r.wantCode(t, 3)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "not active") {
+		t.Errorf("stdout %q, stderr:\n%s", r.Stdout, r.Stderr)
+	}
+	r = hydra(t, "token", "introspect", "--format", "jsonpointer=/sub", "garbage")
+	r.wantCode(t, 0)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "not active") {
+		t.Errorf("stdout %q, stderr:\n%s", r.Stdout, r.Stderr)
+	}
+	// An active token whose answer lacks the field is still a miss.
+	_, tok := accessToken(t, "read")
+	hydra(t, "token", "introspect", "--format", "jsonpath=nosuchfield", tok).wantCode(t, 1)
+}
+
+// White space around a token argument is trimmed, as for lines of stdin;
+// a "Bearer " prefix is refused with a hint, never sent to come back
+// inactive (issue 11).
+func TestIntrospectTokenArgumentWhiteSpace(t *testing.T) {
+	_, tok := accessToken(t, "read")
+	r := hydra(t, "token", "introspect", "--format", "jsonpath=active", " "+tok+" \t")
+	r.wantCode(t, 0)
+	if r.Stdout != "true\n" {
+		t.Errorf("stdout = %q, want true", r.Stdout)
+	}
+	r = hydra(t, "token", "introspect", "Bearer "+tok)
+	r.wantCode(t, 2)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, `starts with "Bearer "`) || strings.Contains(r.Stderr, tok) {
+		t.Errorf("stdout %q, stderr:\n%s", r.Stdout, r.Stderr)
+	}
+	// In a batch, the same token is answered with an error line.
+	r = hydra(t, "token", "introspect", "Bearer "+tok, tok)
+	r.wantCode(t, 1)
+	if !strings.Contains(r.Stdout, `starts with \"Bearer \"`) || !strings.Contains(r.Stdout, `"active":true`) {
+		t.Errorf("stdout:\n%s", r.Stdout)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,10 +70,7 @@ func invokeArgs(ctx context.Context, t *testing.T, env map[string]string, stdin 
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
 	f := &cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}
-	cmd := root.NewCmdRoot(f)
-	cmd.SetArgs(argv)
-	executed, err := cmd.ExecuteContextC(ctx)
-	code := cmdutil.HandleError(ios.ErrOut, executed, err)
+	code := root.Execute(ctx, f, argv)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
@@ -233,11 +232,27 @@ func binary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	// Every command runs in this process: none may change process-wide
+	// state, which belongs to main (a batch once lowered GOMAXPROCS for
+	// every later test).
+	procs, gc := runtime.GOMAXPROCS(0), gcPercent()
 	code := m.Run()
+	if now, nowGC := runtime.GOMAXPROCS(0), gcPercent(); now != procs || nowGC != gc {
+		fmt.Fprintf(os.Stderr, "FAIL: the commands changed process-wide state: GOMAXPROCS %d -> %d, GC percent %d -> %d\n", procs, now, gc, nowGC)
+		code = 1
+	}
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
+}
+
+// gcPercent reads the GC percentage, which debug.SetGCPercent only reads
+// by setting.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }
 
 // subprocessEnv is a minimal environment for the built binary: no proxy,

@@ -17,10 +17,7 @@ import (
 func execute(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	f, _, out, errOut := cmdtest.Factory(nil)
-	cmd := root.NewCmdRoot(f)
-	cmd.SetArgs(args)
-	executed, err := cmd.ExecuteC()
-	code := cmdutil.HandleError(errOut, executed, err)
+	code := root.Execute(context.Background(), f, args)
 	return out.String(), errOut.String(), code
 }
 

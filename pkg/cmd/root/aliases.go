@@ -135,11 +135,11 @@ func positionalFromFlag(cmd *cobra.Command, noun, flag string) {
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		switch {
 		case len(args) > 1:
-			return cmdutil.FlagErrorf("%s takes one %s, as its argument; see '%s --help'", c.CommandPath(), what, c.CommandPath())
+			return cmdutil.FlagErrorf("%s takes one %s, as its argument", c.CommandPath(), what)
 		case len(args) == 1 && c.Flags().Changed(flag):
 			return cmdutil.FlagErrorf("give the %s once, as the argument, not also as --%s", what, flag)
 		case len(args) == 0 && !c.Flags().Changed(flag):
-			return cmdutil.FlagErrorf("%s takes one %s, as its argument; see '%s --help'", c.CommandPath(), what, c.CommandPath())
+			return cmdutil.FlagErrorf("%s takes one %s, as its argument", c.CommandPath(), what)
 		}
 		return nil
 	}

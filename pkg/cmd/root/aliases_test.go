@@ -1,12 +1,12 @@
 package root
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
@@ -50,10 +50,7 @@ func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 		t.Run(strings.Join(tt.argv, " "), func(t *testing.T) {
 			query = ""
 			f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
-			root := NewCmdRoot(f)
-			root.SetArgs(tt.argv)
-			cmd, err := root.ExecuteC()
-			if code := cmdutil.HandleError(stderr, cmd, err); code != tt.wantCode {
+			if code := Execute(context.Background(), f, tt.argv); code != tt.wantCode {
 				t.Fatalf("exit %d, want %d: %s", code, tt.wantCode, stderr.String())
 			}
 			if stdout.String() != tt.wantOut {

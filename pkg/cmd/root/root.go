@@ -2,6 +2,9 @@
 package root
 
 import (
+	"context"
+	"strings"
+
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
@@ -52,11 +55,14 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 			return err
 		}
 		if len(args) > 0 {
-			return cmdutil.FlagErrorf("unknown command %q for %q", args[0], c.CommandPath())
+			return cmdutil.UnknownCommandError(c, args[0])
 		}
 		return c.Help()
 	}
 	cmd.Args = cobra.ArbitraryArgs
+	// SuggestionsFor reads this as it is; cobra defaults it only on its own
+	// path, which RunE above replaces.
+	cmd.SuggestionsMinimumDistance = 2
 
 	cmd.AddGroup(
 		&cobra.Group{ID: "core", Title: "Commands:"},
@@ -75,5 +81,25 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
+	trimExamples(cmd)
 	return cmd
+}
+
+// trimExamples drops the final newline of every command's Example, which
+// heredoc leaves and cobra's help template follows with a blank line of
+// its own: without this, two blank lines separate Examples from Flags.
+func trimExamples(cmd *cobra.Command) {
+	cmd.Example = strings.TrimRight(cmd.Example, "\n")
+	for _, c := range cmd.Commands() {
+		trimExamples(c)
+	}
+}
+
+// Execute runs the command line args against the whole command tree, with
+// f's streams and environment, and returns the exit code. main calls it,
+// and so does every test that runs the tool in-process, so that both see
+// the same parsing, error printing and exit codes. Cancelling ctx is
+// Ctrl-C.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	return cmdutil.ExecuteCommand(ctx, NewCmdRoot(f), f.IOStreams.ErrOut, args)
 }

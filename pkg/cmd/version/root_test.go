@@ -1,6 +1,7 @@
 package version_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/build"
@@ -14,10 +15,8 @@ func TestVersionFlagMatchesCommand(t *testing.T) {
 	want := version.Line(build.Get())
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		f, _, out, errOut := cmdtest.Factory(nil)
-		cmd := root.NewCmdRoot(f)
-		cmd.SetArgs(args)
-		if err := cmd.Execute(); err != nil {
-			t.Fatalf("hydra %v: %v", args, err)
+		if code := root.Execute(context.Background(), f, args); code != 0 {
+			t.Fatalf("hydra %v exited %d: %s", args, code, errOut)
 		}
 		if out.String() != want {
 			t.Errorf("hydra %v printed %q, want %q", args, out.String(), want)

@@ -29,17 +29,8 @@ func Factory(env map[string]string) (f *cmdutil.Factory, stdin, stdout, stderr *
 // error. Anything else cobra writes, such as help, goes to cmd's output as
 // set before the call.
 func Run(cmd *cobra.Command, args ...string) error {
-	if args == nil {
-		// cobra reads os.Args when the arguments are nil.
-		args = []string{}
-	}
-	cmd.SetArgs(args)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-	_, err := cmd.ExecuteC()
-	// Flag groups are checked after the FlagErrorFunc: cobra reports a
-	// clash as a plain error, which main turns into a usage error.
-	return cmdutil.AsUsageError(err)
+	_, err := cmdutil.ExecuteC(context.Background(), cmd, args)
+	return err
 }
 
 // Options runs args through the command that newCmd builds, in the

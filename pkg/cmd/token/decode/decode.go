@@ -12,12 +12,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -28,6 +26,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // timeClaims are the claims that hold a time as seconds since the epoch.
@@ -96,8 +95,8 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				return cmdutil.FlagErrorf("-H is sent only to a key server you name: pass --jwks-url with it (the token's iss claim is not trusted with your headers)")
 			}
 			if opts.JWKSURL != "" {
-				if u, err := url.Parse(opts.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.FlagErrorf("invalid --jwks-url %s: want an http or https URL", api.RedactURL(opts.JWKSURL))
+				if _, err := cmdutil.ParseHTTPURL("--jwks-url", opts.JWKSURL, "http://127.0.0.1:4444/.well-known/jwks.json"); err != nil {
+					return err
 				}
 			}
 			opts.Token = args[0]
@@ -112,15 +111,9 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Verify against the keys at this URL instead of iss + /.well-known/jwks.json")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "Do not verify the signature (insecure: anyone can write a JWT)")
 	cmdutil.AddFormatFlag(cmd, &format, "a readable view of header and claims")
-	// The connection flags that apply to fetching the keys; there is no
-	// endpoint, since the keys' URL comes from the token or --jwks-url.
-	c := &opts.Conn
-	fl.BoolVar(&c.SkipTLSVerify, "skip-tls-verify", false, "Do not verify the key server's TLS certificate (insecure)")
-	fl.StringVar(&c.CACert, "ca-cert", "", "Trust only the CA certificates in this PEM `file`, instead of the system's")
-	fl.StringArrayVarP(&c.Headers, "http-header", "H", nil, "Add a header to the request for the keys at --jwks-url, as 'Name: value' (repeatable)")
-	fl.DurationVar(&c.Timeout, "timeout", cmdutil.DefaultTimeout, "How long the request for the keys may wait on the network")
-	fl.IntVar(&c.Retries, "retries", 2, "How often to retry the request for the keys after a transient failure")
-	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr")
+	// The request for the keys goes to the URL that the token or
+	// --jwks-url names: no --endpoint.
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.NoEndpoint)
 	return cmd
 }
 
@@ -167,7 +160,7 @@ func decodeRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if exp := gjson.GetBytes(d.claims, "exp"); exp.Type == gjson.Number && time.Unix(exp.Int(), 0).Before(time.Now()) {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: the token expired at %s\n", formatTime(exp.Int()))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the token expired at %s\n", text.Time(exp.Int()))
 	}
 	if opts.Format.Name != "" {
 		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
@@ -238,16 +231,7 @@ func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 		return fmt.Errorf("fetching the keys to verify the signature: %w", e)
 	}
 	msg := strings.TrimPrefix(err.Error(), "oidc: ")
-	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), oneLine(msg))
-}
-
-// oneLine keeps a library's message to one line of reasonable length.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return s
+	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), text.OneLine(msg, 300))
 }
 
 // document is the JSON that --format prints: the header and claims as the
@@ -256,7 +240,7 @@ func document(d *decoded, sig map[string]any) ([]byte, error) {
 	dates := map[string]string{}
 	for _, k := range timeClaims {
 		if v := gjson.GetBytes(d.claims, k); v.Type == gjson.Number {
-			dates[k] = formatTime(v.Int())
+			dates[k] = text.Time(v.Int())
 		}
 	}
 	doc := struct {
@@ -267,8 +251,6 @@ func document(d *decoded, sig map[string]any) ([]byte, error) {
 	}{d.header, d.claims, dates, sig}
 	return json.Marshal(doc)
 }
-
-func formatTime(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
 
 // writeView is the default view: header and claims as aligned lines, in the
 // token's order, times as dates.
@@ -282,11 +264,11 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 			if v.IsObject() {
 				val = v.Raw
 			}
-			if isTimeClaim(k.Str) && v.Type == gjson.Number {
+			if slices.Contains(timeClaims, k.Str) && v.Type == gjson.Number {
 				t := time.Unix(v.Int(), 0)
-				val = fmt.Sprintf("%s (%s)", formatTime(v.Int()), relative(t, now))
+				val = fmt.Sprintf("%s (%s)", text.Time(v.Int()), relative(t, now))
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", printable(k.Str), printable(val))
+			fmt.Fprintf(tw, "  %s\t%s\n", text.Printable(k.Str), text.Printable(val))
 			return true
 		})
 	}
@@ -304,35 +286,6 @@ func writeView(w io.Writer, d *decoded, sig map[string]any, now time.Time) error
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// printable keeps a value from the token on its line and out of the
-// terminal's control: white space becomes a space, and other control
-// characters, such as the escape that starts a terminal sequence, are shown
-// escaped. Anyone can write a token's claims.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || r == utf8.RuneError:
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isTimeClaim(k string) bool {
-	for _, c := range timeClaims {
-		if c == k {
-			return true
-		}
-	}
-	return false
 }
 
 func relative(t, now time.Time) string {
@@ -356,7 +309,7 @@ func warnForeignIssuer(opts *Options, iss string) {
 			continue
 		}
 		if strings.TrimSuffix(want, "/") != strings.TrimSuffix(iss, "/") {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: the token's issuer %s is not %s (%s): a verified signature shows only that that issuer signed it; pass --jwks-url to verify against keys you choose\n", printer.Printable(iss), printer.Printable(want), env)
+			fmt.Fprintf(opts.IO.ErrOut, "warning: the token's issuer %s is not %s (%s): a verified signature shows only that that issuer signed it; pass --jwks-url to verify against keys you choose\n", text.Printable(iss), text.Printable(want), env)
 		}
 		return
 	}

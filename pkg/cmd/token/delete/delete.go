@@ -9,7 +9,6 @@ import (
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
-	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 )
@@ -19,9 +18,8 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn        cmdutil.Connection
-	AccessToken cmdutil.Secret
-	Quiet       bool
+	// Admin is the connection to the admin API. Its Quiet is -q.
+	cmdutil.Admin
 
 	// ClientID is the client whose tokens are deleted.
 	ClientID string
@@ -59,16 +57,15 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id`")
-	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", &opts.Conn, &opts.AccessToken)
+	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
 	return cmd
 }
 
 func deleteRun(ctx context.Context, opts *Options) error {
-	client, err := opts.Conn.AdminClient(opts.Factory, &opts.AccessToken, opts.Quiet)
+	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
 	}

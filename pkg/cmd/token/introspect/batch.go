@@ -9,11 +9,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"runtime"
-	"runtime/debug"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -22,6 +22,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/batch"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // maxErrorsShown bounds the per-token errors printed on stderr; the JSON
@@ -39,19 +40,72 @@ type outcome struct {
 	// err is the failure, with the token masked should the server have
 	// echoed it.
 	err string
-	// noAnswer marks a failure without any HTTP answer: refused, timed
-	// out, TLS.
-	noAnswer bool
+	// class names how the request failed when the failure is not the
+	// token's own but the server's or the route's: no answer, or an HTTP
+	// error status. Empty for other failures.
+	class string
+	// notSent marks a token that was not sent because the batch stopped.
+	notSent bool
+}
+
+// item is one token of a batch's input, or the reason a line of stdin
+// holds none.
+type item struct {
+	token string
+	err   error
+}
+
+// tokenItems turns tokens into items: a line that could not be read, such
+// as one over batch.MaxLineLength, or a token that holds white space,
+// becomes an item to answer with an error rather than the end of the input
+// or a request that would come back inactive.
+func tokenItems(tokens iter.Seq2[string, error]) iter.Seq2[item, error] {
+	return func(yield func(item, error) bool) {
+		for tok, err := range tokens {
+			var lineErr *batch.LineError
+			if errors.As(err, &lineErr) {
+				if !yield(item{err: lineErr}, nil) {
+					return
+				}
+				continue
+			}
+			if err != nil {
+				yield(item{}, err)
+				return
+			}
+			it := item{}
+			it.token, it.err = cmdutil.CleanToken(tok, "token")
+			if !yield(it, nil) {
+				return
+			}
+		}
+	}
+}
+
+// failureClass names how err failed when every token would fail the same
+// way, whatever the token: no answer at all, or an HTTP error status (a
+// wrong port answers 404 to every token). It is empty for other errors.
+func failureClass(err error) string {
+	var connErr *api.ConnError
+	var apiErr *api.Error
+	switch {
+	case errors.As(err, &connErr):
+		return "no answer from the server"
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK:
+		return "answers that are not introspection results"
+	case errors.As(err, &apiErr):
+		return "HTTP " + strconv.Itoa(apiErr.StatusCode)
+	}
+	return ""
 }
 
 // introspectBatch introspects every token of tokens concurrently and prints
 // the answers in input order. total is the number of tokens, or -1 when it
 // is not known ahead (stdin).
-func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string, error], total int) error {
+func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, error], total int) error {
 	// Keep a kept-alive connection for every worker: net/http keeps only
 	// two idle ones per host by default, and would reconnect for the rest.
 	opts.Conn.MaxConnsPerHost = opts.Concurrency
-	tuneRuntime(opts)
 	// Workers write -v traces while the writer reports errors: serialize
 	// them on stderr.
 	errOut := &lockedWriter{w: opts.IO.ErrOut}
@@ -61,7 +115,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 	f.IOStreams = &ios
 	batchOpts := *opts
 	batchOpts.IO, batchOpts.Factory = &ios, &f
-	client, err := newClient(&batchOpts)
+	client, err := batchOpts.Admin.Client(batchOpts.Factory)
 	if err != nil {
 		return err
 	}
@@ -85,15 +139,20 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		w.bar = newProgressBar(opts.IO.ErrOut, total)
 	}
 
-	r := batch.Runner[string, outcome]{
+	r := batch.Runner[item, outcome]{
 		Concurrency: opts.Concurrency,
-		Work: func(ctx context.Context, token string) outcome {
-			res, err := client.Introspect(ctx, token, opts.Scopes)
+		Work: func(ctx context.Context, it item) outcome {
+			if it.err != nil {
+				return outcome{err: it.err.Error()}
+			}
+			if why := w.stopped.Load(); why != nil {
+				return outcome{err: *why, notSent: true}
+			}
+			res, err := client.Introspect(ctx, it.token, opts.Scopes)
 			if err != nil {
 				// Hydra never echoes the token, but a proxy in front of
 				// it might, in an error page.
-				var connErr *api.ConnError
-				return outcome{err: maskToken(err.Error(), token), noAnswer: errors.As(err, &connErr)}
+				return outcome{err: text.Mask(err.Error(), it.token), class: failureClass(err)}
 			}
 			return outcome{res: res}
 		},
@@ -131,49 +190,25 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[string
 		if errors.Is(runErr, context.Canceled) {
 			return runErr
 		}
-		if errors.Is(runErr, errNoAnswer) {
-			return fmt.Errorf("stopped after the first %d tokens: none of them got an answer from the server (see the errors above)", w.n)
-		}
 		if errors.As(runErr, &writeErr) {
 			return fmt.Errorf("writing the results: %w", writeErr.err)
 		}
 		return fmt.Errorf("reading tokens from stdin after %d tokens: %w", w.n, runErr)
 	}
 
+	if w.failed > maxErrorsShown {
+		fmt.Fprintf(errOut, "(%d more errors not shown)\n", w.failed-maxErrorsShown)
+	}
+	if w.notSent > 0 {
+		return fmt.Errorf("stopped after %d tokens in a row failed the same way (%s): the server may be down, or the URL wrong; the %d tokens after them were not sent, and each has an error line on stdout\n%d of %d tokens could not be introspected", w.giveUpAfter, w.stopClass, w.notSent, w.failed+w.notSent, w.n)
+	}
 	if w.failed > 0 {
-		if w.failed > maxErrorsShown {
-			fmt.Fprintf(errOut, "(%d more errors not shown)\n", w.failed-maxErrorsShown)
-		}
 		return fmt.Errorf("%d of %d tokens could not be introspected", w.failed, w.n)
 	}
 	if opts.RequireActive && w.inactive > 0 {
 		return cmdutil.InactiveError(fmt.Sprintf("%d of %d tokens are not active", w.inactive, w.n))
 	}
 	return nil
-}
-
-// requestsPerProc is how many concurrent requests one Go scheduler P
-// drives. The client's work per request is small (about 50 µs of CPU
-// against a fast server), so one P keeps 8 requests in flight at over
-// 10,000 tokens a second, more than a Hydra answers; more Ps only add
-// cross-thread wake-ups, which cost a quarter more CPU per token (see
-// docs/performance.md).
-const requestsPerProc = 8
-
-// tuneRuntime fits the Go runtime to a batch, unless the user set GOGC or
-// GOMAXPROCS: CPU the client saves is CPU a server on the same machine can
-// use.
-func tuneRuntime(opts *Options) {
-	if opts.Factory.Getenv("GOMAXPROCS") == "" {
-		if procs := (opts.Concurrency + requestsPerProc - 1) / requestsPerProc; procs < runtime.GOMAXPROCS(0) {
-			runtime.GOMAXPROCS(procs)
-		}
-	}
-	if opts.Factory.Getenv("GOGC") == "" {
-		// The live heap is small and flat (a window of answers), so
-		// collecting it at every 100% growth spends CPU for nothing.
-		debug.SetGCPercent(400)
-	}
 }
 
 // lockedWriter serializes writes from several goroutines.
@@ -187,10 +222,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
-
-// errNoAnswer stops a batch whose first tokens all failed to get an HTTP
-// answer.
-var errNoAnswer = errors.New("no answer")
 
 // writeError marks a failure to write the output, as opposed to reading
 // the input.
@@ -208,12 +239,18 @@ type batchWriter struct {
 	table  *printer.TableWriter
 	bar    *progressbar.ProgressBar
 
-	n, failed, inactive int
-	// answered is whether any token got an HTTP answer. When the first
-	// giveUpAfter tokens got none, the endpoint is wrong or down, and
-	// going on through a million lines, each retried, would help no one.
-	answered    bool
+	n, failed, inactive, notSent int
+
+	// When giveUpAfter tokens in a row fail the same way (streakClass),
+	// the server is down or the URL wrong, and going on through a million
+	// lines, each retried, would help no one: stopped is set, and the
+	// tokens not sent yet are answered with its message. The emitter
+	// writes it; workers read it.
+	streak      int
+	streakClass string
 	giveUpAfter int
+	stopClass   string
+	stopped     atomic.Pointer[string]
 	// env is reused for every token's {"index","result"|"error"} object.
 	env []byte
 	// hinted is set once the hint about the envelope has been given.
@@ -222,11 +259,11 @@ type batchWriter struct {
 
 func (w *batchWriter) emit(index int, o outcome) error {
 	w.n++
-	if !o.noAnswer {
-		w.answered = true
-	}
 	switch {
+	case o.notSent:
+		w.notSent++
 	case o.err != "":
+		w.noteFailure(o.class)
 		w.failed++
 		if w.failed <= maxErrorsShown {
 			if w.bar != nil {
@@ -240,8 +277,11 @@ func (w *batchWriter) emit(index int, o outcome) error {
 			}
 			fmt.Fprintf(w.errOut, "error: token %d: %s\n", index, msg)
 		}
-	case !o.res.Active:
-		w.inactive++
+	default:
+		w.streak = 0
+		if !o.res.Active {
+			w.inactive++
+		}
 	}
 	if err := w.print(index, o); err != nil {
 		return &writeError{err: err}
@@ -249,10 +289,26 @@ func (w *batchWriter) emit(index int, o outcome) error {
 	if w.bar != nil {
 		_ = w.bar.Add(1)
 	}
-	if !w.answered && w.n >= w.giveUpAfter {
-		return errNoAnswer
-	}
 	return nil
+}
+
+// noteFailure counts a failed token towards a run of failures of the same
+// class, and stops sending when the run is long enough.
+func (w *batchWriter) noteFailure(class string) {
+	switch {
+	case class == "":
+		w.streak, w.streakClass = 0, ""
+		return
+	case class == w.streakClass:
+		w.streak++
+	default:
+		w.streak, w.streakClass = 1, class
+	}
+	if w.streak >= w.giveUpAfter && w.stopped.Load() == nil {
+		w.stopClass = class
+		why := fmt.Sprintf("not sent: the batch stopped after %d tokens in a row failed the same way (%s)", w.streak, class)
+		w.stopped.Store(&why)
+	}
 }
 
 func (w *batchWriter) print(index int, o outcome) error {
@@ -355,20 +411,6 @@ func newProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
 		progressbar.OptionUseANSICodes(true),
 		progressbar.OptionSetWidth(20),
 	)
-}
-
-// minMaskedLen is the shortest token masked in error messages. A real access
-// or refresh token is tens of characters; masking a dummy such as "a" or
-// "test" would mangle every word of the message that contains it.
-const minMaskedLen = 8
-
-// maskToken replaces token in msg, where a proxy's error page may have
-// echoed it.
-func maskToken(msg, token string) string {
-	if len(token) < minMaskedLen {
-		return msg
-	}
-	return strings.ReplaceAll(msg, token, api.Masked)
 }
 
 // envelopePath reports whether a jsonpath or jsonpointer expression starts

@@ -4,9 +4,9 @@ package introspect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // DefaultConcurrency is the default of --concurrency.
@@ -30,8 +31,9 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn          cmdutil.Connection
-	AccessToken   cmdutil.Secret
+	// Admin is the connection to the admin API.
+	cmdutil.Admin
+
 	Format        printer.Format
 	Scopes        []string
 	RequireActive bool
@@ -68,7 +70,8 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			Exactly one token prints the server's answer as above. Several tokens,
 			as arguments or lines on stdin, are introspected concurrently
 			(--concurrency at a time, over kept-alive connections) and answered in
-			input order, one per token:
+			input order, one per token (a line of stdin longer than 1 MiB is
+			answered with an error, and the lines after it are read on):
 			  - --format json (the default for several tokens) prints one JSON
 			    object a line: {"index":N,"result":{...}} with the server's answer,
 			    or {"index":N,"error":"..."}. N counts tokens from 0. The token
@@ -78,9 +81,11 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			    {"index","result"|"error"} object for each token.
 			A progress bar is drawn on stderr when it is a terminal. Every token is
 			answered before the command exits: 1 if any token failed, else 3 if
-			--require-active is given and any token is inactive, else 0. Only when
-			none of the first 16 tokens (or 2 × --concurrency) gets any answer
-			from the server (it is down, or the URL is wrong) does it stop early.
+			--require-active is given and any token is inactive, else 0. When 16
+			tokens in a row (or 2 × --concurrency) fail the same way, with no
+			answer from the server or the same HTTP error (it went down, or the
+			URL is wrong), no more are sent: each later token is answered with an
+			error, and the command exits 1.
 		`),
 		Example: heredoc.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -125,8 +130,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Admin)
-	cmdutil.AddAccessTokenFlags(cmd, &opts.AccessToken)
+	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "json-pretty for one token, json (one object a line) for several")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
 	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")
@@ -136,9 +140,13 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 
 func introspectRun(ctx context.Context, opts *Options) error {
 	if len(opts.Tokens) == 1 && opts.Tokens[0] != "-" {
-		return introspectOne(ctx, opts, opts.Tokens[0])
+		token, err := cmdutil.ReadTokenArg(opts.Factory, opts.Tokens[0], "token")
+		if err != nil {
+			return err
+		}
+		return introspectOne(ctx, opts, token)
 	}
-	seq := batch.Values(opts.Tokens)
+	seq := tokenItems(batch.Values(opts.Tokens))
 	total := len(opts.Tokens)
 	if len(opts.Tokens) == 1 {
 		if opts.IO.IsStdinTTY() {
@@ -146,7 +154,7 @@ func introspectRun(ctx context.Context, opts *Options) error {
 		}
 		// "-": the number of lines decides the output, so read until
 		// there is more than one.
-		head, all, more, err := batch.Peek(batch.Lines(opts.IO.In), 1)
+		head, all, more, err := batch.Peek(tokenItems(batch.Lines(opts.IO.In)), 1)
 		if err != nil {
 			return fmt.Errorf("reading tokens from stdin: %w", err)
 		}
@@ -154,7 +162,10 @@ func introspectRun(ctx context.Context, opts *Options) error {
 			return cmdutil.FlagErrorf("the token is empty: stdin holds no token")
 		}
 		if !more {
-			return introspectOne(ctx, opts, head[0])
+			if head[0].err != nil {
+				return fmt.Errorf("reading the token from stdin: %w", head[0].err)
+			}
+			return introspectOne(ctx, opts, head[0].token)
 		}
 		seq, total = all, -1
 	}
@@ -166,7 +177,7 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 	if token == "" {
 		return cmdutil.FlagErrorf("the token is empty")
 	}
-	client, err := newClient(opts)
+	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
 	}
@@ -175,7 +186,15 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 		return err
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	if err := p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) }); err != nil {
+	err = p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) })
+	var noMatch *printer.NoMatchError
+	if errors.As(err, &noMatch) && !res.Active {
+		// {"active":false} is the whole answer for an inactive token: a
+		// path into its claims selects nothing, and that is no failure.
+		fmt.Fprintf(opts.IO.ErrOut, "The token is not active: its answer is {\"active\":false}, in which %s %q selects nothing.\n", noMatch.Kind, noMatch.Expr)
+		err = nil
+	}
+	if err != nil {
 		return err
 	}
 	if opts.RequireActive && !res.Active {
@@ -186,10 +205,6 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 		return cmdutil.InactiveError(msg)
 	}
 	return nil
-}
-
-func newClient(opts *Options) (*api.Client, error) {
-	return opts.Conn.AdminClient(opts.Factory, &opts.AccessToken, false)
 }
 
 // Table is the table view of introspection results: one row per token.
@@ -211,5 +226,5 @@ func formatUnix(sec int64) string {
 	if sec == 0 {
 		return ""
 	}
-	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
+	return text.Time(sec)
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +35,7 @@ func TestNewCmdIntrospect(t *testing.T) {
 		{name: "several tokens", args: []string{"a", "b", "c"},
 			want: Options{Tokens: []string{"a", "b", "c"}, Concurrency: 8}},
 		{name: "flags", args: []string{"--format", "table", "--scope", "read,write", "--scope", "admin", "--require-active", "--concurrency", "16", "-e", "http://127.0.0.1:4445", "a", "b"},
-			want: Options{Tokens: []string{"a", "b"}, Concurrency: 16, Format: printer.Format{Name: "table"}, Scopes: []string{"read", "write", "admin"}, RequireActive: true, Conn: cmdutil.Connection{Endpoint: "http://127.0.0.1:4445"}}},
+			want: Options{Tokens: []string{"a", "b"}, Concurrency: 16, Format: printer.Format{Name: "table"}, Scopes: []string{"read", "write", "admin"}, RequireActive: true, Admin: cmdutil.Admin{Conn: cmdutil.Connection{Endpoint: "http://127.0.0.1:4445"}}}},
 		{name: "jsonpath", args: []string{"--format", "jsonpath=result.sub", "-"},
 			want: Options{Tokens: []string{"-"}, Concurrency: 8, Format: printer.Format{Name: "jsonpath", Expr: "result.sub"}}},
 		{name: "concurrency 1", args: []string{"--concurrency", "1", "-"},
@@ -145,13 +148,9 @@ func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stde
 	f.IOStreams.SetStdinTTY(stdinTTY)
 	f.IOStreams.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
-	cmd := NewCmdIntrospect(f, nil)
-	cmd.SetArgs(append([]string{"--retries", "0"}, args...))
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := cmd.ExecuteContext(ctx)
-	code := cmdutil.HandleError(errOut, cmd, err)
+	code := cmdutil.ExecuteCommand(ctx, NewCmdIntrospect(f, nil), errOut, append([]string{"--retries", "0"}, args...))
 	return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
 }
 
@@ -447,35 +446,41 @@ func TestIntrospectRunBatchGivesUpWithoutAnyAnswer(t *testing.T) {
 	srv := newStubHydra(t, 0)
 	srv.Close() // connection refused, for every token
 	var stdin strings.Builder
-	for i := range 100 {
+	// More tokens than the batch window (16 x --concurrency), so that
+	// some are never sent.
+	for i := range 1000 {
 		fmt.Fprintf(&stdin, "active-%d\n", i)
 	}
 	for _, format := range []string{"json", "table"} {
 		r := runCmd(t, srv.Server, stdin.String(), false, "--format", format, "-")
-		if r.code != 1 || !strings.Contains(r.stderr, "stopped after the first 16 tokens") {
+		if r.code != 1 || !strings.Contains(r.stderr, "stopped after 16 tokens in a row failed the same way (no answer from the server)") ||
+			!regexp.MustCompile(`the \d+ tokens after them were not sent`).MatchString(r.stderr) {
 			t.Fatalf("code %d, stderr:\n%s", r.code, r.stderr)
 		}
 		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 		if format == "json" {
+			// Every token is answered: the first 16 with their error, the
+			// rest with the reason they were not sent.
 			envs := ndjson(t, r.stdout)
-			if len(envs) != 16 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") {
-				t.Errorf("want the 16 tokens tried, each with its error:\n%s", r.stdout)
+			if len(envs) != 1000 || envs[0].Error == nil || !strings.Contains(*envs[0].Error, "connection refused") ||
+				envs[999].Error == nil || !strings.HasPrefix(*envs[999].Error, "not sent: ") {
+				t.Errorf("want every token answered with an error:\n%s", r.stdout)
 			}
-		} else if len(lines) != 17 {
-			t.Errorf("want a header and the 16 rows tried:\n%s", r.stdout)
+		} else if len(lines) != 1001 {
+			t.Errorf("want a header and a row per token:\n%s", r.stdout)
 		}
 	}
 }
 
 func TestIntrospectRunBatchAnswersEveryTokenWhenTheServerAnswers(t *testing.T) {
-	// Errors with an HTTP answer (here 500s) never stop the batch early.
+	// Failures that are not in a row never stop the batch early.
 	srv := newStubHydra(t, 0)
 	var stdin strings.Builder
 	for i := range 40 {
-		fmt.Fprintf(&stdin, "fail-%d\n", i)
+		fmt.Fprintf(&stdin, "fail-%d\nactive-%d\n", i, i)
 	}
-	r := runCmd(t, srv.Server, stdin.String(), false, "-")
-	if r.code != 1 || len(ndjson(t, r.stdout)) != 40 || !strings.Contains(r.stderr, "40 of 40 tokens could not be introspected") {
+	r := runCmd(t, srv.Server, stdin.String(), false, "--concurrency", "1", "-")
+	if r.code != 1 || len(ndjson(t, r.stdout)) != 80 || !strings.Contains(r.stderr, "40 of 80 tokens could not be introspected") || strings.Contains(r.stdout, "not sent") {
 		t.Errorf("code %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "(30 more errors not shown)") {
@@ -492,11 +497,30 @@ func TestIntrospectRunBatchWriteError(t *testing.T) {
 	f, in, _, errOut := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
 	f.IOStreams.Out = failingWriter{}
 	in.WriteString("active-a\nactive-b\n")
-	cmd := NewCmdIntrospect(f, nil)
-	cmd.SetArgs([]string{"-"})
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	code := cmdutil.HandleError(errOut, cmd, cmd.ExecuteContext(context.Background()))
+	code := cmdutil.ExecuteCommand(context.Background(), NewCmdIntrospect(f, nil), errOut, []string{"-"})
 	if code != 1 || !strings.Contains(errOut.String(), "writing the results: no space left on device") {
 		t.Errorf("code %d, stderr:\n%s", code, errOut.String())
+	}
+}
+
+// A batch changes no process-wide state: tests run many commands in one
+// process, and GOMAXPROCS and the GC belong to main (issue 12, point 7).
+func TestIntrospectBatchLeavesProcessStateAlone(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	gcPercent := func() int {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	procs, gc := runtime.GOMAXPROCS(0), gcPercent()
+	r := runCmd(t, srv.Server, "active-a\nactive-b\n", false, "--concurrency", "1", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if now := runtime.GOMAXPROCS(0); now != procs {
+		t.Errorf("GOMAXPROCS went from %d to %d", procs, now)
+	}
+	if now := gcPercent(); now != gc {
+		t.Errorf("the GC percentage went from %d to %d", gc, now)
 	}
 }

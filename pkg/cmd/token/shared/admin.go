@@ -43,9 +43,9 @@ func (a *AdminAPI) URL(f *cmdutil.Factory) (*url.URL, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, cmdutil.FlagErrorf("invalid %s %s: want a URL such as http://127.0.0.1:4445", from, api.RedactURL(raw))
+	u, err := cmdutil.ParseHTTPURL(from, raw, "http://127.0.0.1:4445")
+	if err != nil {
+		return nil, err
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil

@@ -4,27 +4,14 @@ import (
 	"fmt"
 	"iter"
 	"strings"
-	"unicode"
 
 	"github.com/hydratoken/hydra/pkg/batch"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
-// CheckToken refuses a token that cannot be one: white space inside it,
-// such as a "Bearer " prefix or two tokens on one line. Surrounding white
-// space must have been trimmed. A token so refused is never sent: the
-// server would answer "inactive" or, for a revocation, 200, and hide the
-// mistake. what names the token in the message, such as "line 3".
-func CheckToken(tok, what string) error {
-	i := strings.IndexFunc(tok, unicode.IsSpace)
-	if i < 0 {
-		return nil
-	}
-	if strings.EqualFold(tok[:i], "Bearer") {
-		return cmdutil.FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
-	}
-	return cmdutil.FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
-}
+// CheckToken is cmdutil.CheckToken: a token with white space inside it is
+// refused, never sent.
+func CheckToken(tok, what string) error { return cmdutil.CheckToken(tok, what) }
 
 // ReadOneToken returns the one token of arg: the argument itself, or the
 // one line of stdin when arg is "-". Surrounding white space is trimmed,
