@@ -1,13 +1,17 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hydratoken/hydra/pkg/batch"
 )
 
 // Secret is a secret that can be given three ways: on argv (--NAME), from a
@@ -168,4 +172,30 @@ func CheckToken(tok, what string) error {
 		return FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
 	}
 	return FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
+}
+
+// StdinTokens yields the tokens on stdin, one a line, for commands that
+// take "-" for a list of tokens. From a terminal each token is read
+// without echo, after a prompt on stderr, until an empty line or Ctrl-D,
+// so that tokens typed or pasted there are never shown; otherwise the
+// lines are read as they come, with batch.Lines' limits. Either way,
+// white space around a token is trimmed; checking the token is the
+// caller's, as for any other line.
+func StdinTokens(f *Factory, what string) iter.Seq2[string, error] {
+	ios := f.IOStreams
+	if !ios.IsStdinTTY() {
+		return batch.Lines(ios.In)
+	}
+	return func(yield func(string, error) bool) {
+		for n := 1; ; n++ {
+			v, err := ios.ReadPassword(fmt.Sprintf("%s %d (input is hidden; an empty line ends the list): ", what, n))
+			v = strings.TrimSpace(v)
+			if errors.Is(err, io.EOF) || (err == nil && v == "") {
+				return
+			}
+			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+	}
 }

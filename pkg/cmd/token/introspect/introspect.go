@@ -149,12 +149,10 @@ func introspectRun(ctx context.Context, opts *Options) error {
 	seq := tokenItems(batch.Values(opts.Tokens))
 	total := len(opts.Tokens)
 	if len(opts.Tokens) == 1 {
-		if opts.IO.IsStdinTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "Reading tokens from stdin, one a line; end with Ctrl-D.")
-		}
 		// "-": the number of lines decides the output, so read until
-		// there is more than one.
-		head, all, more, err := batch.Peek(tokenItems(batch.Lines(opts.IO.In)), 1)
+		// there is more than one. From a terminal, each token is read
+		// without echo.
+		head, all, more, err := batch.Peek(tokenItems(cmdutil.StdinTokens(opts.Factory, "Token")), 1)
 		if err != nil {
 			return fmt.Errorf("reading tokens from stdin: %w", err)
 		}

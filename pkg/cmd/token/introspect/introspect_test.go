@@ -1,6 +1,7 @@
 package introspect
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -148,6 +149,17 @@ func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stde
 	f.IOStreams.SetStdinTTY(stdinTTY)
 	f.IOStreams.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
+	if stdinTTY {
+		// A terminal: what is typed is read line by line, without echo.
+		r := bufio.NewReader(in)
+		f.IOStreams.SetReadPassword(func() ([]byte, error) {
+			line, err := r.ReadString('\n')
+			if line == "" && err != nil {
+				return nil, err
+			}
+			return []byte(strings.TrimSuffix(line, "\n")), nil
+		})
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code := cmdutil.ExecuteCommand(ctx, NewCmdIntrospect(f, nil), errOut, append([]string{"--retries", "0"}, args...))
@@ -432,9 +444,14 @@ func TestIntrospectRunBatchVerboseTraces(t *testing.T) {
 
 func TestIntrospectRunStdinTerminalHint(t *testing.T) {
 	srv := newStubHydra(t, 0)
-	r := runCmdTTY(t, srv.Server, "active-a\n", "--format", "json", "-")
-	if r.code != 0 || !strings.Contains(r.stderr, "end with Ctrl-D") || strings.Contains(r.stdout, "Ctrl-D") {
-		t.Errorf("a terminal on stdin should get a hint on stderr only:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	// From a terminal each token is prompted for on stderr and read
+	// without echo (issue 11, point 7): the tokens appear in neither
+	// stream, and the answers keep their order.
+	r := runCmdTTY(t, srv.Server, "active-a\nactive-b\n\n", "--format", "json", "-")
+	if r.code != 0 || !strings.Contains(r.stderr, "Token 1 (input is hidden; an empty line ends the list)") ||
+		!strings.Contains(r.stderr, "Token 3 (input is hidden") || strings.Contains(r.stdout, "input is hidden") ||
+		strings.Contains(r.stderr, "active-a") || strings.Count(r.stdout, "\n") != 2 {
+		t.Errorf("a terminal on stdin should get hidden prompts on stderr only:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
 	r = runCmd(t, srv.Server, "active-a\n", false, "--format", "json", "-")
 	if r.stderr != "" {

@@ -124,9 +124,6 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if len(opts.Tokens) == 1 && opts.Tokens[0] == "-" && opts.IO.IsStdinTTY() {
-		fmt.Fprintln(opts.IO.ErrOut, "Reading tokens from stdin, one a line; end with Ctrl-D.")
-	}
 
 	var first *outcome
 	n, failed, unverified := 0, 0, 0

@@ -208,3 +208,29 @@ func TestRevokeRunLinesAndVerification(t *testing.T) {
 		})
 	}
 }
+
+// Tokens typed on a terminal for "revoke -" are read one a prompt, without
+// echo, until an empty line (issue 11, point 7): they appear in no output.
+func TestRevokeRunTerminalReadsTokensWithoutEcho(t *testing.T) {
+	srv, revoked := revokeServer(t, nil)
+	f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"})
+	f.IOStreams.SetStdinTTY(true)
+	typed := []string{"tok-a", " tok-b ", ""}
+	f.IOStreams.SetReadPassword(func() ([]byte, error) {
+		if len(typed) == 0 {
+			return nil, io.EOF
+		}
+		v := typed[0]
+		typed = typed[1:]
+		return []byte(v), nil
+	})
+	if err := cmdtest.Run(NewCmdRevoke(f, nil), "-"); err != nil {
+		t.Fatalf("err = %v\nstderr: %s", err, stderr)
+	}
+	if strings.Join(*revoked, ",") != "tok-a,tok-b" {
+		t.Errorf("revoked %q", *revoked)
+	}
+	if !strings.Contains(stderr.String(), "Token 2 (input is hidden") || strings.Contains(stderr.String(), "tok-") || stdout.Len() != 0 {
+		t.Errorf("want hidden prompts on stderr, no token anywhere:\nstdout: %q\nstderr: %s", stdout, stderr)
+	}
+}

@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -18,7 +19,9 @@ func CheckToken(tok, what string) error { return cmdutil.CheckToken(tok, what) }
 // and CheckToken applies. More than one line on stdin is a usage error:
 // commands that spend a token, such as refresh, take exactly one.
 func ReadOneToken(f *cmdutil.Factory, arg, what string) (string, error) {
-	if arg != "-" {
+	if arg != "-" || f.IOStreams.IsStdinTTY() {
+		// From a terminal, ReadTokenArg prompts and reads one line
+		// without echo.
 		tok, err := cmdutil.ReadTokenArg(f, arg, what)
 		if err != nil {
 			return "", err
@@ -59,7 +62,18 @@ func TokenArgs(f *cmdutil.Factory, args []string) iter.Seq2[int, TokenOrError] {
 				}
 				continue
 			}
-			for tok, err := range batch.Lines(f.IOStreams.In) {
+			// From a terminal, each token is read without echo.
+			for tok, err := range cmdutil.StdinTokens(f, "Token") {
+				var lineErr *batch.LineError
+				if errors.As(err, &lineErr) {
+					// A line over the limit is that token's error; the
+					// tokens after it are still revoked.
+					n++
+					if !yield(n, TokenOrError{Err: fmt.Errorf("token %d (stdin): %w", n, lineErr.Err)}) {
+						return
+					}
+					continue
+				}
 				if err != nil {
 					n++
 					yield(n, TokenOrError{Err: fmt.Errorf("reading tokens from stdin: %w", err)})
