@@ -296,6 +296,12 @@ func TestTokenDeleteErrors(t *testing.T) {
 		{"no admin URL", map[string]string{"HYDRA_URL": ""}, []string{"token", "delete", "--client-id", "a"}, 2, []string{"HYDRA_ADMIN_URL"}},
 		{"public API instead of admin", nil, []string{"token", "delete", "-e", srv.PublicURL, "--client-id", "a"}, 1,
 			[]string{"404", "admin API", "4445"}},
+		// Hydra answers 204 to the deletion for any ID; the command checks
+		// that the client exists rather than claim a deletion (issue 11).
+		{"a mistyped client ID", map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}, []string{"token", "delete", "--client-id", "no-such-client-x1"}, 1,
+			[]string{`no client with ID "no-such-client-x1"`, "no tokens were deleted", "hydra client list"}},
+		{"a mistyped client ID, v2 spelling", map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}, []string{"delete", "access-tokens", "no-such-client-x1"}, 1,
+			[]string{`no client with ID "no-such-client-x1"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

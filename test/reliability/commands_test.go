@@ -296,13 +296,15 @@ var commands = []command{
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
 	},
 
-	// Deleting a client's tokens is an idempotent DELETE: retried.
+	// Deleting a client's tokens is an idempotent DELETE: retried. A GET of
+	// the client follows, since Hydra answers 204 for any client ID.
 	{
 		name: "token delete, bearer on argv",
 		argv: func(e string) []string {
 			return []string{"token", "delete", "-e", e, "--client-id", "c", "--access-token", secretAccessToken, "-q"}
 		},
 		kind: api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
+		good: deleteTokensHandler,
 	},
 	{
 		name:  "delete access-tokens (v2), bearer from stdin",
@@ -310,6 +312,7 @@ var commands = []command{
 		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT"},
 		stdin: secretAccessToken + "\n",
 		kind:  api.Admin, path: api.DeleteTokensPath, shape: shapeEmpty, retry: true,
+		good: deleteTokensHandler,
 	},
 
 	// Clients. A patch is not retried; a delete, and a create or import,

@@ -205,3 +205,16 @@ func gitHubHandler() http.Handler {
 		}
 	})
 }
+
+// deleteTokensHandler serves token delete's run: 204 to the deletion, and
+// the client to the GET that confirms it exists.
+func deleteTokensHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/clients/") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(clientOK))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

@@ -4,11 +4,14 @@ package delete
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 )
@@ -37,6 +40,10 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			Delete every access and refresh token that Hydra issued to one client,
 			through the admin API. The tokens are inactive from then on; the
 			client itself stays.
+
+			Hydra answers alike for a client ID it does not know, so the command
+			then checks that the client exists, and fails (exit 1) when it does
+			not, rather than confirm a deletion of nothing.
 
 			The client ID is printed on stdout, as Hydra v2's CLI does, and a
 			confirmation on stderr.
@@ -71,6 +78,16 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	}
 	if err := client.DeleteTokens(ctx, opts.ClientID); err != nil {
 		return err
+	}
+	// Hydra answers 204 to this for any client ID, a mistyped one too, so
+	// the answer proves nothing: the client's existence is what shows that
+	// its tokens, if it had any, are gone.
+	if _, err := client.GetClient(ctx, opts.ClientID); err != nil {
+		var e *api.Error
+		if errors.As(err, &e) && e.StatusCode == http.StatusNotFound && e.Code != "" {
+			return fmt.Errorf("Hydra has no client with ID %q, so no tokens were deleted (it answers 204 for any ID): check --client-id, such as with 'hydra client list'", opts.ClientID)
+		}
+		return fmt.Errorf("the tokens of client %s were deleted, but checking that the client exists failed, so the deletion is not confirmed: %w", opts.ClientID, err)
 	}
 	if _, err := fmt.Fprintln(opts.IO.Out, opts.ClientID); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package delete
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,6 +31,18 @@ func TestNewCmdDelete(t *testing.T) {
 func TestDeleteRun(t *testing.T) {
 	var method, path, query, bearer string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			// The check that the client exists, after the deletion.
+			w.Header().Set("Content-Type", "application/json")
+			id := strings.TrimPrefix(r.URL.Path, "/admin/clients/")
+			if id == "typo" {
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"error":"Unable to locate the resource","error_description":""}`)
+				return
+			}
+			fmt.Fprintf(w, `{"client_id":%q}`, id)
+			return
+		}
 		method, path, query, bearer = r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization")
 		if r.URL.Query().Get("client_id") == "bad" {
 			w.Header().Set("Content-Type", "application/json")
@@ -51,6 +64,8 @@ func TestDeleteRun(t *testing.T) {
 		{"deletes", []string{"--client-id", "a b&c"}, "a b&c\n", "Deleted every access and refresh token of client a b&c.\n", ""},
 		{"quiet", []string{"-q", "--client-id", "c1"}, "c1\n", "", ""},
 		{"server error", []string{"--client-id", "bad"}, "", "", "500 Internal Server Error: server_error: boom"},
+		// Hydra answers 204 for any ID: a mistyped one is no success.
+		{"unknown client", []string{"--client-id", "typo"}, "", "", `Hydra has no client with ID "typo", so no tokens were deleted`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
