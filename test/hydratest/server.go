@@ -191,11 +191,30 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 				goto wait
 			}
 		}
-		return nil
+		return s.warmKeys(ctx, time.Until(deadline))
 	wait:
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("the Hydra server was not ready within %s:\n%s", limit, s.Log())
+}
+
+// warmKeys asks once for the public key set, so that Hydra makes its ID
+// token signing keys now, with time to spare, rather than within the
+// --timeout of the first test that fetches them: on a loaded machine
+// making an RSA key can take seconds.
+func (s *Server) warmKeys(ctx context.Context, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, max(limit, 30*time.Second))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PublicURL+"/.well-known/jwks.json", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := (&http.Client{Transport: s.HTTP.Transport}).Do(req)
+	if err != nil {
+		return fmt.Errorf("the Hydra server did not serve its keys: %w\n%s", err, s.Log())
+	}
+	resp.Body.Close()
+	return nil
 }
 
 // Log returns what Hydra has printed so far.

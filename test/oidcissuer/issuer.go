@@ -53,8 +53,12 @@ func Start() (*Issuer, error) {
 	mux.HandleFunc("GET /.well-known/openid-configuration", i.discovery)
 	mux.HandleFunc("GET /.well-known/jwks.json", i.jwks)
 	mux.HandleFunc("GET "+GitHubPath, i.github)
-	i.srv = httptest.NewServer(mux)
-	i.URL = i.srv.URL
+	// The URL is set before the server starts, since its handlers read it
+	// and the requests come from other processes, with no ordering the
+	// race detector could see.
+	i.srv = httptest.NewUnstartedServer(mux)
+	i.URL = "http://" + i.srv.Listener.Addr().String()
+	i.srv.Start()
 	return i, nil
 }
 
