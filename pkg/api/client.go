@@ -158,7 +158,15 @@ func (c *Client) Send(req *http.Request, ok ...int) (*Response, error) {
 
 // ReadBody reads a response body up to MaxBodySize and fails beyond it.
 func ReadBody(resp *http.Response) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 {
+		buf.Grow(int(min(n, MaxBodySize) + 1))
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxBodySize+1))
+	raw := buf.Bytes()
+	if raw == nil {
+		raw = []byte{}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the response body: %s", describeNetErr(err))
 	}

@@ -427,6 +427,9 @@ func bufferBody(resp *http.Response) error {
 	resp.Body.Close()
 	if err == nil {
 		resp.Body = io.NopCloser(bytes.NewReader(raw))
+		// Known now, so that ReadBody reads it into a buffer of its size,
+		// rather than growing one twice over (a body at the cap is 16 MiB).
+		resp.ContentLength = int64(len(raw))
 		return nil
 	}
 	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), errReader{err}))
