@@ -398,12 +398,19 @@ func TestRetries(t *testing.T) {
 func TestRowsSucceedAgainstAGoodServer(t *testing.T) {
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
+			// Batch rows send their requests concurrently.
+			var mu sync.Mutex
 			var paths []string
 			srv := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
 				paths = append(paths, r.URL.Path)
+				mu.Unlock()
 				okHandler(c).ServeHTTP(w, r)
 			}))
 			r := invoke(context.Background(), t, c, srv.URL)
+			srv.Close() // the handlers are done with paths
+			mu.Lock()
+			defer mu.Unlock()
 			if r.code != 0 {
 				t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 			}
