@@ -13,6 +13,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -34,9 +35,9 @@ func gitHubActionsToken(ctx context.Context, o *Options, audience string) (strin
 		return "", fmt.Errorf("--assertion-from %s: %s and %s are not both set: run this in a GitHub Actions job whose workflow or job grants 'permissions: id-token: write'",
 			FromGitHubActions, EnvGitHubRequestURL, EnvGitHubRequestToken)
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("--assertion-from %s: %s is not an http or https URL", FromGitHubActions, EnvGitHubRequestURL)
+	u, err := cmdutil.ParseHTTPURL(EnvGitHubRequestURL, rawURL, "https://pipelines.actions.githubusercontent.com/...")
+	if err != nil {
+		return "", fmt.Errorf("--assertion-from %s: %w", FromGitHubActions, err)
 	}
 	q := u.Query()
 	q.Set("audience", audience)

@@ -232,8 +232,8 @@ func (o *Options) validate(portSet bool) error {
 		return err
 	}
 	if o.Issuer != "" {
-		if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return cmdutil.FlagErrorf("invalid --issuer %s: want the issuer URL that Hydra's discovery document names, such as https://auth.example.com", api.RedactURL(o.Issuer))
+		if _, err := cmdutil.ParseHTTPURL("--issuer", o.Issuer, "https://auth.example.com"); err != nil {
+			return err
 		}
 	}
 	if o.Timeout <= 0 {
@@ -277,9 +277,9 @@ func (o *Options) validate(portSet bool) error {
 		o.redirect = &url.URL{Scheme: scheme, Host: net.JoinHostPort(loopback.BindHost, strconv.Itoa(o.Port)), Path: callbackPath}
 		return nil
 	}
-	u, err := url.Parse(o.Redirect)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return cmdutil.FlagErrorf("invalid --redirect %s: want a URL such as http://127.0.0.1:%d/callback", api.RedactURL(o.Redirect), o.Port)
+	u, err := cmdutil.ParseHTTPURL("--redirect", o.Redirect, fmt.Sprintf("http://127.0.0.1:%d/callback", o.Port))
+	if err != nil {
+		return err
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return cmdutil.FlagErrorf("invalid --redirect %s: a redirect URL has no query or fragment", api.RedactURL(o.Redirect))
@@ -341,8 +341,8 @@ func userRun(ctx context.Context, opts *Options) error {
 	if authURL == "" {
 		authURL = joinPath(base, "/oauth2/auth")
 	}
-	if p, err := url.Parse(authURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return cmdutil.FlagErrorf("invalid --auth-url %s: want an http or https URL", api.RedactURL(authURL))
+	if _, err := cmdutil.ParseHTTPURL("--auth-url", authURL, joinPath(base, "/oauth2/auth")); err != nil {
+		return err
 	}
 	fl := &flow{
 		opts:    opts,
