@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/loopback"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Defaults of the flags.
@@ -375,7 +377,7 @@ func (fl *flow) run(ctx context.Context) error {
 
 	// Discovery first, so that a wrong endpoint fails before anyone signs
 	// in. Without the openid scope there is no ID token to verify.
-	if containsScope(opts.Scopes, "openid") {
+	if slices.Contains(opts.Scopes, "openid") {
 		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
 		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
@@ -490,7 +492,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			srv.Expect(next.state)
 		}
 		if err != nil {
-			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + firstLine(err.Error()) + ". The terminal has the details.", NextURL: next.authURL})
+			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), ".") + ". The terminal has the details.", NextURL: next.authURL})
 			if !o.NoShutdown {
 				return err
 			}
@@ -533,7 +535,7 @@ func (fl *flow) open(authURL string, done <-chan struct{}) {
 		select {
 		case <-done:
 		default:
-			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", firstLine(err.Error()), authURL)
+			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), "."), authURL)
 		}
 	}()
 }
@@ -679,15 +681,6 @@ func timeoutOr(ctx context.Context, o *Options, err error) error {
 	return err
 }
 
-func containsScope(scopes []string, s string) bool {
-	for _, v := range scopes {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func joinPath(base *url.URL, p string) string {
 	u := *base
 	u.Path = strings.TrimSuffix(u.Path, "/") + p
@@ -695,10 +688,9 @@ func joinPath(base *url.URL, p string) string {
 	return u.String()
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return strings.TrimRight(line, ".")
-}
+// maxReasonLen bounds an error quoted inside a sentence, on the callback
+// page or in the note that no browser could be opened.
+const maxReasonLen = 200
 
 // noteWriter writes notes for the person on stderr, unless --quiet.
 type noteWriter struct {
