@@ -79,3 +79,24 @@ func Mask(s string, secrets ...string) string {
 func Time(sec int64) string {
 	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
 }
+
+// Stamp formats t as an RFC 3339 date in UTC, as Time does, and the zero
+// time as "", for a column or field that may have no date.
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// ShellQuote quotes s for a command line a user may paste into a POSIX
+// shell: as it is when it holds only characters no shell treats specially,
+// in single quotes otherwise.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -3,6 +3,7 @@ package text
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPrintable(t *testing.T) {
@@ -47,5 +48,29 @@ func TestMask(t *testing.T) {
 func TestTime(t *testing.T) {
 	if got := Time(1700000000); got != "2023-11-14T22:13:20Z" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestStamp(t *testing.T) {
+	if got := Stamp(time.Time{}); got != "" {
+		t.Errorf("zero time: got %q", got)
+	}
+	at := time.Date(2023, 11, 15, 0, 13, 20, 5, time.FixedZone("CET", 3600))
+	if got := Stamp(at); got != "2023-11-14T23:13:20Z" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"hydra-token_1.2/x:y@z=w+v,u": "hydra-token_1.2/x:y@z=w+v,u",
+		"":                            "''",
+		"a b":                         "'a b'",
+		"it's":                        `'it'\''s'`,
+		"$(rm)":                       "'$(rm)'",
+	} {
+		if got := ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

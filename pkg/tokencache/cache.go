@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options configure Open.
@@ -239,7 +241,7 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 			}
 			tok, source = t, FromRefresh
 		case req.RefreshRejected != nil && req.RefreshRejected(err):
-			fmt.Fprintf(c.warn, "The cached refresh token was refused (%s); getting a new token.\n", firstLineOf(err.Error()))
+			fmt.Fprintf(c.warn, "The cached refresh token was refused (%s); getting a new token.\n", text.OneLine(err.Error(), 300))
 			if rerr := c.store.remove(id); rerr != nil {
 				fmt.Fprintf(c.warn, "warning: %s\n", rerr)
 			}

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // The storages of --cache-storage.
@@ -136,7 +138,7 @@ func openDir(path string) (*dir, error) {
 		return nil, &BadFileError{Path: path, Reason: err.Error(), Refused: true}
 	}
 	if laxMode(fi) {
-		return nil, &BadFileError{Path: path, Reason: fmt.Sprintf("is open to group or others (mode %04o)", fi.Mode().Perm()), Fix: "chmod 700 " + shellQuote(path), Refused: true}
+		return nil, &BadFileError{Path: path, Reason: fmt.Sprintf("is open to group or others (mode %04o)", fi.Mode().Perm()), Fix: "chmod 700 " + text.ShellQuote(path), Refused: true}
 	}
 	return &dir{path: path}, nil
 }
@@ -177,7 +179,7 @@ func readEntryFile(f *os.File, p string) (*Entry, error) {
 		return nil, &BadFileError{Path: p, Reason: err.Error()}
 	}
 	if laxMode(fi) {
-		return nil, &BadFileError{Path: p, Reason: fmt.Sprintf("is readable by group or others (mode %04o)", fi.Mode().Perm()), Fix: "chmod 600 " + shellQuote(p), Refused: true}
+		return nil, &BadFileError{Path: p, Reason: fmt.Sprintf("is readable by group or others (mode %04o)", fi.Mode().Perm()), Fix: "chmod 600 " + text.ShellQuote(p), Refused: true}
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxEntrySize+1))
 	if err != nil {
@@ -300,16 +302,6 @@ func describeErr(err error) string {
 
 func laxMode(fi os.FileInfo) bool {
 	return runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' || r == '@' ||
-			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func firstNonEmpty(vs ...string) string {

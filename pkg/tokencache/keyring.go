@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	gokeyring "github.com/zalando/go-keyring"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // KeyringService is the service name of the cache's keyring items.
@@ -170,10 +172,5 @@ func keyringError(what string, err error) error {
 	if errors.Is(err, gokeyring.ErrSetDataTooBig) {
 		return fmt.Errorf("token cache: %s the OS keyring: the entry is too large for this keyring", what)
 	}
-	return fmt.Errorf("token cache: %s the OS keyring failed: %s\nIs a keyring (Secret Service, Keychain, Credential Manager) running and unlocked? Otherwise use --cache-storage disk, or none", what, firstLineOf(err.Error()))
-}
-
-func firstLineOf(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+	return fmt.Errorf("token cache: %s the OS keyring failed: %s\nIs a keyring (Secret Service, Keychain, Credential Manager) running and unlocked? Otherwise use --cache-storage disk, or none", what, text.OneLine(err.Error(), 300))
 }

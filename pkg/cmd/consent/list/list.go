@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -131,10 +132,7 @@ func Filter(sessions []*api.ConsentSession, clientID string) []*api.ConsentSessi
 func Table(sessions []*api.ConsentSession, now time.Time) printer.TableData {
 	t := printer.TableData{Headers: []string{"CLIENT ID", "CLIENT NAME", "SCOPE", "AUDIENCE", "GRANTED AT", "REMEMBERED UNTIL"}}
 	for _, s := range sessions {
-		granted := ""
-		if !s.HandledAt.IsZero() {
-			granted = s.HandledAt.UTC().Format(time.RFC3339)
-		}
+		granted := text.Stamp(s.HandledAt)
 		t.Rows = append(t.Rows, []string{
 			s.ClientID(), s.Request.Client.ClientName, strings.Join(s.GrantScope, " "), strings.Join(s.GrantAudience, ","),
 			granted, rememberedUntil(s, now),

@@ -13,7 +13,9 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Environment variables of a GitHub Actions job whose workflow grants
@@ -34,9 +36,9 @@ func gitHubActionsToken(ctx context.Context, o *Options, audience string) (strin
 		return "", fmt.Errorf("--assertion-from %s: %s and %s are not both set: run this in a GitHub Actions job whose workflow or job grants 'permissions: id-token: write'",
 			FromGitHubActions, EnvGitHubRequestURL, EnvGitHubRequestToken)
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("--assertion-from %s: %s is not an http or https URL", FromGitHubActions, EnvGitHubRequestURL)
+	u, err := cmdutil.ParseHTTPURL(EnvGitHubRequestURL, rawURL, "https://pipelines.actions.githubusercontent.com/...")
+	if err != nil {
+		return "", fmt.Errorf("--assertion-from %s: %w", FromGitHubActions, err)
 	}
 	q := u.Query()
 	q.Set("audience", audience)
@@ -154,28 +156,28 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 		return err
 	}
 	c := readClaims(assertion)
-	text := e.Description + " " + e.Hint
+	reason := e.Description + " " + e.Hint
 	var headline string
 	switch {
 	case e.Code == "jti_known":
 		headline = "the assertion was already used"
 		e.Advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q: an assertion is single-use. Get a fresh one: --assertion-from %s and --private-key make a new one on each run; a file or variable must be refilled by its issuer.", c.JTI, FromGitHubActions)
-	case strings.Contains(text, "No public JWK was registered"):
+	case strings.Contains(reason, "No public JWK was registered"):
 		headline = fmt.Sprintf("Hydra trusts no key of issuer %q for subject %q", c.Iss, c.Sub)
 		kid := "no kid"
 		if c.KID != "" {
 			kid = fmt.Sprintf("kid %q", c.KID)
 		}
 		e.Advice = fmt.Sprintf("Either Hydra has no trust relationship for this issuer, or its relationships pin another subject, or the issuer signed with a key (%s) that Hydra does not trust yet. See 'hydra trust list --issuer %s'; 'hydra trust sync --issuer %s --subject %s --scope ...' trusts the issuer's current keys for this subject.",
-			kid, shellQuote(c.Iss), shellQuote(c.Iss), shellQuote(c.Sub))
+			kid, text.ShellQuote(c.Iss), text.ShellQuote(c.Iss), text.ShellQuote(c.Sub))
 		if d := diagnose(ctx, o, c); d != nil {
 			headline, e.Advice = d.headline, d.advice
 		}
-	case strings.Contains(text, "'aud'"):
+	case strings.Contains(reason, "'aud'"):
 		headline = "the assertion is for another audience"
 		e.Advice = fmt.Sprintf("Its aud is %q, and Hydra wants its token URL, %s. Ask the issuer for that audience: --assertion-from %s asks for the token URL unless --assertion-audience says otherwise; in GitLab CI, set id_tokens: NAME: aud: %s.",
 			strings.Join(c.Aud, " "), tokenURL, FromGitHubActions, tokenURL)
-	case strings.Contains(text, "parameter expired"):
+	case strings.Contains(reason, "parameter expired"):
 		headline = "the assertion has expired"
 		when := ""
 		if !c.Exp.IsZero() {
@@ -184,14 +186,14 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 		e.Advice = "Get a fresh one, and use it at once; check the clocks of this machine and Hydra if it was fresh." + when
 	case e.Code == "unauthorized_client":
 		headline = fmt.Sprintf("client %q may not use the JWT bearer grant", clientID)
-		e.Advice = fmt.Sprintf("Add %s to the client's grant types: hydra client update %s --grant-type %s (listing every grant type it keeps).", api.JWTBearerGrantType, shellQuote(clientID), api.JWTBearerGrantType)
-	case e.Code == "invalid_scope" && strings.Contains(text, "public key registered"):
+		e.Advice = fmt.Sprintf("Add %s to the client's grant types: hydra client update %s --grant-type %s (listing every grant type it keeps).", api.JWTBearerGrantType, text.ShellQuote(clientID), api.JWTBearerGrantType)
+	case e.Code == "invalid_scope" && strings.Contains(reason, "public key registered"):
 		headline = "the trust relationship does not allow this scope"
-		e.Advice = fmt.Sprintf("Ask only for scopes that 'hydra trust list --issuer %s' shows for this subject (and that the client has), or widen them with 'hydra trust sync --scope'.", shellQuote(c.Iss))
+		e.Advice = fmt.Sprintf("Ask only for scopes that 'hydra trust list --issuer %s' shows for this subject (and that the client has), or widen them with 'hydra trust sync --scope'.", text.ShellQuote(c.Iss))
 	case e.Code == "invalid_client" && o.Credentials.AuthMethod == shared.AuthNone:
 		headline = "Hydra refused the client"
 		e.Advice = fmt.Sprintf("Check --client-id (%s); a client without a secret needs token_endpoint_auth_method none. For a confidential client, give its secret with --client-secret-file or %s.", shared.EnvClientID, shared.EnvClientSecret)
-	case strings.Contains(text, "Unable to parse JSON Web Token"):
+	case strings.Contains(reason, "Unable to parse JSON Web Token"):
 		headline = "Hydra could not read the assertion as a JWT"
 		e.Advice = "Check that the file or variable holds the issuer's token alone, as the issuer wrote it."
 	case e.Code == "invalid_grant":
@@ -201,14 +203,4 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 		return err
 	}
 	return fmt.Errorf("%s: %w", headline, e)
-}
-
-// shellQuote quotes s for a command line a user may paste.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // diagnoseTimeout bounds the look at the admin API after a refusal.
@@ -56,7 +57,7 @@ func diagnose(ctx context.Context, o *Options, c claims) *diagnosis {
 			forSubject = append(forSubject, t)
 		}
 	}
-	sync := fmt.Sprintf("hydra trust sync --issuer %s --subject %s --scope ...", shellQuote(c.Iss), shellQuote(c.Sub))
+	sync := fmt.Sprintf("hydra trust sync --issuer %s --subject %s --scope ...", text.ShellQuote(c.Iss), text.ShellQuote(c.Sub))
 	switch {
 	case len(forIssuer) == 0:
 		return &diagnosis{
@@ -97,7 +98,7 @@ func diagnose(ctx context.Context, o *Options, c claims) *diagnosis {
 	case match != nil && !match.ExpiresAt.IsZero() && match.ExpiresAt.Before(time.Now()):
 		return &diagnosis{
 			headline: fmt.Sprintf("Hydra's trust of key %q of issuer %q expired", c.KID, c.Iss),
-			advice:   fmt.Sprintf("The relationship %s expired at %s. Run '%s' on a schedule: it renews relationships before they expire.", match.ID, match.ExpiresAt.UTC().Format(time.RFC3339), sync),
+			advice:   fmt.Sprintf("The relationship %s expired at %s. Run '%s' on a schedule: it renews relationships before they expire.", match.ID, text.Stamp(match.ExpiresAt), sync),
 		}
 	}
 	return nil

@@ -120,7 +120,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	admin, err := opts.Admin.Client(opts.Factory, s.API, opts.Credentials.Quiet)
+	admin, err := opts.Admin.Client(opts.Factory, &opts.Conn, s.API, opts.Credentials.Quiet)
 	if err != nil {
 		return err
 	}

@@ -234,3 +234,46 @@ func TestRevokeRunTerminalReadsTokensWithoutEcho(t *testing.T) {
 		t.Errorf("want hidden prompts on stderr, no token anywhere:\nstdout: %q\nstderr: %s", stdout, stderr)
 	}
 }
+
+// TestRevokeVerificationHeaderWins checks that the introspection that
+// verifies a revocation follows the rule of every admin command: an
+// explicit -H 'Authorization: ...' is sent as it is, and
+// OAUTH2_ACCESS_TOKEN is then not.
+func TestRevokeVerificationHeaderWins(t *testing.T) {
+	tests := []struct {
+		name string
+		argv []string
+		want string
+	}{
+		{name: "-H wins over OAUTH2_ACCESS_TOKEN", argv: []string{"-H", "Authorization: Bearer x", "a"}, want: "Bearer x"},
+		{name: "OAUTH2_ACCESS_TOKEN without -H", argv: []string{"a"}, want: "Bearer from-env"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch r.URL.Path {
+				case "/oauth2/revoke":
+				case "/admin/oauth2/introspect":
+					got = append(got, r.Header.Get("Authorization"))
+					io.WriteString(w, `{"active":false}`)
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			f, _, _, stderr := cmdtest.Factory(map[string]string{
+				"HYDRA_URL": srv.URL, "HYDRA_ADMIN_URL": srv.URL,
+				"OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec",
+				"OAUTH2_ACCESS_TOKEN": "from-env",
+			})
+			if err := cmdtest.Run(NewCmdRevoke(f, nil), tt.argv...); err != nil {
+				t.Fatalf("err = %v\nstderr: %s", err, stderr.String())
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("introspection sent Authorization %q, want [%q]", got, tt.want)
+			}
+		})
+	}
+}

@@ -133,21 +133,16 @@ func (c *Credentials) Validate() error {
 		return cmdutil.FlagErrorf("--private-key needs --auth-method %s, not %s", AuthPrivateKeyJWT, method)
 	}
 	if c.TokenURL != "" {
-		if _, err := parseHTTPURL(c.TokenURL); err != nil {
-			return cmdutil.FlagErrorf("invalid --token-url %s: %v", api.RedactURL(c.TokenURL), err)
+		if _, err := cmdutil.ParseHTTPURL("--token-url", c.TokenURL, tokenURLExample); err != nil {
+			return err
 		}
 	}
 	c.AuthMethod = method
 	return nil
 }
 
-func parseHTTPURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("want a URL such as http://127.0.0.1:4444%s", api.TokenPath)
-	}
-	return u, nil
-}
+// tokenURLExample is a --token-url of the right kind, for messages.
+const tokenURLExample = "http://127.0.0.1:4444" + api.TokenPath
 
 // Auth is a client's resolved credentials.
 type Auth struct {

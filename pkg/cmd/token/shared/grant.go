@@ -114,9 +114,9 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 	var base, tokenURL *url.URL
 	source := conn.EndpointSource()
 	if creds.TokenURL != "" {
-		u, err := parseHTTPURL(creds.TokenURL)
+		u, err := cmdutil.ParseHTTPURL("--token-url", creds.TokenURL, tokenURLExample)
 		if err != nil {
-			return nil, cmdutil.FlagErrorf("invalid --token-url %s: %v", api.RedactURL(creds.TokenURL), err)
+			return nil, err
 		}
 		tokenURL, source = u, "--token-url"
 		base = &url.URL{Scheme: u.Scheme, Host: u.Host}

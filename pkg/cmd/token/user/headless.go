@@ -23,7 +23,7 @@ const maxHops = 20
 // URL, whose code it exchanges as usual. Nothing listens on a port.
 func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.URL) error {
 	o := fl.opts
-	admin, err := o.Admin.Client(o.Factory, fl.session.API, o.Quiet)
+	admin, err := o.Admin.Client(o.Factory, &o.Conn, fl.session.API, o.Quiet)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // print writes the tokens to stdout: a readable block by default, or the
@@ -33,7 +34,7 @@ func writeBlock(w io.Writer, t *shared.Token, now time.Time) error {
 	id, _ := tok.Extra("id_token").(string)
 	row("ID TOKEN", id)
 	if !tok.Expiry.IsZero() {
-		row("EXPIRY", fmt.Sprintf("%s (in %s)", tok.Expiry.UTC().Format(time.RFC3339), tok.Expiry.Sub(now).Round(time.Second)))
+		row("EXPIRY", fmt.Sprintf("%s (in %s)", text.Stamp(tok.Expiry), tok.Expiry.Sub(now).Round(time.Second)))
 	}
 	scope, _ := tok.Extra("scope").(string)
 	row("SCOPE", strings.TrimSpace(scope))

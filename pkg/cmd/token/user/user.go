@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/loopback"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Defaults of the flags.
@@ -232,8 +234,8 @@ func (o *Options) validate(portSet bool) error {
 		return err
 	}
 	if o.Issuer != "" {
-		if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return cmdutil.FlagErrorf("invalid --issuer %s: want the issuer URL that Hydra's discovery document names, such as https://auth.example.com", api.RedactURL(o.Issuer))
+		if _, err := cmdutil.ParseHTTPURL("--issuer", o.Issuer, "https://auth.example.com"); err != nil {
+			return err
 		}
 	}
 	if o.Timeout <= 0 {
@@ -277,9 +279,9 @@ func (o *Options) validate(portSet bool) error {
 		o.redirect = &url.URL{Scheme: scheme, Host: net.JoinHostPort(loopback.BindHost, strconv.Itoa(o.Port)), Path: callbackPath}
 		return nil
 	}
-	u, err := url.Parse(o.Redirect)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return cmdutil.FlagErrorf("invalid --redirect %s: want a URL such as http://127.0.0.1:%d/callback", api.RedactURL(o.Redirect), o.Port)
+	u, err := cmdutil.ParseHTTPURL("--redirect", o.Redirect, fmt.Sprintf("http://127.0.0.1:%d/callback", o.Port))
+	if err != nil {
+		return err
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return cmdutil.FlagErrorf("invalid --redirect %s: a redirect URL has no query or fragment", api.RedactURL(o.Redirect))
@@ -341,8 +343,8 @@ func userRun(ctx context.Context, opts *Options) error {
 	if authURL == "" {
 		authURL = joinPath(base, "/oauth2/auth")
 	}
-	if p, err := url.Parse(authURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return cmdutil.FlagErrorf("invalid --auth-url %s: want an http or https URL", api.RedactURL(authURL))
+	if _, err := cmdutil.ParseHTTPURL("--auth-url", authURL, joinPath(base, "/oauth2/auth")); err != nil {
+		return err
 	}
 	fl := &flow{
 		opts:    opts,
@@ -375,7 +377,7 @@ func (fl *flow) run(ctx context.Context) error {
 
 	// Discovery first, so that a wrong endpoint fails before anyone signs
 	// in. Without the openid scope there is no ID token to verify.
-	if containsScope(opts.Scopes, "openid") {
+	if slices.Contains(opts.Scopes, "openid") {
 		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
 		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
@@ -490,7 +492,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			srv.Expect(next.state)
 		}
 		if err != nil {
-			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + firstLine(err.Error()) + ". The terminal has the details.", NextURL: next.authURL})
+			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), ".") + ". The terminal has the details.", NextURL: next.authURL})
 			if !o.NoShutdown {
 				return err
 			}
@@ -533,7 +535,7 @@ func (fl *flow) open(authURL string, done <-chan struct{}) {
 		select {
 		case <-done:
 		default:
-			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", firstLine(err.Error()), authURL)
+			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), "."), authURL)
 		}
 	}()
 }
@@ -679,15 +681,6 @@ func timeoutOr(ctx context.Context, o *Options, err error) error {
 	return err
 }
 
-func containsScope(scopes []string, s string) bool {
-	for _, v := range scopes {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func joinPath(base *url.URL, p string) string {
 	u := *base
 	u.Path = strings.TrimSuffix(u.Path, "/") + p
@@ -695,10 +688,9 @@ func joinPath(base *url.URL, p string) string {
 	return u.String()
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return strings.TrimRight(line, ".")
-}
+// maxReasonLen bounds an error quoted inside a sentence, on the callback
+// page or in the note that no browser could be opened.
+const maxReasonLen = 200
 
 // noteWriter writes notes for the person on stderr, unless --quiet.
 type noteWriter struct {

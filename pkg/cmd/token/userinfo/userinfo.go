@@ -102,7 +102,7 @@ func userinfoRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	admin, err := opts.Admin.Client(opts.Factory, public, opts.Quiet)
+	admin, err := opts.Admin.Client(opts.Factory, &opts.Conn, public, opts.Quiet)
 	if err != nil {
 		return err
 	}

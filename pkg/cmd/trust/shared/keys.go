@@ -240,11 +240,7 @@ func thirdPartyError(err error, source, what string) error {
 // CheckURL parses a URL given on the command line for the issuer or its
 // keys: http or https, with a host.
 func CheckURL(flag, raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, cmdutil.FlagErrorf("invalid %s %s: want an http or https URL, such as https://token.actions.githubusercontent.com", flag, api.RedactURL(raw))
-	}
-	return u, nil
+	return cmdutil.ParseHTTPURL(flag, raw, "https://token.actions.githubusercontent.com")
 }
 
 // Discover reads the issuer's OpenID Connect discovery document and returns

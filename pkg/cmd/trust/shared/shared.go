@@ -19,6 +19,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // MaxPages bounds the walk over every page of trust relationships, so that
@@ -63,9 +64,8 @@ func Subject(t *api.Trust) string {
 func Table(trusts []*api.Trust) printer.TableData {
 	t := printer.TableData{Headers: []string{"ID", "ISSUER", "SUBJECT", "KEY ID", "SCOPE", "EXPIRES"}}
 	for _, tr := range trusts {
-		expires := ""
-		if !tr.ExpiresAt.IsZero() {
-			expires = tr.ExpiresAt.UTC().Format(time.RFC3339)
+		expires := text.Stamp(tr.ExpiresAt)
+		if expires != "" {
 			if tr.ExpiresAt.Before(time.Now()) {
 				expires += " (expired)"
 			}

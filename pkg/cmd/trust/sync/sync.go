@@ -21,6 +21,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // DefaultLifetime is the default of --expires-in.
@@ -289,35 +290,28 @@ func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time
 		t := mine[k.KID]
 		switch {
 		case t == nil:
-			actions = append(actions, Action{Action: ActionCreate, KID: k.KID, ExpiresAt: stamp(expires), Reason: "new key", key: k})
+			actions = append(actions, Action{Action: ActionCreate, KID: k.KID, ExpiresAt: text.Stamp(expires), Reason: "new key", key: k})
 		case !sameScopes(t.Scope, opts.Scopes):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: stamp(expires),
+			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
 				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k})
 		case t.ExpiresAt.Before(now.Add(opts.RenewBefore)):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: stamp(expires),
-				Reason: "expires at " + stamp(t.ExpiresAt), key: k})
+			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
+				Reason: "expires at " + text.Stamp(t.ExpiresAt), key: k})
 		default:
-			actions = append(actions, Action{Action: ActionKeep, KID: k.KID, ID: t.ID, ExpiresAt: stamp(t.ExpiresAt)})
+			actions = append(actions, Action{Action: ActionKeep, KID: k.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt)})
 		}
 	}
 	for _, t := range order {
 		if published[t.PublicKey.KID] {
 			continue
 		}
-		a := Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}
+		a := Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}
 		if opts.Prune {
 			a.Action, a.Reason = ActionDelete, "the issuer no longer publishes this key"
 		}
 		actions = append(actions, a)
 	}
 	return actions
-}
-
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 func sameScopes(a, b []string) bool {
@@ -339,7 +333,7 @@ func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) 
 		if err != nil {
 			return shared.CreateError(req, a.KID, err)
 		}
-		a.ID, a.ExpiresAt = t.ID, stamp(t.ExpiresAt)
+		a.ID, a.ExpiresAt = t.ID, text.Stamp(t.ExpiresAt)
 		return nil
 	}
 	for _, phase := range []string{ActionCreate, ActionReplace, ActionDelete} {
