@@ -66,6 +66,13 @@ type Client struct {
 
 	// Timeout is the per-request limit, named in timeout messages.
 	Timeout time.Duration
+
+	// Generation, when set, is the admin API's generation as
+	// --api-version gives it. When it is not, the first admin request that
+	// Hydra v1 would answer with a 404 detects it (see Server).
+	Generation Generation
+
+	detect detection
 }
 
 // Response is a successful answer with its body read.
@@ -75,8 +82,14 @@ type Response struct {
 	Body       []byte
 }
 
-// URL returns the absolute URL of path under BaseURL.
+// URL returns the absolute URL of path under BaseURL. Admin paths are
+// spelled as in Hydra v2 and mapped to the server's generation here.
 func (c *Client) URL(path string, query url.Values) *url.URL {
+	return c.url(path, query, c.generation())
+}
+
+func (c *Client) url(path string, query url.Values, gen Generation) *url.URL {
+	path, query = c.adminPath(path, query, gen)
 	u := *c.BaseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + path
 	u.RawPath = ""
@@ -107,8 +120,23 @@ type Request struct {
 
 // Do sends r and reads the answer. A status outside 2xx (and r.OK) gives an
 // *Error; no answer at all gives a *ConnError.
+//
+// An admin request that gets a 404 before the server's generation is known
+// detects it; against Hydra v1, the request is sent again on v1's path. A
+// 404 for a route means the server did nothing, so even a POST is safe to
+// send again.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	u := c.URL(r.Path, r.Query)
+	gen := c.generation()
+	resp, err := c.do(ctx, r, gen)
+	if gen != V1 && c.needsDetection(r.Path, err) && c.Server(ctx).Generation == V1 {
+		resp, err = c.do(ctx, r, V1)
+	}
+	c.v1Advice(err, r.Path)
+	return resp, err
+}
+
+func (c *Client) do(ctx context.Context, r Request, gen Generation) (*Response, error) {
+	u := c.url(r.Path, r.Query, gen)
 	var body io.Reader
 	var contentType string
 	switch {
