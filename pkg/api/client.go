@@ -269,16 +269,23 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 			e.Location = l
 		}
 		e.Advice = fmt.Sprintf("An API endpoint should not redirect. Hydra v2 redirects Hydra v1 paths, and a proxy may redirect http to https: check the URL given with %s.", c.source())
-	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" &&
-		(!isJSON || strings.Contains(e.Code+" "+e.Description, "route does not exist")):
+	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && isHydraRoute404(e):
 		e.Advice = fmt.Sprintf("The endpoint URL has a path, %s, and this tool adds Hydra's own paths to it. Hydra serves both APIs at the root of their ports: drop the path from the URL given with %s.", c.BaseURL.Path, c.source())
+	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && !isHydraNotFound(e):
+		gatewayNotFound(e, c.BaseURL, c.Kind, c.source())
+	case resp.StatusCode == http.StatusBadRequest && strings.Contains(e.Excerpt, "Client sent an HTTP request to an HTTPS server"):
+		e.Advice = fmt.Sprintf("The server speaks HTTPS on this port: use an https:// URL with %s.", c.source())
+	case resp.StatusCode == http.StatusUnauthorized && c.Kind == Admin && c.BearerToken != "":
+		e.Advice = "The admin API, or an authorizing proxy in front of it, refused the access token given with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
 	case resp.StatusCode == http.StatusNotFound && !isJSON:
 		if c.Kind == Admin {
 			e.Advice = fmt.Sprintf("This path is on Hydra's admin API, and the server does not know it: %s may point at the public API. Hydra's admin API listens on port 4445 by default, the public API on 4444.", c.source())
 		} else {
 			e.Advice = fmt.Sprintf("This path is on Hydra's public API, and the server does not know it: %s may point at the admin API or another server. Hydra's public API listens on port 4444 by default, the admin API on 4445.", c.source())
 		}
-	case (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.Kind == Admin && c.BearerToken == "" && !isJSON:
+	// Hydra's admin API asks for no credentials: a 401 or 403 comes from an
+	// authorizing proxy such as Oathkeeper, whose answer may be JSON.
+	case (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.Kind == Admin && c.BearerToken == "":
 		e.Advice = "The admin API may sit behind an authorizing proxy: pass a token with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
 	}
 	if w := resp.Header.Get("WWW-Authenticate"); w != "" && e.Advice == "" && !isJSON {
