@@ -278,7 +278,7 @@ type GenerationError struct {
 func (e *GenerationError) Error() string {
 	how := "detected"
 	if e.Server.Given {
-		how = "as --api-version says"
+		how = "given with --api-version"
 	}
 	msg := fmt.Sprintf("%s needs Hydra %s, but the admin API at %s is %s (%s)", e.Feature, e.Want, e.URL, e.Server.Name(), how)
 	if e.Server.Given {
