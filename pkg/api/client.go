@@ -129,9 +129,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	gen := c.generation()
 	resp, err := c.do(ctx, r, gen)
 	if gen != V1 && c.needsDetection(r.Path, err) && c.Server(ctx).Generation == V1 {
-		resp, err = c.do(ctx, r, V1)
+		gen = V1
+		resp, err = c.do(ctx, r, gen)
 	}
-	c.v1Advice(err, r.Path)
+	c.generationAdvice(err, r.Path, gen)
 	return resp, err
 }
 
@@ -260,6 +261,12 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 		RetryAfter: resp.Header.Get("Retry-After"),
 	}
 	parseErrorBody(e, raw)
+	if resp.StatusCode == http.StatusNotFound && isHydraRoute404(e) {
+		// Hydra's "no such route" is about the URL, not about a resource:
+		// shown as an excerpt, so that no command reads it as, say, "no
+		// client with ID".
+		demoteToExcerpt(e)
+	}
 	isJSON := e.Code != "" || e.Description != ""
 	switch {
 	case resp.StatusCode/100 == 3:

@@ -307,8 +307,24 @@ func innermost(err error) string {
 // has no route for: Hydra v2's admin API says "route does not exist" in
 // JSON, or "Route not found" in an HTML page.
 func isHydraRoute404(e *Error) bool {
-	return strings.Contains(e.Code+" "+e.Description, "route does not exist") ||
-		strings.Contains(e.Excerpt, "Route not found")
+	s := e.Code + " " + e.Description + " " + e.Excerpt
+	return strings.Contains(s, "route does not exist") || strings.Contains(s, "Route not found")
+}
+
+// demoteToExcerpt moves a JSON error's fields into the excerpt: the answer
+// is shown, but not read as the server's word on a resource.
+func demoteToExcerpt(e *Error) {
+	if e.Code == "" && e.Description == "" {
+		return
+	}
+	var parts []string
+	for _, p := range []string{e.Code, e.Description} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	e.Excerpt = strings.Join(parts, ": ")
+	e.Code, e.Description, e.Hint, e.Debug = "", "", "", ""
 }
 
 // isHydraNotFound reports whether a 404 is Hydra's answer about a missing
@@ -325,16 +341,7 @@ func isHydraNotFound(e *Error) bool {
 // Hydra's word on the resource, so it is shown as an excerpt: no command
 // reads it as "no client with ID".
 func gatewayNotFound(e *Error, base *url.URL, kind Kind, source string) {
-	if e.Code != "" || e.Description != "" {
-		var parts []string
-		for _, p := range []string{e.Code, e.Description} {
-			if p != "" {
-				parts = append(parts, p)
-			}
-		}
-		e.Excerpt = strings.Join(parts, ": ")
-		e.Code, e.Description, e.Hint, e.Debug = "", "", "", ""
-	}
+	demoteToExcerpt(e)
 	e.Advice = fmt.Sprintf("This 404 is not Hydra's own answer, so it says nothing about the resource: a gateway or proxy at %s answered it. "+
 		"Check that it routes the path prefix %s, given with %s, to Hydra's %s API; this tool adds Hydra's own paths to that prefix.",
 		base.Host, strings.TrimSuffix(base.Path, "/"), source, kind)

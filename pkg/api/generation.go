@@ -290,19 +290,26 @@ func (e *GenerationError) Error() string {
 	return msg
 }
 
-// v1Advice explains a route 404 from a server known to be Hydra v1: the
-// path exists only in Hydra v2. v2Path is the path before mapping.
-func (c *Client) v1Advice(err error, v2Path string) {
+// generationAdvice explains a route 404 by the server's generation: a path
+// that exists only in Hydra v2 sent to Hydra v1, or a v2 path sent to a
+// server that --api-version v2 wrongly calls Hydra v2. v2Path is the path
+// before mapping, gen the generation it was sent for.
+func (c *Client) generationAdvice(err error, v2Path string, gen Generation) {
 	var e *Error
 	if !errors.As(err, &e) || e.StatusCode != http.StatusNotFound || e.Code != "" || e.Description != "" {
 		return
 	}
-	if c.Kind != Admin || c.generation() != V1 || !strings.HasPrefix(v2Path, "/admin/") {
+	if c.Kind != Admin || !strings.HasPrefix(v2Path, "/admin/") {
 		return
 	}
-	info := c.Server(context.Background())
-	e.Advice = fmt.Sprintf("%s has no such path: this request needs Hydra v2 (its path there is %s).", info.Name(), v2Path)
-	if info.Given {
-		e.Advice += " If the server is Hydra v2, drop --api-version v1."
+	switch {
+	case gen == V1:
+		info := c.Server(context.Background())
+		e.Advice = fmt.Sprintf("%s has no such path: this request needs Hydra v2 (its path there is %s).", info.Name(), v2Path)
+		if info.Given {
+			e.Advice += " If the server is Hydra v2, drop --api-version v1."
+		}
+	case c.Generation == V2:
+		e.Advice = "The server has no route for this Hydra v2 path, though --api-version v2 is given: if it is Hydra v1, pass --api-version v1, or leave the flag out to detect the version."
 	}
 }

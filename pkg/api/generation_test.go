@@ -61,7 +61,10 @@ func (f *fakeHydra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"active":true}`)
 	default:
-		http.NotFound(w, r)
+		// Both generations' admin APIs answer an unknown route so.
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"error":{"code":404,"message":"Not Found","reason":"The requested route does not exist. Make sure you are using the right path, domain, and port."}}`)
 	}
 }
 
@@ -239,5 +242,22 @@ func TestNextPageTokenV1Offset(t *testing.T) {
 	h.Set("Link", `</clients?limit=2&offset=2>; rel="next",</clients?limit=2&offset=4>; rel="last"`)
 	if got := NextPageToken(h); got != "2" {
 		t.Errorf("NextPageToken = %q, want the offset 2", got)
+	}
+}
+
+func TestGivenV2AgainstV1(t *testing.T) {
+	f := &fakeHydra{gen: V1, version: "master"}
+	c := fakeClient(t, f)
+	c.Generation = V2
+	_, err := c.GetClient(context.Background(), "a")
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != 404 || e.Code != "" || !strings.Contains(e.Excerpt, "route does not exist") {
+		t.Fatalf("err = %#v, want the route 404 as an excerpt, not as Hydra's word on the client", err)
+	}
+	if !strings.Contains(err.Error(), "--api-version v1") {
+		t.Errorf("err = %v, want advice to pass --api-version v1", err)
+	}
+	if got := f.requests(); len(got) != 1 {
+		t.Errorf("requests %v: a given version is not detected", got)
 	}
 }
