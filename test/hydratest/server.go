@@ -180,7 +180,7 @@ dsn: memory
 		_ = s.cmd.Wait()
 		close(s.done)
 	}()
-	if err := s.waitReady(ctx, 60*time.Second); err != nil {
+	if err := s.waitReady(ctx, 2*time.Minute); err != nil {
 		s.Stop()
 		return nil, err
 	}
