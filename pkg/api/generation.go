@@ -290,16 +290,22 @@ func (e *GenerationError) Error() string {
 	return msg
 }
 
-// generationAdvice explains a route 404 by the server's generation: a path
-// that exists only in Hydra v2 sent to Hydra v1, or a v2 path sent to a
-// server that --api-version v2 wrongly calls Hydra v2. v2Path is the path
-// before mapping, gen the generation it was sent for.
+// generationAdvice explains an answer by the server's generation: a route
+// 404 for a path that exists only in Hydra v2 sent to Hydra v1, or for a v2
+// path sent to a server that --api-version v2 wrongly calls Hydra v2; and
+// Hydra v2's redirect of a v1 path, sent because --api-version v1 wrongly
+// calls it Hydra v1. v2Path is the path before mapping, gen the generation
+// it was sent for.
 func (c *Client) generationAdvice(err error, v2Path string, gen Generation) {
 	var e *Error
-	if !errors.As(err, &e) || e.StatusCode != http.StatusNotFound || e.Code != "" || e.Description != "" {
+	if !errors.As(err, &e) || c.Kind != Admin || !strings.HasPrefix(v2Path, "/admin/") {
 		return
 	}
-	if c.Kind != Admin || !strings.HasPrefix(v2Path, "/admin/") {
+	if e.StatusCode/100 == 3 && c.Generation == V1 && strings.Contains(locationPath(e.Location), "/admin/") {
+		e.Advice = "The server redirects Hydra v1's path to Hydra v2's, as Hydra v2 does, though --api-version v1 is given: drop --api-version v1, or pass --api-version v2."
+		return
+	}
+	if e.StatusCode != http.StatusNotFound || e.Code != "" || e.Description != "" {
 		return
 	}
 	switch {

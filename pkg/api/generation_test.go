@@ -73,7 +73,10 @@ func fakeClient(t *testing.T, f *fakeHydra) *Client {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return &Client{HTTP: srv.Client(), BaseURL: u, Kind: Admin}
+	// As NewHTTPClient's, it follows no redirect.
+	hc := srv.Client()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{HTTP: hc, BaseURL: u, Kind: Admin}
 }
 
 func TestParseGeneration(t *testing.T) {
@@ -259,5 +262,16 @@ func TestGivenV2AgainstV1(t *testing.T) {
 	}
 	if got := f.requests(); len(got) != 1 {
 		t.Errorf("requests %v: a given version is not detected", got)
+	}
+}
+
+func TestGivenV1AgainstV2(t *testing.T) {
+	f := &fakeHydra{gen: V2, version: "master"}
+	c := fakeClient(t, f)
+	c.Generation = V1
+	_, err := c.GetClient(context.Background(), "a")
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != http.StatusTemporaryRedirect || !strings.Contains(err.Error(), "drop --api-version v1") {
+		t.Fatalf("err = %v, want v2's redirect with advice to drop --api-version v1", err)
 	}
 }
