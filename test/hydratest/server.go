@@ -153,8 +153,8 @@ secrets:
 log:
   level: warn
   leak_sensitive_values: false
-dsn: memory
-%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
+dsn: %s
+%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, dsn(opts.Version), opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()
@@ -167,7 +167,7 @@ dsn: memory
 		devFlag = "--dangerous-force-http"
 	}
 	s.cmd = exec.Command(bin, "serve", "all", devFlag, "-c", cfgPath)
-	s.cmd.Env = append(minimalEnv(), "DSN=memory")
+	s.cmd.Env = append(minimalEnv(), "DSN="+dsn(opts.Version))
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	// Its own process group, so that Stop can end it even when the test
 	// binary is killed mid-way.
@@ -232,6 +232,18 @@ func (s *Server) warmKeys(ctx context.Context, limit time.Duration) error {
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// dsn is the in-memory database of version. Hydra v1 turns "memory" into
+// an SQLite memory database per pooled connection, so that a second
+// connection, opened under concurrent requests, finds no tables ("Unable to
+// locate the table"); one connection keeps one database. v1 still migrates
+// it at start, as it does "memory".
+func dsn(version string) string {
+	if IsV1(version) {
+		return "sqlite://file::memory:?_fk=true&max_conns=1&max_idle_conns=1"
+	}
+	return "memory"
 }
 
 // AdminPrefix is the prefix of the admin API's paths: "/admin" in Hydra v2,
