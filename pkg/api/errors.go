@@ -304,11 +304,13 @@ func innermost(err error) string {
 }
 
 // isHydraRoute404 reports whether a 404 is Hydra's own answer for a path it
-// has no route for: Hydra v2's admin API says "route does not exist" in
-// JSON, or "Route not found" in an HTML page.
+// has no route for: the admin API says "route does not exist" in JSON, or
+// "Route not found" in an HTML page; the public API answers Go's plain
+// "404 page not found".
 func isHydraRoute404(e *Error) bool {
 	s := e.Code + " " + e.Description + " " + e.Excerpt
-	return strings.Contains(s, "route does not exist") || strings.Contains(s, "Route not found")
+	return strings.Contains(s, "route does not exist") || strings.Contains(s, "Route not found") ||
+		strings.TrimSpace(e.Excerpt) == "404 page not found"
 }
 
 // demoteToExcerpt moves a JSON error's fields into the excerpt: the answer

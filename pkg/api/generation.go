@@ -172,32 +172,36 @@ var releaseRE = regexp.MustCompile(`^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*
 // that a later call asks again.
 func (c *Client) detectServer(ctx context.Context) (info ServerInfo, complete bool) {
 	// GET /version answers {"version":"v2.3.0"} on both generations'
-	// admin ports, in official builds.
-	if resp, err := c.probe(ctx, "/version", nil); err == nil && resp.StatusCode == http.StatusOK {
-		var v struct {
-			Version string `json:"version"`
+	// admin ports, in official builds. Without it, BaseURL is not the root
+	// of a Hydra admin API (a wrong prefix, a gateway), and /clients below
+	// would prove nothing: under http://host:4445/admin, it is v2's
+	// /admin/clients.
+	resp, err := c.probe(ctx, "/version", nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return info, ctx.Err() == nil
+	}
+	var v struct {
+		Version *string `json:"version"`
+	}
+	if json.Unmarshal(resp.Body, &v) != nil || v.Version == nil {
+		return info, true
+	}
+	release := strings.TrimSpace(*v.Version)
+	if m := releaseRE.FindStringSubmatch(release); m != nil {
+		info.Version = "v" + strings.TrimPrefix(release, "v")
+		switch major, _ := strconv.Atoi(m[1]); {
+		case major == 1:
+			info.Generation = V1
+		case major >= 2:
+			info.Generation = V2
 		}
-		if json.Unmarshal(resp.Body, &v) == nil {
-			if m := releaseRE.FindStringSubmatch(strings.TrimSpace(v.Version)); m != nil {
-				major, _ := strconv.Atoi(m[1])
-				info.Version = "v" + strings.TrimPrefix(strings.TrimSpace(v.Version), "v")
-				switch {
-				case major == 1:
-					info.Generation = V1
-				case major >= 2:
-					info.Generation = V2
-				}
-				if info.Generation != GenerationUnknown {
-					return info, true
-				}
-			}
+		if info.Generation != GenerationUnknown {
+			return info, true
 		}
-	} else if ctx.Err() != nil {
-		return info, false
 	}
 	// No release named. Hydra v1 lists clients at /clients; Hydra v2
 	// redirects that v1 path to /admin/clients.
-	resp, err := c.probe(ctx, "/clients", url.Values{"limit": {"1"}})
+	resp, err = c.probe(ctx, "/clients", url.Values{"limit": {"1"}})
 	switch {
 	case err != nil:
 		return info, ctx.Err() == nil
