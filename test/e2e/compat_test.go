@@ -68,9 +68,15 @@ func compatServer(t *testing.T, version string) *hydratest.Server {
 
 // compatRun runs the CLI with env and a generous --timeout: a loaded
 // machine runs three Hydras here at once.
+// Tokens go after "--": a random token may start with "-".
 func compatRun(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	return run{Env: env}.hydra(t, append(args, "--timeout", "60s")...)
+	flags, rest, _ := strings.Cut(strings.Join(args, "\x00"), "\x00--\x00")
+	argv := append(strings.Split(flags, "\x00"), "--timeout", "60s")
+	if rest != "" {
+		argv = append(append(argv, "--"), strings.Split(rest, "\x00")...)
+	}
+	return run{Env: env}.hydra(t, argv...)
 }
 
 // compatEnv points the CLI at s.
@@ -217,7 +223,7 @@ func compatTokens(t *testing.T, s *hydratest.Server) {
 	}
 	active := func(tok string, want bool, spelling ...string) {
 		t.Helper()
-		r := hydra(append(spelling, "--format", "json", tok)...)
+		r := hydra(append(spelling, "--format", "json", "--", tok)...)
 		r.wantCode(t, 0)
 		var in struct {
 			Active   bool   `json:"active"`
@@ -235,11 +241,11 @@ func compatTokens(t *testing.T, s *hydratest.Server) {
 	t1, t2 := get("token", "client"), get("perform", "client-credentials")
 	active(t1, true, v1Introspect...)
 	active(t2, true, v2Introspect...)
-	r := hydra("token", "introspect", "--require-active", "--scope", "write", t1)
+	r := hydra("token", "introspect", "--require-active", "--scope", "write", "--", t1)
 	r.wantCode(t, 3)
 
-	hydra("token", "revoke", t1).wantCode(t, 0)
-	hydra("revoke", "token", t2).wantCode(t, 0)
+	hydra("token", "revoke", "--", t1).wantCode(t, 0)
+	hydra("revoke", "token", "--", t2).wantCode(t, 0)
 	active(t1, false, v1Introspect...)
 	active(t2, false, v2Introspect...)
 
@@ -252,7 +258,7 @@ func compatTokens(t *testing.T, s *hydratest.Server) {
 
 	// Batch introspection detects the generation once for all tokens.
 	t5, t6 := get("token", "client"), get("token", "client")
-	r = hydra("token", "introspect", "--format", "jsonpath=result.active", "--concurrency", "4", t5, t6, t4)
+	r = hydra("token", "introspect", "--format", "jsonpath=result.active", "--concurrency", "4", "--", t5, t6, t4)
 	r.wantCode(t, 0)
 	if got := strings.Fields(r.Stdout); strings.Join(got, " ") != "true true false" {
 		t.Errorf("batch introspection: %q, want true true false", r.Stdout)
@@ -287,14 +293,14 @@ func compatAuthCode(t *testing.T, s *hydratest.Server) {
 		if got := decodeSubject(t, tok.IDToken); got != "compat-user" {
 			t.Errorf("ID token subject %q", got)
 		}
-		r = compatRun(t, env, "token", "refresh", "--format", "jsonpath=refresh_token", tok.RefreshToken)
+		r = compatRun(t, env, "token", "refresh", "--format", "jsonpath=refresh_token", "--", tok.RefreshToken)
 		r.wantCode(t, 0)
 		if got := strings.TrimSpace(r.Stdout); got == "" || got == tok.RefreshToken {
 			t.Errorf("token refresh did not rotate the refresh token: %q", got)
 		}
 		// The spent refresh token fails: invalid_grant in Hydra v2,
 		// token_inactive in v1.
-		r = compatRun(t, env, "token", "refresh", tok.RefreshToken)
+		r = compatRun(t, env, "token", "refresh", "--", tok.RefreshToken)
 		r.wantCode(t, 1)
 		r.assertClean(t)
 		if !strings.Contains(r.Stderr, "invalid_grant") && !strings.Contains(r.Stderr, "token_inactive") {
