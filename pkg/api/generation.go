@@ -111,10 +111,10 @@ func (c *Client) adminPath(path string, query url.Values, gen Generation) (strin
 	if rest, ok := strings.CutPrefix(path, "/admin/"); ok {
 		path = "/" + rest
 	}
-	if path == "/clients" && (query.Has("page_size") || query.Has("page_token")) {
-		// Hydra v1 pages clients with limit and offset; the "page token"
-		// of a v1 page is its offset, as NextPageToken reads it from the
-		// Link header.
+	if query.Has("page_size") || query.Has("page_token") {
+		// Hydra v1 pages its lists (clients, trust relationships) with
+		// limit and offset; the "page token" of a v1 page is its offset, as
+		// NextPageToken reads it from the Link header.
 		q := url.Values{}
 		for k, v := range query {
 			switch k {
