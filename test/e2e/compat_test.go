@@ -94,6 +94,7 @@ func TestCompat(t *testing.T) {
 			t.Parallel()
 			s := compatServer(t, version)
 			t.Run("clients", func(t *testing.T) { compatClients(t, s) })
+			t.Run("dropped fields", func(t *testing.T) { compatDropped(t, s) })
 			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
 			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
 			t.Run("token flush", func(t *testing.T) { compatFlush(t, s) })
@@ -346,4 +347,53 @@ func compatAPIVersion(t *testing.T, s *hydratest.Server) {
 		t.Errorf("a missing route is reported as a missing client:\n%s", r.Stderr)
 	}
 	r.assertClean(t)
+}
+
+// compatDropped sets fields that older servers drop, on create, update and
+// import, and checks that each dropped one is named. Hydra v2.1 drops
+// skip_logout_consent; Hydra v1 all three.
+func compatDropped(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	want := []string{"skip_logout_consent"}
+	kept := []string{"skip_consent", "access_token_strategy"}
+	if hydratest.IsV1(s.Version) {
+		want, kept = []string{"access_token_strategy", "skip_consent", "skip_logout_consent"}, nil
+	}
+	check := func(r result, verb string) {
+		t.Helper()
+		r.wantCode(t, 0)
+		for _, f := range want {
+			r.wantStderr(t, fmt.Sprintf("without %s: Hydra %s does not support the field", f, s.Version[:2]))
+		}
+		for _, f := range kept {
+			if strings.Contains(r.Stderr, "without "+f) {
+				t.Errorf("%s: %s is named as dropped, but the server stores it:\n%s", verb, f, r.Stderr)
+			}
+		}
+		if !strings.Contains(r.Stderr, "was "+verb+" without") {
+			t.Errorf("the warning does not say the client was %s:\n%s", verb, r.Stderr)
+		}
+	}
+	flags := []string{"--skip-consent", "--skip-logout-consent", "--access-token-strategy", "jwt"}
+	r := compatRun(t, env, append([]string{"create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json"}, flags...)...)
+	check(r, "created")
+	id := decodeClient(t, r.Stdout)["client_id"].(string)
+	check(compatRun(t, env, append([]string{"client", "update", id, "--format", "json"}, flags...)...), "updated")
+
+	file := filepath.Join(t.TempDir(), "client.json")
+	doc := `{"grant_types":["client_credentials"],"skip_consent":true,"skip_logout_consent":true,"access_token_strategy":"jwt"}`
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check(compatRun(t, env, "import", "oauth2-client", file, "--format", "json"), "imported")
+}
+
+// Hydra v2.3 stores every field: no warning.
+func TestCreateWarnsOfNoDroppedFieldOnCurrentHydra(t *testing.T) {
+	r := hydra(t, "create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json",
+		"--skip-consent", "--skip-logout-consent", "--access-token-strategy", "jwt")
+	r.wantCode(t, 0)
+	if strings.Contains(r.Stderr, "without") {
+		t.Errorf("a field is named as dropped by Hydra %s:\n%s", hydratest.HydraVersion, r.Stderr)
+	}
 }
