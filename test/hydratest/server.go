@@ -201,7 +201,7 @@ func (s *Server) warmUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.HTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("warming up Hydra: %w\n%s", err, s.Log())
 	}
