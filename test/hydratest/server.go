@@ -201,7 +201,11 @@ func (s *Server) warmUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	resp, err := s.HTTP.Do(req)
+	// The server's client times out as a CLI request does; this one has
+	// ctx's minutes.
+	hc := *s.HTTP
+	hc.Timeout = 0
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("warming up Hydra: %w\n%s", err, s.Log())
 	}
