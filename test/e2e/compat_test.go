@@ -98,6 +98,7 @@ func TestCompat(t *testing.T) {
 			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
 			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
 			t.Run("token flush", func(t *testing.T) { compatFlush(t, s) })
+			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
 		})
 	}
@@ -396,4 +397,39 @@ func TestCreateWarnsOfNoDroppedFieldOnCurrentHydra(t *testing.T) {
 	if strings.Contains(r.Stderr, "without") {
 		t.Errorf("a field is named as dropped by Hydra %s:\n%s", hydratest.HydraVersion, r.Stderr)
 	}
+}
+
+// compatKeysSessions runs the key set, consent and login session, and
+// trust commands, whose admin paths differ between generations as the
+// others do.
+func compatKeysSessions(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	hydra := func(args ...string) result { t.Helper(); return compatRun(t, env, args...) }
+	set1, set2 := "compat-keys-1", "compat-keys-2"
+	r := hydra("keys", "create", set1, "--alg", "RS256", "--format", "jsonpath=keys.0.alg")
+	r.wantCode(t, 0)
+	if strings.TrimSpace(r.Stdout) != "RS256" {
+		t.Errorf("keys create: %q", r.Stdout)
+	}
+	hydra("create", "jwk", set2, "--alg", "ES256", "--format", "json").wantCode(t, 0)
+	for _, get := range [][]string{{"keys", "get", set1}, {"get", "jwk", set2}} {
+		r := hydra(append(get, "--format", "jsonpath=keys.0.kty")...)
+		r.wantCode(t, 0)
+		if kty := strings.TrimSpace(r.Stdout); kty != "RSA" && kty != "EC" {
+			t.Errorf("%s: kty %q", strings.Join(get, " "), kty)
+		}
+	}
+	hydra("keys", "delete", set1).wantCode(t, 0)
+	hydra("delete", "jwk", set2).wantCode(t, 0)
+	r = hydra("keys", "get", set1)
+	r.wantCode(t, 1)
+	r.wantStderr(t, "no key set")
+
+	r = hydra("consent", "revoke", "--subject", "compat-nobody", "--all")
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	r = hydra("login", "revoke", "--subject", "compat-nobody")
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	hydra("trust", "list").wantCode(t, 0)
 }
