@@ -183,17 +183,28 @@ func (c *Connection) Client(f *Factory) (*api.Client, error) {
 		return nil, err
 	}
 	WarnPlainHTTP(f, base)
-	var gen api.Generation
-	if c.APIVersion != "" {
-		if gen, err = api.ParseGeneration(c.APIVersion); err != nil {
-			return nil, FlagErrorf("--api-version: %w", err)
-		}
+	gen, err := c.Generation()
+	if err != nil {
+		return nil, err
 	}
 	hc, err := c.HTTPClient(f)
 	if err != nil {
 		return nil, err
 	}
 	return &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, EndpointSource: c.EndpointSource(), Timeout: c.Timeout, Generation: gen}, nil
+}
+
+// Generation is the admin API's generation that --api-version gives, or
+// api.GenerationUnknown, which detects it.
+func (c *Connection) Generation() (api.Generation, error) {
+	if c.APIVersion == "" {
+		return api.GenerationUnknown, nil
+	}
+	gen, err := api.ParseGeneration(c.APIVersion)
+	if err != nil {
+		return gen, FlagErrorf("--api-version: %w", err)
+	}
+	return gen, nil
 }
 
 // WarnPlainHTTP warns, in one line on stderr, when u is plain HTTP to a host
