@@ -184,36 +184,7 @@ dsn: %s
 		s.Stop()
 		return nil, err
 	}
-	if err := s.warmUp(ctx); err != nil {
-		s.Stop()
-		return nil, err
-	}
 	return s, nil
-}
-
-// warmUp has Hydra create its signing keys now: Hydra v2 creates them on
-// first use, and an RSA key takes a loaded machine longer than a CLI
-// request's timeout.
-func (s *Server) warmUp(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PublicURL+"/.well-known/jwks.json", nil)
-	if err != nil {
-		return err
-	}
-	// The server's client times out as a CLI request does; this one has
-	// ctx's minutes.
-	hc := *s.HTTP
-	hc.Timeout = 0
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("warming up Hydra: %w\n%s", err, s.Log())
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("warming up Hydra: GET /.well-known/jwks.json: %s\n%s", resp.Status, s.Log())
-	}
-	return nil
 }
 
 func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
