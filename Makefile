@@ -10,7 +10,8 @@ LDFLAGS := -s -w \
 	-X github.com/hydratoken/hydra/pkg/build.Version=$(VERSION) \
 	-X github.com/hydratoken/hydra/pkg/build.Commit=$(COMMIT) \
 	-X github.com/hydratoken/hydra/pkg/build.Date=$(DATE)
-# Runs a command beside an in-memory Ory Hydra v2.3.0 on loopback ports.
+# Runs a command beside an in-memory Ory Hydra v2.3.0 on loopback ports
+# (-version v2.1.2 or v1.11.10 for the older ones).
 HYDRA_DEV := $(GO) run ./test/cmd/hydra-dev
 
 # Where `make install` puts things: $(DESTDIR)$(prefix)/bin/hydra and so on.
@@ -53,8 +54,8 @@ install: build ## Install bin/hydra, man pages and completions (honours DESTDIR 
 	install -m 0644 completions/hydra.fish '$(DESTDIR)$(fishcompdir)/hydra.fish'
 
 .PHONY: hydra-server
-hydra-server: ## Build Ory Hydra v2.3.0 for the tests (cached after the first time)
-	@$(HYDRA_DEV) bin
+hydra-server: ## Build Ory Hydra v2.3.0, v2.1.2 and v1.11.10 for the tests (cached after the first time)
+	@$(HYDRA_DEV) -version all bin
 
 .PHONY: test
 test: hydra-server ## Run every test, end-to-end ones against a real Hydra included

@@ -66,6 +66,13 @@ type Client struct {
 
 	// Timeout is the per-request limit, named in timeout messages.
 	Timeout time.Duration
+
+	// Generation, when set, is the admin API's generation as
+	// --api-version gives it. When it is not, the first admin request that
+	// Hydra v1 would answer with a 404 detects it (see Server).
+	Generation Generation
+
+	detect detection
 }
 
 // Response is a successful answer with its body read.
@@ -75,8 +82,14 @@ type Response struct {
 	Body       []byte
 }
 
-// URL returns the absolute URL of path under BaseURL.
+// URL returns the absolute URL of path under BaseURL. Admin paths are
+// spelled as in Hydra v2 and mapped to the server's generation here.
 func (c *Client) URL(path string, query url.Values) *url.URL {
+	return c.url(path, query, c.generation())
+}
+
+func (c *Client) url(path string, query url.Values, gen Generation) *url.URL {
+	path, query = c.adminPath(path, query, gen)
 	u := *c.BaseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + path
 	u.RawPath = ""
@@ -107,8 +120,24 @@ type Request struct {
 
 // Do sends r and reads the answer. A status outside 2xx (and r.OK) gives an
 // *Error; no answer at all gives a *ConnError.
+//
+// An admin request that gets a 404 before the server's generation is known
+// detects it; against Hydra v1, the request is sent again on v1's path. A
+// 404 for a route means the server did nothing, so even a POST is safe to
+// send again.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	u := c.URL(r.Path, r.Query)
+	gen := c.generation()
+	resp, err := c.do(ctx, r, gen)
+	if gen != V1 && c.needsDetection(r.Path, err) && c.Server(ctx).Generation == V1 {
+		gen = V1
+		resp, err = c.do(ctx, r, gen)
+	}
+	c.generationAdvice(err, r.Path, gen)
+	return resp, err
+}
+
+func (c *Client) do(ctx context.Context, r Request, gen Generation) (*Response, error) {
+	u := c.url(r.Path, r.Query, gen)
 	var body io.Reader
 	var contentType string
 	switch {
@@ -240,6 +269,12 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 		RetryAfter: resp.Header.Get("Retry-After"),
 	}
 	parseErrorBody(e, raw)
+	if resp.StatusCode == http.StatusNotFound && isHydraRoute404(e) {
+		// Hydra's "no such route" is about the URL, not about a resource:
+		// shown as an excerpt, so that no command reads it as, say, "no
+		// client with ID".
+		demoteToExcerpt(e)
+	}
 	isJSON := e.Code != "" || e.Description != ""
 	switch {
 	case resp.StatusCode/100 == 3:
@@ -249,16 +284,23 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 			e.Location = l
 		}
 		e.Advice = fmt.Sprintf("An API endpoint should not redirect. Hydra v2 redirects Hydra v1 paths, and a proxy may redirect http to https: check the URL given with %s.", c.source())
-	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" &&
-		(!isJSON || strings.Contains(e.Code+" "+e.Description, "route does not exist")):
+	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && isHydraRoute404(e):
 		e.Advice = fmt.Sprintf("The endpoint URL has a path, %s, and this tool adds Hydra's own paths to it. Hydra serves both APIs at the root of their ports: drop the path from the URL given with %s.", c.BaseURL.Path, c.source())
+	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && !isHydraNotFound(e):
+		gatewayNotFound(e, c.BaseURL, c.Kind, c.source())
+	case resp.StatusCode == http.StatusBadRequest && strings.Contains(e.Excerpt, "Client sent an HTTP request to an HTTPS server"):
+		e.Advice = fmt.Sprintf("The server speaks HTTPS on this port: use an https:// URL with %s.", c.source())
+	case resp.StatusCode == http.StatusUnauthorized && c.Kind == Admin && c.BearerToken != "":
+		e.Advice = "The admin API, or an authorizing proxy in front of it, refused the access token given with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
 	case resp.StatusCode == http.StatusNotFound && !isJSON:
 		if c.Kind == Admin {
 			e.Advice = fmt.Sprintf("This path is on Hydra's admin API, and the server does not know it: %s may point at the public API. Hydra's admin API listens on port 4445 by default, the public API on 4444.", c.source())
 		} else {
 			e.Advice = fmt.Sprintf("This path is on Hydra's public API, and the server does not know it: %s may point at the admin API or another server. Hydra's public API listens on port 4444 by default, the admin API on 4445.", c.source())
 		}
-	case (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.Kind == Admin && c.BearerToken == "" && !isJSON:
+	// Hydra's admin API asks for no credentials: a 401 or 403 comes from an
+	// authorizing proxy such as Oathkeeper, whose answer may be JSON.
+	case (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.Kind == Admin && c.BearerToken == "":
 		e.Advice = "The admin API may sit behind an authorizing proxy: pass a token with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
 	}
 	if w := resp.Header.Get("WWW-Authenticate"); w != "" && e.Advice == "" && !isJSON {

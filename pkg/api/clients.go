@@ -368,7 +368,8 @@ func (c *Client) parseClientResponse(resp *Response, method, path string) (*OAut
 
 // NextPageToken returns the page_token of the RFC 8288 Link header's
 // rel="next" target, as Hydra's token pagination sends it, or "" when there
-// is no next page.
+// is no next page. Hydra v1 pages with limit and offset instead: the offset
+// is then the token, which the admin path mapping sends back as offset.
 func NextPageToken(h http.Header) string {
 	for _, l := range ParseLinks(h.Values("Link")) {
 		if !l.HasRel("next") {
@@ -379,6 +380,9 @@ func NextPageToken(h http.Header) string {
 			continue
 		}
 		if t := u.Query().Get("page_token"); t != "" {
+			return t
+		}
+		if t := u.Query().Get("offset"); t != "" && !u.Query().Has("page_token") {
 			return t
 		}
 	}

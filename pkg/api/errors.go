@@ -302,3 +302,49 @@ func innermost(err error) string {
 		return err.Error()
 	}
 }
+
+// isHydraRoute404 reports whether a 404 is Hydra's own answer for a path it
+// has no route for: the admin API says "route does not exist" in JSON, or
+// "Route not found" in an HTML page; the public API answers Go's plain
+// "404 page not found".
+func isHydraRoute404(e *Error) bool {
+	s := e.Code + " " + e.Description + " " + e.Excerpt
+	return strings.Contains(s, "route does not exist") || strings.Contains(s, "Route not found") ||
+		strings.TrimSpace(e.Excerpt) == "404 page not found"
+}
+
+// demoteToExcerpt moves a JSON error's fields into the excerpt: the answer
+// is shown, but not read as the server's word on a resource.
+func demoteToExcerpt(e *Error) {
+	if e.Code == "" && e.Description == "" {
+		return
+	}
+	var parts []string
+	for _, p := range []string{e.Code, e.Description} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	e.Excerpt = strings.Join(parts, ": ")
+	e.Code, e.Description, e.Hint, e.Debug = "", "", "", ""
+}
+
+// isHydraNotFound reports whether a 404 is Hydra's answer about a missing
+// resource, such as a client: "Unable to locate the resource" in both
+// generations, or herodot's "could not be found".
+func isHydraNotFound(e *Error) bool {
+	s := e.Code + " " + e.Description
+	return strings.Contains(s, "Unable to locate the resource") || strings.Contains(s, "could not be found")
+}
+
+// gatewayNotFound explains a 404 for an endpoint URL with a path that is
+// neither Hydra's "no such route" nor Hydra's "no such resource": a gateway
+// in front of Hydra answered. Its body, even when it is a JSON error, is not
+// Hydra's word on the resource, so it is shown as an excerpt: no command
+// reads it as "no client with ID".
+func gatewayNotFound(e *Error, base *url.URL, kind Kind, source string) {
+	demoteToExcerpt(e)
+	e.Advice = fmt.Sprintf("This 404 is not Hydra's own answer, so it says nothing about the resource: a gateway or proxy at %s answered it. "+
+		"Check that it routes the path prefix %s, given with %s, to Hydra's %s API; this tool adds Hydra's own paths to that prefix.",
+		base.Host, strings.TrimSuffix(base.Path, "/"), source, kind)
+}

@@ -65,13 +65,17 @@ func (a *Admin) client(f *Factory, base *url.URL, hc *http.Client) (*api.Client,
 	}
 	conn := a.Conn
 	conn.Kind = api.Admin
+	gen, err := conn.Generation()
+	if err != nil {
+		return nil, err
+	}
 	if hc == nil {
 		WarnPlainHTTP(f, base)
 		if hc, err = conn.HTTPClient(f); err != nil {
 			return nil, err
 		}
 	}
-	return &api.Client{HTTP: hc, BaseURL: base, Kind: api.Admin, EndpointSource: conn.EndpointSource(), Timeout: conn.Timeout, BearerToken: bearer}, nil
+	return &api.Client{HTTP: hc, BaseURL: base, Kind: api.Admin, EndpointSource: conn.EndpointSource(), Timeout: conn.Timeout, BearerToken: bearer, Generation: gen}, nil
 }
 
 // CompleteClientIDs is the ValidArgsFunction of commands that take client

@@ -76,7 +76,8 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 	if err != nil {
 		return nil, err
 	}
-	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout}
+	gen, _ := c.Generation() // a bad --api-version detects
+	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout, Generation: gen}
 	if token != nil && token.File != "-" {
 		// Stdin belongs to the shell during completion: never read it.
 		if bearer, err := bearerToken(quiet, token, c.Headers, true); err == nil {

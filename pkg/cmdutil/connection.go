@@ -54,6 +54,10 @@ type Connection struct {
 
 	// MaxConnsPerHost sizes the connection pool for batch commands.
 	MaxConnsPerHost int
+
+	// APIVersion is --api-version, the admin API's generation ("v1" or
+	// "v2"); empty detects it.
+	APIVersion string
 }
 
 // ConnectionOption changes which connection flags AddConnectionFlags
@@ -85,6 +89,10 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts .
 	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
 	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr, with secrets masked")
+	if kind == api.Admin {
+		fl.StringVar(&c.APIVersion, "api-version", "", "Hydra's admin API `version`, v1 or v2 (default: detected from the server)")
+		_ = cmd.RegisterFlagCompletionFunc("api-version", cobra.FixedCompletions(api.Generations, cobra.ShellCompDirectiveNoFileComp))
+	}
 }
 
 // EndpointSource names where the endpoint can be set, for messages.
@@ -175,11 +183,28 @@ func (c *Connection) Client(f *Factory) (*api.Client, error) {
 		return nil, err
 	}
 	WarnPlainHTTP(f, base)
+	gen, err := c.Generation()
+	if err != nil {
+		return nil, err
+	}
 	hc, err := c.HTTPClient(f)
 	if err != nil {
 		return nil, err
 	}
-	return &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, EndpointSource: c.EndpointSource(), Timeout: c.Timeout}, nil
+	return &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, EndpointSource: c.EndpointSource(), Timeout: c.Timeout, Generation: gen}, nil
+}
+
+// Generation is the admin API's generation that --api-version gives, or
+// api.GenerationUnknown, which detects it.
+func (c *Connection) Generation() (api.Generation, error) {
+	if c.APIVersion == "" {
+		return api.GenerationUnknown, nil
+	}
+	gen, err := api.ParseGeneration(c.APIVersion)
+	if err != nil {
+		return gen, FlagErrorf("--api-version: %w", err)
+	}
+	return gen, nil
 }
 
 // WarnPlainHTTP warns, in one line on stderr, when u is plain HTTP to a host

@@ -45,6 +45,9 @@ func testMain(m *testing.M) int {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// The older Hydras of compat_test.go start meanwhile.
+	stopCompat := startCompatServers(ctx)
+	defer stopCompat()
 	srv, err = hydratest.Start(ctx, hydratest.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting Hydra:", err)

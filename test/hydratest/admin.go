@@ -29,7 +29,7 @@ func (s *Server) CreateClient(doc map[string]any) (Client, error) {
 	if err != nil {
 		return Client{}, err
 	}
-	resp, err := s.HTTP.Post(s.AdminURL+"/admin/clients", "application/json", bytes.NewReader(b))
+	resp, err := s.HTTP.Post(s.AdminURL+s.AdminPrefix()+"/clients", "application/json", bytes.NewReader(b))
 	if err != nil {
 		return Client{}, err
 	}

@@ -25,8 +25,11 @@ type LoginConsentApp struct {
 	URL string
 
 	adminURL string
-	srv      *http.Server
-	client   *http.Client
+	// prefix is the admin API's path prefix: "/admin" in Hydra v2, none in
+	// Hydra v1.
+	prefix string
+	srv    *http.Server
+	client *http.Client
 
 	mu       sync.Mutex
 	deny     map[string]bool
@@ -48,7 +51,7 @@ type FlowRequest struct {
 	Skip bool
 }
 
-func startLoginConsentApp(adminURL string, client *http.Client) (*LoginConsentApp, error) {
+func startLoginConsentApp(adminURL, prefix string, client *http.Client) (*LoginConsentApp, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -56,6 +59,7 @@ func startLoginConsentApp(adminURL string, client *http.Client) (*LoginConsentAp
 	a := &LoginConsentApp{
 		URL:      "http://" + l.Addr().String(),
 		adminURL: adminURL,
+		prefix:   prefix,
 		client:   client,
 		deny:     map[string]bool{},
 		remember: map[string]bool{},
@@ -137,7 +141,7 @@ type flowRequest struct {
 func (a *LoginConsentApp) login(w http.ResponseWriter, r *http.Request) {
 	challenge := r.URL.Query().Get("login_challenge")
 	var req flowRequest
-	if err := a.admin(http.MethodGet, "/admin/oauth2/auth/requests/login?login_challenge="+url.QueryEscape(challenge), nil, &req); err != nil {
+	if err := a.admin(http.MethodGet, "/oauth2/auth/requests/login?login_challenge="+url.QueryEscape(challenge), nil, &req); err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
@@ -156,7 +160,7 @@ func (a *LoginConsentApp) login(w http.ResponseWriter, r *http.Request) {
 		RedirectTo string `json:"redirect_to"`
 	}
 	body := map[string]any{"subject": subject, "remember": remember}
-	if err := a.admin(http.MethodPut, "/admin/oauth2/auth/requests/login/accept?login_challenge="+url.QueryEscape(challenge), body, &redirect); err != nil {
+	if err := a.admin(http.MethodPut, "/oauth2/auth/requests/login/accept?login_challenge="+url.QueryEscape(challenge), body, &redirect); err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
@@ -166,7 +170,7 @@ func (a *LoginConsentApp) login(w http.ResponseWriter, r *http.Request) {
 func (a *LoginConsentApp) consent(w http.ResponseWriter, r *http.Request) {
 	challenge := r.URL.Query().Get("consent_challenge")
 	var req flowRequest
-	if err := a.admin(http.MethodGet, "/admin/oauth2/auth/requests/consent?consent_challenge="+url.QueryEscape(challenge), nil, &req); err != nil {
+	if err := a.admin(http.MethodGet, "/oauth2/auth/requests/consent?consent_challenge="+url.QueryEscape(challenge), nil, &req); err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
@@ -179,10 +183,10 @@ func (a *LoginConsentApp) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if deny {
-		err = a.admin(http.MethodPut, "/admin/oauth2/auth/requests/consent/reject?consent_challenge="+url.QueryEscape(challenge),
+		err = a.admin(http.MethodPut, "/oauth2/auth/requests/consent/reject?consent_challenge="+url.QueryEscape(challenge),
 			map[string]any{"error": "access_denied", "error_description": "The resource owner denied the request", "error_hint": "The test app denies consent for this client."}, &redirect)
 	} else {
-		err = a.admin(http.MethodPut, "/admin/oauth2/auth/requests/consent/accept?consent_challenge="+url.QueryEscape(challenge),
+		err = a.admin(http.MethodPut, "/oauth2/auth/requests/consent/accept?consent_challenge="+url.QueryEscape(challenge),
 			map[string]any{
 				"grant_scope":                 req.RequestedScope,
 				"grant_access_token_audience": req.RequestedAccessTokenAudience,
@@ -204,13 +208,15 @@ func (a *LoginConsentApp) logout(w http.ResponseWriter, r *http.Request) {
 	var redirect struct {
 		RedirectTo string `json:"redirect_to"`
 	}
-	if err := a.admin(http.MethodPut, "/admin/oauth2/auth/requests/logout/accept?logout_challenge="+url.QueryEscape(challenge), nil, &redirect); err != nil {
+	if err := a.admin(http.MethodPut, "/oauth2/auth/requests/logout/accept?logout_challenge="+url.QueryEscape(challenge), nil, &redirect); err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
 	http.Redirect(w, r, redirect.RedirectTo, http.StatusFound)
 }
 
+// admin calls the admin API at path, spelled without the /admin prefix of
+// Hydra v2, which a.prefix adds.
 func (a *LoginConsentApp) admin(method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
@@ -220,7 +226,7 @@ func (a *LoginConsentApp) admin(method, path string, in, out any) error {
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, a.adminURL+path, body)
+	req, err := http.NewRequest(method, a.adminURL+a.prefix+path, body)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,11 @@
 // Package hydratest runs a real Ory Hydra v2.3.0, in memory on loopback
 // ports, for the end-to-end tests, the demo and the benchmarks, together
 // with a small login and consent app that accepts through the admin API.
+// For the compatibility tests it also runs Hydra v2.1.2 and v1.11.10.
 //
-// The Hydra binary is built from the Go module proxy in its own module,
-// test/hydra-server, and cached between runs.
+// Each Hydra binary is built from the Go module proxy in its own module,
+// test/hydra-server (v2.3.0), test/hydra-server-v2.1 and
+// test/hydra-server-v1, and cached between runs.
 package hydratest
 
 import (
@@ -14,38 +16,90 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 )
 
-// HydraVersion is the version of Ory Hydra the tests run against.
+// HydraVersion is the version of Ory Hydra the tests run against, unless
+// Options.Version names another.
 const HydraVersion = "v2.3.0"
 
-// EnvBinary names an environment variable that may point at a Hydra binary
-// already built, skipping the build.
+// The older releases the compatibility tests also run against.
+const (
+	HydraV1 = "v1.11.10"
+	HydraV2 = "v2.1.2"
+)
+
+// Versions lists every Hydra version the harness can build and start,
+// HydraVersion first.
+var Versions = []string{HydraVersion, HydraV2, HydraV1}
+
+// EnvBinary names an environment variable that may point at a Hydra
+// v2.3.0 binary already built, skipping the build. EnvBinaryFor names the
+// variable of another version.
 const EnvBinary = "HYDRA_SERVER_BIN"
 
-// moduleDir returns test/hydra-server, found from this source file.
-func moduleDir() (string, error) {
+// EnvBinaryFor returns the variable that may point at an already built
+// binary of version: HYDRA_SERVER_BIN for HydraVersion, and
+// HYDRA_SERVER_BIN_V1_11_10 for v1.11.10.
+func EnvBinaryFor(version string) string {
+	if version == HydraVersion || version == "" {
+		return EnvBinary
+	}
+	return EnvBinary + "_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(version))
+}
+
+// tool is how one version is built: its tool module under test/ and the
+// package of its main.
+type tool struct {
+	module, pkg string
+}
+
+var tools = map[string]tool{
+	HydraVersion: {"hydra-server", "github.com/ory/hydra/v2"},
+	HydraV2:      {"hydra-server-v2.1", "github.com/ory/hydra/v2"},
+	HydraV1:      {"hydra-server-v1", "github.com/ory/hydra"},
+}
+
+// IsV1 reports whether version is a Hydra v1 release, whose admin API has
+// no /admin prefix and whose server has no --dev flag.
+func IsV1(version string) bool { return strings.HasPrefix(version, "v1.") }
+
+// moduleDir returns the tool module's directory under test/, found from
+// this source file.
+func moduleDir(t tool) (string, error) {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		return "", fmt.Errorf("cannot locate the hydratest package's source")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "hydra-server"), nil
+	return filepath.Join(filepath.Dir(file), "..", t.module), nil
 }
 
-// Binary returns the path of the Hydra binary, building it first if the
-// cache does not hold it. The cache key is the tool module's go.sum, so that
-// a change of version rebuilds it. Concurrent callers, such as test binaries
-// of several packages, build it once: the build holds a file lock.
-func Binary() (string, error) {
-	if p := os.Getenv(EnvBinary); p != "" {
+// Binary returns the path of the Hydra v2.3.0 binary, building it first if
+// the cache does not hold it. See BinaryFor.
+func Binary() (string, error) { return BinaryFor(HydraVersion) }
+
+// BinaryFor returns the path of the binary of one of Versions, building it
+// first if the cache does not hold it. The cache key is the version's tool
+// module's go.sum, so that a change of version rebuilds it. Concurrent
+// callers, such as test binaries of several packages, build it once: the
+// build holds a file lock.
+func BinaryFor(version string) (string, error) {
+	if version == "" {
+		version = HydraVersion
+	}
+	if p := os.Getenv(EnvBinaryFor(version)); p != "" {
 		return p, nil
 	}
-	dir, err := moduleDir()
+	t, ok := tools[version]
+	if !ok {
+		return "", fmt.Errorf("hydratest: no tool module builds Ory Hydra %s; known: %s", version, strings.Join(Versions, ", "))
+	}
+	dir, err := moduleDir(t)
 	if err != nil {
 		return "", err
 	}
-	return BuildCached(dir, "github.com/ory/hydra/v2", "hydra-"+HydraVersion,
+	return BuildCached(dir, t.pkg, "hydra-"+version,
 		[]string{"-tags", "sqlite,sqlite_omit_load_extension"}, "CGO_ENABLED=1")
 }
 

@@ -34,6 +34,9 @@ type Server struct {
 	// the server serves HTTPS.
 	HTTP *http.Client
 
+	// Version is the Hydra release running, such as v2.3.0.
+	Version string
+
 	cmd  *exec.Cmd
 	dir  string
 	log  *syncBuffer
@@ -59,12 +62,19 @@ type Options struct {
 
 	// TLSCAName is the subject of that CA; empty means DefaultCAName.
 	TLSCAName pkix.Name
+
+	// Version is the Hydra release to run, one of Versions; empty is
+	// HydraVersion.
+	Version string
 }
 
 // Start builds Hydra if needed and starts it in memory on free loopback
 // ports, waiting for /health/ready. Stop it with Stop.
 func Start(ctx context.Context, opts Options) (*Server, error) {
-	bin, err := Binary()
+	if opts.Version == "" {
+		opts.Version = HydraVersion
+	}
+	bin, err := BinaryFor(opts.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +107,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 		PublicURL: fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[0]),
 		AdminURL:  fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[1]),
 		HTTP:      httpClient,
+		Version:   opts.Version,
 		log:       &syncBuffer{},
 		done:      make(chan struct{}),
 	}
@@ -112,7 +123,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("making the test CA: %w", err)
 		}
 	}
-	s.App, err = startLoginConsentApp(s.AdminURL, s.HTTP)
+	s.App, err = startLoginConsentApp(s.AdminURL, s.AdminPrefix(), s.HTTP)
 	if err != nil {
 		s.cleanup()
 		return nil, err
@@ -142,15 +153,21 @@ secrets:
 log:
   level: warn
   leak_sensitive_values: false
-%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, opts.Config)
+dsn: %s
+%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, dsn(opts.Version), opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()
 		return nil, err
 	}
 
-	s.cmd = exec.Command(bin, "serve", "all", "--dev", "-c", cfgPath)
-	s.cmd.Env = append(minimalEnv(), "DSN=memory")
+	// Hydra v1 has no --dev: it refuses plain HTTP unless forced.
+	devFlag := "--dev"
+	if IsV1(opts.Version) {
+		devFlag = "--dangerous-force-http"
+	}
+	s.cmd = exec.Command(bin, "serve", "all", devFlag, "-c", cfgPath)
+	s.cmd.Env = append(minimalEnv(), "DSN="+dsn(opts.Version))
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	// Its own process group, so that Stop can end it even when the test
 	// binary is killed mid-way.
@@ -163,7 +180,7 @@ log:
 		_ = s.cmd.Wait()
 		close(s.done)
 	}()
-	if err := s.waitReady(ctx, 60*time.Second); err != nil {
+	if err := s.waitReady(ctx, 2*time.Minute); err != nil {
 		s.Stop()
 		return nil, err
 	}
@@ -215,6 +232,27 @@ func (s *Server) warmKeys(ctx context.Context, limit time.Duration) error {
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// dsn is the in-memory database of version. Hydra v1 turns "memory" into
+// an SQLite memory database per pooled connection, so that a second
+// connection, opened under concurrent requests, finds no tables ("Unable to
+// locate the table"); one connection keeps one database. v1 still migrates
+// it at start, as it does "memory".
+func dsn(version string) string {
+	if IsV1(version) {
+		return "sqlite://file::memory:?_fk=true&max_conns=1&max_idle_conns=1"
+	}
+	return "memory"
+}
+
+// AdminPrefix is the prefix of the admin API's paths: "/admin" in Hydra v2,
+// none in Hydra v1.
+func (s *Server) AdminPrefix() string {
+	if IsV1(s.Version) {
+		return ""
+	}
+	return "/admin"
 }
 
 // Log returns what Hydra has printed so far.

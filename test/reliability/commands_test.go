@@ -307,6 +307,13 @@ var commands = []command{
 		good: deleteTokensHandler,
 	},
 	{
+		name: "token flush (Hydra v1), bearer on argv",
+		argv: func(e string) []string {
+			return []string{"token", "flush", "-e", e, "--api-version", "v1", "--min-age", "1h", "--access-token", secretAccessToken, "-H", "X-Api-Key: " + secretHeader}
+		},
+		kind: api.Admin, path: api.FlushPath, shape: shapeEmpty,
+	},
+	{
 		name:  "delete access-tokens (v2), bearer from stdin",
 		argv:  func(string) []string { return []string{"delete", "access-tokens", "c", "--access-token-file", "-"} },
 		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT"},

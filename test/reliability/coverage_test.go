@@ -18,7 +18,6 @@ var sendsNothing = map[string]string{
 	"hydra version":           "prints the build's version, commit and date",
 	"hydra completion":        "prints a shell completion script",
 	"hydra help":              "prints help",
-	"hydra token flush":       "only points at hydra janitor, which Hydra v2 runs on the server",
 	"hydra token cache list":  "reads the local token cache only",
 	"hydra token cache clear": "removes entries from the local token cache only",
 }

@@ -39,22 +39,25 @@ type v2Spelling struct {
 	// its one positional argument instead: "delete access-tokens <id>" is
 	// "token delete --client-id <id>".
 	positional string
+	// output, when set, gives Hydra v2's flags and output shape where they
+	// differ from the v1 spelling's (see v2output.go).
+	output v2Output
 }
 
 // v2Spellings maps Hydra v2's spellings to this tool's commands. It is the
 // one place where they are wired: each entry builds a fresh instance of the
 // same command, since a cobra command has one parent.
 var v2Spellings = []v2Spelling{
-	{verb: "introspect", noun: "token", v1: "token introspect", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "introspect", noun: "token", v1: "token introspect", output: quietActive, build: func(f *cmdutil.Factory) *cobra.Command {
 		return introspect.NewCmdIntrospect(f, nil)
 	}},
-	{verb: "perform", noun: "client-credentials", v1: "token client", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "perform", noun: "client-credentials", v1: "token client", output: tokenExpiry, build: func(f *cmdutil.Factory) *cobra.Command {
 		return client.NewCmdClient(f, nil)
 	}},
-	{verb: "revoke", noun: "token", v1: "token revoke", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "revoke", noun: "token", v1: "token revoke", output: acceptFormat, build: func(f *cmdutil.Factory) *cobra.Command {
 		return revoke.NewCmdRevoke(f, nil)
 	}},
-	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", output: idResult, build: func(f *cmdutil.Factory) *cobra.Command {
 		return tokendelete.NewCmdDelete(f, nil)
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
@@ -65,13 +68,13 @@ var v2Spellings = []v2Spelling{
 	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return get.NewCmdGet(f, nil)
 	}},
-	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, output: paginated, build: func(f *cmdutil.Factory) *cobra.Command {
 		return list.NewCmdList(f, nil)
 	}},
 	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
 		return update.NewCmdUpdate(f, nil)
 	}},
-	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, output: idResult, build: func(f *cmdutil.Factory) *cobra.Command {
 		return deletecmd.NewCmdDelete(f, nil)
 	}},
 	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
@@ -120,6 +123,9 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 		cmd.Example = v2Example(cmd.Example, s)
 		if s.positional != "" {
 			positionalFromFlag(cmd, s.noun, s.positional)
+		}
+		if s.output != nil {
+			s.output(f, cmd)
 		}
 		cmd.Aliases = s.aliases
 		parent.AddCommand(cmd)

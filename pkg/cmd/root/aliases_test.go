@@ -29,6 +29,12 @@ func TestV2Spellings(t *testing.T) {
 func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 	var query string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			// token delete checks that the client exists.
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"client_id":"c1"}`))
+			return
+		}
 		query = r.URL.RawQuery
 		w.WriteHeader(http.StatusNoContent)
 	}))

@@ -81,6 +81,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
+	addV1Flags(cmd)
 	trimExamples(cmd)
 	return cmd
 }

@@ -104,6 +104,14 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		shared.WarnUnknown(errOut, it.Where, it.Doc)
 		id := it.Doc.String("client_id")
 		c, err := createOne(ctx, opts.Client, it.Doc)
+		if idFrom[i] == "" && shared.RefusesClientID(err) {
+			// Hydra v2.0 and v2.1 refuse a client_id chosen by the caller.
+			// This one was chosen here, and the refusal created nothing:
+			// the server chooses.
+			delete(it.Doc, "client_id")
+			id = ""
+			c, err = createOne(ctx, opts.Client, it.Doc)
+		}
 		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			// Ctrl-C, and the request got no answer within finishGrace.
 			interrupted, skipped = true, len(items)-i-1
@@ -133,6 +141,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 			}
 			continue
 		}
+		shared.WarnDropped(ctx, errOut, opts.Client, it.Doc, c, opts.Verb)
 		if err := out.add(c, it); err != nil {
 			return err
 		}

@@ -125,6 +125,7 @@ func updateRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return shared.ClientError(opts.ID, err)
 	}
+	shared.WarnDropped(ctx, opts.IO.ErrOut, client, d, c, "updated")
 	if opts.Quiet {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
 	}

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 )
@@ -55,7 +57,11 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.ClientID == "" {
-				return cmdutil.FlagErrorf("%s needs --client-id: the client whose tokens to delete", cmd.CommandPath())
+				// As Hydra v1's CLI did.
+				opts.ClientID = strings.TrimSpace(f.Getenv(shared.EnvClientID))
+			}
+			if opts.ClientID == "" {
+				return cmdutil.FlagErrorf("%s needs --client-id or %s: the client whose tokens to delete", cmd.CommandPath(), shared.EnvClientID)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -65,7 +71,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
-	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id`")
+	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id` (env: "+shared.EnvClientID+")")
 	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
 	return cmd

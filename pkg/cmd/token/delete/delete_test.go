@@ -90,3 +90,17 @@ func TestDeleteRun(t *testing.T) {
 		})
 	}
 }
+
+// As Hydra v1's CLI, the client ID may come from OAUTH2_CLIENT_ID; the flag
+// wins.
+func TestDeleteClientIDFromEnv(t *testing.T) {
+	env := map[string]string{"OAUTH2_CLIENT_ID": " env-client \n"}
+	o, err := cmdtest.Options(NewCmdDelete, env)
+	if err != nil || o.ClientID != "env-client" {
+		t.Errorf("from env: %v, %+v", err, o)
+	}
+	o, err = cmdtest.Options(NewCmdDelete, env, "--client-id", "flag-client")
+	if err != nil || o.ClientID != "flag-client" {
+		t.Errorf("flag over env: %v, %+v", err, o)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -54,10 +55,13 @@ type Options struct {
 	Credentials shared.Credentials
 	// Issuer, when set, is the issuer that ID tokens must name, for a
 	// Hydra whose urls.self.issuer is not the URL the command reaches.
-	Issuer       string
-	Scopes       []string
-	Audience     []string
-	Prompt       string
+	Issuer   string
+	Scopes   []string
+	Audience []string
+	// Prompt is the OpenID Connect prompt, space-separated values.
+	Prompt string
+	// MaxAge is max_age in seconds; -1 leaves it unset, 0 asks for a
+	// fresh sign-in.
 	MaxAge       int
 	Port         int
 	Redirect     string
@@ -94,7 +98,7 @@ type Options struct {
 func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
-	var scopes, audience []string
+	var scopes, audience, prompts []string
 
 	cmd := &cobra.Command{
 		Use:   "user",
@@ -166,6 +170,9 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
 			opts.Audience = cmdutil.SplitList(audience)
+			// As in Hydra's CLIs: repeated, comma- or space-separated, sent
+			// space-separated (OpenID Connect Core §3.1.2.1).
+			opts.Prompt = strings.Join(strings.FieldsFunc(strings.Join(prompts, " "), func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), " ")
 			// --timeout is the flow's deadline here; each request keeps the
 			// usual per-request limit, within it.
 			opts.Timeout = opts.Conn.Timeout
@@ -194,8 +201,8 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
-	fl.StringVar(&opts.Prompt, "prompt", "", "OpenID Connect prompt: none, login, consent or select_account")
-	fl.IntVar(&opts.MaxAge, "max-age", 0, "OpenID Connect max_age: the longest time in seconds since the person last signed in")
+	fl.StringArrayVar(&prompts, "prompt", nil, "OpenID Connect prompt: none, login, consent or select_account (repeatable, or comma- or space-separated)")
+	fl.IntVar(&opts.MaxAge, "max-age", -1, "OpenID Connect max_age: the longest time in seconds since the person last signed in; 0 forces a fresh sign-in, -1 leaves it unset")
 	fl.IntVarP(&opts.Port, "port", "p", DefaultPort, "Port of the callback server on 127.0.0.1; 0 picks a free one")
 	fl.StringVar(&opts.Redirect, "redirect", "", "Redirect URL the client allows (default http://127.0.0.1:<port>/callback)")
 	fl.StringVar(&opts.AuthURL, "auth-url", "", "Authorization endpoint (default: the endpoint's /oauth2/auth)")
@@ -241,13 +248,20 @@ func (o *Options) validate(portSet bool) error {
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive, such as 5m")
 	}
-	if o.MaxAge < 0 {
-		return cmdutil.FlagErrorf("--max-age must not be negative")
+	if o.MaxAge < -1 {
+		return cmdutil.FlagErrorf("--max-age must be 0 or more seconds, or -1 for none")
 	}
-	switch o.Prompt {
-	case "", "none", "login", "consent", "select_account":
-	default:
-		return cmdutil.FlagErrorf("invalid --prompt %q: want none, login, consent or select_account", o.Prompt)
+	prompts := strings.Fields(o.Prompt)
+	for _, p := range prompts {
+		switch p {
+		case "none", "login", "consent", "select_account":
+		default:
+			return cmdutil.FlagErrorf("invalid --prompt %q: want none, login, consent or select_account", p)
+		}
+	}
+	if slices.Contains(prompts, "none") && len(prompts) > 1 {
+		// OpenID Connect Core §3.1.2.1.
+		return cmdutil.FlagErrorf("--prompt none cannot be combined with other values")
 	}
 	switch o.ResponseMode {
 	case "", loopback.ModeQuery, loopback.ModeFragment, loopback.ModeFormPost:
@@ -409,7 +423,7 @@ func (fl *flow) newAttempt() attempt {
 	if o.Prompt != "" {
 		params = append(params, oauth2.SetAuthURLParam("prompt", o.Prompt))
 	}
-	if o.MaxAge > 0 {
+	if o.MaxAge >= 0 {
 		params = append(params, oauth2.SetAuthURLParam("max_age", strconv.Itoa(o.MaxAge)))
 	}
 	if o.ResponseMode != "" {

@@ -136,6 +136,26 @@ func TestNewCmdUser(t *testing.T) {
 		{name: "headless without subject", args: "--client-id a --headless", wantErr: "--subject"},
 		{name: "subject without headless", args: "--client-id a --subject x", wantErr: "only with --headless"},
 		{name: "bad prompt", args: "--client-id a --prompt maybe", wantErr: "--prompt"},
+		{name: "prompt none with another", args: "--client-id a --prompt none,login", wantErr: "--prompt none"},
+		{name: "max-age below -1", args: "--client-id a --max-age -2", wantErr: "--max-age"},
+		{name: "prompt repeated, max-age 0 is sent", args: "--client-id a --prompt login --prompt consent --max-age 0", want: func(t *testing.T, o *Options) {
+			if o.Prompt != "login consent" || o.MaxAge != 0 {
+				t.Errorf("prompt %q, max-age %d", o.Prompt, o.MaxAge)
+			}
+			u, _ := url.Parse(o.authURLForTest())
+			if q := u.Query(); q.Get("prompt") != "login consent" || q.Get("max_age") != "0" {
+				t.Errorf("authorization URL query: %v", q)
+			}
+		}},
+		{name: "prompt comma-separated, max-age unset by default", args: "--client-id a --prompt login,consent", want: func(t *testing.T, o *Options) {
+			if o.Prompt != "login consent" || o.MaxAge != -1 {
+				t.Errorf("prompt %q, max-age %d", o.Prompt, o.MaxAge)
+			}
+			u, _ := url.Parse(o.authURLForTest())
+			if u.Query().Has("max_age") {
+				t.Errorf("max_age sent though unset: %v", u.Query())
+			}
+		}},
 		{name: "bad response mode", args: "--client-id a --response-mode web_message", wantErr: "--response-mode"},
 		{name: "zero timeout", args: "--client-id a --timeout 0s", wantErr: "--timeout"},
 		{name: "bad format", args: "--client-id a --format xml", wantErr: "unknown format"},
@@ -565,4 +585,10 @@ func TestUserRunHTTPSCallback(t *testing.T) {
 	if !strings.Contains(stdout, "AT-1") || !strings.Contains(stderr, "self-signed certificate") {
 		t.Errorf("stdout %s\nstderr %s", stdout, stderr)
 	}
+}
+
+// authURLForTest is the authorization URL a flow with o would open.
+func (o *Options) authURLForTest() string {
+	fl := &flow{opts: o, conf: &oauth2.Config{ClientID: "a", Endpoint: oauth2.Endpoint{AuthURL: "http://127.0.0.1:4444/oauth2/auth"}}}
+	return fl.newAttempt().authURL
 }

@@ -1,0 +1,62 @@
+package root
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// v1NoOps are flags that Hydra v1's CLI took but ignored. Scripts still pass
+// them: they are accepted, hidden from help, and each use gets a
+// deprecation note on stderr. path is the command's, below the root.
+var v1NoOps = []struct {
+	path, flag, note string
+}{
+	{"token introspect", "client-id", "Hydra v1 ignored it too: introspection goes through the admin API, which takes no client credentials"},
+	{"token introspect", "client-secret", "Hydra v1 ignored it too: introspection goes through the admin API, which takes no client credentials"},
+}
+
+// failAfterNote explains Hydra v1's global --fail-after.
+const failAfterNote = "it is Hydra v1's limit on retrying a failed request; this tool retries a safe request --retries times (default 2), each attempt within --timeout"
+
+// addV1Flags wires v1NoOps, and Hydra v1's global --fail-after, into the
+// command tree: the one place for v1 flags that mean nothing here. It runs
+// after every command, v2 spellings included, is added. (cobra's own
+// deprecation notes go to stdout when a command's output is set, so the
+// notes are printed here, on stderr.)
+func addV1Flags(root *cobra.Command) {
+	for _, n := range v1NoOps {
+		cmd, _, err := root.Find(strings.Fields(n.path))
+		if err != nil || cmd == root || cmd.Flags().Lookup(n.flag) != nil {
+			continue
+		}
+		cmd.Flags().String(n.flag, "", "Ignored, as in Hydra v1")
+		_ = cmd.Flags().MarkHidden(n.flag)
+		noteOnUse(cmd, n.flag, n.note)
+	}
+	root.PersistentFlags().Duration("fail-after", 0, "Ignored: Hydra v1's limit on retries")
+	_ = root.PersistentFlags().MarkHidden("fail-after")
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.RunE != nil && c != root {
+			noteOnUse(c, "fail-after", failAfterNote)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// noteOnUse prints, on stderr, that flag is deprecated and ignored, when a
+// run of cmd sets it.
+func noteOnUse(cmd *cobra.Command, flag, note string) {
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if fl := c.Flags().Lookup(flag); fl != nil && fl.Changed {
+			fmt.Fprintf(c.ErrOrStderr(), "warning: --%s is deprecated and ignored: %s\n", flag, note)
+		}
+		return run(c, args)
+	}
+}

@@ -1,0 +1,435 @@
+package e2e
+
+// The compatibility subset: every command that an older Hydra serves, in
+// both spellings, against Hydra v1.11.10 and v2.1.2. Both servers start in
+// the background from TestMain, while the v2.3.0 suite runs, and their
+// tests run in parallel with each other.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hydratoken/hydra/test/hydratest"
+)
+
+// compatVersions are the older releases the subset runs against.
+var compatVersions = []string{hydratest.HydraV1, hydratest.HydraV2}
+
+// compatStart is one older server starting in the background.
+type compatStart struct {
+	done chan struct{}
+	srv  *hydratest.Server
+	err  error
+}
+
+var compatServers = map[string]*compatStart{}
+
+// startCompatServers starts the older servers in the background and
+// returns a function that stops them.
+func startCompatServers(ctx context.Context) (stop func()) {
+	for _, v := range compatVersions {
+		s := &compatStart{done: make(chan struct{})}
+		compatServers[v] = s
+		go func() {
+			defer close(s.done)
+			s.srv, s.err = hydratest.Start(ctx, hydratest.Options{Version: v})
+		}()
+	}
+	return func() {
+		var wg sync.WaitGroup
+		for _, s := range compatServers {
+			wg.Go(func() {
+				<-s.done
+				if s.srv != nil {
+					s.srv.Stop()
+				}
+			})
+		}
+		wg.Wait()
+	}
+}
+
+// compatServer waits for the server of version to be ready.
+func compatServer(t *testing.T, version string) *hydratest.Server {
+	t.Helper()
+	s := compatServers[version]
+	<-s.done
+	if s.err != nil {
+		t.Fatalf("starting Hydra %s: %v", version, s.err)
+	}
+	return s.srv
+}
+
+// compatRun runs the CLI with env and a generous --timeout: a loaded
+// machine runs three Hydras here at once.
+// Tokens go after "--": a random token may start with "-".
+func compatRun(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	flags, rest, _ := strings.Cut(strings.Join(args, "\x00"), "\x00--\x00")
+	argv := append(strings.Split(flags, "\x00"), "--timeout", "60s")
+	if rest != "" {
+		argv = append(append(argv, "--"), strings.Split(rest, "\x00")...)
+	}
+	return run{Env: env}.hydra(t, argv...)
+}
+
+// compatEnv points the CLI at s.
+func compatEnv(s *hydratest.Server, extra ...string) map[string]string {
+	env := map[string]string{"HYDRA_ADMIN_URL": s.AdminURL, "HYDRA_URL": s.PublicURL}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	return env
+}
+
+func TestCompat(t *testing.T) {
+	for _, version := range compatVersions {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			s := compatServer(t, version)
+			t.Run("clients", func(t *testing.T) { compatClients(t, s) })
+			t.Run("dropped fields", func(t *testing.T) { compatDropped(t, s) })
+			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
+			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
+			t.Run("token flush", func(t *testing.T) { compatFlush(t, s) })
+			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
+			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
+		})
+	}
+}
+
+// compatClients runs every client command in both spellings.
+func compatClients(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	hydra := func(args ...string) result { t.Helper(); return compatRun(t, env, args...) }
+	created := func(r result) map[string]any {
+		t.Helper()
+		r.wantCode(t, 0)
+		c := decodeClient(t, r.Stdout)
+		if c["client_id"] == "" || c["client_secret"] == "" {
+			t.Fatalf("created client without ID or secret: %s", r.Stdout)
+		}
+		return c
+	}
+	name := "compat-" + s.Version
+	c1 := created(hydra("client", "create", "--grant-type", "client_credentials", "--name", name+"-v1", "--format", "json"))
+	c2 := created(hydra("create", "oauth2-client", "--grant-type", "client_credentials", "--name", name+"-v2", "--format", "json"))
+	id1, id2 := c1["client_id"].(string), c2["client_id"].(string)
+
+	for _, get := range [][]string{{"client", "get", id1}, {"get", "oauth2-client", id1}, {"clients", "get", id1}} {
+		r := hydra(append(get, "--format", "json")...)
+		r.wantCode(t, 0)
+		if got := decodeClient(t, r.Stdout)["client_name"]; got != name+"-v1" {
+			t.Errorf("%s: client_name = %v", strings.Join(get, " "), got)
+		}
+	}
+	for _, list := range [][]string{{"client", "list", "-q"}, {"list", "oauth2-clients", "-q"}} {
+		r := hydra(list...)
+		r.wantCode(t, 0)
+		for _, id := range []string{id1, id2} {
+			if !strings.Contains(r.Stdout, id) {
+				t.Errorf("%s does not list %s:\n%s", strings.Join(list, " "), id, r.Stdout)
+			}
+		}
+	}
+	// One page at a time: Hydra v1 pages with limit and offset, v2 with
+	// page tokens; the flags are the same.
+	seen := map[string]bool{}
+	token := ""
+	for page := 0; page < 50; page++ {
+		args := []string{"client", "list", "-q", "--page-size", "1"}
+		if token != "" {
+			args = append(args, "--page-token", token)
+		}
+		r := hydra(args...)
+		r.wantCode(t, 0)
+		ids := strings.Fields(r.Stdout)
+		if len(ids) > 1 {
+			t.Fatalf("--page-size 1 listed %d clients", len(ids))
+		}
+		for _, id := range ids {
+			if seen[id] {
+				t.Fatalf("page %d repeats %s", page, id)
+			}
+			seen[id] = true
+		}
+		_, token, _ = strings.Cut(r.Stderr, "next page: --page-token ")
+		token = strings.TrimSpace(token)
+		if token == "" {
+			break
+		}
+	}
+	if !seen[id1] || !seen[id2] {
+		t.Errorf("paging one client at a time missed %s or %s: %v", id1, id2, seen)
+	}
+
+	r := hydra("client", "update", id1, "--name", name+"-renamed", "--format", "json")
+	r.wantCode(t, 0)
+	if got := decodeClient(t, r.Stdout); got["client_name"] != name+"-renamed" || fmt.Sprint(got["grant_types"]) != "[client_credentials]" {
+		t.Errorf("client update: %v", got)
+	}
+	r = hydra("update", "oauth2-client", id2, "--name", name+"-renamed2", "--format", "json")
+	r.wantCode(t, 0)
+	if got := decodeClient(t, r.Stdout)["client_name"]; got != name+"-renamed2" {
+		t.Errorf("update oauth2-client: client_name = %v", got)
+	}
+
+	file := filepath.Join(t.TempDir(), "clients.json")
+	if err := os.WriteFile(file, []byte(`[{"client_name":"imported-a","grant_types":["client_credentials"]},{"client_name":"imported-b","grant_types":["client_credentials"]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var imported []string
+	for _, imp := range [][]string{{"client", "import", file}, {"import", "oauth2-client", file}} {
+		r := hydra(append(imp, "--format", "json")...)
+		r.wantCode(t, 0)
+		var got []map[string]any
+		if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil || len(got) != 2 {
+			t.Fatalf("%s: want two clients as JSON: %v\n%s", strings.Join(imp, " "), err, r.Stdout)
+		}
+		for _, c := range got {
+			imported = append(imported, c["client_id"].(string))
+		}
+	}
+
+	hydra("client", "delete", id1).wantCode(t, 0)
+	hydra("delete", "oauth2-client", id2).wantCode(t, 0)
+	hydra(append([]string{"clients", "delete"}, imported...)...).wantCode(t, 0)
+	for _, id := range append([]string{id1, id2}, imported...) {
+		r := hydra("client", "get", id)
+		r.wantCode(t, 1)
+		r.wantStderr(t, fmt.Sprintf("no client with ID %q", id))
+		r.assertClean(t)
+	}
+}
+
+// compatTokens gets, introspects, revokes and deletes client credentials
+// tokens in both spellings.
+func compatTokens(t *testing.T, s *hydratest.Server) {
+	c, err := s.CreateClient(map[string]any{"grant_types": []string{"client_credentials"}, "scope": "read", "token_endpoint_auth_method": "client_secret_basic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := compatEnv(s, "OAUTH2_CLIENT_ID", c.ClientID, "OAUTH2_CLIENT_SECRET", c.ClientSecret)
+	hydra := func(args ...string) result { t.Helper(); return compatRun(t, env, args...) }
+	get := func(spelling ...string) string {
+		t.Helper()
+		r := hydra(append(spelling, "--scope", "read", "--format", "jsonpath=access_token")...)
+		r.wantCode(t, 0)
+		return strings.TrimSpace(r.Stdout)
+	}
+	active := func(tok string, want bool, spelling ...string) {
+		t.Helper()
+		r := hydra(append(spelling, "--format", "json", "--", tok)...)
+		r.wantCode(t, 0)
+		var in struct {
+			Active   bool   `json:"active"`
+			ClientID string `json:"client_id"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &in); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(spelling, " "), err, r.Stdout)
+		}
+		if in.Active != want || (want && in.ClientID != c.ClientID) {
+			t.Errorf("%s: active = %v (client %q), want %v", strings.Join(spelling, " "), in.Active, in.ClientID, want)
+		}
+	}
+	v1Introspect, v2Introspect := []string{"token", "introspect"}, []string{"introspect", "token"}
+
+	t1, t2 := get("token", "client"), get("perform", "client-credentials")
+	active(t1, true, v1Introspect...)
+	active(t2, true, v2Introspect...)
+	r := hydra("token", "introspect", "--require-active", "--scope", "write", "--", t1)
+	r.wantCode(t, 3)
+
+	hydra("token", "revoke", "--", t1).wantCode(t, 0)
+	hydra("revoke", "token", "--", t2).wantCode(t, 0)
+	active(t1, false, v1Introspect...)
+	active(t2, false, v2Introspect...)
+
+	t3 := get("token", "client")
+	hydra("token", "delete", "--client-id", c.ClientID).wantCode(t, 0)
+	active(t3, false, v2Introspect...)
+	t4 := get("token", "client")
+	hydra("delete", "access-tokens", c.ClientID).wantCode(t, 0)
+	active(t4, false, v1Introspect...)
+
+	// Batch introspection detects the generation once for all tokens.
+	t5, t6 := get("token", "client"), get("token", "client")
+	r = hydra("token", "introspect", "--format", "jsonpath=result.active", "--concurrency", "4", "--", t5, t6, t4)
+	r.wantCode(t, 0)
+	if got := strings.Fields(r.Stdout); strings.Join(got, " ") != "true true false" {
+		t.Errorf("batch introspection: %q, want true true false", r.Stdout)
+	}
+}
+
+// compatAuthCode signs in through the headless flow, whose login and
+// consent go through the admin API, in both spellings, then refreshes.
+func compatAuthCode(t *testing.T, s *hydratest.Server) {
+	c, err := s.CreateClient(map[string]any{
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code", "id_token"},
+		"scope":                      "openid offline offline_access",
+		"redirect_uris":              []string{"http://127.0.0.1:4446/callback"},
+		"token_endpoint_auth_method": "client_secret_basic",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := compatEnv(s, "OAUTH2_CLIENT_ID", c.ClientID, "OAUTH2_CLIENT_SECRET", c.ClientSecret)
+	for _, spelling := range [][]string{{"token", "user"}, {"perform", "authorization-code"}} {
+		r := compatRun(t, env, append(spelling, "--headless", "--subject", "compat-user", "--scope", "openid,offline", "--format", "json")...)
+		r.wantCode(t, 0)
+		var tok struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+			IDToken      string `json:"id_token"`
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &tok); err != nil || tok.RefreshToken == "" || tok.IDToken == "" {
+			t.Fatalf("%s: want access, refresh and ID tokens: %v\n%s\n%s", strings.Join(spelling, " "), err, r.Stdout, r.Stderr)
+		}
+		if got := decodeSubject(t, tok.IDToken); got != "compat-user" {
+			t.Errorf("ID token subject %q", got)
+		}
+		r = compatRun(t, env, "token", "refresh", "--format", "jsonpath=refresh_token", "--", tok.RefreshToken)
+		r.wantCode(t, 0)
+		if got := strings.TrimSpace(r.Stdout); got == "" || got == tok.RefreshToken {
+			t.Errorf("token refresh did not rotate the refresh token: %q", got)
+		}
+		// The spent refresh token fails: invalid_grant in Hydra v2,
+		// token_inactive in v1.
+		r = compatRun(t, env, "token", "refresh", "--", tok.RefreshToken)
+		r.wantCode(t, 1)
+		r.assertClean(t)
+		if !strings.Contains(r.Stderr, "invalid_grant") && !strings.Contains(r.Stderr, "token_inactive") {
+			t.Errorf("spent refresh token: stderr does not name the error:\n%s", r.Stderr)
+		}
+	}
+}
+
+// compatFlush flushes through Hydra v1; Hydra v2 has no flush endpoint.
+func compatFlush(t *testing.T, s *hydratest.Server) {
+	r := compatRun(t, compatEnv(s), "token", "flush", "--min-age", "1h")
+	r.assertClean(t)
+	if hydratest.IsV1(s.Version) {
+		r.wantCode(t, 0)
+		r.wantStderr(t, "Flushed expired access and refresh tokens")
+		return
+	}
+	r.wantCode(t, 1)
+	r.wantStderr(t, "needs Hydra v1", "is Hydra v2", "hydra janitor")
+}
+
+// compatAPIVersion gives the wrong generation, then the right one.
+func compatAPIVersion(t *testing.T, s *hydratest.Server) {
+	c, err := s.CreateClient(map[string]any{"grant_types": []string{"client_credentials"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := compatEnv(s)
+	// Hydra v2 redirects v1's paths; Hydra v1 has no route for v2's.
+	right, wrong, status, advice := "v2", "v1", "307 Temporary Redirect", "drop --api-version v1"
+	if hydratest.IsV1(s.Version) {
+		right, wrong, status, advice = "v1", "v2", "404 Not Found", "pass --api-version v1"
+	}
+	r := compatRun(t, env, "client", "get", c.ClientID, "--api-version", right, "-q")
+	r.wantCode(t, 0)
+	if strings.TrimSpace(r.Stdout) != c.ClientID {
+		t.Errorf("--api-version %s: %q", right, r.Stdout)
+	}
+	r = compatRun(t, env, "get", "oauth2-client", c.ClientID, "--api-version", wrong)
+	r.wantCode(t, 1)
+	r.wantStderr(t, status, advice)
+	if strings.Contains(r.Stderr, "no client with ID") {
+		t.Errorf("a missing route is reported as a missing client:\n%s", r.Stderr)
+	}
+	r.assertClean(t)
+}
+
+// compatDropped sets fields that older servers drop, on create, update and
+// import, and checks that each dropped one is named. Hydra v2.1 drops
+// skip_logout_consent; Hydra v1 all three.
+func compatDropped(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	want := []string{"skip_logout_consent"}
+	kept := []string{"skip_consent", "access_token_strategy"}
+	if hydratest.IsV1(s.Version) {
+		want, kept = []string{"access_token_strategy", "skip_consent", "skip_logout_consent"}, nil
+	}
+	check := func(r result, verb string) {
+		t.Helper()
+		r.wantCode(t, 0)
+		for _, f := range want {
+			r.wantStderr(t, fmt.Sprintf("without %s: Hydra %s does not support the field", f, s.Version[:2]))
+		}
+		for _, f := range kept {
+			if strings.Contains(r.Stderr, "without "+f) {
+				t.Errorf("%s: %s is named as dropped, but the server stores it:\n%s", verb, f, r.Stderr)
+			}
+		}
+		if !strings.Contains(r.Stderr, "was "+verb+" without") {
+			t.Errorf("the warning does not say the client was %s:\n%s", verb, r.Stderr)
+		}
+	}
+	flags := []string{"--skip-consent", "--skip-logout-consent", "--access-token-strategy", "jwt"}
+	r := compatRun(t, env, append([]string{"create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json"}, flags...)...)
+	check(r, "created")
+	id := decodeClient(t, r.Stdout)["client_id"].(string)
+	check(compatRun(t, env, append([]string{"client", "update", id, "--format", "json"}, flags...)...), "updated")
+
+	file := filepath.Join(t.TempDir(), "client.json")
+	doc := `{"grant_types":["client_credentials"],"skip_consent":true,"skip_logout_consent":true,"access_token_strategy":"jwt"}`
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check(compatRun(t, env, "import", "oauth2-client", file, "--format", "json"), "imported")
+}
+
+// Hydra v2.3 stores every field: no warning.
+func TestCreateWarnsOfNoDroppedFieldOnCurrentHydra(t *testing.T) {
+	r := hydra(t, "create", "oauth2-client", "--grant-type", "client_credentials", "--format", "json",
+		"--skip-consent", "--skip-logout-consent", "--access-token-strategy", "jwt")
+	r.wantCode(t, 0)
+	if strings.Contains(r.Stderr, "without") {
+		t.Errorf("a field is named as dropped by Hydra %s:\n%s", hydratest.HydraVersion, r.Stderr)
+	}
+}
+
+// compatKeysSessions runs the key set, consent and login session, and
+// trust commands, whose admin paths differ between generations as the
+// others do.
+func compatKeysSessions(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	hydra := func(args ...string) result { t.Helper(); return compatRun(t, env, args...) }
+	set1, set2 := "compat-keys-1", "compat-keys-2"
+	r := hydra("keys", "create", set1, "--alg", "RS256", "--format", "jsonpath=keys.0.alg")
+	r.wantCode(t, 0)
+	if strings.TrimSpace(r.Stdout) != "RS256" {
+		t.Errorf("keys create: %q", r.Stdout)
+	}
+	hydra("create", "jwk", set2, "--alg", "ES256", "--format", "json").wantCode(t, 0)
+	for _, get := range [][]string{{"keys", "get", set1}, {"get", "jwk", set2}} {
+		r := hydra(append(get, "--format", "jsonpath=keys.0.kty")...)
+		r.wantCode(t, 0)
+		if kty := strings.TrimSpace(r.Stdout); kty != "RSA" && kty != "EC" {
+			t.Errorf("%s: kty %q", strings.Join(get, " "), kty)
+		}
+	}
+	hydra("keys", "delete", set1).wantCode(t, 0)
+	hydra("delete", "jwk", set2).wantCode(t, 0)
+	r = hydra("keys", "get", set1)
+	r.wantCode(t, 1)
+	r.wantStderr(t, "no key set")
+
+	r = hydra("consent", "revoke", "--subject", "compat-nobody", "--all")
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	r = hydra("login", "revoke", "--subject", "compat-nobody")
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	hydra("trust", "list").wantCode(t, 0)
+}
