@@ -187,14 +187,19 @@ func (c *Client) Send(req *http.Request, ok ...int) (*Response, error) {
 
 // ReadBody reads a response body up to MaxBodySize and fails beyond it.
 func ReadBody(resp *http.Response) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 {
-		buf.Grow(int(min(n, MaxBodySize) + 1))
-	}
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxBodySize+1))
-	raw := buf.Bytes()
-	if raw == nil {
-		raw = []byte{}
+	var raw []byte
+	var err error
+	switch n := resp.ContentLength; {
+	case n > MaxBodySize:
+		return nil, fmt.Errorf("the response body is larger than %d MiB, more than any Hydra answer; refusing to read it", MaxBodySize>>20)
+	case n > 0:
+		// A known length, as the retry transport sets for the bodies it
+		// buffered: one buffer of that size, rather than one grown twice
+		// over (a body at the cap is 16 MiB).
+		raw = make([]byte, n)
+		_, err = io.ReadFull(resp.Body, raw)
+	default:
+		raw, err = io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the response body: %s", describeNetErr(err))

@@ -150,6 +150,10 @@ func runCmdWith(t *testing.T, srv *httptest.Server, stdin string, stdinTTY, stde
 	f.IOStreams.SetStderrTTY(stderrTTY)
 	in.WriteString(stdin)
 	if stdinTTY {
+		// The prompts are written as stdin is read, beside the batch's
+		// own writes: os.Stderr takes that, a bytes.Buffer needs a lock.
+		locked := &lockedWriter{w: errOut}
+		f.IOStreams.ErrOut = locked
 		// A terminal: what is typed is read line by line, without echo.
 		r := bufio.NewReader(in)
 		f.IOStreams.SetReadPassword(func() ([]byte, error) {
