@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -30,27 +29,12 @@ func Table(clients []*api.OAuth2Client) printer.TableData {
 // JSONArray joins the clients' raw JSON into one array, keeping every field
 // as the server sent it.
 func JSONArray(clients []*api.OAuth2Client) []byte {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i, c := range clients {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(c.Raw)
-	}
-	b.WriteByte(']')
-	return b.Bytes()
+	return printer.JSONArray(clients, func(c *api.OAuth2Client) []byte { return c.Raw })
 }
 
 // PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
 func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
-	var b strings.Builder
-	for _, c := range clients {
-		b.WriteString(c.ClientID)
-		b.WriteByte('\n')
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return printer.Lines(w, clients, func(c *api.OAuth2Client) string { return c.ClientID })
 }
 
 // ParseFormat parses --format, which -q/--quiet excludes: the two ask for

@@ -4,7 +4,6 @@
 package shared
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,26 +77,12 @@ func Table(trusts []*api.Trust) printer.TableData {
 // JSONArray joins the relationships' raw JSON into one array, keeping every
 // field as the server sent it.
 func JSONArray(trusts []*api.Trust) []byte {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i, t := range trusts {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(t.Raw)
-	}
-	b.WriteByte(']')
-	return b.Bytes()
+	return printer.JSONArray(trusts, func(t *api.Trust) []byte { return t.Raw })
 }
 
 // PrintIDs writes the IDs, one a line: the -q/--quiet output.
 func PrintIDs(w io.Writer, trusts []*api.Trust) error {
-	var b strings.Builder
-	for _, t := range trusts {
-		b.WriteString(t.ID + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return printer.Lines(w, trusts, func(t *api.Trust) string { return t.ID })
 }
 
 // ParseFormat parses --format, which -q/--quiet excludes.
