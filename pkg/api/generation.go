@@ -165,8 +165,11 @@ func (c *Client) Server(ctx context.Context) ServerInfo {
 }
 
 // releaseRE matches a release as GET /version names it: v1.11.10,
-// 2.3.0, v2.1.0-pre.1.
-var releaseRE = regexp.MustCompile(`^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$`)
+// 2.3.0, v2.1.0-pre.1. It is compiled on first use: package
+// initialisation is paid by every command, and most never read a version.
+var releaseRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$`)
+})
 
 // detectServer asks the server. complete is false when ctx ended first, so
 // that a later call asks again.
@@ -187,7 +190,7 @@ func (c *Client) detectServer(ctx context.Context) (info ServerInfo, complete bo
 		return info, true
 	}
 	release := strings.TrimSpace(*v.Version)
-	if m := releaseRE.FindStringSubmatch(release); m != nil {
+	if m := releaseRE().FindStringSubmatch(release); m != nil {
 		info.Version = "v" + strings.TrimPrefix(release, "v")
 		switch major, _ := strconv.Atoi(m[1]); {
 		case major == 1:

@@ -6,6 +6,8 @@ package cmdutil
 import (
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/hydratoken/hydra/pkg/iostreams"
 )
 
@@ -21,6 +23,10 @@ type Factory struct {
 
 	// Browser opens URLs for the authorization code flow.
 	Browser Browser
+
+	// deferred holds the subcommands that AddSubcommands has not built
+	// yet, by parent, while a command line's branch is being built.
+	deferred map[*cobra.Command][]Subcommand
 }
 
 // Browser opens a URL for the user.

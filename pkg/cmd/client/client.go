@@ -22,11 +22,13 @@ func NewCmdClient(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"clients"},
 		Short:   "Create, get, list, update, delete and import OAuth 2.0 clients",
 	})
-	cmd.AddCommand(create.NewCmdCreate(f, nil))
-	cmd.AddCommand(get.NewCmdGet(f, nil))
-	cmd.AddCommand(list.NewCmdList(f, nil))
-	cmd.AddCommand(update.NewCmdUpdate(f, nil))
-	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
-	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "create", Build: func() *cobra.Command { return create.NewCmdCreate(f, nil) }},
+		cmdutil.Subcommand{Name: "get", Build: func() *cobra.Command { return get.NewCmdGet(f, nil) }},
+		cmdutil.Subcommand{Name: "list", Build: func() *cobra.Command { return list.NewCmdList(f, nil) }},
+		cmdutil.Subcommand{Name: "update", Build: func() *cobra.Command { return update.NewCmdUpdate(f, nil) }},
+		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return deletecmd.NewCmdDelete(f, nil) }},
+		cmdutil.Subcommand{Name: "import", Build: func() *cobra.Command { return importcmd.NewCmdImport(f, nil) }},
+	)
 	return cmd
 }

@@ -16,7 +16,9 @@ func NewCmdConsent(f *cmdutil.Factory) *cobra.Command {
 		Use:   "consent <command>",
 		Short: "List and revoke the consents users granted to clients",
 	})
-	cmd.AddCommand(list.NewCmdList(f, nil))
-	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "list", Build: func() *cobra.Command { return list.NewCmdList(f, nil) }},
+		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevoke(f, nil) }},
+	)
 	return cmd
 }

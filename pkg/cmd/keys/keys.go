@@ -19,9 +19,11 @@ func NewCmdKeys(f *cmdutil.Factory) *cobra.Command {
 		Use:   "keys <command>",
 		Short: "Create, get, delete and import JSON Web Keys",
 	})
-	cmd.AddCommand(create.NewCmdCreate(f, nil))
-	cmd.AddCommand(get.NewCmdGet(f, nil))
-	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
-	cmd.AddCommand(importcmd.NewCmdImport(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "create", Build: func() *cobra.Command { return create.NewCmdCreate(f, nil) }},
+		cmdutil.Subcommand{Name: "get", Build: func() *cobra.Command { return get.NewCmdGet(f, nil) }},
+		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return deletecmd.NewCmdDelete(f, nil) }},
+		cmdutil.Subcommand{Name: "import", Build: func() *cobra.Command { return importcmd.NewCmdImport(f, nil) }},
+	)
 	return cmd
 }

@@ -15,6 +15,8 @@ func NewCmdLogin(f *cmdutil.Factory) *cobra.Command {
 		Use:   "login <command>",
 		Short: "End users' login sessions",
 	})
-	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevoke(f, nil) }},
+	)
 	return cmd
 }

@@ -101,35 +101,58 @@ var v2Spellings = []v2Spelling{
 // addV2Spellings adds "hydra <verb> <noun>" for every entry of v2Spellings.
 func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddGroup(&cobra.Group{ID: v2GroupID, Title: "Hydra v2 spellings of the commands above:"})
-	verbs := map[string]*cobra.Command{}
-	nouns := map[string][]string{}
+	var verbs []string
+	byVerb := map[string][]v2Spelling{}
 	for _, s := range v2Spellings {
-		parent, ok := verbs[s.verb]
-		if !ok {
-			parent = cmdutil.MakeGroup(&cobra.Command{
-				Use:     s.verb + " <noun>",
-				GroupID: v2GroupID,
-			})
-			verbs[s.verb] = parent
-			root.AddCommand(parent)
+		if _, ok := byVerb[s.verb]; !ok {
+			verbs = append(verbs, s.verb)
 		}
-		nouns[s.verb] = append(nouns[s.verb], s.noun)
-		parent.Short = "Hydra v2's " + s.verb + " " + strings.Join(nouns[s.verb], ", ")
-		cmd := s.build(f)
-		// Keep the arguments of the original Use line: "introspect <token>"
-		// becomes "token <token>".
-		_, args, _ := strings.Cut(cmd.Use, " ")
-		cmd.Use = strings.TrimSpace(s.noun + " " + args)
-		cmd.Example = v2Example(cmd.Example, s)
-		if s.positional != "" {
-			positionalFromFlag(cmd, s.noun, s.positional)
-		}
-		if s.output != nil {
-			s.output(f, cmd)
-		}
-		cmd.Aliases = s.aliases
-		parent.AddCommand(cmd)
+		byVerb[s.verb] = append(byVerb[s.verb], s)
 	}
+	for _, verb := range verbs {
+		spellings := byVerb[verb]
+		f.AddSubcommands(root, cmdutil.Subcommand{Name: verb, Build: func() *cobra.Command {
+			return newCmdVerb(f, verb, spellings)
+		}})
+	}
+}
+
+// newCmdVerb builds Hydra v2's "hydra <verb>", whose subcommands are the
+// nouns of spellings.
+func newCmdVerb(f *cmdutil.Factory, verb string, spellings []v2Spelling) *cobra.Command {
+	var nouns []string
+	for _, s := range spellings {
+		nouns = append(nouns, s.noun)
+	}
+	parent := cmdutil.MakeGroup(&cobra.Command{
+		Use:     verb + " <noun>",
+		Short:   "Hydra v2's " + verb + " " + strings.Join(nouns, ", "),
+		GroupID: v2GroupID,
+	})
+	for _, s := range spellings {
+		f.AddSubcommands(parent, cmdutil.Subcommand{Name: s.noun, Aliases: s.aliases, Build: func() *cobra.Command {
+			return newCmdSpelling(f, s)
+		}})
+	}
+	return parent
+}
+
+// newCmdSpelling builds the command of s, in Hydra v2's spelling.
+func newCmdSpelling(f *cmdutil.Factory, s v2Spelling) *cobra.Command {
+	cmd := s.build(f)
+	// Keep the arguments of the original Use line: "introspect <token>"
+	// becomes "token <token>".
+	_, args, _ := strings.Cut(cmd.Use, " ")
+	cmd.Use = strings.TrimSpace(s.noun + " " + args)
+	cmd.Example = v2Example(cmd.Example, s)
+	if s.positional != "" {
+		positionalFromFlag(cmd, s.noun, s.positional)
+	}
+	if s.output != nil {
+		s.output(f, cmd)
+	}
+	cmd.Aliases = s.aliases
+	return cmd
 }
 
 // positionalFromFlag makes cmd take the value of its flag as its one

@@ -20,8 +20,9 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
-// NewCmdRoot builds the whole command tree.
-func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+// newCmdRoot builds the root command and adds its subcommands through
+// f.AddSubcommands: at once, or deferred when f defers them.
+func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hydra <command> <subcommand> [flags]",
 		Short: "Get, inspect and manage OAuth 2.0 tokens and clients of an Ory Hydra server",
@@ -68,22 +69,39 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		&cobra.Group{ID: "core", Title: "Commands:"},
 		&cobra.Group{ID: "other", Title: "Other commands:"},
 	)
-	for _, c := range []*cobra.Command{token.NewCmdToken(f), client.NewCmdClient(f), trust.NewCmdTrust(f), keys.NewCmdKeys(f), consent.NewCmdConsent(f), login.NewCmdLogin(f)} {
-		c.GroupID = "core"
-		cmd.AddCommand(c)
-	}
+	core := func(c *cobra.Command) *cobra.Command { c.GroupID = "core"; return c }
+	other := func(c *cobra.Command) *cobra.Command { c.GroupID = "other"; return c }
 	// Our own completion command replaces cobra's default, so that it
 	// follows this tool's help and error conventions.
 	cmd.CompletionOptions.DisableDefaultCmd = true
-	for _, c := range []*cobra.Command{version.NewCmdVersion(f, nil), completion.NewCmdCompletion(f, nil)} {
-		c.GroupID = "other"
-		cmd.AddCommand(c)
-	}
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "token", Build: func() *cobra.Command { return core(token.NewCmdToken(f)) }},
+		cmdutil.Subcommand{Name: "client", Aliases: []string{"clients"}, Build: func() *cobra.Command { return core(client.NewCmdClient(f)) }},
+		cmdutil.Subcommand{Name: "trust", Build: func() *cobra.Command { return core(trust.NewCmdTrust(f)) }},
+		cmdutil.Subcommand{Name: "keys", Build: func() *cobra.Command { return core(keys.NewCmdKeys(f)) }},
+		cmdutil.Subcommand{Name: "consent", Build: func() *cobra.Command { return core(consent.NewCmdConsent(f)) }},
+		cmdutil.Subcommand{Name: "login", Build: func() *cobra.Command { return core(login.NewCmdLogin(f)) }},
+		cmdutil.Subcommand{Name: "version", Build: func() *cobra.Command { return other(version.NewCmdVersion(f, nil)) }},
+		cmdutil.Subcommand{Name: "completion", Build: func() *cobra.Command { return other(completion.NewCmdCompletion(f, nil)) }},
+	)
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
+	return cmd
+}
+
+// NewCmdRoot builds the whole command tree, for docs, completion scripts
+// and tests.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := newCmdRoot(f)
+	finishTree(cmd)
+	return cmd
+}
+
+// finishTree applies, to every command built, what the root adds to each:
+// Hydra v1's flags and the trimmed examples.
+func finishTree(cmd *cobra.Command) {
 	addV1Flags(cmd)
 	trimExamples(cmd)
-	return cmd
 }
 
 // trimExamples drops the final newline of every command's Example, which
@@ -96,11 +114,17 @@ func trimExamples(cmd *cobra.Command) {
 	}
 }
 
-// Execute runs the command line args against the whole command tree, with
-// f's streams and environment, and returns the exit code. main calls it,
-// and so does every test that runs the tool in-process, so that both see
-// the same parsing, error printing and exit codes. Cancelling ctx is
-// Ctrl-C.
+// Execute runs the command line args, with f's streams and environment,
+// and returns the exit code. main calls it, and so does every test that
+// runs the tool in-process, so that both see the same parsing, error
+// printing and exit codes. Cancelling ctx is Ctrl-C.
+//
+// Only the branch of the command tree that args name is built (see
+// cmdutil.Factory.BuildBranch): a process pays for the command it runs.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	return cmdutil.ExecuteCommand(ctx, NewCmdRoot(f), f.IOStreams.ErrOut, args)
+	f.DeferSubcommands()
+	cmd := newCmdRoot(f)
+	f.BuildBranch(cmd, args)
+	finishTree(cmd)
+	return cmdutil.ExecuteCommand(ctx, cmd, f.IOStreams.ErrOut, args)
 }

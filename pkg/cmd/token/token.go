@@ -24,16 +24,18 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Use:   "token <command>",
 		Short: "Get, introspect, refresh and revoke OAuth 2.0 tokens",
 	})
-	cmd.AddCommand(client.NewCmdClient(f, nil))
-	cmd.AddCommand(jwtbearer.NewCmdJWTBearer(f, nil))
-	cmd.AddCommand(introspect.NewCmdIntrospect(f, nil))
-	cmd.AddCommand(refresh.NewCmdRefresh(f, nil))
-	cmd.AddCommand(revoke.NewCmdRevoke(f, nil))
-	cmd.AddCommand(tokendelete.NewCmdDelete(f, nil))
-	cmd.AddCommand(flush.NewCmdFlush(f, nil))
-	cmd.AddCommand(user.NewCmdUser(f, nil))
-	cmd.AddCommand(decode.NewCmdDecode(f, nil))
-	cmd.AddCommand(cache.NewCmdCache(f))
-	cmd.AddCommand(userinfo.NewCmdUserinfo(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "client", Build: func() *cobra.Command { return client.NewCmdClient(f, nil) }},
+		cmdutil.Subcommand{Name: "jwt-bearer", Build: func() *cobra.Command { return jwtbearer.NewCmdJWTBearer(f, nil) }},
+		cmdutil.Subcommand{Name: "introspect", Build: func() *cobra.Command { return introspect.NewCmdIntrospect(f, nil) }},
+		cmdutil.Subcommand{Name: "refresh", Build: func() *cobra.Command { return refresh.NewCmdRefresh(f, nil) }},
+		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevoke(f, nil) }},
+		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return tokendelete.NewCmdDelete(f, nil) }},
+		cmdutil.Subcommand{Name: "flush", Build: func() *cobra.Command { return flush.NewCmdFlush(f, nil) }},
+		cmdutil.Subcommand{Name: "user", Build: func() *cobra.Command { return user.NewCmdUser(f, nil) }},
+		cmdutil.Subcommand{Name: "decode", Build: func() *cobra.Command { return decode.NewCmdDecode(f, nil) }},
+		cmdutil.Subcommand{Name: "cache", Build: func() *cobra.Command { return cache.NewCmdCache(f) }},
+		cmdutil.Subcommand{Name: "userinfo", Build: func() *cobra.Command { return userinfo.NewCmdUserinfo(f, nil) }},
+	)
 	return cmd
 }

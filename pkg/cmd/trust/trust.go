@@ -20,10 +20,12 @@ func NewCmdTrust(f *cmdutil.Factory) *cobra.Command {
 		Use:   "trust <command>",
 		Short: "Manage the issuers trusted for the JWT bearer grant",
 	})
-	cmd.AddCommand(create.NewCmdCreate(f, nil))
-	cmd.AddCommand(get.NewCmdGet(f, nil))
-	cmd.AddCommand(list.NewCmdList(f, nil))
-	cmd.AddCommand(deletecmd.NewCmdDelete(f, nil))
-	cmd.AddCommand(synccmd.NewCmdSync(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "create", Build: func() *cobra.Command { return create.NewCmdCreate(f, nil) }},
+		cmdutil.Subcommand{Name: "get", Build: func() *cobra.Command { return get.NewCmdGet(f, nil) }},
+		cmdutil.Subcommand{Name: "list", Build: func() *cobra.Command { return list.NewCmdList(f, nil) }},
+		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return deletecmd.NewCmdDelete(f, nil) }},
+		cmdutil.Subcommand{Name: "sync", Build: func() *cobra.Command { return synccmd.NewCmdSync(f, nil) }},
+	)
 	return cmd
 }

@@ -18,7 +18,9 @@ func NewCmdCache(f *cmdutil.Factory) *cobra.Command {
 		Long: `List or clear the tokens that "hydra token client --cache" and the other
 token commands keep between runs. See docs/token-cache.md.`,
 	})
-	cmd.AddCommand(list.NewCmdList(f, nil))
-	cmd.AddCommand(clear.NewCmdClear(f, nil))
+	f.AddSubcommands(cmd,
+		cmdutil.Subcommand{Name: "list", Build: func() *cobra.Command { return list.NewCmdList(f, nil) }},
+		cmdutil.Subcommand{Name: "clear", Build: func() *cobra.Command { return clear.NewCmdClear(f, nil) }},
+	)
 	return cmd
 }
