@@ -16,11 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/batch"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -133,10 +132,9 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 		w.table = w.p.NewTableWriter(out, append([]string{"INDEX"}, Table(nil).Headers...))
 	}
 	if opts.IO.IsStderrTTY() && !opts.Conn.Verbose {
-		// The bar writes to the stream itself, not through errOut, so that
-		// it can read the terminal's width. Traces are off while it shows,
-		// and errors are printed on this same goroutine after clearing it.
-		w.bar = newProgressBar(opts.IO.ErrOut, total)
+		// Traces are off while the bar shows, and errors are printed on
+		// this same goroutine after clearing it.
+		w.bar = iostreams.NewProgress(opts.IO.ErrOut, "introspecting", "tokens", total)
 	}
 
 	r := batch.Runner[item, outcome]{
@@ -181,7 +179,7 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 		runErr = &writeError{err: err}
 	}
 	if w.bar != nil {
-		_ = w.bar.Finish()
+		w.bar.Finish()
 		if errors.Is(runErr, context.Canceled) {
 			fmt.Fprintln(errOut)
 		}
@@ -237,7 +235,7 @@ type batchWriter struct {
 	format printer.Format
 	p      printer.Printer
 	table  *printer.TableWriter
-	bar    *progressbar.ProgressBar
+	bar    *iostreams.Progress
 
 	n, failed, inactive, notSent int
 
@@ -267,7 +265,7 @@ func (w *batchWriter) emit(index int, o outcome) error {
 		w.failed++
 		if w.failed <= maxErrorsShown {
 			if w.bar != nil {
-				_ = w.bar.Clear()
+				w.bar.Clear()
 			}
 			msg := o.err
 			if w.failed > 1 {
@@ -287,7 +285,7 @@ func (w *batchWriter) emit(index int, o outcome) error {
 		return &writeError{err: err}
 	}
 	if w.bar != nil {
-		_ = w.bar.Add(1)
+		w.bar.Add(1)
 	}
 	return nil
 }
@@ -397,20 +395,6 @@ func isCompact(raw []byte) bool {
 		}
 	}
 	return true
-}
-
-func newProgressBar(w io.Writer, total int) *progressbar.ProgressBar {
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("introspecting"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("tokens"),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionUseANSICodes(true),
-		progressbar.OptionSetWidth(20),
-	)
 }
 
 // envelopePath reports whether a jsonpath or jsonpointer expression starts
