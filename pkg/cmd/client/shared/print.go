@@ -9,7 +9,6 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
-	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -35,19 +34,6 @@ func JSONArray(clients []*api.OAuth2Client) []byte {
 // PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
 func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
 	return printer.Lines(w, clients, func(c *api.OAuth2Client) string { return c.ClientID })
-}
-
-// ParseFormat parses --format, which -q/--quiet excludes: the two ask for
-// different outputs.
-func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
-	f, err := format.Parse()
-	if err != nil {
-		return f, err
-	}
-	if quiet && f.Name != "" {
-		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-	}
-	return f, nil
 }
 
 // WithoutSecret drops client_secret from the server's answer, for a secret

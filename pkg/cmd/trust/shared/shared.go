@@ -85,18 +85,6 @@ func PrintIDs(w io.Writer, trusts []*api.Trust) error {
 	return printer.Lines(w, trusts, func(t *api.Trust) string { return t.ID })
 }
 
-// ParseFormat parses --format, which -q/--quiet excludes.
-func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
-	f, err := format.Parse()
-	if err != nil {
-		return f, err
-	}
-	if quiet && f.Name != "" {
-		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-	}
-	return f, nil
-}
-
 // CheckIDs rejects an empty ID or one with a "/", which no request path can
 // carry to Hydra.
 func CheckIDs(ids []string) error {
