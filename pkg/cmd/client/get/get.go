@@ -4,7 +4,6 @@ package get
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -92,16 +91,7 @@ func getRun(ctx context.Context, opts *Options) error {
 		}
 		clients = append(clients, c)
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, clients)
-	}
-	raw := json.RawMessage(shared.JSONArray(clients))
-	if len(clients) == 1 {
-		raw = clients[0].Raw
-	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	if err := p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table(clients) }); err != nil {
-		return err
-	}
-	return nil
+	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+	})
 }

@@ -122,15 +122,9 @@ func listRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, clients)
-	}
-	format := opts.Format
-	if format.Name == "" {
-		format.Name = printer.Table
-	}
-	p := printer.Printer{Format: format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, shared.JSONArray(clients), func() printer.TableData { return shared.Table(clients) })
+	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
+		Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled(),
+	})
 }
 
 // All fetches every page of clients, following the next-page tokens. It

@@ -25,15 +25,23 @@ func Table(clients []*api.OAuth2Client) printer.TableData {
 	return t
 }
 
+// Clients is how clients print: their JSON as the server sent it, the
+// client ID for -q/--quiet, and Table.
+var Clients = printer.Kind[*api.OAuth2Client]{
+	Raw:   func(c *api.OAuth2Client) []byte { return c.Raw },
+	ID:    func(c *api.OAuth2Client) string { return c.ClientID },
+	Table: Table,
+}
+
 // JSONArray joins the clients' raw JSON into one array, keeping every field
 // as the server sent it.
 func JSONArray(clients []*api.OAuth2Client) []byte {
-	return printer.JSONArray(clients, func(c *api.OAuth2Client) []byte { return c.Raw })
+	return printer.JSONArray(clients, Clients.Raw)
 }
 
 // PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
 func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
-	return printer.Lines(w, clients, func(c *api.OAuth2Client) string { return c.ClientID })
+	return printer.Lines(w, clients, Clients.ID)
 }
 
 // WithoutSecret drops client_secret from the server's answer, for a secret

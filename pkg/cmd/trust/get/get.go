@@ -4,7 +4,6 @@ package get
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -88,13 +87,7 @@ func getRun(ctx context.Context, opts *Options) error {
 		}
 		trusts = append(trusts, t)
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, trusts)
-	}
-	raw := json.RawMessage(shared.JSONArray(trusts))
-	if len(trusts) == 1 {
-		raw = trusts[0].Raw
-	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table(trusts) })
+	return shared.Trusts.Print(opts.IO.Out, trusts, printer.Output{
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+	})
 }
