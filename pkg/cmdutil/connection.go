@@ -166,6 +166,14 @@ func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
 		Retries:            c.Retries,
 		MaxConnsPerHost:    c.MaxConnsPerHost,
 	}
+	return c.newHTTPClient(f, opts)
+}
+
+// newHTTPClient builds an HTTP client with opts, tracing to stderr with -v.
+// A TLS setting it cannot use (an unreadable --ca-cert) is a usage error.
+// Each caller chooses the fields of opts itself: which flags reach which
+// server is the point of having two callers.
+func (c *Connection) newHTTPClient(f *Factory, opts api.TransportOptions) (*http.Client, error) {
 	if c.Verbose {
 		opts.Trace = f.IOStreams.ErrOut
 	}

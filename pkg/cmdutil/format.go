@@ -35,3 +35,17 @@ func (f *FormatFlag) Parse() (printer.Format, error) {
 	format, err := printer.ParseFormat(f.Value)
 	return format, FlagErrorWrap(err)
 }
+
+// ParseWithQuiet is Parse for a command that also has -q/--quiet, which
+// --format excludes: the two ask for different outputs, and giving both is
+// a usage error.
+func (f *FormatFlag) ParseWithQuiet(quiet bool) (printer.Format, error) {
+	format, err := f.Parse()
+	if err != nil {
+		return format, err
+	}
+	if quiet && format.Name != "" {
+		return format, FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return format, nil
+}

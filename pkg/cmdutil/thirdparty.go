@@ -19,12 +19,5 @@ func (c Connection) ThirdPartyHTTPClient(f *Factory) (*http.Client, error) {
 		Timeout:       c.Timeout,
 		Retries:       c.Retries,
 	}
-	if c.Verbose {
-		opts.Trace = f.IOStreams.ErrOut
-	}
-	client, err := api.NewHTTPClient(opts)
-	if err != nil {
-		return nil, FlagErrorWrap(err)
-	}
-	return client, nil
+	return c.newHTTPClient(f, opts)
 }

@@ -18,3 +18,41 @@ func TestJSONArrayAndLines(t *testing.T) {
 		t.Errorf("Lines = %q, %v", b.String(), err)
 	}
 }
+
+func TestKindPrint(t *testing.T) {
+	type item struct{ id, raw string }
+	k := Kind[item]{
+		Raw: func(i item) []byte { return []byte(i.raw) },
+		ID:  func(i item) string { return i.id },
+		Table: func(items []item) TableData {
+			t := TableData{Headers: []string{"ID"}}
+			for _, i := range items {
+				t.Rows = append(t.Rows, []string{i.id})
+			}
+			return t
+		},
+	}
+	a, b := item{"a", `{"id":"a"}`}, item{"b", `{"id":"b"}`}
+	tests := []struct {
+		name  string
+		items []item
+		out   Output
+		want  string
+	}{
+		{"quiet wins", []item{a, b}, Output{Quiet: true, Default: Table}, "a\nb\n"},
+		{"one item as itself", []item{a}, Output{One: true}, "{\n  \"id\": \"a\"\n}\n"},
+		{"several as an array", []item{a, b}, Output{One: true, Format: Format{Name: JSON}}, `[{"id":"a"},{"id":"b"}]` + "\n"},
+		{"one item of a list is an array", []item{a}, Output{Format: Format{Name: JSON}}, `[{"id":"a"}]` + "\n"},
+		{"none", nil, Output{Format: Format{Name: JSON}}, "[]\n"},
+		{"the default view", []item{a}, Output{Default: Table}, "ID\na\n"},
+		{"--format over the default", []item{a}, Output{Default: Table, Format: Format{Name: JSONPointer, Expr: "/0/id"}}, "a\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := k.Print(&b, tt.items, tt.out); err != nil || b.String() != tt.want {
+				t.Errorf("got %q, %v; want %q", b.String(), err, tt.want)
+			}
+		})
+	}
+}

@@ -93,7 +93,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: keyArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if err := opts.Key.prepare(cmd, opts, args); err != nil {

@@ -1,7 +1,7 @@
 // Package createmany creates OAuth 2.0 clients through Hydra's admin API,
 // one request per client, for "hydra client create" and "hydra client
 // import". It is the one home of the loop: when it stops after failures
-// (shared.Batch), what Ctrl-C does to the request in flight, and the output
+// (cmdutil.Batch), what Ctrl-C does to the request in flight, and the output
 // of what was created (output.go), so that the secret the server generates,
 // which it shows only once, is never lost whatever the format.
 package createmany
@@ -77,7 +77,7 @@ type Options struct {
 // can be named.
 //
 // A failure is reported on stderr with the client's place, and the others
-// are still created, unless shared.Batch says that the rest would fail
+// are still created, unless cmdutil.Batch says that the rest would fail
 // alike; the result is then cmdutil.ErrSilent (exit 1). For a single client
 // that is not part of an array, the error itself is returned.
 //
@@ -95,7 +95,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 	single := len(items) == 1 && !opts.Array
 	failed, skipped := 0, 0
 	stopped, interrupted := false, false
-	var batch shared.Batch
+	var batch cmdutil.Batch
 	for i, it := range items {
 		if ctx.Err() != nil {
 			interrupted, skipped = true, len(items)-i

@@ -4,7 +4,6 @@ package delete
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -66,30 +65,9 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
-	var batch shared.Batch
-	for i, id := range opts.IDs {
-		if err := client.DeleteClient(ctx, id); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			failed++
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.ClientError(id, err))
-			if left := len(opts.IDs) - i - 1; left > 0 && batch.Stop(err) {
-				// The next requests would fail alike: one message, not
-				// one per client.
-				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d clients were not deleted, %d of them not attempted\n", failed+left, len(opts.IDs), left)
-				return cmdutil.ErrSilent
-			}
-			continue
-		}
-		fmt.Fprintln(opts.IO.Out, id)
-	}
-	if failed > 0 {
-		if len(opts.IDs) > 1 {
-			fmt.Fprintf(opts.IO.ErrOut, "%d of %d clients could not be deleted\n", failed, len(opts.IDs))
-		}
-		return cmdutil.ErrSilent
-	}
-	return nil
+	return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, cmdutil.Deletion{
+		Noun:    "clients",
+		Delete:  client.DeleteClient,
+		Explain: shared.ClientError,
+	})
 }

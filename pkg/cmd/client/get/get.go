@@ -4,7 +4,6 @@ package get
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -59,7 +58,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Args: cmdutil.MinimumArgs(1, "at least one client ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if err := shared.CheckIDs(args); err != nil {
@@ -92,16 +91,7 @@ func getRun(ctx context.Context, opts *Options) error {
 		}
 		clients = append(clients, c)
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, clients)
-	}
-	raw := json.RawMessage(shared.JSONArray(clients))
-	if len(clients) == 1 {
-		raw = clients[0].Raw
-	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	if err := p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table(clients) }); err != nil {
-		return err
-	}
-	return nil
+	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+	})
 }

@@ -69,7 +69,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.MinimumArgs(1, `at least one file (or - for stdin)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			stdin := 0

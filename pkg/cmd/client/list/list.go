@@ -79,7 +79,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
@@ -122,15 +122,9 @@ func listRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, clients)
-	}
-	format := opts.Format
-	if format.Name == "" {
-		format.Name = printer.Table
-	}
-	p := printer.Printer{Format: format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, shared.JSONArray(clients), func() printer.TableData { return shared.Table(clients) })
+	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
+		Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled(),
+	})
 }
 
 // All fetches every page of clients, following the next-page tokens. It

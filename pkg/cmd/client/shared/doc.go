@@ -6,8 +6,7 @@
 //   - parse.go: reading client documents from files and stdin, with
 //     file:line:column errors;
 //   - warnings.go: values Hydra accepts silently but does not support;
-//   - errors.go: error messages that name the client, and the stop policy of
-//     commands that send one request per client (Batch);
+//   - errors.go: error messages that name the client;
 //   - print.go: the printers of clients: table, JSON array, IDs;
 //   - ids.go: checks of client IDs given as arguments.
 //

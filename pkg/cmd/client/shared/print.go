@@ -9,7 +9,6 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
-	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -26,28 +25,23 @@ func Table(clients []*api.OAuth2Client) printer.TableData {
 	return t
 }
 
+// Clients is how clients print: their JSON as the server sent it, the
+// client ID for -q/--quiet, and Table.
+var Clients = printer.Kind[*api.OAuth2Client]{
+	Raw:   func(c *api.OAuth2Client) []byte { return c.Raw },
+	ID:    func(c *api.OAuth2Client) string { return c.ClientID },
+	Table: Table,
+}
+
 // JSONArray joins the clients' raw JSON into one array, keeping every field
 // as the server sent it.
 func JSONArray(clients []*api.OAuth2Client) []byte {
-	return printer.JSONArray(clients, func(c *api.OAuth2Client) []byte { return c.Raw })
+	return printer.JSONArray(clients, Clients.Raw)
 }
 
 // PrintIDs writes the clients' IDs, one a line: the -q/--quiet output.
 func PrintIDs(w io.Writer, clients []*api.OAuth2Client) error {
-	return printer.Lines(w, clients, func(c *api.OAuth2Client) string { return c.ClientID })
-}
-
-// ParseFormat parses --format, which -q/--quiet excludes: the two ask for
-// different outputs.
-func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
-	f, err := format.Parse()
-	if err != nil {
-		return f, err
-	}
-	if quiet && f.Name != "" {
-		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-	}
-	return f, nil
+	return printer.Lines(w, clients, Clients.ID)
 }
 
 // WithoutSecret drops client_secret from the server's answer, for a secret

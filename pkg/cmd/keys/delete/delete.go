@@ -4,12 +4,10 @@ package delete
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
-	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -84,48 +82,27 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
-	var batch clientshared.Batch
-	for i, set := range opts.Sets {
-		// Hydra answers 204 for what does not exist: look first, so that
-		// a printed name means something was deleted.
-		if opts.KeyID != "" {
-			_, err = client.GetKey(ctx, set, opts.KeyID)
-		} else {
-			_, err = client.GetKeySet(ctx, set)
-		}
-		if err == nil {
-			if opts.KeyID != "" {
-				err = client.DeleteKey(ctx, set, opts.KeyID)
-			} else {
-				err = client.DeleteKeySet(ctx, set)
+	d := cmdutil.Deletion{
+		Noun: "key sets",
+		Delete: func(ctx context.Context, set string) error {
+			// Hydra answers 204 for what does not exist: look first, so
+			// that a printed name means something was deleted.
+			if _, err := client.GetKeySet(ctx, set); err != nil {
+				return err
 			}
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			failed++
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.SetError(set, opts.KeyID, err))
-			if left := len(opts.Sets) - i - 1; left > 0 && batch.Stop(err) {
-				// The next requests would fail alike: one message, not
-				// one per set.
-				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d key sets were not deleted, %d of them not attempted\n", failed+left, len(opts.Sets), left)
-				return cmdutil.ErrSilent
-			}
-			continue
-		}
-		if opts.KeyID != "" {
-			fmt.Fprintln(opts.IO.Out, opts.KeyID)
-		} else {
-			fmt.Fprintln(opts.IO.Out, set)
-		}
+			return client.DeleteKeySet(ctx, set)
+		},
+		Explain: func(set string, err error) error { return shared.SetError(set, "", err) },
 	}
-	if failed > 0 {
-		if len(opts.Sets) > 1 {
-			fmt.Fprintf(opts.IO.ErrOut, "%d of %d key sets could not be deleted\n", failed, len(opts.Sets))
+	if opts.KeyID != "" {
+		d.Delete = func(ctx context.Context, set string) error {
+			if _, err := client.GetKey(ctx, set, opts.KeyID); err != nil {
+				return err
+			}
+			return client.DeleteKey(ctx, set, opts.KeyID)
 		}
-		return cmdutil.ErrSilent
+		d.Explain = func(set string, err error) error { return shared.SetError(set, opts.KeyID, err) }
+		d.Shown = func(string) string { return opts.KeyID }
 	}
-	return nil
+	return cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
 }

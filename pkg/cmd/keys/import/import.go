@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
-	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -229,7 +228,7 @@ func importRun(ctx context.Context, opts *Options) error {
 	}
 	var imported []shared.Key
 	failed := 0
-	var batch clientshared.Batch
+	var batch cmdutil.Batch
 	for i, s := range sources {
 		body, err := s.key.MarshalJSON()
 		if err != nil {

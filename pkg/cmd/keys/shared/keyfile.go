@@ -11,6 +11,8 @@ import (
 	"fmt"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/hydratoken/hydra/pkg/pemkey"
 )
 
 // ParseKeys reads the keys in data, the content of the file name: a JWK, a
@@ -92,32 +94,12 @@ func parsePEM(data []byte) ([]jose.JSONWebKey, error) {
 }
 
 func parsePEMBlock(block *pem.Block) (jose.JSONWebKey, error) {
-	var key any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	case "PUBLIC KEY":
-		key, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	case "CERTIFICATE":
-		cert, cerr := x509.ParseCertificate(block.Bytes)
-		if cerr != nil {
-			return jose.JSONWebKey{}, fmt.Errorf("parsing the PEM CERTIFICATE: %w", cerr)
-		}
-		return jose.JSONWebKey{Key: cert.PublicKey, Certificates: []*x509.Certificate{cert}}, nil
-	case "ENCRYPTED PRIVATE KEY":
-		return jose.JSONWebKey{}, errors.New("the PEM key is encrypted; decrypt it first, such as with 'openssl pkey -in KEY -out PLAIN'")
-	default:
-		return jose.JSONWebKey{}, fmt.Errorf("PEM block %q is not a key or certificate", block.Type)
-	}
+	key, cert, err := pemkey.Parse(block, pemkey.Private|pemkey.Public|pemkey.Certificate|pemkey.EncryptedAdvice, "a key or certificate")
 	if err != nil {
-		return jose.JSONWebKey{}, fmt.Errorf("parsing the PEM %s: %w", block.Type, err)
+		return jose.JSONWebKey{}, err
+	}
+	if cert != nil {
+		return jose.JSONWebKey{Key: key, Certificates: []*x509.Certificate{cert}}, nil
 	}
 	return jose.JSONWebKey{Key: key}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -20,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/pemkey"
 )
 
 // ClientAssertionType is the client_assertion_type of a JWT client
@@ -96,22 +96,9 @@ func ParseSigningKey(data []byte) (*SigningKey, error) {
 }
 
 func parsePEMKey(block *pem.Block) (crypto.Signer, error) {
-	var k any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		k, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		k, err = x509.ParseECPrivateKey(block.Bytes)
-	case "ENCRYPTED PRIVATE KEY":
-		return nil, errors.New("the PEM key is encrypted; decrypt it first, such as with 'openssl pkey -in KEY -out PLAIN'")
-	default:
-		return nil, fmt.Errorf("PEM block %q is not a private key", block.Type)
-	}
+	k, _, err := pemkey.Parse(block, pemkey.Private|pemkey.EncryptedAdvice, "a private key")
 	if err != nil {
-		return nil, fmt.Errorf("parsing the PEM %s: %w", block.Type, err)
+		return nil, err
 	}
 	s, ok := k.(crypto.Signer)
 	if !ok {

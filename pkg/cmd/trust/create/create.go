@@ -91,7 +91,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if opts.Issuer == "" {
@@ -176,11 +176,9 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return shared.CreateError(req, key.KID, err)
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, []*api.Trust{t})
-	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, t.Raw, func() printer.TableData { return shared.Table([]*api.Trust{t}) })
+	return shared.Trusts.Print(opts.IO.Out, []*api.Trust{t}, printer.Output{
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+	})
 }
 
 // loadKey reads or fetches the key to trust.

@@ -4,12 +4,10 @@ package delete
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
-	clientshared "github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmd/trust/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -69,28 +67,9 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
-	var batch clientshared.Batch
-	for i, id := range opts.IDs {
-		if err := client.DeleteTrust(ctx, id); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			failed++
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", shared.TrustError(id, err))
-			if left := len(opts.IDs) - i - 1; left > 0 && batch.Stop(err) {
-				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d of %d trust relationships were not deleted, %d of them not attempted\n", failed+left, len(opts.IDs), left)
-				return cmdutil.ErrSilent
-			}
-			continue
-		}
-		fmt.Fprintln(opts.IO.Out, id)
-	}
-	if failed > 0 {
-		if len(opts.IDs) > 1 {
-			fmt.Fprintf(opts.IO.ErrOut, "%d of %d trust relationships could not be deleted\n", failed, len(opts.IDs))
-		}
-		return cmdutil.ErrSilent
-	}
-	return nil
+	return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, cmdutil.Deletion{
+		Noun:    "trust relationships",
+		Delete:  client.DeleteTrust,
+		Explain: shared.TrustError,
+	})
 }

@@ -4,7 +4,6 @@ package get
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
@@ -55,7 +54,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Args: cmdutil.MinimumArgs(1, "at least one trust relationship ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if err := shared.CheckIDs(args); err != nil {
@@ -88,13 +87,7 @@ func getRun(ctx context.Context, opts *Options) error {
 		}
 		trusts = append(trusts, t)
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, trusts)
-	}
-	raw := json.RawMessage(shared.JSONArray(trusts))
-	if len(trusts) == 1 {
-		raw = trusts[0].Raw
-	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table(trusts) })
+	return shared.Trusts.Print(opts.IO.Out, trusts, printer.Output{
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+	})
 }

@@ -55,7 +55,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = shared.ParseFormat(&format, opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -86,13 +86,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		// Hydra's list filters by issuer only.
 		trusts = slices.DeleteFunc(trusts, func(t *api.Trust) bool { return t.AllowAnySubject || t.Subject != opts.Subject })
 	}
-	if opts.Quiet {
-		return shared.PrintIDs(opts.IO.Out, trusts)
-	}
-	format := opts.Format
-	if format.Name == "" {
-		format.Name = printer.Table
-	}
-	p := printer.Printer{Format: format, Color: opts.IO.ColorEnabled()}
-	return p.Print(opts.IO.Out, shared.JSONArray(trusts), func() printer.TableData { return shared.Table(trusts) })
+	return shared.Trusts.Print(opts.IO.Out, trusts, printer.Output{
+		Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled(),
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/pemkey"
 )
 
 // Key is one public signing key, ready for a trust relationship.
@@ -113,36 +113,17 @@ func ParsePEM(data []byte, kid string) (Key, error) {
 	if block == nil {
 		return Key{}, errors.New("no PEM block found: want a PUBLIC KEY or CERTIFICATE")
 	}
-	var pub any
-	var err error
-	switch block.Type {
-	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	case "CERTIFICATE":
-		var cert *x509.Certificate
-		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
-			pub = cert.PublicKey
-		}
-	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
-		var priv any
-		switch block.Type {
-		case "PRIVATE KEY":
-			priv, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		case "RSA PRIVATE KEY":
-			priv, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		default:
-			priv, err = x509.ParseECPrivateKey(block.Bytes)
-		}
-		if s, ok := priv.(crypto.Signer); ok && err == nil {
+	pub, _, err := pemkey.Parse(block, pemkey.Private|pemkey.Public|pemkey.Certificate, "a public key")
+	if err != nil {
+		return Key{}, err
+	}
+	if pemkey.KindOf(block.Type) == pemkey.Private {
+		// Only the public half is sent to Hydra.
+		s, _ := pub.(crypto.Signer)
+		pub = nil
+		if s != nil {
 			pub = s.Public()
 		}
-	default:
-		return Key{}, fmt.Errorf("PEM block %q is not a public key", block.Type)
-	}
-	if err != nil {
-		return Key{}, fmt.Errorf("parsing the PEM %s: %w", block.Type, err)
 	}
 	if pub == nil {
 		return Key{}, fmt.Errorf("unsupported key in the PEM %s", block.Type)

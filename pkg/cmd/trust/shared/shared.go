@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -74,27 +73,12 @@ func Table(trusts []*api.Trust) printer.TableData {
 	return t
 }
 
-// JSONArray joins the relationships' raw JSON into one array, keeping every
-// field as the server sent it.
-func JSONArray(trusts []*api.Trust) []byte {
-	return printer.JSONArray(trusts, func(t *api.Trust) []byte { return t.Raw })
-}
-
-// PrintIDs writes the IDs, one a line: the -q/--quiet output.
-func PrintIDs(w io.Writer, trusts []*api.Trust) error {
-	return printer.Lines(w, trusts, func(t *api.Trust) string { return t.ID })
-}
-
-// ParseFormat parses --format, which -q/--quiet excludes.
-func ParseFormat(format *cmdutil.FormatFlag, quiet bool) (printer.Format, error) {
-	f, err := format.Parse()
-	if err != nil {
-		return f, err
-	}
-	if quiet && f.Name != "" {
-		return f, cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-	}
-	return f, nil
+// Trusts is how trust relationships print: their JSON as the server sent
+// it, the ID for -q/--quiet, and Table.
+var Trusts = printer.Kind[*api.Trust]{
+	Raw:   func(t *api.Trust) []byte { return t.Raw },
+	ID:    func(t *api.Trust) string { return t.ID },
+	Table: Table,
 }
 
 // CheckIDs rejects an empty ID or one with a "/", which no request path can
