@@ -137,3 +137,26 @@ func TestClientRunCacheNone(t *testing.T) {
 		t.Errorf("storage none wrote %v", m)
 	}
 }
+
+// A refresh token that the cache keeps is not lost when the output leaves
+// it out, so there is no "shown only once" warning; without the cache there
+// is one.
+func TestClientRunCacheKeepsARefreshToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"at","refresh_token":"rt","expires_in":3600,"token_type":"bearer"}`))
+	}))
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		argv     string
+		warnings int
+	}{{"--cache", 0}, {"", 1}} {
+		f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "s", "XDG_CACHE_HOME": t.TempDir()})
+		if err := cmdtest.Run(NewCmdClient(f, nil), strings.Fields(tc.argv)...); err != nil || stdout.String() != "at\n" {
+			t.Fatalf("%q: %q %v", tc.argv, stdout, err)
+		}
+		if n := strings.Count(stderr.String(), "shown only once"); n != tc.warnings {
+			t.Errorf("%q: %d warnings, want %d:\n%s", tc.argv, n, tc.warnings, stderr)
+		}
+	}
+}

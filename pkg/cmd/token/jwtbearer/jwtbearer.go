@@ -254,7 +254,7 @@ func jwtBearerRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw}); err != nil {
+	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)
