@@ -50,8 +50,19 @@ type TransportOptions struct {
 	Timeout time.Duration
 
 	// Retries is how many times a request marked safe to repeat is retried
-	// after a transient failure. See WithRetry.
+	// after a transient failure. See WithRetry. With FailAfter, a negative
+	// Retries leaves the count unbounded: FailAfter alone ends the retries.
 	Retries int
+
+	// FailAfter, when positive, is Hydra v1's --fail-after: how long the
+	// tool keeps retrying a request whose server is down or answers 502,
+	// 503 or 504, counted from its first attempt. Each attempt then has
+	// Timeout to itself, rather than all attempts sharing it, so that a
+	// script can wait for a Hydra that is still starting. Requests marked
+	// safe (see WithRetry) are retried after any transient failure; the
+	// others only when the connection could not be made, which proves that
+	// nothing was sent, so a grant is still never sent twice.
+	FailAfter time.Duration
 
 	// RetryBackoff is the first wait between retries, which then grows
 	// exponentially; a Retry-After header replaces it. Zero means 200ms.
@@ -119,7 +130,18 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		rt = &traceTransport{next: rt, w: o.Trace, masked: masked}
 	}
 	// Retries sit outside the trace, so that each attempt is traced.
-	rt = &retryTransport{next: rt, retries: o.Retries, initial: o.RetryBackoff}
+	retry := &retryTransport{next: rt, retries: o.Retries, initial: o.RetryBackoff}
+	timeout := o.Timeout
+	if o.FailAfter > 0 {
+		// http.Client.Timeout spans every attempt of a request: with
+		// --fail-after, each attempt gets --timeout of its own, and the
+		// client's limit only backs the two up.
+		retry.failAfter, retry.attemptTimeout = o.FailAfter, o.Timeout
+		if timeout > 0 {
+			timeout += o.FailAfter
+		}
+	}
+	rt = retry
 	headers := o.Headers.Clone()
 	if o.FakeTLSTermination {
 		if headers == nil {
@@ -133,7 +155,7 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 
 	return &http.Client{
 		Transport: rt,
-		Timeout:   o.Timeout,
+		Timeout:   timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -279,6 +301,24 @@ type retryTransport struct {
 	retries int
 	// initial is the first backoff interval; tests shorten it.
 	initial time.Duration
+
+	// failAfter, when positive, bounds the time spent retrying one
+	// request, from its first attempt, and lets requests not marked safe
+	// be retried after a failed dial (see TransportOptions.FailAfter).
+	// A negative retries then means no limit on the count.
+	failAfter time.Duration
+	// attemptTimeout, when positive, bounds each attempt, body included.
+	attemptTimeout time.Duration
+	// now reads the clock for the failAfter budget; nil is time.Now.
+	// Tests replace it.
+	now func() time.Time
+}
+
+func (t *retryTransport) clock() time.Time {
+	if t.now != nil {
+		return t.now()
+	}
+	return time.Now()
 }
 
 // errTransient marks a response worth retrying.
@@ -296,7 +336,13 @@ func (e *errTransient) Unwrap() error {
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.retries <= 0 || !retryable(req.Context()) || (req.Body != nil && req.GetBody == nil) {
+	if t.failAfter <= 0 && t.retries <= 0 || (req.Body != nil && req.GetBody == nil) {
+		return t.next.RoundTrip(req)
+	}
+	// safe: any transient failure may be retried. Otherwise, only with
+	// --fail-after, and only a failed dial, after which nothing was sent.
+	safe := retryable(req.Context())
+	if !safe && t.failAfter <= 0 {
 		return t.next.RoundTrip(req)
 	}
 	b := backoff.NewExponentialBackOff()
@@ -307,6 +353,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.MaxInterval = 5 * time.Second
 	deadline, hasDeadline := req.Context().Deadline()
 	bo := &deadlineBackOff{next: b, deadline: deadline}
+	if t.failAfter > 0 {
+		bo.budgetEnd, bo.now = t.clock().Add(t.failAfter), t.clock
+	}
+	// outlasts reports whether waiting d would outlast --timeout or
+	// --fail-after.
+	outlasts := func(d time.Duration) bool {
+		return (hasDeadline && time.Now().Add(d).After(deadline)) ||
+			(!bo.budgetEnd.IsZero() && t.clock().Add(d).After(bo.budgetEnd))
+	}
 
 	attempt := 0
 	op := func() (*http.Response, error) {
@@ -319,16 +374,33 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r = req.Clone(req.Context())
 			r.Body = body
 		}
+		if t.attemptTimeout > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), t.attemptTimeout)
+			// The body is read within the attempt (bufferBody), so the
+			// attempt's context may end with it.
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
 		attempt++
 		resp, err := t.next.RoundTrip(r)
 		if err != nil {
-			if transientErr(err) {
+			if safe && transientErr(err) {
 				if !isDialErr(err) {
 					t.noteLost(req)
 				}
 				return nil, err
 			}
+			if !safe && isDialErr(err) && !isTimeout(err) && !isTLSError(err) {
+				return nil, err
+			}
 			return nil, backoff.Permanent(err)
+		}
+		if !safe {
+			// The request was sent: its answer, whatever it is, is final.
+			if err := bufferBody(resp); err != nil {
+				return resp, backoff.Permanent(&errTransient{status: resp.StatusCode})
+			}
+			return resp, nil
 		}
 		if err := bufferBody(resp); err != nil {
 			// The connection broke mid-answer. Should no attempt fare
@@ -341,7 +413,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.noteLost(req)
 			e := &errTransient{status: resp.StatusCode}
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				if d > maxRetryAfter || (hasDeadline && time.Now().Add(d).After(deadline)) {
+				if d > maxRetryAfter || outlasts(d) {
 					// Waiting that long is not what a command-line user
 					// expects, or would outlast --timeout; give up and
 					// report the answer rather than a timeout.
@@ -356,9 +428,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, nil
 	}
+	var maxTries uint // zero: no limit but --fail-after's
+	if t.retries >= 0 {
+		maxTries = uint(t.retries) + 1
+	}
 	resp, err := backoff.Retry(req.Context(), op,
 		backoff.WithBackOff(bo),
-		backoff.WithMaxTries(uint(t.retries)+1),
+		backoff.WithMaxTries(maxTries),
 		backoff.WithMaxElapsedTime(0))
 	var transient *errTransient
 	if resp != nil && (err == nil || errors.As(err, &transient)) {
@@ -373,11 +449,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // deadlineBackOff stops retrying when the next wait would outlast the
-// request's deadline (--timeout): the user then sees the server's last answer,
-// such as "503 Service Unavailable", instead of a timeout that hides it.
+// request's deadline (--timeout) or the --fail-after budget: the user then
+// sees the server's last answer, such as "503 Service Unavailable", or the
+// refused connection, instead of a timeout that hides it.
 type deadlineBackOff struct {
 	next     backoff.BackOff
 	deadline time.Time // zero: none
+	// budgetEnd is when --fail-after's time is up, read on now; zero:
+	// no budget.
+	budgetEnd time.Time
+	now       func() time.Time
 	// retryAfter is set when the last answer carried a Retry-After, whose
 	// wait replaces this one: backoff.Retry asks NextBackOff first.
 	retryAfter bool
@@ -387,7 +468,13 @@ func (d *deadlineBackOff) NextBackOff() time.Duration {
 	next := d.next.NextBackOff()
 	skip := d.retryAfter
 	d.retryAfter = false
-	if !skip && next != backoff.Stop && !d.deadline.IsZero() && time.Now().Add(next).After(d.deadline) {
+	if skip || next == backoff.Stop {
+		return next
+	}
+	if !d.deadline.IsZero() && time.Now().Add(next).After(d.deadline) {
+		return backoff.Stop
+	}
+	if !d.budgetEnd.IsZero() && d.now().Add(next).After(d.budgetEnd) {
 		return backoff.Stop
 	}
 	return next

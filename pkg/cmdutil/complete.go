@@ -67,7 +67,7 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 		Getenv:    f.Getenv,
 	}
 	c := *conn
-	c.Verbose, c.Retries, c.Timeout = false, 0, CompletionTimeout
+	c.Verbose, c.Retries, c.FailAfter, c.Timeout = false, 0, 0, CompletionTimeout
 	base, err := c.ResolveEndpoint(quiet.Getenv)
 	if err != nil {
 		return nil, err

@@ -52,6 +52,14 @@ type Connection struct {
 	Retries            int
 	Verbose            bool
 
+	// FailAfter is Hydra v1's --fail-after: how long to keep retrying a
+	// request whose server is down (see api.TransportOptions.FailAfter).
+	// Zero leaves --retries alone to bound the retries.
+	FailAfter time.Duration
+	// retriesGiven reports whether --retries was set on the command line:
+	// with --fail-after, an unset --retries puts no limit on the count.
+	retriesGiven func() bool
+
 	// MaxConnsPerHost sizes the connection pool for batch commands.
 	MaxConnsPerHost int
 
@@ -88,6 +96,8 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts .
 	}
 	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
+	fl.DurationVar(&c.FailAfter, "fail-after", 0, "Retry while the server is down or answers 502/503/504, for up to this `duration` in all, each attempt within --timeout (Hydra v1's flag)")
+	c.retriesGiven = func() bool { return fl.Changed("retries") }
 	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr, with secrets masked")
 	if kind == api.Admin {
 		fl.StringVar(&c.APIVersion, "api-version", "", "Hydra's admin API `version`, v1 or v2 (default: detected from the server)")
@@ -154,6 +164,9 @@ func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
 	if c.Retries < 0 {
 		return nil, FlagErrorf("--retries must not be negative")
 	}
+	if c.FailAfter < 0 {
+		return nil, FlagErrorf("--fail-after must not be negative")
+	}
 	if c.SkipTLSVerify {
 		fmt.Fprintln(f.IOStreams.ErrOut, "warning: --skip-tls-verify is set: the server's identity is not checked, so anyone on the network path can read the tokens and secrets sent")
 	}
@@ -163,7 +176,8 @@ func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
 		Headers:            headers,
 		FakeTLSTermination: c.FakeTLSTermination,
 		Timeout:            c.Timeout,
-		Retries:            c.Retries,
+		Retries:            c.retries(),
+		FailAfter:          c.FailAfter,
 		MaxConnsPerHost:    c.MaxConnsPerHost,
 	}
 	return c.newHTTPClient(f, opts)
@@ -182,6 +196,16 @@ func (c *Connection) newHTTPClient(f *Factory, opts api.TransportOptions) (*http
 		return nil, FlagErrorWrap(err)
 	}
 	return client, nil
+}
+
+// retries is the retry count for the transport: --retries, or, under
+// --fail-after without --retries, no count at all, as in Hydra v1, whose
+// CLI retried until --fail-after was spent.
+func (c *Connection) retries() int {
+	if c.FailAfter > 0 && (c.retriesGiven == nil || !c.retriesGiven()) {
+		return -1
+	}
+	return c.Retries
 }
 
 // Client resolves the endpoint and builds an API client for it.

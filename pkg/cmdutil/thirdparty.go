@@ -17,7 +17,8 @@ func (c Connection) ThirdPartyHTTPClient(f *Factory) (*http.Client, error) {
 		SkipTLSVerify: c.SkipTLSVerify,
 		CACertFile:    c.CACert,
 		Timeout:       c.Timeout,
-		Retries:       c.Retries,
+		Retries:       c.retries(),
+		FailAfter:     c.FailAfter,
 	}
 	return c.newHTTPClient(f, opts)
 }

@@ -17,14 +17,20 @@ var v1NoOps = []struct {
 	{"token introspect", "client-secret", "Hydra v1 ignored it too: introspection goes through the admin API, which takes no client credentials"},
 }
 
-// failAfterNote explains Hydra v1's global --fail-after.
-const failAfterNote = "it is Hydra v1's limit on retrying a failed request; this tool retries a safe request --retries times (default 2), each attempt within --timeout"
+// failAfterNote explains Hydra v1's global --fail-after on a command that
+// sends no request. Every command that sends one has --fail-after among its
+// connection flags (cmdutil.AddConnectionFlags), where it bounds retries.
+const failAfterNote = "this command sends no request to retry"
 
 // addV1Flags wires v1NoOps, and Hydra v1's global --fail-after, into the
 // command tree: the one place for v1 flags that mean nothing here. It runs
 // after every command, v2 spellings included, is added. (cobra's own
 // deprecation notes go to stdout when a command's output is set, so the
 // notes are printed here, on stderr.)
+//
+// --fail-after is a hidden persistent flag of the root, so that a v1 script
+// may pass it to any command; a command's own --fail-after, which the
+// connection flags add, shadows it.
 func addV1Flags(root *cobra.Command) {
 	for _, n := range v1NoOps {
 		cmd, _, err := root.Find(strings.Fields(n.path))
@@ -35,11 +41,11 @@ func addV1Flags(root *cobra.Command) {
 		_ = cmd.Flags().MarkHidden(n.flag)
 		noteOnUse(cmd, n.flag, n.note)
 	}
-	root.PersistentFlags().Duration("fail-after", 0, "Ignored: Hydra v1's limit on retries")
+	root.PersistentFlags().Duration("fail-after", 0, "Hydra v1's limit on retries, for commands that send requests")
 	_ = root.PersistentFlags().MarkHidden("fail-after")
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
-		if c.RunE != nil && c != root {
+		if c.RunE != nil && c != root && c.LocalNonPersistentFlags().Lookup("fail-after") == nil {
 			noteOnUse(c, "fail-after", failAfterNote)
 		}
 		for _, sub := range c.Commands() {
