@@ -108,11 +108,35 @@ func TestV2SpellingOutput(t *testing.T) {
 		if strings.TrimSpace(r.Stdout) != `"`+c.ClientID+`"` {
 			t.Errorf("delete access-tokens --format json: stdout %q", r.Stdout)
 		}
-		c2, tok2 := accessToken(t, "read")
-		r = run{Env: clientEnv(c2)}.hydra(t, "revoke", "token", "--format", "json", "--", tok2)
-		r.wantCode(t, 0)
-		if strings.Contains(r.Stdout, tok2) {
-			t.Error("revoke token echoed the token on stdout")
+	})
+
+	// Hydra v2's CLI echoes the token it revoked; this tool's v1 spelling
+	// prints nothing on stdout. Neither shows the token on stderr, and
+	// each revocation is checked through introspection (HYDRA_ADMIN_URL).
+	t.Run("revoke token echoes the token; token revoke does not", func(t *testing.T) {
+		for _, tc := range []struct {
+			argv []string
+			want func(tok string) string
+		}{
+			{[]string{"revoke", "token", "--format", "json"}, func(tok string) string { return `"` + tok + `"` + "\n" }},
+			{[]string{"revoke", "token", "--format", "yaml"}, func(tok string) string { return tok + "\n" }},
+			{[]string{"revoke", "token", "-q"}, func(tok string) string { return tok + "\n" }},
+			{[]string{"revoke", "token"}, func(tok string) string { return tok + "\n" }},
+			{[]string{"token", "revoke"}, func(string) string { return "" }},
+		} {
+			c2, tok2 := accessToken(t, "read")
+			r := run{Env: clientEnv(c2)}.hydra(t, append(tc.argv, "--", tok2)...)
+			r.wantCode(t, 0)
+			if r.Stdout != tc.want(tok2) {
+				t.Errorf("%s: stdout %q, want %q", strings.Join(tc.argv, " "), r.Stdout, tc.want(tok2))
+			}
+			if strings.Contains(r.Stderr, tok2) || !strings.Contains(r.Stderr, "introspection confirms it is inactive") {
+				t.Errorf("%s: stderr %q", strings.Join(tc.argv, " "), r.Stderr)
+			}
+			r = hydra(t, "token", "introspect", "--format", "jsonpath=active", "--", tok2)
+			if r.Stdout != "false\n" {
+				t.Errorf("%s: the token is still active", strings.Join(tc.argv, " "))
+			}
 		}
 	})
 }

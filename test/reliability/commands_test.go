@@ -110,6 +110,10 @@ type command struct {
 	// endpointFlag is what a message about a wrong endpoint must name;
 	// empty means --endpoint.
 	endpointFlag string
+	// echoes is a secret the command prints on stdout when it succeeds,
+	// as its result: "revoke token" echoes the token it revoked, as Hydra
+	// v2's CLI does. It must still never reach stderr.
+	echoes string
 }
 
 // commands is the table every suite runs over. To add a command, add a row:
@@ -294,6 +298,7 @@ var commands = []command{
 		env:   map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": secretClient},
 		stdin: secretRefresh + "\n",
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+		echoes: secretRefresh,
 	},
 
 	// Deleting a client's tokens is an idempotent DELETE: retried. A GET of

@@ -189,7 +189,7 @@ func runBinary(t *testing.T, c command, endpoint string, env map[string]string, 
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+	return result{code: code, stdout: out.String(), stderr: errOut.String(), echoes: c.echoes}
 }
 
 // A plain-HTTP endpoint on a host that is not loopback gets a one-line

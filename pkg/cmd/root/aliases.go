@@ -54,8 +54,8 @@ var v2Spellings = []v2Spelling{
 	{verb: "perform", noun: "client-credentials", v1: "token client", output: tokenExpiry, build: func(f *cmdutil.Factory) *cobra.Command {
 		return client.NewCmdClient(f, nil)
 	}},
-	{verb: "revoke", noun: "token", v1: "token revoke", output: acceptFormat, build: func(f *cmdutil.Factory) *cobra.Command {
-		return revoke.NewCmdRevoke(f, nil)
+	{verb: "revoke", noun: "token", v1: "token revoke", output: revokedTokens, build: func(f *cmdutil.Factory) *cobra.Command {
+		return revoke.NewCmdRevokeEcho(f, nil)
 	}},
 	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", output: idResult, build: func(f *cmdutil.Factory) *cobra.Command {
 		return tokendelete.NewCmdDelete(f, nil)

@@ -101,8 +101,23 @@ func addFormat(cmd *cobra.Command, defaultView string) {
 // its global --format there, and -q for the IDs alone. In JSON, one ID is
 // a string and several are an array; the table has an ID column.
 func idResult(f *cmdutil.Factory, cmd *cobra.Command) {
-	addQuiet(cmd, "Print only the IDs, one a line (the default)")
-	addFormat(cmd, "the IDs, one a line")
+	linesResult(f, cmd, "Print only the IDs, one a line (the default)", "the IDs, one a line")
+}
+
+// revokedTokens is "revoke token": Hydra v2's CLI prints the token it
+// revoked (cmdx.PrintRow of cmdx.OutputIder): the token alone with -q, a
+// JSON string with --format json, and so on. The command echoes each token
+// it revoked (revoke.Options.Echo), which is printed here as the IDs of
+// idResult are. The outcome stays on stderr, without the token.
+func revokedTokens(f *cmdutil.Factory, cmd *cobra.Command) {
+	linesResult(f, cmd, "Print only the revoked tokens, one a line (the default)", "the revoked tokens, one a line")
+}
+
+// linesResult gives a command that prints one result a line on stdout
+// Hydra v2's -q and --format.
+func linesResult(f *cmdutil.Factory, cmd *cobra.Command, quietUsage, defaultView string) {
+	addQuiet(cmd, quietUsage)
+	addFormat(cmd, defaultView)
 	wrapRun(cmd, func(c *cobra.Command, args []string, run func() error) error {
 		format, given, err := formatOf(c)
 		if err != nil || !given {
@@ -135,14 +150,6 @@ func idResult(f *cmdutil.Factory, cmd *cobra.Command) {
 		}
 		return runErr
 	})
-}
-
-// acceptFormat is for "revoke token": Hydra v2's CLI takes its global
-// --format there, and prints the token it was given; this tool prints no
-// token it did not obtain, so the format changes nothing, and the outcome
-// stays on stderr.
-func acceptFormat(_ *cmdutil.Factory, cmd *cobra.Command) {
-	addFormat(cmd, "nothing on stdout (the outcome goes to stderr; the token is not echoed)")
 }
 
 // paginated is "list oauth2-clients": with a JSON or YAML --format, Hydra

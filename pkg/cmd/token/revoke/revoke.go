@@ -39,12 +39,28 @@ type Options struct {
 
 	// CommandPath names the command in messages.
 	CommandPath string
+
+	// Echo prints each token that was revoked on stdout, one a line, as
+	// Hydra v2's CLI does under its spelling, "hydra revoke token". The
+	// token is the result there; it still never reaches stderr.
+	Echo bool
 }
 
 // NewCmdRevoke builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return newCmdRevoke(f, runF, false)
+}
+
+// NewCmdRevokeEcho builds the command for Hydra v2's spelling, "hydra
+// revoke token", which prints each revoked token on stdout (see
+// Options.Echo).
+func NewCmdRevokeEcho(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return newCmdRevoke(f, runF, true)
+}
+
+func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error, echo bool) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Echo: echo}
 
 	cmd := &cobra.Command{
 		Use:   "revoke <token>... | -",
@@ -64,8 +80,9 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			Give "-" to read the tokens from stdin, one a line; blank lines are
 			skipped. A token with white space inside it, such as a "Bearer "
 			prefix, is refused and never sent. Each token gets one line on
-			stderr; nothing goes to stdout. The exit code is 1 if any token
-			failed.
+			stderr; nothing goes to stdout, except under Hydra v2's spelling,
+			"hydra revoke token", which prints each revoked token there, as
+			Hydra v2's CLI does. The exit code is 1 if any token failed.
 
 			The client credentials are given as for "hydra token client" (%[1]s,
 			%[2]s).
@@ -140,6 +157,9 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		}
 		if o.err == nil {
 			cachewire.Forget(opts.Factory, item.Token)
+			if opts.Echo {
+				fmt.Fprintln(opts.IO.Out, item.Token)
+			}
 		}
 		if errors.Is(o.err, context.Canceled) {
 			return o.err

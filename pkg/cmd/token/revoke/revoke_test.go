@@ -277,3 +277,28 @@ func TestRevokeVerificationHeaderWins(t *testing.T) {
 		})
 	}
 }
+
+// Under Hydra v2's spelling, each token revoked (and, with the admin API,
+// found inactive) is echoed on stdout, as Hydra v2's CLI prints it; a token
+// that failed is not, and no token reaches stderr.
+func TestRevokeRunEcho(t *testing.T) {
+	srv, revoked := revokeServer(t, map[string]string{"tok-other": "other"})
+	env := map[string]string{"HYDRA_URL": srv.URL, "HYDRA_ADMIN_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"}
+	f, stdin, stdout, stderr := cmdtest.Factory(env)
+	stdin.WriteString("tok-one\ntok-other\nBearer tok-bearer\ntok-two\n")
+	err := cmdtest.Run(NewCmdRevokeEcho(f, nil), "-")
+	if cmdutil.ExitCodeOf(err) != 1 {
+		t.Fatalf("err = %v, want exit 1 (two tokens failed)\nstderr: %s", err, stderr)
+	}
+	if strings.Join(*revoked, ",") != "tok-one,tok-other,tok-two" {
+		t.Errorf("revoked %q", *revoked)
+	}
+	if stdout.String() != "tok-one\ntok-two\n" {
+		t.Errorf("stdout = %q, want the two revoked tokens", stdout)
+	}
+	for _, tok := range []string{"tok-one", "tok-other", "tok-bearer", "tok-two"} {
+		if strings.Contains(stderr.String(), tok) {
+			t.Errorf("stderr shows %s:\n%s", tok, stderr)
+		}
+	}
+}
