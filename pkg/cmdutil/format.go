@@ -23,7 +23,7 @@ func AddFormatFlag(cmd *cobra.Command, f *FormatFlag, defaultView string) {
 			cobra.CompletionWithDesc(printer.JSONPretty, "indented JSON"),
 			cobra.CompletionWithDesc(printer.YAML, "YAML"),
 			cobra.CompletionWithDesc(printer.Table, "a table with a header row"),
-			cobra.CompletionWithDesc(printer.JSONPath+"=", "a JSONPath (RFC 9535, starting with $) or gjson path"),
+			cobra.CompletionWithDesc(printer.JSONPath+"=", "a JSONPath (RFC 9535, starting with $, or kubectl's {.path}) or gjson path"),
 			cobra.CompletionWithDesc(printer.JSONPointer+"=", "an RFC 6901 JSON pointer, such as /client_id"),
 		}, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	})

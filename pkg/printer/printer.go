@@ -72,8 +72,15 @@ func ParseFormat(s string) (Format, error) {
 		}
 	case JSONPath:
 		if hasExpr && expr != "" {
-			if strings.HasPrefix(expr, "$") {
-				if _, err := jsonpath.Parse(expr); err != nil {
+			// kubectl's {.access_token} is RFC 9535's $.access_token. Expr
+			// keeps what the user wrote, for messages; writeJSONPath
+			// translates it again.
+			rfc, _, err := fromKubectl(expr)
+			if err != nil {
+				return Format{}, err
+			}
+			if strings.HasPrefix(rfc, "$") {
+				if _, err := jsonpath.Parse(rfc); err != nil {
 					return Format{}, fmt.Errorf("invalid --format jsonpath=%s: %w", expr, err)
 				}
 			}
@@ -235,16 +242,26 @@ func plainStringIsString(s string) bool {
 
 // writeJSONPath prints what expr selects, one value a line: strings bare,
 // other values as compact JSON. An expression starting with "$" is RFC 9535
-// JSONPath; anything else is a gjson path, as Hydra v2's CLI takes.
-func writeJSONPath(w io.Writer, raw []byte, expr string) error {
+// JSONPath, and so is kubectl's brace form ({.access_token}, see
+// fromKubectl); anything else is a gjson path, as Hydra v2's CLI takes.
+func writeJSONPath(w io.Writer, raw []byte, given string) error {
+	expr, _, err := fromKubectl(given)
+	if err != nil {
+		return err
+	}
 	var out []string
 	if strings.HasPrefix(expr, "$") {
-		var err error
 		if out, err = selectJSONPath(raw, expr); err != nil {
 			return err
 		}
 	} else {
 		res := gjson.GetBytes(raw, expr)
+		// A gjson multipath ({a,b} or [a,b]) that selects nothing is {}
+		// or []: a miss, not a result.
+		multi := strings.HasPrefix(expr, "{") || strings.HasPrefix(expr, "[")
+		if multi && (res.Raw == "{}" || res.Raw == "[]") {
+			res = gjson.Result{}
+		}
 		if res.Exists() {
 			if res.Type == gjson.String {
 				out = append(out, res.Str)
@@ -262,9 +279,9 @@ func writeJSONPath(w io.Writer, raw []byte, expr string) error {
 			// An empty list is an empty result, not a miss.
 			return nil
 		}
-		return &NoMatchError{Kind: "jsonpath", Expr: expr}
+		return &NoMatchError{Kind: "jsonpath", Expr: given}
 	}
-	_, err := io.WriteString(w, strings.Join(out, "\n")+"\n")
+	_, err = io.WriteString(w, strings.Join(out, "\n")+"\n")
 	return err
 }
 

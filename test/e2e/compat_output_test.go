@@ -140,3 +140,32 @@ func TestV2SpellingOutput(t *testing.T) {
 		}
 	})
 }
+
+// kubectl's brace JSONPath prints the value, as kubectl users write it, and
+// Hydra v1's --fail-after changes nothing against a server that answers.
+// A kubectl template is a usage error, before any request.
+func TestKubectlJSONPathAndFailAfter(t *testing.T) {
+	c, _ := accessToken(t, "read")
+	env := clientEnv(c)
+	r := run{Env: env}.hydra(t, "token", "client", "--scope", "read", "--fail-after", "10s", "--format", "jsonpath={.access_token}")
+	r.wantCode(t, 0)
+	tok := strings.TrimSpace(r.Stdout)
+	if tok == "" || strings.ContainsAny(tok, "{}\n") {
+		t.Fatalf("stdout %q, want the access token", r.Stdout)
+	}
+	r = hydra(t, "token", "introspect", "--format", "jsonpath={.active}", "--", tok)
+	r.wantCode(t, 0)
+	if r.Stdout != "true\n" {
+		t.Errorf("the token printed is not active: %q", r.Stdout)
+	}
+	r = hydra(t, "client", "list", "--format", "jsonpath={[*].client_id}")
+	r.wantCode(t, 0)
+	if !strings.Contains("\n"+r.Stdout, "\n"+c.ClientID+"\n") {
+		t.Errorf("client list: %q lacks %s", r.Stdout, c.ClientID)
+	}
+	r = run{Env: env}.hydra(t, "token", "client", "--format", `jsonpath={range .x}{.y}{end}`)
+	r.wantCode(t, 2)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "{.access_token}") {
+		t.Errorf("template: stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+}

@@ -400,6 +400,7 @@ func isCompact(raw []byte) bool {
 // envelopePath reports whether a jsonpath or jsonpointer expression starts
 // at the batch envelope's members, as it should with several tokens.
 func envelopePath(expr string) bool {
+	expr = printer.RFCJSONPath(expr)
 	for _, p := range []string{"index", "result", "error", "$.index", "$.result", "$.error", "$['", "$[\"", "/index", "/result", "/error"} {
 		if strings.HasPrefix(expr, p) {
 			return true
