@@ -295,6 +295,12 @@ func compatAuthCode(t *testing.T, s *hydratest.Server) {
 		if got := decodeSubject(t, tok.IDToken); got != "compat-user" {
 			t.Errorf("ID token subject %q", got)
 		}
+		// token decode verifies the ID token with the issuer's keys.
+		r = compatRun(t, env, "token", "decode", "--format", "jsonpath=claims.sub", "--", tok.IDToken)
+		r.wantCode(t, 0)
+		if strings.TrimSpace(r.Stdout) != "compat-user" {
+			t.Errorf("token decode: stdout %q\n%s", r.Stdout, r.Stderr)
+		}
 		r = compatRun(t, env, "token", "refresh", "--format", "jsonpath=refresh_token", "--", tok.RefreshToken)
 		r.wantCode(t, 0)
 		if got := strings.TrimSpace(r.Stdout); got == "" || got == tok.RefreshToken {
