@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,7 @@ func TestCompat(t *testing.T) {
 			t.Run("dropped fields", func(t *testing.T) { compatDropped(t, s) })
 			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
 			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
+			t.Run("browser sign-in", func(t *testing.T) { compatBrowser(t, s) })
 			t.Run("token flush", func(t *testing.T) { compatFlush(t, s) })
 			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
@@ -313,6 +315,38 @@ func compatAuthCode(t *testing.T, s *hydratest.Server) {
 		r.assertClean(t)
 		if !strings.Contains(r.Stderr, "invalid_grant") && !strings.Contains(r.Stderr, "token_inactive") {
 			t.Errorf("spent refresh token: stderr does not name the error:\n%s", r.Stderr)
+		}
+	}
+}
+
+// compatBrowser signs in through a browser (the test binary as $BROWSER,
+// through the server's login and consent app) in both spellings.
+func compatBrowser(t *testing.T, s *hydratest.Server) {
+	for _, spelling := range [][]string{{"token", "user"}, {"perform", "authorization-code"}} {
+		port := freePort(t)
+		c, err := s.CreateClient(map[string]any{
+			"grant_types":                []string{"authorization_code", "refresh_token"},
+			"response_types":             []string{"code", "id_token"},
+			"scope":                      "openid offline offline_access",
+			"redirect_uris":              []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port)},
+			"token_endpoint_auth_method": "client_secret_basic",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := driverEnv(t, filepath.Join(t.TempDir(), "page.html"))
+		for k, v := range compatEnv(s, "OAUTH2_CLIENT_ID", c.ClientID, "OAUTH2_CLIENT_SECRET", c.ClientSecret) {
+			env[k] = v
+		}
+		r := compatRun(t, env, append(spelling, "-p", strconv.Itoa(port), "--scope", "openid,offline", "--format", "json")...)
+		r.wantCode(t, 0)
+		tok := parseTokens(t, r)
+		if tok.RefreshToken == "" || tok.IDToken == "" {
+			t.Errorf("%s: want refresh and ID tokens: %s", strings.Join(spelling, " "), r.Stdout)
+		}
+		r = compatRun(t, env, "token", "introspect", "--format", "jsonpath=active", "--", tok.AccessToken)
+		if r.Stdout != "true\n" {
+			t.Errorf("%s: the access token is not active: %q %s", strings.Join(spelling, " "), r.Stdout, r.Stderr)
 		}
 	}
 }
