@@ -164,3 +164,18 @@ func TestFailAfterReachesServerThatStarts(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A Retry-After that would end past the --fail-after budget ends the
+// retries at once, with the server's answer.
+func TestFailAfterRetryAfterBeyondBudget(t *testing.T) {
+	srv, n := countingServer(t, always(http.StatusServiceUnavailable), http.Header{"Retry-After": {"20"}})
+	c, _ := failAfterClient(t, srv.URL, 10*time.Second, time.Second)
+	_, err := c.Do(context.Background(), introspectReq(true))
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("err = %v, want the 503", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("served %d, want 1: waiting 20s would outlast --fail-after 10s", n.Load())
+	}
+}
