@@ -3,7 +3,6 @@ module github.com/hydratoken/hydra
 go 1.26.0
 
 require (
-	github.com/MakeNowJust/heredoc v1.0.0
 	github.com/cenkalti/backoff/v5 v5.0.3
 	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/fatih/color v1.19.0

@@ -11,11 +11,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Shells lists the shells that have a completion script, in the order help
@@ -57,7 +57,7 @@ func NewCmdCompletion(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	cmd := &cobra.Command{
 		Use:   "completion <shell>",
 		Short: "Print the shell completion script for bash, zsh, fish or powershell",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Print the script that completes hydra's commands, flags and flag values,
 			such as the values of --format, in bash, zsh, fish or powershell.
 
@@ -87,7 +87,7 @@ func NewCmdCompletion(f *cmdutil.Factory, runF func(context.Context, *Options) e
 
 			Open a new shell for the completions to take effect.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ source <(hydra completion bash)
 			$ hydra completion zsh > ~/.zfunc/_hydra
 			$ hydra completion fish --no-descriptions > ~/.config/fish/completions/hydra.fish

@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/build"
@@ -18,6 +17,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/trust"
 	"github.com/hydratoken/hydra/pkg/cmd/version"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // newCmdRoot builds the root command and adds its subcommands through
@@ -26,14 +26,14 @@ func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hydra <command> <subcommand> [flags]",
 		Short: "Get, inspect and manage OAuth 2.0 tokens and clients of an Ory Hydra server",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Get, introspect, refresh and revoke OAuth 2.0 tokens, and manage OAuth 2.0
 			clients, against an Ory Hydra v2 server's public and admin APIs.
 
 			Commands answer to Hydra v1's spellings (hydra token client) and to
 			Hydra v2's (hydra perform client-credentials).
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token introspect "$TOKEN"
 		`),
@@ -105,7 +105,7 @@ func finishTree(cmd *cobra.Command) {
 }
 
 // trimExamples drops the final newline of every command's Example, which
-// heredoc leaves and cobra's help template follows with a blank line of
+// text.Doc leaves and cobra's help template follows with a blank line of
 // its own: without this, two blank lines separate Examples from Flags.
 func trimExamples(cmd *cobra.Command) {
 	cmd.Example = strings.TrimRight(cmd.Example, "\n")

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/build"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -33,7 +33,7 @@ func NewCmdVersion(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Show the version, commit and build date",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Show the version, commit and build date of this binary, as "hydra --version"
 			does.
 
@@ -41,7 +41,7 @@ func NewCmdVersion(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 			the module's version; a commit or date that the build did not record
 			shows as "unknown".
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ hydra version
 			$ hydra version --format json
 			$ hydra version --format jsonpath=version

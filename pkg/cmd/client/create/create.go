@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/createmany"
@@ -14,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // EnvSecret may hold the new client's secret, read only when neither
@@ -53,7 +53,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create an OAuth 2.0 client",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Create an OAuth 2.0 client through Hydra's admin API. Flags set the
 			client's fields; fields not given take the server's defaults.
 
@@ -82,7 +82,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			stdin), or %[1]s, in that order; a note on stderr says when
 			%[1]s supplied it. A file's clients never take it.
 		`, EnvSecret),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client create -n "my app" -g client_credentials -a read,write
 			$ hydra client create -n web -c http://127.0.0.1:5555/callback -g authorization_code,refresh_token -r code -a openid,offline

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	keys "github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // defaultKeyAlg is the algorithm of --generate-key given without one:
@@ -39,7 +39,7 @@ type KeyOptions struct {
 // addKeyFlags registers --generate-key and --private-key-out, and lets
 // --jwks, a client field flag, name a file.
 func addKeyFlags(cmd *cobra.Command, k *KeyOptions) {
-	cmd.Long += heredoc.Doc(`
+	cmd.Long += text.Doc(`
 
 		For a private_key_jwt client in one step, --generate-key [ALG] makes
 		a key pair here: the public key is registered as the client's jwks,

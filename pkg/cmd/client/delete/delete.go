@@ -5,12 +5,12 @@ package delete
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -31,14 +31,14 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "delete <id>...",
 		Short: "Delete OAuth 2.0 clients by their IDs",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Delete one or more OAuth 2.0 clients. The ID of each deleted client is
 			printed on stdout, one a line.
 
 			A failure does not stop the others: each one is named on stderr, and
 			the command exits 1 if any failed.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client delete "$CLIENT_ID"
 			$ hydra client list -q | xargs hydra client delete

@@ -5,7 +5,6 @@ package get
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -13,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -37,7 +37,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd := &cobra.Command{
 		Use:   "get <id>...",
 		Short: "Get OAuth 2.0 clients by their IDs",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Get one or more OAuth 2.0 clients from Hydra's admin API. The admin API
 			never returns a client's secret.
 
@@ -49,7 +49,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			Every ID is fetched before anything is printed: if one is missing, the
 			command names it, prints nothing, and exits 1.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client get "$CLIENT_ID"
 			$ hydra client get "$CLIENT_ID" --format jsonpath=client_name

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/client/createmany"
@@ -14,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -37,7 +37,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "import <file>...",
 		Short: "Create OAuth 2.0 clients from JSON files",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Create the OAuth 2.0 clients in JSON files: each file holds one client
 			(a JSON object in Hydra's client format) or an array of them. "-" reads
 			stdin; without it, stdin is never read.
@@ -60,7 +60,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			sent; the one in flight is printed if the server answers within half a
 			second, and otherwise named on stderr, as one that may exist.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client import clients.json
 			$ hydra client import a.json b.json --format json

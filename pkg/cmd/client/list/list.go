@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -17,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // MaxPages bounds the walk over all pages, so that a server that keeps
@@ -58,7 +58,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List OAuth 2.0 clients",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			List the OAuth 2.0 clients of Hydra's admin API. The admin API never
 			returns secrets.
 
@@ -69,7 +69,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			With --page-size or --page-token, only one page is fetched, and the
 			token of the next page, if there is one, is printed on stderr.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client list
 			$ hydra client list -q

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -17,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -48,7 +48,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "update <id>",
 		Short: "Change fields of an OAuth 2.0 client",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Change the fields of an OAuth 2.0 client that the flags (or --file) give,
 			and leave every other field as it is. The change is one JSON Patch
 			(RFC 6902) request, so nothing is reset: unlike Hydra v2's own
@@ -63,7 +63,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			ID only. A new secret given with --secret or --secret-file is not
 			printed back.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra client update "$CLIENT_ID" --name "new name"
 			$ hydra client update "$CLIENT_ID" -a read,write --audience ""

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -41,7 +40,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "list --subject <subject>",
 		Short: "List the consent sessions a subject granted",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			List the consents that a subject (a user ID) granted to OAuth 2.0
 			clients: the client, the scopes and audiences granted, when, and
 			until when Hydra remembers the consent ("never expires" when it does for
@@ -50,7 +49,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			The default is a table; --format json prints the admin API's
 			consent sessions as sent, in one JSON array.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra consent list --subject alice@example.com
 			$ hydra consent list --subject alice@example.com --client my-app --format json

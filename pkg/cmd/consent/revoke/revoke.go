@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/consent/list"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -38,7 +38,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "revoke --subject <subject> (--client <id> | --all)",
 		Short: "Revoke the consent a subject granted to a client, or to all clients",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Revoke the consent sessions that a subject (a user ID) granted to one
 			client (--client), or to every client (--all), and with them every
 			access and refresh token issued under those consents. The next
@@ -52,7 +52,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			it says how many were revoked, and fails if any is still listed.
 			Confirmations go to stderr; nothing goes to stdout.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra consent revoke --subject alice@example.com --client my-app
 			$ hydra consent revoke --subject alice@example.com --all

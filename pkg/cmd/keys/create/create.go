@@ -5,13 +5,13 @@ package create
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -38,7 +38,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "create <set> [<kid>]",
 		Short: "Have Hydra generate a JSON Web Key into a set",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Have Hydra generate a new key pair and add it to a JSON Web Key Set,
 			creating the set if it does not exist. The private key stays on the
 			server; the output shows the new key's public part.
@@ -48,7 +48,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			prints the key as a PEM block (PUBLIC KEY, or PRIVATE KEY in PKCS #8
 			with --private).
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys create my-set --alg ES256
 			$ hydra keys create my-set my-key-id --alg RS256 --use sig --format pem

@@ -5,12 +5,12 @@ package delete
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -33,7 +33,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "delete <set>...",
 		Short: "Delete JSON Web Key Sets, or one key of a set",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Delete one or more JSON Web Key Sets with all their keys, or, with
 			--kid, one key of a set. The name of each deleted set (or the ID of
 			the deleted key) is printed on stdout, one a line.
@@ -43,7 +43,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			on stderr, and the command exits 1. A failure does not stop the
 			others.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys delete my-set other-set
 			$ hydra keys delete my-set --kid my-key-id

@@ -5,13 +5,13 @@ package get
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -35,7 +35,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd := &cobra.Command{
 		Use:   "get <set>...",
 		Short: "Get JSON Web Key Sets, or one key, by their names",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Get one or more JSON Web Key Sets from Hydra's admin API, or one key
 			of a set with --kid. The keys of several sets are printed as one JWK
 			Set; --format table shows which set each key is in.
@@ -51,7 +51,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			Every set is fetched before anything is printed: if one is missing,
 			the command names it, prints nothing, and exits 1.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys get my-set
 			$ hydra keys get my-set --kid my-key-id --format pem > public.pem

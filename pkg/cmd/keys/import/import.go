@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -44,7 +44,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "import <set> [<file>...]",
 		Short: "Import JSON Web Keys from JWK, PEM or DER files into a set",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Import keys into a JSON Web Key Set, creating the set if it does not
 			exist. Each file holds a JWK, a JWK Set, PEM blocks (private keys in
 			PKCS #8, PKCS #1 or SEC 1; public keys; certificates) or one key in
@@ -59,7 +59,7 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			The imported keys are printed as a JWK Set, public parts only unless
 			--private is given.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys import my-set key.jwk.json
 			$ hydra keys import my-set private.pem --alg RS256 --use sig --kid my-key

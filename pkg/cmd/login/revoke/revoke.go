@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -34,7 +34,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "revoke (--subject <subject> | --sid <session-id>)",
 		Short: "End a subject's login sessions, or one session",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			End login sessions, so that the next authorization request asks the
 			user to log in again: every session of a subject (--subject), which
 			logs the user out everywhere, or one session by its ID (--sid, the
@@ -48,7 +48,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			API cannot list login sessions, so the confirmation on stderr says
 			that the request was accepted, not that a session existed.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra login revoke --subject alice@example.com
 			$ hydra login revoke --sid "$(hydra token decode "$ID_TOKEN" --format jsonpath=claims.sid)"

@@ -5,7 +5,6 @@ package client
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -44,7 +44,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "client",
 		Short: "Get an access token with the client credentials grant",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Get an access token for an OAuth 2.0 client from Hydra's public token
 			endpoint, with the client credentials grant (RFC 6749 §4.4).
 
@@ -63,7 +63,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			printed again, with no request, while it has more than --min-ttl left;
 			see "hydra token cache" and docs/token-cache.md.
 		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule, cachewire.EnvCache),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
 			$ TOKEN=$(hydra token client --client-secret-file secret.txt --scope read,write)
 			$ printf '%s\n' "$SECRET" | hydra token client --client-secret-file - --format json-pretty

@@ -17,7 +17,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
@@ -57,7 +56,7 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "decode <jwt>",
 		Short: "Show a JWT's header and claims, and verify its signature",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Show the header and claims of a JWT, such as an ID token or one of Hydra's
 			JWT access tokens, with times shown as dates.
 
@@ -73,7 +72,7 @@ func NewCmdDecode(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 			Give "-" instead of a token to read it from stdin.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ hydra token decode "$ID_TOKEN"
 			$ hydra token decode --format jsonpath=claims.sub "$ID_TOKEN"
 			$ hydra token decode --jwks-url http://127.0.0.1:4444/.well-known/jwks.json "$ID_TOKEN"

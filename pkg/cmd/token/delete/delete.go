@@ -9,13 +9,13 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -38,7 +38,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "delete --client-id <id>",
 		Short: "Delete every access and refresh token of a client",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Delete every access and refresh token that Hydra issued to one client,
 			through the admin API. The tokens are inactive from then on; the
 			client itself stays.
@@ -50,7 +50,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			The client ID is printed on stdout, as Hydra v2's CLI does, and a
 			confirmation on stderr.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token delete --client-id my-client
 		`),

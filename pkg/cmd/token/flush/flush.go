@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Janitor explains what replaced the flush endpoint in Hydra v2.
@@ -43,7 +43,7 @@ func NewCmdFlush(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	cmd := &cobra.Command{
 		Use:   "flush",
 		Short: "Remove inactive tokens through a Hydra v1 admin API",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Remove expired access and refresh tokens from Hydra's database,
 			through Hydra v1's admin API (POST /oauth2/flush). With --min-age,
 			tokens issued less than that long ago are kept. Hydra v1 removes up
@@ -53,7 +53,7 @@ func NewCmdFlush(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 			'hydra janitor'. Against Hydra v2 the command says so, and exits 1.
 			The server's version is detected; --api-version sets it.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token flush --min-age 24h
 

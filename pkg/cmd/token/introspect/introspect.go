@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -56,7 +55,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	cmd := &cobra.Command{
 		Use:   "introspect <token>... | -",
 		Short: "Introspect access or refresh tokens",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Ask Hydra's admin API whether a token is active, and what it grants
 			(RFC 7662). The answer is the server's JSON, unchanged.
 
@@ -87,7 +86,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			URL is wrong), no more are sent: each later token is answered with an
 			error, and the command exits 1.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token introspect "$TOKEN"
 			$ hydra token introspect --scope read --require-active "$TOKEN" >/dev/null

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -19,6 +18,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -72,7 +72,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 	cmd := &cobra.Command{
 		Use:   "jwt-bearer",
 		Short: "Exchange a signed assertion for an access token (JWT bearer grant)",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Get an access token with the JWT bearer grant (RFC 7523): Hydra exchanges
 			an assertion, a JWT signed by an issuer that it trusts, for an access
 			token whose subject is the assertion's sub. A CI job can so get a token
@@ -120,7 +120,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
 			response. The assertion is never printed, nor shown by -v.
 		`, FromGitHubActions, api.JWTBearerGrantType, shared.EnvClientSecret, shared.EnvPrivateKey),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			# In a GitHub Actions job with permissions: id-token: write
 			$ export HYDRA_URL=https://hydra.example.com OAUTH2_CLIENT_ID=ci-deploy
 			$ TOKEN=$(hydra token jwt-bearer --assertion-from github-actions --scope deploy)

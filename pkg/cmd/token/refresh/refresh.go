@@ -5,7 +5,6 @@ package refresh
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -13,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -40,7 +40,7 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	cmd := &cobra.Command{
 		Use:   "refresh <refresh-token>",
 		Short: "Get new tokens with a refresh token",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Spend a refresh token at Hydra's public token endpoint for a new access
 			token and, as Hydra rotates them, a new refresh token (RFC 6749 §6).
 			The old refresh token stops working, and using it again revokes the
@@ -57,7 +57,7 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 
 			%[3]s
 		`, shared.EnvClientID, shared.EnvClientSecret, shared.MethodRule),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 OAUTH2_CLIENT_ID=my-client
 			# Write the new tokens to a new file, then replace the old one: never
 			# redirect into the file the refresh token is read from.

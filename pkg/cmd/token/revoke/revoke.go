@@ -10,7 +10,6 @@ import (
 	"io"
 	"slices"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -18,6 +17,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // TokenTypeHints lists the values of --token-type-hint (RFC 7009 §2.1).
@@ -65,7 +65,7 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "revoke <token>... | -",
 		Short: "Revoke access or refresh tokens",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Revoke access or refresh tokens at Hydra's public revocation endpoint
 			(RFC 7009), authenticated as the client the tokens were issued to.
 			Revoking a refresh token also revokes the access tokens issued with it.
@@ -89,7 +89,7 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 			%[4]s
 		`, shared.EnvClientID, shared.EnvClientSecret, cmdutil.EnvAdminURL, shared.MethodRule),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445 OAUTH2_CLIENT_ID=my-client
 			$ hydra token revoke --client-secret-file secret.txt "$TOKEN"
 			$ hydra token revoke --client-secret-file secret.txt --token-type-hint refresh_token - < leaked-tokens.txt

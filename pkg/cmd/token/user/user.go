@@ -19,7 +19,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 
@@ -103,7 +102,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "user",
 		Short: "Get tokens for a person with the authorization code flow",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Get an access token, a refresh token and an ID token for a person, with
 			the OAuth 2.0 authorization code flow and PKCE (S256).
 
@@ -149,7 +148,7 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			refreshed with the refresh token, and only without one does the person
 			sign in again. See docs/token-cache.md.
 		`, shared.EnvClientSecret, shared.MethodRule),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444
 			$ hydra token user --client-id my-app
 			$ hydra token user --client-id my-app --scope openid,offline,email --no-open

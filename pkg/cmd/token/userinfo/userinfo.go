@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -46,7 +46,7 @@ func NewCmdUserinfo(f *cmdutil.Factory, runF func(context.Context, *Options) err
 	cmd := &cobra.Command{
 		Use:   "userinfo <access-token>",
 		Short: "Get the OpenID Connect claims of the user an access token is for",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Call Hydra's OpenID Connect userinfo endpoint (/userinfo on the public
 			API) with an access token, and print the claims about the user it was
 			issued for: sub, and what the consent granted, such as email.
@@ -64,7 +64,7 @@ func NewCmdUserinfo(f *cmdutil.Factory, runF func(context.Context, *Options) err
 
 			Give "-" instead of a token to read it from stdin.
 		`, cmdutil.EnvAdminURL, cmdutil.EnvAccessToken),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token userinfo "$ACCESS_TOKEN"
 			$ hydra token userinfo --format jsonpath=email "$ACCESS_TOKEN"

@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -17,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -61,7 +61,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Trust an issuer's key for the JWT bearer grant",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Make Hydra trust one public key of an issuer, so that a client with the
 			JWT bearer grant (RFC 7523) can exchange an assertion that the issuer
 			signed with that key for an access token: see 'hydra token jwt-bearer'.
@@ -80,7 +80,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 			The output is the new relationship's JSON; -q prints its ID.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra trust create --issuer https://issuer.example --subject svc-deploy \
 			    --scope deploy --expires-in 30d --public-key key.pub.pem

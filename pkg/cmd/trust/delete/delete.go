@@ -5,12 +5,12 @@ package delete
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/trust/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -31,7 +31,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "delete <id>...",
 		Short: "Delete trust relationships by their IDs",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Delete one or more trust relationships: Hydra stops accepting assertions
 			signed with their keys. The ID of each deleted relationship is printed
 			on stdout, one a line. Hydra answers 404 for an unknown ID, so a printed
@@ -40,7 +40,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			A failure does not stop the others: each is named on stderr, and the
 			command exits 1 if any failed.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra trust delete "$TRUST_ID"
 			$ hydra trust list --issuer https://issuer.example -q | xargs hydra trust delete

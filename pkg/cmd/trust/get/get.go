@@ -5,7 +5,6 @@ package get
 import (
 	"context"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -13,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags and arguments of the command.
@@ -36,7 +36,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd := &cobra.Command{
 		Use:   "get <id>...",
 		Short: "Get trust relationships by their IDs",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Get one or more trust relationships of the JWT bearer grant from Hydra's
 			admin API. Hydra returns the key's set and ID, not the key itself.
 
@@ -46,7 +46,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			Every ID is fetched before anything is printed: if one is missing, the
 			command names it, prints nothing, and exits 1.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra trust get "$TRUST_ID"
 			$ hydra trust get "$TRUST_ID" --format jsonpath=expires_at

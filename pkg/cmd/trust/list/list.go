@@ -6,7 +6,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -14,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Options are the parsed flags of the command.
@@ -39,7 +39,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List trust relationships",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			List the trust relationships of the JWT bearer grant: which issuers'
 			keys Hydra trusts, for which subjects and scopes, until when. Every page
 			is fetched.
@@ -47,7 +47,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			The output is a table; --format json or yaml prints one array of the
 			relationships as the server sent them; -q prints the IDs.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra trust list
 			$ hydra trust list --issuer https://token.actions.githubusercontent.com -q

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -67,7 +66,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Make Hydra trust an issuer's current keys",
-		Long: heredoc.Docf(`
+		Long: text.Docf(`
 			Make Hydra's trust relationships for one issuer and subject match the
 			keys that the issuer publishes now, so that a CI system's key rotation
 			needs no hand work. Run it from cron or CI: it is idempotent.
@@ -95,7 +94,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			stderr; with --format, the plan or outcome is printed on stdout as
 			data. The requests for the issuer's keys carry no -H header.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra trust sync --issuer https://token.actions.githubusercontent.com \
 			    --subject repo:octo-org/app:ref:refs/heads/main --scope deploy --prune

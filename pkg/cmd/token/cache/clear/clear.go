@@ -9,11 +9,11 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -34,7 +34,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove cached tokens",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			Remove cached tokens from the token cache: all of them, or only those
 			of a client (--client-id) or of an issuer (--issuer, the token URL or
 			the server's base URL). Entries kept in the OS keyring are removed from
@@ -42,7 +42,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 
 			What was removed is said on stderr; nothing goes to stdout.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ hydra token cache clear
 			$ hydra token cache clear --client-id my-client
 			$ hydra token cache clear --issuer https://auth.example.com

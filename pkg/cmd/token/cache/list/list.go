@@ -12,12 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -39,7 +39,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the cached tokens, without the tokens themselves",
-		Long: heredoc.Doc(`
+		Long: text.Doc(`
 			List what the token cache holds: for each entry, what the token is for
 			(token URL, client ID, grant, scopes, audience, subject), when it
 			expires, whether a refresh token is kept, and where (disk or keyring).
@@ -48,7 +48,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			The cache is in $XDG_CACHE_HOME/hydra/tokens, or the OS's cache
 			directory. Files that cannot be trusted are reported on stderr.
 		`),
-		Example: heredoc.Doc(`
+		Example: text.Doc(`
 			$ hydra token cache list
 			$ hydra token cache list --format json
 		`),
