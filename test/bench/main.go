@@ -765,15 +765,11 @@ func memoryFigure(ctx context.Context, c config, cli string, rep *report) error 
 // an uncached "token client" from the same run: one call (medians of
 // interleaved runs), and 100 sequential calls of each.
 func cacheFigure(ctx context.Context, c config, cli string, srv *hydratest.Server, rep *report) error {
-	uncached, cached, cleanup, err := cacheProcs(ctx, cli, srv)
+	uncached, cached, s, cleanup, err := cacheSingleCall(ctx, c, cli, srv)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	s, err := interleave(ctx, c.runs, uncached, cached)
-	if err != nil {
-		return err
-	}
 	rep.check("7. token client --cache, median wall", ms(s[1].wall), "uncached "+ms(s[0].wall), ratio(s[1].wall, s[0].wall), 0.5, false)
 
 	const n = 100
@@ -812,33 +808,31 @@ func cacheDefaultHashingFigure(ctx context.Context, c config, cli string, rep *r
 		return err
 	}
 	defer srv.Stop()
-	uncached, cached, cleanup, err := cacheProcs(ctx, cli, srv)
+	_, _, s, cleanup, err := cacheSingleCall(ctx, c, cli, srv)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	s, err := interleave(ctx, c.runs, uncached, cached)
-	if err != nil {
-		return err
-	}
 	rep.add("7. (Hydra's default hashing)", ms(s[1].wall), fmt.Sprintf("uncached %s; ratio %.2f", ms(s[0].wall), ratio(s[1].wall, s[0].wall)))
 	return nil
 }
 
-// cacheProcs creates a client on srv and returns the uncached and the
-// cached "token client" processes, with the cache filled.
-func cacheProcs(ctx context.Context, cli string, srv *hydratest.Server) (uncached, cached proc, cleanup func(), err error) {
+// cacheSingleCall creates a client on srv, fills a cache with its token,
+// and times the uncached and the cached "token client" processes,
+// interleaved (samples s[0] and s[1]). It returns the two processes for
+// more runs, and cleanup, which removes the cache.
+func cacheSingleCall(ctx context.Context, c config, cli string, srv *hydratest.Server) (uncached, cached proc, s []sample, cleanup func(), err error) {
 	client, err := srv.CreateClient(map[string]any{
 		"grant_types":                []string{"client_credentials"},
 		"scope":                      "read",
 		"token_endpoint_auth_method": "client_secret_basic",
 	})
 	if err != nil {
-		return proc{}, proc{}, nil, err
+		return proc{}, proc{}, nil, nil, err
 	}
 	cacheHome, err := os.MkdirTemp("", "hydra-bench-cache-")
 	if err != nil {
-		return proc{}, proc{}, nil, err
+		return proc{}, proc{}, nil, nil, err
 	}
 	cleanup = func() { os.RemoveAll(cacheHome) }
 	env := []string{"HYDRA_URL=" + srv.PublicURL, "OAUTH2_CLIENT_ID=" + client.ClientID, "OAUTH2_CLIENT_SECRET=" + client.ClientSecret, "XDG_CACHE_HOME=" + cacheHome}
@@ -862,7 +856,11 @@ func cacheProcs(ctx context.Context, cli string, srv *hydratest.Server) (uncache
 	fill.check = func(out []byte) error { warm = slices.Clone(out); return oneToken(out) }
 	if _, err := fill.run(ctx); err != nil {
 		cleanup()
-		return proc{}, proc{}, nil, err
+		return proc{}, proc{}, nil, nil, err
 	}
-	return uncached, cached, cleanup, nil
+	if s, err = interleave(ctx, c.runs, uncached, cached); err != nil {
+		cleanup()
+		return proc{}, proc{}, nil, nil, err
+	}
+	return uncached, cached, s, cleanup, nil
 }
