@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/fatih/color"
@@ -114,6 +115,33 @@ func (s *IOStreams) ReadPassword(prompt string) (string, error) {
 	b, err := read()
 	fmt.Fprintln(s.ErrOut)
 	return string(b), err
+}
+
+// OnFirstInput makes f run once, before the first read of In or the first
+// ReadPassword, whichever comes first. main sets up its Ctrl-C handling
+// there, among other places, so that a command that reads nothing does not
+// pay for it (see cmd/hydra).
+func (s *IOStreams) OnFirstInput(f func()) {
+	var once sync.Once
+	first := func() { once.Do(f) }
+	s.In = &firstRead{r: s.In, first: first}
+	if read := s.readPassword; read != nil {
+		s.readPassword = func() ([]byte, error) {
+			first()
+			return read()
+		}
+	}
+}
+
+// firstRead calls first before each read of r; first runs once.
+type firstRead struct {
+	r     io.Reader
+	first func()
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	f.first()
+	return f.r.Read(p)
 }
 
 // SetReadPassword replaces how ReadPassword reads from the terminal, for

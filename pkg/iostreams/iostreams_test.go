@@ -1,6 +1,10 @@
 package iostreams
 
-import "testing"
+import (
+	"io"
+	"strings"
+	"testing"
+)
 
 func TestColorWanted(t *testing.T) {
 	tests := []struct {
@@ -25,5 +29,33 @@ func TestColorWanted(t *testing.T) {
 				t.Errorf("colorWanted() = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// OnFirstInput runs its function once, before the first read of stdin or
+// of a secret from the terminal, and not before.
+func TestOnFirstInput(t *testing.T) {
+	for _, first := range []string{"stdin", "password"} {
+		s := &IOStreams{In: strings.NewReader("line\n"), ErrOut: io.Discard}
+		s.SetReadPassword(func() ([]byte, error) { return []byte("secret"), nil })
+		calls := 0
+		s.OnFirstInput(func() { calls++ })
+		if calls != 0 {
+			t.Fatalf("%s: ran before any input", first)
+		}
+		if first == "stdin" {
+			if b, err := io.ReadAll(s.In); err != nil || string(b) != "line\n" {
+				t.Fatalf("read %q, %v", b, err)
+			}
+			_, _ = s.ReadPassword("")
+		} else {
+			if p, err := s.ReadPassword(""); err != nil || p != "secret" {
+				t.Fatalf("password %q, %v", p, err)
+			}
+			_, _ = io.ReadAll(s.In)
+		}
+		if calls != 1 {
+			t.Errorf("%s first: ran %d times, want once", first, calls)
+		}
 	}
 }
