@@ -63,18 +63,8 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			if err := opts.Output.Parse(); err != nil {
 				return err
 			}
-			for _, s := range args {
-				if err := shared.CheckName("set", s); err != nil {
-					return err
-				}
-			}
-			if cmd.Flags().Changed("kid") {
-				if err := shared.CheckName("key ID", opts.KeyID); err != nil {
-					return err
-				}
-				if len(args) != 1 {
-					return cmdutil.FlagErrorf("--kid takes one set, not %d", len(args))
-				}
+			if err := shared.CheckSets(args, opts.KeyID, cmd.Flags().Changed("kid")); err != nil {
+				return err
 			}
 			opts.Sets = args
 			if runF != nil {

@@ -64,6 +64,25 @@ func CheckName(what, name string) error {
 	return nil
 }
 
+// CheckSets checks the set names of a command's arguments and, when --kid
+// was given (kidSet), its key ID, which applies to one set only.
+func CheckSets(sets []string, kid string, kidSet bool) error {
+	for _, s := range sets {
+		if err := CheckName("set", s); err != nil {
+			return err
+		}
+	}
+	if kidSet {
+		if err := CheckName("key ID", kid); err != nil {
+			return err
+		}
+		if len(sets) != 1 {
+			return cmdutil.FlagErrorf("--kid takes one set, not %d", len(sets))
+		}
+	}
+	return nil
+}
+
 // CheckAlgUse checks --alg and --use values; empty ones pass.
 func CheckAlgUse(alg, use string) error {
 	if alg != "" && !slices.Contains(Algorithms, alg) {
