@@ -69,7 +69,12 @@ func (e *Env) runCLI(ctx context.Context, stdin io.Reader, onOut func(string), a
 	defer cancel()
 	args = append(args, "-v")
 	if e.Retries > 0 {
-		args = append(args, "--retries", strconv.Itoa(e.Retries))
+		// --timeout spans every attempt of a request, and the backoff
+		// grows to 5 s: with the default 10 s, a run of faulty
+		// connections can end the retries before the count does (a list
+		// failed so after 7 attempts under --retries 8). The runs with a
+		// budget must be bounded by that budget alone.
+		args = append(args, "--retries", strconv.Itoa(e.Retries), "--timeout", "2m")
 	}
 	cmd := exec.CommandContext(ctx, e.CLI, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir(), "NO_COLOR=1", "HYDRA_ADMIN_URL=" + e.ProxyURL}
