@@ -416,3 +416,36 @@ func TestTokenUserPortInUse(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 }
+
+// Hydra v2's CLI sends repeated --prompt flags as one space-separated
+// prompt, and --max-age 0 as max_age=0 (force a new sign-in); -1 is its
+// "unset" (issue 15). The real Hydra takes both and the flow completes.
+func TestTokenUserPromptAndMaxAgeAsHydraV2Sends(t *testing.T) {
+	port := freePort(t)
+	c := authCodeClient(t, port, true, nil)
+	for _, tc := range []struct {
+		args   []string
+		prompt string
+		maxAge string // "" means not sent
+	}{
+		{[]string{"perform", "authorization-code", "--prompt", "login", "--prompt", "consent", "--max-age", "0"}, "login consent", "0"},
+		{[]string{"token", "user", "--prompt", "login consent", "--max-age", "-1"}, "login consent", ""},
+	} {
+		p := start(t, serverEnv(), append(tc.args, "--client-id", c.ClientID, "-p", strconv.Itoa(port), "--no-open", "--format", "json")...)
+		authURL := p.authURL(t)
+		u, err := url.Parse(authURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		if q.Get("prompt") != tc.prompt || q.Get("max_age") != tc.maxAge || q.Has("max_age") != (tc.maxAge != "") {
+			t.Errorf("%v: prompt %q, max_age %q (sent: %v)", tc.args, q.Get("prompt"), q.Get("max_age"), q.Has("max_age"))
+		}
+		if _, err := hydratest.Browse(authURL, ""); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		r := p.wait(t)
+		r.wantCode(t, 0)
+		parseTokens(t, r)
+	}
+}
