@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -84,48 +85,30 @@ type Deletion struct {
 }
 
 // DeleteEach deletes items in order, the loop of the delete commands that
-// take many IDs. Each deleted item is named on stdout, one a line; each
-// failure gets an "error: " line on stderr, and does not stop the others,
-// unless Batch says that the rest would fail alike: then one "stopped:"
-// line counts what was not deleted and not attempted.
+// take many IDs, through ForEach. Each deleted item is named on stdout, one
+// a line; each failure gets an "error: " line on stderr, and does not stop
+// the others, unless Batch says that the rest would fail alike: then one
+// "stopped:" line counts what was not deleted and not attempted. The
+// summary line is "N of M <noun> could not be deleted".
 //
-// The result is nil when every item was deleted, ctx.Err() when a request
-// failed after ctx was cancelled (the rest are not attempted), and
-// otherwise ErrSilent (exit 1), after a summary line "N of M <noun> could
-// not be deleted" when there was more than one item.
+// The result is nil when every item was deleted, ctx.Err() after Ctrl-C,
+// the error itself when the one item given failed, and otherwise ErrSilent
+// (exit 1).
 func DeleteEach(ctx context.Context, io *iostreams.IOStreams, items []string, d Deletion) error {
-	failed := 0
-	var batch Batch
-	for i, item := range items {
+	e := &Each{ErrOut: io.ErrOut, Noun: d.Noun, Verb: "deleted", Total: len(items)}
+	return ForEach(ctx, e, slices.Values(items), func(ctx context.Context, _ int, item string) Step {
 		if err := d.Delete(ctx, item); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			failed++
-			shown := err
+			s := Step{Err: err}
 			if d.Explain != nil {
-				shown = d.Explain(item, err)
+				s.Shown = d.Explain(item, err)
 			}
-			fmt.Fprintf(io.ErrOut, "error: %s\n", shown)
-			if left := len(items) - i - 1; left > 0 && batch.Stop(err) {
-				// The next requests would fail alike: one message, not
-				// one per item.
-				fmt.Fprintf(io.ErrOut, "stopped: %d of %d %s were not deleted, %d of them not attempted\n", failed+left, len(items), d.Noun, left)
-				return ErrSilent
-			}
-			continue
+			return s
 		}
+		shown := item
 		if d.Shown != nil {
-			fmt.Fprintln(io.Out, d.Shown(item))
-		} else {
-			fmt.Fprintln(io.Out, item)
+			shown = d.Shown(item)
 		}
-	}
-	if failed > 0 {
-		if len(items) > 1 {
-			fmt.Fprintf(io.ErrOut, "%d of %d %s could not be deleted\n", failed, len(items), d.Noun)
-		}
-		return ErrSilent
-	}
-	return nil
+		fmt.Fprintln(io.Out, shown)
+		return Step{}
+	})
 }

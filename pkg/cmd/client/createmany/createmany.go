@@ -1,7 +1,7 @@
 // Package createmany creates OAuth 2.0 clients through Hydra's admin API,
 // one request per client, for "hydra client create" and "hydra client
-// import". It is the one home of the loop: when it stops after failures
-// (cmdutil.Batch), what Ctrl-C does to the request in flight, and the output
+// import". It is the one home of what the loop (cmdutil.ForEach) does per
+// client: what Ctrl-C does to the request in flight, and the output
 // of what was created (output.go), so that the secret the server generates,
 // which it shows only once, is never lost whatever the format.
 package createmany
@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,10 +77,11 @@ type Options struct {
 // would choose) before it is sent, so that a request cut short by Ctrl-C
 // can be named.
 //
-// A failure is reported on stderr with the client's place, and the others
-// are still created, unless cmdutil.Batch says that the rest would fail
-// alike; the result is then cmdutil.ErrSilent (exit 1). For a single client
-// that is not part of an array, the error itself is returned.
+// The loop is cmdutil.ForEach: a failure is reported on stderr with the
+// client's place, and the others are still created, unless the stop rule
+// says that the rest would fail alike; the result is then
+// cmdutil.ErrSilent (exit 1). For a single client that is not part of an
+// array, the error itself is returned.
 //
 // On Ctrl-C (ctx cancelled), no new request starts. The request in flight
 // gets finishGrace to be answered: what it created is printed; if it gets
@@ -92,15 +94,12 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 	idFrom := assignIDs(items)
 	out := newOutput(opts)
 	errOut := opts.IO.ErrOut
-	single := len(items) == 1 && !opts.Array
-	failed, skipped := 0, 0
-	stopped, interrupted := false, false
-	var batch cmdutil.Batch
-	for i, it := range items {
-		if ctx.Err() != nil {
-			interrupted, skipped = true, len(items)-i
-			break
-		}
+	e := &cmdutil.Each{
+		ErrOut: errOut, Noun: "clients", Verb: opts.Verb, Total: len(items), List: opts.Array,
+		Finish: out.finish,
+	}
+	return cmdutil.ForEach(ctx, e, slices.Values(items), func(ctx context.Context, n int, it Item) cmdutil.Step {
+		i := n - 1
 		shared.WarnUnknown(errOut, it.Where, it.Doc)
 		id := it.Doc.String("client_id")
 		c, err := createOne(ctx, opts.Client, it.Doc)
@@ -114,58 +113,19 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		}
 		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			// Ctrl-C, and the request got no answer within finishGrace.
-			interrupted, skipped = true, len(items)-i-1
 			fmt.Fprintf(errOut, "interrupted while creating client %q%s: the server may have created it; check with 'hydra client get %s'\n",
 				printer.Printable(id), inWhere(it.Where), printer.Printable(id))
-			failed++
-			break
+			return cmdutil.Step{Err: err}
 		}
 		if err != nil {
-			err = shared.CreateError(id, idFrom[i], err)
-			if single {
-				return err
-			}
-			failed++
-			fmt.Fprintf(errOut, "error: %s: %s\n", it.Where, err)
-			if ctx.Err() != nil {
-				interrupted, skipped = true, len(items)-i-1
-				break
-			}
-			if left := len(items) - i - 1; left > 0 && batch.Stop(err) {
-				// The next requests would fail alike: one message, not
-				// one per client.
-				fmt.Fprintf(errOut, "stopped: %d of %d clients were not %s, %d of them not attempted\n", failed+left, len(items), opts.Verb, left)
-				failed += left
-				stopped = true
-				break
-			}
-			continue
+			return cmdutil.Step{Err: shared.CreateError(id, idFrom[i], err), Label: it.Where}
 		}
 		shared.WarnDropped(ctx, errOut, opts.Client, it.Doc, c, opts.Verb)
 		if err := out.add(c, it); err != nil {
-			return err
+			return cmdutil.Step{Err: err, Fatal: true}
 		}
-		if ctx.Err() != nil && i < len(items)-1 {
-			// After the last client, Ctrl-C interrupted nothing: the work
-			// is done.
-			interrupted, skipped = true, len(items)-i-1
-			break
-		}
-	}
-	if err := out.finish(); err != nil {
-		return err
-	}
-	switch {
-	case interrupted:
-		fmt.Fprintf(errOut, "interrupted: %d of %d clients %s, %d not attempted\n", len(out.created), len(items), opts.Verb, skipped)
-		return ctx.Err()
-	case failed > 0:
-		if !stopped && !single {
-			fmt.Fprintf(errOut, "%d of %d clients could not be %s\n", failed, len(items), opts.Verb)
-		}
-		return cmdutil.ErrSilent
-	}
-	return nil
+		return cmdutil.Step{}
+	})
 }
 
 // createOne sends one client. Ctrl-C does not cut the request off at once:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
@@ -227,37 +228,28 @@ func importRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	var imported []shared.Key
-	failed := 0
-	var batch cmdutil.Batch
-	for i, s := range sources {
+	e := &cmdutil.Each{
+		ErrOut: opts.IO.ErrOut, Noun: "keys", Verb: "imported", Total: len(sources),
+		// A key's error line names its file and ID, even when it is the
+		// only key.
+		List: true,
+		Finish: func() error {
+			if len(imported) == 0 {
+				return nil
+			}
+			return shared.Print(opts.IO, imported, opts.Output)
+		},
+	}
+	return cmdutil.ForEach(ctx, e, slices.Values(sources), func(ctx context.Context, _ int, s source) cmdutil.Step {
 		body, err := s.key.MarshalJSON()
 		if err != nil {
-			return fmt.Errorf("%s: encoding the key as a JWK: %w", s.file, err)
+			return cmdutil.Step{Err: fmt.Errorf("%s: encoding the key as a JWK: %w", s.file, err), Fatal: true}
 		}
 		stored, err := client.PutKey(ctx, opts.Set, s.key.KeyID, body)
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			failed++
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s: key %q: %s\n", s.file, s.key.KeyID, err)
-			if left := len(sources) - i - 1; left > 0 && batch.Stop(err) {
-				failed += left
-				fmt.Fprintf(opts.IO.ErrOut, "stopped: %d keys not attempted\n", left)
-				break
-			}
-			continue
+			return cmdutil.Step{Err: err, Label: fmt.Sprintf("%s: key %q", s.file, s.key.KeyID)}
 		}
 		imported = append(imported, shared.Key{Set: opts.Set, Raw: stored})
-	}
-	if len(imported) > 0 {
-		if err := shared.Print(opts.IO, imported, opts.Output); err != nil {
-			return err
-		}
-	}
-	if failed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%d of %d keys could not be imported\n", failed, len(sources))
-		return cmdutil.ErrSilent
-	}
-	return nil
+		return cmdutil.Step{}
+	})
 }
