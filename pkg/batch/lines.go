@@ -135,3 +135,15 @@ func Values[T any](s []T) iter.Seq2[T, error] {
 		}
 	}
 }
+
+// Infallible turns a sequence that cannot fail into the form that Runner
+// and Peek read: each item with a nil error.
+func Infallible[T any](s iter.Seq[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v := range s {
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
+}

@@ -41,7 +41,8 @@ func ServerFailed(err error) bool {
 // or taken), however often it comes. Either way, the next requests would
 // fail the same, and a message per item would flood the terminal.
 //
-// The zero value is ready to use, for one batch.
+// It is Each's rule, unless Each.Streak sets a concurrent batch's. The zero
+// value is ready to use, for one batch.
 type Batch struct {
 	last    string
 	repeats int

@@ -21,6 +21,11 @@ import (
 //	stopped: F of N NOUN were not VERB, K of them not attempted
 //	interrupted: D of N NOUN VERB, K not attempted
 //
+// When the rest of the items are not known (a person typing them), the
+// last two say "of the NOUN" and "the rest not attempted" instead. A
+// streak's stop (Streak) adds why. The error line of a lone item (ForEach)
+// is the command's error, printed by HandleError.
+//
 // ForEach drives it for a loop that sends one item at a time. A concurrent
 // batch (token introspect) calls Ok, Fail and Skip itself, in input order,
 // and then Summary.
@@ -142,6 +147,10 @@ func (e *Each) Fail(f Failure) bool {
 	return e.stopped
 }
 
+// ShowsNext reports whether the next failure gets an error line (see
+// MaxErrors), so that a progress bar is cleared only for one.
+func (e *Each) ShowsNext() bool { return e.MaxErrors == 0 || e.failed < e.MaxErrors }
+
 // Skip counts n items that were not attempted.
 func (e *Each) Skip(n int) { e.skipped += n }
 
@@ -184,7 +193,7 @@ func (e *Each) Summary() error {
 func (e *Each) stoppedLine() {
 	var line string
 	if e.restUnknown {
-		line = fmt.Sprintf("stopped: %d %s were not %s, and the rest not attempted", e.Failed(), e.Noun, e.Verb)
+		line = fmt.Sprintf("stopped: %d of the %s were not %s, and the rest not attempted", e.Failed(), e.Noun, e.Verb)
 	} else {
 		line = fmt.Sprintf("stopped: %d of %d %s were not %s, %d of them not attempted", e.Failed(), e.total(), e.Noun, e.Verb, e.skipped)
 	}
@@ -198,7 +207,7 @@ func (e *Each) stoppedLine() {
 // error. rest is the number of items not attempted, -1 when not known.
 func (e *Each) interrupted(ctx context.Context, rest int) error {
 	if rest < 0 {
-		fmt.Fprintf(e.ErrOut, "interrupted: %d %s %s, the rest not attempted\n", e.done, e.Noun, e.Verb)
+		fmt.Fprintf(e.ErrOut, "interrupted: %d of the %s %s, the rest not attempted\n", e.done, e.Noun, e.Verb)
 	} else {
 		e.skipped += rest
 		fmt.Fprintf(e.ErrOut, "interrupted: %d of %d %s %s, %d not attempted\n", e.done, e.total(), e.Noun, e.Verb, rest)

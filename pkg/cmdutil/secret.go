@@ -1,17 +1,13 @@
 package cmdutil
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"strings"
 	"unicode"
 
 	"github.com/spf13/cobra"
-
-	"github.com/hydratoken/hydra/pkg/batch"
 )
 
 // Secret is a secret that can be given three ways: on argv (--NAME), from a
@@ -126,76 +122,4 @@ func readSecret(f *Factory, path, what string) (string, error) {
 		return "", err
 	}
 	return strings.TrimRightFunc(v, unicode.IsSpace), nil
-}
-
-// ReadTokenArg returns a token given as an argument, reading it from stdin
-// when it is "-" (with a prompt and without echo when stdin is a
-// terminal). White space around the token is trimmed, as for lines of
-// stdin; white space inside it is a usage error, with a hint when it is a
-// "Bearer " prefix. what names it in messages, such as "refresh token". An
-// empty token is a usage error.
-func ReadTokenArg(f *Factory, arg, what string) (string, error) {
-	tok := arg
-	if arg == "-" {
-		t, err := readSecret(f, "-", what)
-		if err != nil {
-			return "", fmt.Errorf("reading the %s from stdin: %w", what, err)
-		}
-		tok = t
-	}
-	return CleanToken(tok, what)
-}
-
-// CleanToken trims white space around a token, and refuses one that is
-// empty or that CheckToken refuses. what names it in messages, such as
-// "token".
-func CleanToken(tok, what string) (string, error) {
-	tok = strings.TrimSpace(tok)
-	if tok == "" {
-		return "", FlagErrorf("the %s is empty", what)
-	}
-	return tok, CheckToken(tok, "the "+what)
-}
-
-// CheckToken refuses a token that cannot be one: white space inside it,
-// such as a "Bearer " prefix or two tokens on one line. Surrounding white
-// space must have been trimmed. A token so refused is never sent: the
-// server would answer "inactive" or, for a revocation, 200, and hide the
-// mistake. what names the token in the message, such as "line 3". The
-// message never shows the token.
-func CheckToken(tok, what string) error {
-	i := strings.IndexFunc(tok, unicode.IsSpace)
-	if i < 0 {
-		return nil
-	}
-	if strings.EqualFold(tok[:i], "Bearer") {
-		return FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
-	}
-	return FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
-}
-
-// StdinTokens yields the tokens on stdin, one a line, for commands that
-// take "-" for a list of tokens. From a terminal each token is read
-// without echo, after a prompt on stderr, until an empty line or Ctrl-D,
-// so that tokens typed or pasted there are never shown; otherwise the
-// lines are read as they come, with batch.Lines' limits. Either way,
-// white space around a token is trimmed; checking the token is the
-// caller's, as for any other line.
-func StdinTokens(f *Factory, what string) iter.Seq2[string, error] {
-	ios := f.IOStreams
-	if !ios.IsStdinTTY() {
-		return batch.Lines(ios.In)
-	}
-	return func(yield func(string, error) bool) {
-		for n := 1; ; n++ {
-			v, err := ios.ReadPassword(fmt.Sprintf("%s %d (input is hidden; an empty line ends the list): ", what, n))
-			v = strings.TrimSpace(v)
-			if errors.Is(err, io.EOF) || (err == nil && v == "") {
-				return
-			}
-			if !yield(v, err) || err != nil {
-				return
-			}
-		}
-	}
 }

@@ -219,7 +219,7 @@ func TestIntrospectBatchStopsWhenNothingAnswers(t *testing.T) {
 	if lines[999].Error == nil || !strings.HasPrefix(*lines[999].Error, "not sent: ") {
 		t.Errorf("line 999 should say it was not sent: %+v", lines[999])
 	}
-	if !strings.Contains(r.Stderr, "stopped after 16 tokens in a row failed the same way") {
+	if !strings.Contains(r.Stderr, "after 16 tokens in a row failed the same way") || !strings.Contains(r.Stderr, "stopped: 1000 of 1000 tokens were not introspected") {
 		t.Errorf("stderr should say why it stopped:\n%s", r.Stderr)
 	}
 }

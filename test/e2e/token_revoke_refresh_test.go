@@ -28,7 +28,7 @@ func TestTokenRevokeManyFromStdin(t *testing.T) {
 	kept, good := more[0], more[1]
 	r = run{Env: clientEnv(c), Stdin: "Bearer " + kept + "\n" + good + "\n"}.hydra(t, "token", "revoke", "-")
 	r.wantCode(t, 1)
-	r.wantStderr(t, "token 1: error", "Bearer prefix", "Revoked token 2", "1 of 2 tokens failed")
+	r.wantStderr(t, "error: token 1: ", "Bearer prefix", "Revoked token 2", "1 of 2 tokens could not be revoked")
 	r.wantNoLeak(t, kept, good)
 	wantActive(t, good, false)
 	wantActive(t, kept, true)

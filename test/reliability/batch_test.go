@@ -1,11 +1,15 @@
 package reliability
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -150,5 +154,75 @@ func TestBatchAnswersAnOverlongLineAndGoesOn(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "1 of 3 tokens could not be introspected") {
 		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
+
+// Every command that acts on many items, run as the built binary against a
+// port where nothing listens, stops after the first failure and says so in
+// one line that counts what was not done, instead of an error per item
+// (issue 23: token revoke - printed 121 lines for 60 tokens). Introspection
+// stops after its run of failures in a row (TestBatchStops... above).
+func TestEveryBatchStopsAtADeadPort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	const n = 60
+	ids := strings.Join(manyIDs(n), " ")
+	for _, tc := range []struct {
+		name  string
+		argv  []string
+		env   map[string]string
+		stdin string
+		want  string
+	}{
+		{
+			name: "token revoke, tokens on stdin", argv: []string{"token", "revoke", "-e", "$DEAD", "-"},
+			env:   map[string]string{"OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": secretClient},
+			stdin: manyTokens(n), want: "stopped: 60 of 60 tokens were not revoked, 59 of them not attempted",
+		},
+		{
+			name: "token revoke, tokens as arguments", argv: append([]string{"token", "revoke", "-e", "$DEAD"}, strings.Fields(strings.TrimSpace(manyTokens(n)))...),
+			env:  map[string]string{"OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": secretClient},
+			want: "stopped: 60 of 60 tokens were not revoked, 59 of them not attempted",
+		},
+		{
+			name: "client delete", argv: append([]string{"client", "delete", "-e", "$DEAD"}, strings.Fields(ids)...),
+			want: "stopped: 60 of 60 clients were not deleted, 59 of them not attempted",
+		},
+		{
+			name: "trust delete", argv: append([]string{"trust", "delete", "-e", "$DEAD"}, strings.Fields(ids)...),
+			want: "stopped: 60 of 60 trust relationships were not deleted, 59 of them not attempted",
+		},
+		{
+			name: "keys delete", argv: append([]string{"keys", "delete", "-e", "$DEAD"}, strings.Fields(ids)...),
+			want: "stopped: 60 of 60 key sets were not deleted, 59 of them not attempted",
+		},
+		{
+			name: "client import", argv: []string{"client", "import", "-e", "$DEAD", "-"},
+			stdin: manyClients(n), want: "stopped: 60 of 60 clients were not imported, 59 of them not attempted",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dead := closedPort(t)
+			argv := slices.Clone(tc.argv)
+			for i := range argv {
+				argv[i] = strings.ReplaceAll(argv[i], "$DEAD", dead)
+			}
+			cmd := exec.Command(binary(t), argv...)
+			cmd.Env = subprocessEnv(tc.env)
+			cmd.Stdin = strings.NewReader(tc.stdin)
+			var out, errOut bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			err := cmd.Run()
+			var exitErr *exec.ExitError
+			if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+				t.Fatalf("%v, want exit 1\nstderr:\n%s", err, errOut.String())
+			}
+			lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+			if lines[len(lines)-1] != tc.want || len(lines) > 5 || strings.Count(errOut.String(), "error: ") != 1 {
+				t.Errorf("want one error and %q, got %d lines:\n%s", tc.want, len(lines), errOut.String())
+			}
+			assertNoSecrets(t, result{stdout: out.String(), stderr: errOut.String()})
+		})
 	}
 }

@@ -300,6 +300,17 @@ var commands = []command{
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
 		echoes: secretRefresh,
 	},
+	{
+		// Thirty tokens: a failing server gets one message, not one per
+		// token (issue 23).
+		name: "token revoke, thirty tokens from stdin",
+		argv: func(e string) []string {
+			return []string{"token", "revoke", "-e", e, "--client-id", "c", "--client-secret-file", "$SECRET_FILE", "-"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		stdin: manyTokens(30),
+		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+	},
 
 	// Deleting a client's tokens is an idempotent DELETE: retried. A GET of
 	// the client follows, since Hydra answers 204 for any client ID.

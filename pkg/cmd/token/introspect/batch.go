@@ -47,40 +47,6 @@ type outcome struct {
 	notSent bool
 }
 
-// item is one token of a batch's input, or the reason a line of stdin
-// holds none.
-type item struct {
-	token string
-	err   error
-}
-
-// tokenItems turns tokens into items: a line that could not be read, such
-// as one over batch.MaxLineLength, or a token that holds white space,
-// becomes an item to answer with an error rather than the end of the input
-// or a request that would come back inactive.
-func tokenItems(tokens iter.Seq2[string, error]) iter.Seq2[item, error] {
-	return func(yield func(item, error) bool) {
-		for tok, err := range tokens {
-			var lineErr *batch.LineError
-			if errors.As(err, &lineErr) {
-				if !yield(item{err: lineErr}, nil) {
-					return
-				}
-				continue
-			}
-			if err != nil {
-				yield(item{}, err)
-				return
-			}
-			it := item{}
-			it.token, it.err = cmdutil.CleanToken(tok, "token")
-			if !yield(it, nil) {
-				return
-			}
-		}
-	}
-}
-
 // failureClass names how err failed when every token would fail the same
 // way, whatever the token: no answer at all, or an HTTP error status (a
 // wrong port answers 404 to every token). It is empty for other errors.
@@ -101,7 +67,7 @@ func failureClass(err error) string {
 // introspectBatch introspects every token of tokens concurrently and prints
 // the answers in input order. total is the number of tokens, or -1 when it
 // is not known ahead (stdin).
-func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, error], total int) error {
+func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[cmdutil.TokenItem, error], total int) error {
 	// Keep a kept-alive connection for every worker: net/http keeps only
 	// two idle ones per host by default, and would reconnect for the rest.
 	opts.Conn.MaxConnsPerHost = opts.Concurrency
@@ -125,8 +91,15 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 		errOut: errOut,
 		format: opts.Format,
 		p:      printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()},
-
-		giveUpAfter: max(16, 2*opts.Concurrency),
+		each: &cmdutil.Each{
+			ErrOut: errOut, Noun: "tokens", Verb: "introspected",
+			// When this many tokens in a row fail the same way, the
+			// server is down or the URL wrong, and going on through a
+			// million lines, each retried, would help no one.
+			Streak:          max(16, 2*opts.Concurrency),
+			MaxErrors:       maxErrorsShown,
+			ShortAfterFirst: true,
+		},
 	}
 	if opts.Format.Name == printer.Table {
 		w.table = w.p.NewTableWriter(out, append([]string{"INDEX"}, Table(nil).Headers...))
@@ -137,20 +110,20 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 		w.bar = iostreams.NewProgress(opts.IO.ErrOut, "introspecting", "tokens", total)
 	}
 
-	r := batch.Runner[item, outcome]{
+	r := batch.Runner[cmdutil.TokenItem, outcome]{
 		Concurrency: opts.Concurrency,
-		Work: func(ctx context.Context, it item) outcome {
-			if it.err != nil {
-				return outcome{err: it.err.Error()}
+		Work: func(ctx context.Context, it cmdutil.TokenItem) outcome {
+			if it.Err != nil {
+				return outcome{err: it.Err.Error()}
 			}
 			if why := w.stopped.Load(); why != nil {
 				return outcome{err: *why, notSent: true}
 			}
-			res, err := client.Introspect(ctx, it.token, opts.Scopes)
+			res, err := client.Introspect(ctx, it.Token, opts.Scopes)
 			if err != nil {
 				// Hydra never echoes the token, but a proxy in front of
 				// it might, in an error page.
-				return outcome{err: text.Mask(err.Error(), it.token), class: failureClass(err)}
+				return outcome{err: text.Mask(err.Error(), it.Token), class: failureClass(err)}
 			}
 			return outcome{res: res}
 		},
@@ -191,20 +164,14 @@ func introspectBatch(ctx context.Context, opts *Options, tokens iter.Seq2[item, 
 		if errors.As(runErr, &writeErr) {
 			return fmt.Errorf("writing the results: %w", writeErr.err)
 		}
-		return fmt.Errorf("reading tokens from stdin after %d tokens: %w", w.n, runErr)
+		return fmt.Errorf("reading tokens from stdin after %d tokens: %w", w.each.Count(), runErr)
 	}
 
-	if w.failed > maxErrorsShown {
-		fmt.Fprintf(errOut, "(%d more errors not shown)\n", w.failed-maxErrorsShown)
-	}
-	if w.notSent > 0 {
-		return fmt.Errorf("stopped after %d tokens in a row failed the same way (%s): the server may be down, or the URL wrong; the %d tokens after them were not sent, and each has an error line on stdout\n%d of %d tokens could not be introspected", w.giveUpAfter, w.stopClass, w.notSent, w.failed+w.notSent, w.n)
-	}
-	if w.failed > 0 {
-		return fmt.Errorf("%d of %d tokens could not be introspected", w.failed, w.n)
+	if err := w.each.Summary(); err != nil {
+		return err
 	}
 	if opts.RequireActive && w.inactive > 0 {
-		return cmdutil.InactiveError(fmt.Sprintf("%d of %d tokens are not active", w.inactive, w.n))
+		return cmdutil.InactiveError(fmt.Sprintf("%d of %d tokens are not active", w.inactive, w.each.Count()))
 	}
 	return nil
 }
@@ -237,18 +204,13 @@ type batchWriter struct {
 	table  *printer.TableWriter
 	bar    *iostreams.Progress
 
-	n, failed, inactive, notSent int
-
-	// When giveUpAfter tokens in a row fail the same way (streakClass),
-	// the server is down or the URL wrong, and going on through a million
-	// lines, each retried, would help no one: stopped is set, and the
-	// tokens not sent yet are answered with its message. The emitter
-	// writes it; workers read it.
-	streak      int
-	streakClass string
-	giveUpAfter int
-	stopClass   string
-	stopped     atomic.Pointer[string]
+	// each counts the tokens, prints the error lines and the summary, and
+	// says when to stop: then stopped is set, and the tokens not sent yet
+	// are answered with its message. The emitter writes it; workers read
+	// it.
+	each     *cmdutil.Each
+	inactive int
+	stopped  atomic.Pointer[string]
 	// env is reused for every token's {"index","result"|"error"} object.
 	env []byte
 	// hinted is set once the hint about the envelope has been given.
@@ -256,27 +218,20 @@ type batchWriter struct {
 }
 
 func (w *batchWriter) emit(index int, o outcome) error {
-	w.n++
 	switch {
 	case o.notSent:
-		w.notSent++
+		w.each.Skip(1)
 	case o.err != "":
-		w.noteFailure(o.class)
-		w.failed++
-		if w.failed <= maxErrorsShown {
-			if w.bar != nil {
-				w.bar.Clear()
-			}
-			msg := o.err
-			if w.failed > 1 {
-				// The advice under an error is the same for every token:
-				// after the first, one line each keeps stderr short.
-				msg, _, _ = strings.Cut(msg, "\n")
-			}
-			fmt.Fprintf(w.errOut, "error: token %d: %s\n", index, msg)
+		if w.bar != nil && w.each.ShowsNext() {
+			w.bar.Clear()
+		}
+		f := cmdutil.Failure{Label: "token " + strconv.Itoa(index), Err: errors.New(o.err), Class: o.class}
+		if w.each.Fail(f) {
+			why := "not sent: the batch stopped after " + w.each.StopReason()
+			w.stopped.Store(&why)
 		}
 	default:
-		w.streak = 0
+		w.each.Ok()
 		if !o.res.Active {
 			w.inactive++
 		}
@@ -288,25 +243,6 @@ func (w *batchWriter) emit(index int, o outcome) error {
 		w.bar.Add(1)
 	}
 	return nil
-}
-
-// noteFailure counts a failed token towards a run of failures of the same
-// class, and stops sending when the run is long enough.
-func (w *batchWriter) noteFailure(class string) {
-	switch {
-	case class == "":
-		w.streak, w.streakClass = 0, ""
-		return
-	case class == w.streakClass:
-		w.streak++
-	default:
-		w.streak, w.streakClass = 1, class
-	}
-	if w.streak >= w.giveUpAfter && w.stopped.Load() == nil {
-		w.stopClass = class
-		why := fmt.Sprintf("not sent: the batch stopped after %d tokens in a row failed the same way (%s)", w.streak, class)
-		w.stopped.Store(&why)
-	}
 }
 
 func (w *batchWriter) print(index int, o outcome) error {

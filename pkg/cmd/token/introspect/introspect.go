@@ -145,24 +145,21 @@ func introspectRun(ctx context.Context, opts *Options) error {
 		}
 		return introspectOne(ctx, opts, token)
 	}
-	seq := tokenItems(batch.Values(opts.Tokens))
+	seq := batch.Infallible(cmdutil.TokenList(opts.Factory, opts.Tokens))
 	total := len(opts.Tokens)
 	if len(opts.Tokens) == 1 {
 		// "-": the number of lines decides the output, so read until
 		// there is more than one. From a terminal, each token is read
 		// without echo.
-		head, all, more, err := batch.Peek(tokenItems(cmdutil.StdinTokens(opts.Factory, "Token")), 1)
-		if err != nil {
-			return fmt.Errorf("reading tokens from stdin: %w", err)
-		}
+		head, all, more, _ := batch.Peek(seq, 1)
 		if len(head) == 0 {
 			return cmdutil.FlagErrorf("the token is empty: stdin holds no token")
 		}
 		if !more {
-			if head[0].err != nil {
-				return fmt.Errorf("reading the token from stdin: %w", head[0].err)
+			if head[0].Err != nil {
+				return fmt.Errorf("reading the token from stdin: %w", head[0].Err)
 			}
-			return introspectOne(ctx, opts, head[0].token)
+			return introspectOne(ctx, opts, head[0].Token)
 		}
 		seq, total = all, -1
 	}

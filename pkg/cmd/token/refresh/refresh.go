@@ -92,7 +92,7 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 }
 
 func refreshRun(ctx context.Context, opts *Options) error {
-	rt, err := shared.ReadOneToken(opts.Factory, opts.RefreshToken, "refresh token")
+	rt, err := cmdutil.ReadTokenArg(opts.Factory, opts.RefreshToken, "refresh token")
 	if err != nil {
 		return err
 	}

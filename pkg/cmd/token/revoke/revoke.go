@@ -5,9 +5,7 @@ package revoke
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -142,101 +140,77 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 
-	var first *outcome
-	n, failed, unverified := 0, 0, 0
-	for i, item := range shared.TokenArgs(opts.Factory, opts.Tokens) {
-		n = i
-		o := &outcome{index: i, client: s.Auth.ClientID, err: item.Err}
-		if o.err == nil {
-			o.err = s.Revoke(ctx, item.Token, opts.TokenTypeHint)
-			o.client = s.Auth.ClientID
-		}
-		if o.err == nil && admin != nil {
-			o.err = checkInactive(ctx, admin, item.Token, s.Auth.ClientID)
-			o.verified = o.err == nil
-		}
-		if o.err == nil {
-			cachewire.Forget(opts.Factory, item.Token)
-			if opts.Echo {
-				fmt.Fprintln(opts.IO.Out, item.Token)
+	stdin := slices.Contains(opts.Tokens, "-")
+	unverified := 0
+	e := &cmdutil.Each{
+		ErrOut: opts.IO.ErrOut, Noun: "tokens", Verb: "revoked",
+		Interactive: stdin && opts.IO.IsStdinTTY(),
+		Finish: func() error {
+			if unverified > 0 {
+				fmt.Fprintf(opts.IO.ErrOut, "Not verified: Hydra answers 200 alike for a revoked token, an unknown one, and one issued to another client, which stays active. Set %s or pass --admin-endpoint to check through introspection.\n", cmdutil.EnvAdminURL)
 			}
+			return nil
+		},
+	}
+	if !stdin {
+		e.Total = len(opts.Tokens)
+	}
+	err = cmdutil.ForEach(ctx, e, cmdutil.TokenList(opts.Factory, opts.Tokens), func(ctx context.Context, n int, item cmdutil.TokenItem) cmdutil.Step {
+		if item.Err != nil {
+			// Not sent: the line or argument holds no token.
+			return cmdutil.Step{Err: item.Err, Label: fmt.Sprintf("token %d", n), PerItem: true}
 		}
-		if errors.Is(o.err, context.Canceled) {
-			return o.err
+		if err := s.Revoke(ctx, item.Token, opts.TokenTypeHint); err != nil {
+			return cmdutil.Step{Err: err, Label: fmt.Sprintf("token %d", n)}
 		}
-		switch {
-		case o.err != nil:
-			failed++
-		case !o.verified:
+		client, verified := s.Auth.ClientID, false
+		if admin != nil {
+			perItem, err := checkInactive(ctx, admin, item.Token, client)
+			if err != nil {
+				return cmdutil.Step{Err: err, Label: fmt.Sprintf("token %d", n), PerItem: perItem}
+			}
+			verified = true
+		}
+		cachewire.Forget(opts.Factory, item.Token)
+		if opts.Echo {
+			fmt.Fprintln(opts.IO.Out, item.Token)
+		}
+		if !verified {
 			unverified++
 		}
-		// The first outcome waits for the second token: alone, it is
-		// the command's outcome, without an index.
-		switch i {
-		case 1:
-			first = o
-			continue
-		case 2:
-			first.report(opts.IO.ErrOut)
-		}
-		o.report(opts.IO.ErrOut)
-	}
-	switch {
-	case n == 0:
+		return cmdutil.Step{Report: func(alone bool) {
+			what := fmt.Sprintf("token %d", n)
+			if alone {
+				what = "the token"
+			}
+			if verified {
+				fmt.Fprintf(opts.IO.ErrOut, "Revoked %s (client %s): introspection confirms it is inactive.\n", what, client)
+			} else {
+				fmt.Fprintf(opts.IO.ErrOut, "Hydra accepted the revocation of %s (client %s).\n", what, client)
+			}
+		}}
+	})
+	if err == nil && e.Count() == 0 {
 		return cmdutil.FlagErrorf("no token to revoke: stdin holds no token")
-	case n == 1 && first.err != nil:
-		return first.err
-	case n == 1:
-		first.index = 0
-		first.report(opts.IO.ErrOut)
 	}
-	if unverified > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Not verified: Hydra answers 200 alike for a revoked token, an unknown one, and one issued to another client, which stays active. Set %s or pass --admin-endpoint to check through introspection.\n", cmdutil.EnvAdminURL)
-	}
-	if failed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%d of %d tokens failed\n", failed, n)
-		return cmdutil.ErrSilent
-	}
-	return nil
-}
-
-// outcome is what happened to one token.
-type outcome struct {
-	// index counts from 1; 0 when the token was the only one.
-	index    int
-	client   string
-	verified bool
-	err      error
-}
-
-func (o *outcome) report(w io.Writer) {
-	what := "the token"
-	if o.index > 0 {
-		what = fmt.Sprintf("token %d", o.index)
-	}
-	switch {
-	case o.err != nil:
-		fmt.Fprintf(w, "%s: error: %s\n", what, o.err)
-	case o.verified:
-		fmt.Fprintf(w, "Revoked %s (client %s): introspection confirms it is inactive.\n", what, o.client)
-	default:
-		fmt.Fprintf(w, "Hydra accepted the revocation of %s (client %s).\n", what, o.client)
-	}
+	return err
 }
 
 // checkInactive introspects a revoked token, and fails when it is still
-// active: Hydra answered 200, but the token belongs to another client.
-func checkInactive(ctx context.Context, admin *api.Client, token, clientID string) error {
+// active: Hydra answered 200, but the token belongs to another client. That
+// failure is the token's own (perItem), not a sign that the next tokens
+// would fail alike.
+func checkInactive(ctx context.Context, admin *api.Client, token, clientID string) (perItem bool, err error) {
 	in, err := admin.Introspect(ctx, token, nil)
 	if err != nil {
-		return fmt.Errorf("the revocation was accepted, but checking it through introspection failed: %w", err)
+		return false, fmt.Errorf("the revocation was accepted, but checking it through introspection failed: %w", err)
 	}
 	if !in.Active {
-		return nil
+		return false, nil
 	}
 	owner := "another client"
 	if in.ClientID != "" && in.ClientID != clientID {
 		owner = "client " + in.ClientID
 	}
-	return fmt.Errorf("the revocation was accepted (200), but the token is still active: it was issued to %s, not to %s. Revoke it with that client's credentials (--client-id), or delete all of that client's tokens with 'hydra token delete --client-id ID'", owner, clientID)
+	return true, fmt.Errorf("the revocation was accepted (200), but the token is still active: it was issued to %s, not to %s. Revoke it with that client's credentials (--client-id), or delete all of that client's tokens with 'hydra token delete --client-id ID'", owner, clientID)
 }

@@ -1,11 +1,13 @@
 package revoke
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
@@ -150,7 +152,7 @@ func TestRevokeRunLinesAndVerification(t *testing.T) {
 			name: "another client's token stays active", admin: true, argv: []string{"-"}, stdin: "a\nb\n",
 			stillActive: map[string]string{"b": "other"},
 			wantRevoked: []string{"a", "b"},
-			wantStderr:  []string{"Revoked token 1", "token 2: error: the revocation was accepted (200), but the token is still active: it was issued to client other, not to id", "1 of 2 tokens failed"},
+			wantStderr:  []string{"Revoked token 1", "error: token 2: the revocation was accepted (200), but the token is still active: it was issued to client other, not to id", "1 of 2 tokens could not be revoked"},
 			wantExit:    1,
 		},
 		{
@@ -162,7 +164,7 @@ func TestRevokeRunLinesAndVerification(t *testing.T) {
 		{
 			name: "a line with white space inside is not sent", argv: []string{"-"}, stdin: "a\nBearer b\nc d\ne\n",
 			wantRevoked: []string{"a", "e"},
-			wantStderr:  []string{"token 2: error: token 2 (stdin) starts with \"Bearer \"", "token 3: error: token 3 (stdin) holds white space inside it", "2 of 4 tokens failed", "Not verified"},
+			wantStderr:  []string{"error: token 2: the token starts with \"Bearer \"", "error: token 3: the token holds white space inside it", "2 of 4 tokens could not be revoked", "Not verified"},
 			wantExit:    1,
 		},
 		{
@@ -300,5 +302,70 @@ func TestRevokeRunEcho(t *testing.T) {
 		if strings.Contains(stderr.String(), tok) {
 			t.Errorf("stderr shows %s:\n%s", tok, stderr)
 		}
+	}
+}
+
+// A list of tokens stops at the server's failure, as every batch does
+// (cmdutil.ForEach): 60 tokens against a dead port, or a server that
+// answers 500, give one error line and one that counts what was not
+// revoked, not an error for each token (issue 23).
+func TestRevokeRunStopsWhenTheServerFails(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	var requests atomic.Int32
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	t.Cleanup(failing.Close)
+	var tokens strings.Builder
+	args := []string{}
+	for i := range 60 {
+		fmt.Fprintf(&tokens, "tok-%d\n", i)
+		args = append(args, fmt.Sprintf("tok-%d", i))
+	}
+	for _, tt := range []struct {
+		name, url string
+		argv      []string
+		stdin     string
+	}{
+		{"a dead port, tokens on stdin", dead.URL, []string{"-"}, tokens.String()},
+		{"a dead port, tokens as arguments", dead.URL, args, ""},
+		{"a server that answers 500", failing.URL, []string{"-"}, tokens.String()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			requests.Store(0)
+			f, stdin, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": tt.url, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"})
+			stdin.WriteString(tt.stdin)
+			err := cmdtest.Run(NewCmdRevoke(f, nil), append([]string{"--retries", "0"}, tt.argv...)...)
+			if cmdutil.ExitCodeOf(err) != 1 {
+				t.Fatalf("err = %v, want exit 1\nstderr: %s", err, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+			if !strings.HasPrefix(lines[0], "error: token 1: ") || lines[len(lines)-1] != "stopped: 60 of 60 tokens were not revoked, 59 of them not attempted" {
+				t.Errorf("stderr:\n%s", stderr)
+			}
+			if len(lines) > 6 || strings.Contains(stderr.String(), "token 2") || strings.Contains(stderr.String(), "tok-") {
+				t.Errorf("want one error line and the stop, no token:\n%s", stderr)
+			}
+			if n := requests.Load(); n > 1 {
+				t.Errorf("%d requests, want the first token's only", n)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout = %q", stdout)
+			}
+		})
+	}
+}
+
+// A token issued to another client stays active, but the next tokens may
+// be the user's own: that failure never stops the list.
+func TestRevokeRunGoesOnAfterTokensOfAnotherClient(t *testing.T) {
+	srv, revoked := revokeServer(t, map[string]string{"o1": "other", "o2": "other", "o3": "other", "o4": "other"})
+	f, stdin, _, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "HYDRA_ADMIN_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"})
+	stdin.WriteString("o1\no2\no3\no4\nmine\n")
+	err := cmdtest.Run(NewCmdRevoke(f, nil), "-")
+	if cmdutil.ExitCodeOf(err) != 1 || len(*revoked) != 5 || !strings.Contains(stderr.String(), "Revoked token 5") || !strings.Contains(stderr.String(), "4 of 5 tokens could not be revoked") {
+		t.Errorf("err %v, revoked %q, stderr:\n%s", err, *revoked, stderr)
 	}
 }

@@ -2,7 +2,6 @@ package shared
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -168,66 +167,6 @@ func TestPrintTokenWarnsWhenTheRefreshTokenIsDropped(t *testing.T) {
 		if strings.Contains(stderr.String(), "rt-new") {
 			t.Errorf("the warning shows the token")
 		}
-	}
-}
-
-func TestCheckToken(t *testing.T) {
-	for _, tt := range []struct{ tok, want string }{
-		{"abc.def", ""},
-		{"Bearer abc", "without the Bearer prefix"},
-		{"bearer\tabc", "without the Bearer prefix"},
-		{"abc def", "white space inside it"},
-	} {
-		err := CheckToken(tt.tok, "the token")
-		var fe *cmdutil.FlagError
-		if tt.want == "" {
-			if err != nil {
-				t.Errorf("%q: %v", tt.tok, err)
-			}
-		} else if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.As(err, &fe) || strings.Contains(err.Error(), "abc") {
-			t.Errorf("%q: err = %v, want a usage error with %q that does not quote the token", tt.tok, err, tt.want)
-		}
-	}
-}
-
-func TestReadOneToken(t *testing.T) {
-	for _, tt := range []struct{ arg, stdin, want, wantErr string }{
-		{"  tok \n", "", "tok", ""},
-		{"Bearer tok", "", "", "Bearer"},
-		{"-", "\n tok \r\n\n", "tok", ""},
-		{"-", "a\nb\n", "", "more than one line"},
-		{"-", "\n\n", "", "stdin holds no token"},
-		{"-", "a b\n", "", "white space inside"},
-	} {
-		f, stdin, _, _ := cmdtest.Factory(nil)
-		stdin.WriteString(tt.stdin)
-		got, err := ReadOneToken(f, tt.arg, "refresh token")
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%q/%q: err = %v, want %q", tt.arg, tt.stdin, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("%q/%q: got %q, %v", tt.arg, tt.stdin, got, err)
-		}
-	}
-}
-
-func TestTokenArgs(t *testing.T) {
-	f, stdin, _, _ := cmdtest.Factory(nil)
-	stdin.WriteString("one\n\n two \nBearer three\nfour\n")
-	var got []string
-	for i, item := range TokenArgs(f, []string{"zero", "-"}) {
-		s := item.Token
-		if item.Err != nil {
-			s = "error: " + item.Err.Error()
-		}
-		got = append(got, string(rune('0'+i))+" "+s)
-	}
-	want := []string{"1 zero", "2 one", "3 two", "4 error: token 4 (stdin) starts with \"Bearer \": give the token alone, without the Bearer prefix of an Authorization header", "5 four"}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
