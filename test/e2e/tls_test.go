@@ -2,14 +2,8 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/hydratoken/hydra/test/hydratest"
+	"github.com/hydratoken/hydra/test/testca"
 )
 
 // A CA whose name could be one of the public roots in a system store.
@@ -69,29 +64,6 @@ func stopHTTPSHydra() {
 	}
 }
 
-// otherCA writes a CA certificate that signed nothing.
-func otherCA(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Private CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "private-ca.pem")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // --ca-cert FILE trusts the CAs in FILE instead of the system's: a server
 // whose CA the system store trusts is refused when that CA is not in FILE.
 func TestCACertReplacesTheSystemStore(t *testing.T) {
@@ -107,7 +79,7 @@ func TestCACertReplacesTheSystemStore(t *testing.T) {
 		}
 	})
 	t.Run("refused when --ca-cert names another CA", func(t *testing.T) {
-		other := otherCA(t)
+		other := testca.Unused(t, "Private CA")
 		r := run{Env: system}.hydra(t, "token", "introspect", "--ca-cert", other, tok)
 		r.wantCode(t, 1)
 		r.assertClean(t)
@@ -123,7 +95,7 @@ func TestCACertReplacesTheSystemStore(t *testing.T) {
 		r.wantCode(t, 0)
 	})
 	t.Run("refused without --ca-cert when the system store lacks the CA", func(t *testing.T) {
-		env := map[string]string{"HYDRA_ADMIN_URL": s.AdminURL, "SSL_CERT_FILE": otherCA(t), "SSL_CERT_DIR": t.TempDir()}
+		env := map[string]string{"HYDRA_ADMIN_URL": s.AdminURL, "SSL_CERT_FILE": testca.Unused(t, "Private CA"), "SSL_CERT_DIR": t.TempDir()}
 		r := run{Env: env}.hydra(t, "token", "introspect", "--retries", "0", tok)
 		r.wantCode(t, 1)
 		r.wantStderr(t, "certificate", "--ca-cert FILE")

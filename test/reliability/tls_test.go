@@ -3,16 +3,10 @@ package reliability
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,9 +17,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/test/testca"
 )
 
 // tlsServer starts a self-signed loopback HTTPS server answering the row's
@@ -47,34 +41,6 @@ func tlsServer(t *testing.T, c command) (srv *httptest.Server, caFile string, hi
 		t.Fatal(err)
 	}
 	return srv, caFile, hits
-}
-
-// selfSignedCA writes a fresh CA certificate that signed nothing the test
-// servers use. (Every httptest TLS server shares one certificate.)
-func selfSignedCA(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "Another test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "other-ca.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 const skipWarning = "warning: --skip-tls-verify"
@@ -106,7 +72,7 @@ func TestTLS(t *testing.T) {
 				}
 			})
 			t.Run("--ca-cert of another CA", func(t *testing.T) {
-				otherCA := selfSignedCA(t)
+				otherCA := testca.Unused(t, "Another test CA")
 				r := invoke(ctx, t, c, srv.URL, "--ca-cert", otherCA, "--retries", "0")
 				assertFailedCleanly(t, failureOf(t, c, r), cmdutil.ExitFailure, "--ca-cert", "--skip-tls-verify")
 			})
