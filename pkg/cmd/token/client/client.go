@@ -13,7 +13,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -23,22 +22,16 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn        cmdutil.Connection
-	Credentials shared.Credentials
-	Format      printer.Format
-	Scopes      []string
-	Audiences   []string
-	Cache       cachewire.Flags
-
-	// CommandPath names the command in messages.
-	CommandPath string
+	shared.GrantFlags
+	Scopes    []string
+	Audiences []string
+	Cache     cachewire.Flags
 }
 
 // NewCmdClient builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
-	var format cmdutil.FormatFlag
 	var scopes, audiences []string
 
 	cmd := &cobra.Command{
@@ -74,11 +67,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = format.Parse(); err != nil {
-				return err
-			}
-			if err := opts.Credentials.Validate(); err != nil {
+			if err := opts.Prepare(cmd, nil); err != nil {
 				return err
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
@@ -86,7 +75,6 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
 				return err
 			}
-			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -94,9 +82,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
+	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", "the access token alone")
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	cmd.Flags().StringSliceVar(&audiences, "audience", nil, "Ask for these audiences (repeatable, comma-separated)")
 	cachewire.AddFlags(cmd, &opts.Cache)

@@ -17,7 +17,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -31,10 +30,8 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn        cmdutil.Connection
-	Credentials shared.Credentials
-	Format      printer.Format
-	Scopes      []string
+	shared.GrantFlags
+	Scopes []string
 
 	// The assertion comes from exactly one of these.
 	//
@@ -57,16 +54,12 @@ type Options struct {
 	// Cache holds the token cache flags: an assertion is single-use, so the
 	// cache is what lets a job reuse its token across steps.
 	Cache cachewire.Flags
-
-	// CommandPath names the command in messages.
-	CommandPath string
 }
 
 // NewCmdJWTBearer builds the command. runF replaces the run function in
 // tests of flag parsing.
 func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
-	var format cmdutil.FormatFlag
 	var scopes []string
 
 	cmd := &cobra.Command{
@@ -136,18 +129,13 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = format.Parse(); err != nil {
-				return err
-			}
-			if err := opts.settle(); err != nil {
+			if err := opts.Prepare(cmd, opts.settle); err != nil {
 				return err
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
 			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
 				return err
 			}
-			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -155,13 +143,11 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL`, which is also the assertion's audience (default: <endpoint>"+api.TokenPath+")")
+	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Send the request to this token endpoint `URL`, which is also the assertion's audience (default: <endpoint>"+api.TokenPath+")", "the access token alone")
 	// --private-key signs the assertion here, not the client's
 	// authentication: the flag is the credentials', re-described.
 	cmd.Flags().Lookup("private-key").Usage = "Sign a fresh assertion for --issuer and --subject with the private key in this PEM or JWK `file` ('-' for stdin)"
 	cmd.Flags().Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + "; default: none without a client secret, else " + shared.AuthBasic
-	cmdutil.AddFormatFlag(cmd, &format, "the access token alone")
 	fl := cmd.Flags()
 	fl.StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	fl.StringVar(&opts.AssertionFile, "assertion-file", "", "Read the assertion from this `file` ('-' for stdin)")

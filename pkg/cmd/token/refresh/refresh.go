@@ -20,22 +20,16 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
-	Conn        cmdutil.Connection
-	Credentials shared.Credentials
-	Format      printer.Format
+	shared.GrantFlags
 
 	// RefreshToken is the refresh token to spend; "-" reads it from stdin.
 	RefreshToken string
-
-	// CommandPath names the command in messages.
-	CommandPath string
 }
 
 // NewCmdRefresh builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
-	var format cmdutil.FormatFlag
 
 	cmd := &cobra.Command{
 		Use:   "refresh <refresh-token>",
@@ -66,18 +60,13 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		`),
 		Args: cmdutil.ExactArgs(1, "one refresh token (or - to read it from stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Format, err = format.Parse(); err != nil {
-				return err
-			}
-			if err := opts.Credentials.Validate(); err != nil {
+			if err := opts.Prepare(cmd, nil); err != nil {
 				return err
 			}
 			if err := opts.Credentials.CheckStdin(args[0]); err != nil {
 				return err
 			}
 			opts.RefreshToken = args[0]
-			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -85,9 +74,7 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		},
 	}
 
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
-	shared.AddCredentialFlags(cmd, f, &opts.Credentials, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")")
-	cmdutil.AddFormatFlag(cmd, &format, "json, the whole token response")
+	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Send the request to this token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", "json, the whole token response")
 	return cmd
 }
 
