@@ -80,7 +80,10 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			prefix, is refused and never sent. Each token gets one line on
 			stderr; nothing goes to stdout, except under Hydra v2's spelling,
 			"hydra revoke token", which prints each revoked token there, as
-			Hydra v2's CLI does. The exit code is 1 if any token failed.
+			Hydra v2's CLI does. The exit code is 1 if any token failed. When
+			the server fails (no answer, a 5xx, 401 or 403) or refuses three
+			tokens in a row alike, the rest would fail the same: they are not
+			sent, and one line counts them.
 
 			The client credentials are given as for "hydra token client" (%[1]s,
 			%[2]s).
