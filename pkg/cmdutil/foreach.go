@@ -321,13 +321,15 @@ func ForEach[T any](ctx context.Context, e *Each, items iter.Seq[T], do func(ctx
 		if stopNow {
 			// The next requests would fail alike: one message, not one
 			// per item.
-			if e.Interactive && e.Total == 0 && !pulled {
+			switch {
+			case !e.Interactive || e.Total > 0:
+				pull()
+				if more {
+					e.Skip(1 + count(next))
+				}
+			case !pulled || more:
+				// A person types the rest: they are not asked for.
 				e.restUnknown = true
-				return e.end(nil, 0)
-			}
-			pull()
-			if more {
-				e.Skip(1 + count(next))
 			}
 			return e.end(nil, 0)
 		}

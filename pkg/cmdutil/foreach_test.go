@@ -165,3 +165,35 @@ func TestEachStreak(t *testing.T) {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
 	}
 }
+
+// After a stop, items typed by a person are not asked for to be counted,
+// even when the first item failed and the second was read to know that it
+// was not alone.
+func TestForEachInteractiveStopReadsNoMore(t *testing.T) {
+	down := &api.ConnError{Method: "POST", URL: "http://h/x", Err: errors.New("connection refused")}
+	for _, failAt := range []int{1, 2} {
+		read := 0
+		typed := func(yield func(string) bool) {
+			for i := 1; i <= 10; i++ {
+				read++
+				if !yield(fmt.Sprint(i)) {
+					return
+				}
+			}
+		}
+		var stderr bytes.Buffer
+		e := &Each{ErrOut: &stderr, Noun: "tokens", Verb: "revoked", Interactive: true}
+		err := ForEach(context.Background(), e, typed, func(_ context.Context, n int, _ string) Step {
+			if n == failAt {
+				return Step{Err: down, Label: fmt.Sprint("token ", n)}
+			}
+			return Step{}
+		})
+		// Item 2 is read either way: after item 1, to know it is not
+		// alone; as item 2, to be sent.
+		want := "stopped: 1 of the tokens were not revoked, and the rest not attempted\n"
+		if err != ErrSilent || read != 2 || !strings.HasSuffix(stderr.String(), want) {
+			t.Errorf("failure at %d: err %v, %d read, stderr:\n%s", failAt, err, read, stderr.String())
+		}
+	}
+}
