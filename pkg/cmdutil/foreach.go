@@ -314,9 +314,9 @@ func ForEach[T any](ctx context.Context, e *Each, items iter.Seq[T], do func(ctx
 			}
 			if rest == 0 && !cut {
 				// After the last item, Ctrl-C interrupted nothing.
-				return e.end(nil, 0)
+				return e.end()
 			}
-			return e.end(ctx, rest)
+			return e.interrupt(ctx, rest)
 		}
 		if stopNow {
 			// The next requests would fail alike: one message, not one
@@ -331,11 +331,11 @@ func ForEach[T any](ctx context.Context, e *Each, items iter.Seq[T], do func(ctx
 				// A person types the rest: they are not asked for.
 				e.restUnknown = true
 			}
-			return e.end(nil, 0)
+			return e.end()
 		}
 		pull()
 		if !more {
-			return e.end(nil, 0)
+			return e.end()
 		}
 	}
 }
@@ -348,16 +348,23 @@ func count[T any](next func() (T, bool)) int {
 	return k
 }
 
-// end runs Finish, then prints the summary; or, when ctx is not nil, what
-// Ctrl-C left undone, with rest items not attempted (-1: not known).
-func (e *Each) end(ctx context.Context, rest int) error {
+// end runs Finish, then prints the summary.
+func (e *Each) end() error {
 	if e.Finish != nil {
 		if err := e.Finish(); err != nil {
 			return err
 		}
 	}
-	if ctx != nil {
-		return e.interrupted(ctx, rest)
-	}
 	return e.Summary()
+}
+
+// interrupt runs Finish, then prints what Ctrl-C left undone, with rest
+// items not attempted (-1: not known).
+func (e *Each) interrupt(ctx context.Context, rest int) error {
+	if e.Finish != nil {
+		if err := e.Finish(); err != nil {
+			return err
+		}
+	}
+	return e.interrupted(ctx, rest)
 }
