@@ -156,7 +156,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 			o.verified = o.err == nil
 		}
 		if o.err == nil {
-			cachewire.Forget(opts.Factory, item.Token)
+			cachewire.Forget(opts.Factory, item.Token, s.Auth.ClientID, s.TokenURL.String(), o.verified)
 			if opts.Echo {
 				fmt.Fprintln(opts.IO.Out, item.Token)
 			}
