@@ -114,9 +114,11 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			trust, or whether the trust expired.
 
 			As an assertion is single-use, --cache (or HYDRA_TOKEN_CACHE=disk) is how
-			the steps of a job share one token: it is kept, keyed by the assertion's
-			issuer and subject (or by --assertion-from), and reused without a new
-			assertion while it has more than --min-ttl left. See docs/token-cache.md.
+			the steps of a job share one token: it is kept, keyed by the identity
+			the assertion proves (its issuer and subject, read locally, and the
+			signing key's thumbprint with --private-key), and reused, with no
+			assertion spent, while it has more than --min-ttl left. See
+			docs/token-cache.md.
 
 			By default only the access token is printed, so that
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
