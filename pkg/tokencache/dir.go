@@ -235,7 +235,7 @@ func checkVersion(b []byte, p string) error {
 	case err != nil:
 		return &BadFileError{Path: p, Reason: "is corrupt (no entry format)"}
 	case n > entryVersion:
-		return &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, newer than this hydra's %d: it was written by a newer hydra, and is not replaced", n, entryVersion), Refused: true}
+		return &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, newer than this hydra's %d (a newer hydra wrote it, and it is not replaced)", n, entryVersion), Refused: true}
 	case n != entryVersion:
 		return &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, not %d", n, entryVersion)}
 	}
