@@ -286,6 +286,8 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 		if e != nil || source == FromRefresh {
 			if derr := c.discard(id); derr != nil {
 				res.SaveErr = fmt.Errorf("%w\n%w", err, derr)
+			} else if source == FromRefresh {
+				res.SaveErr = fmt.Errorf("%w; the old entry was removed, as its refresh token is spent", err)
 			} else {
 				res.SaveErr = fmt.Errorf("%w; the old entry was removed, as it is outdated", err)
 			}
