@@ -25,7 +25,9 @@ func TestBadFilesAreReportedAndBypassed(t *testing.T) {
 		replaced bool
 	}{
 		{"corrupt JSON", func(t *testing.T, p string) { writeMode(t, p, `{"version":1,"id":`, 0o600) }, []string{"is corrupt"}, true},
-		{"empty file", func(t *testing.T, p string) { writeMode(t, p, "", 0o600) }, []string{"is corrupt"}, true},
+		// An empty file is what discard leaves of an entry it could not
+		// remove: no entry, and no warning.
+		{"empty file", func(t *testing.T, p string) { writeMode(t, p, "", 0o600) }, nil, true},
 		{"no access token", func(t *testing.T, p string) {
 			writeMode(t, p, `{"version":1,"id":"`+testKey().ID()+`","storage":"disk","token":{"access_token":""}}`, 0o600)
 		}, []string{"no access token"}, true},
@@ -36,7 +38,11 @@ func TestBadFilesAreReportedAndBypassed(t *testing.T) {
 		{"future format", func(t *testing.T, p string) {
 			raw, _ := os.ReadFile(p)
 			writeMode(t, p, strings.Replace(string(raw), `"version":1`, `"version":9`, 1), 0o600)
-		}, []string{"entry format 9"}, true},
+		}, []string{"entry format 9, newer than this hydra's 1", "not replaced"}, false},
+		{"old format", func(t *testing.T, p string) {
+			raw, _ := os.ReadFile(p)
+			writeMode(t, p, strings.Replace(string(raw), `"version":1`, `"version":0`, 1), 0o600)
+		}, []string{"entry format 0, not 1"}, true},
 		{"readable by others", func(t *testing.T, p string) {
 			if err := os.Chmod(p, 0o644); err != nil {
 				t.Fatal(err)
@@ -98,8 +104,21 @@ func TestBadFilesAreReportedAndBypassed(t *testing.T) {
 					t.Errorf("stderr should say %q:\n%s", w, warn)
 				}
 			}
-			if !strings.Contains(warn, p) {
+			if tc.want != nil && !strings.Contains(warn, p) {
 				t.Errorf("stderr should name %s:\n%s", p, warn)
+			}
+			if tc.want == nil && warn != "" {
+				t.Errorf("stderr should be empty:\n%s", warn)
+			}
+			// A file is reported once, though it is read before and under
+			// the lock.
+			if n := strings.Count(warn, "warning: token cache: "+p); tc.want != nil && n != 1 {
+				t.Errorf("the file is reported %d times:\n%s", n, warn)
+			}
+			// A file that is refused is not replaced, and the caller hears
+			// that the token was not stored.
+			if !tc.replaced && res.SaveErr == nil {
+				t.Errorf("SaveErr is nil, yet the token was not stored")
 			}
 			e, _ := c.dir.read(key.ID())
 			if tc.replaced && (e == nil || e.Token.AccessToken != res.Token.AccessToken) {

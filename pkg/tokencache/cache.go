@@ -32,13 +32,15 @@ type Options struct {
 type Cache struct {
 	storage string
 	dir     *dir
-	store   store
-	warn    io.Writer
-	now     func() time.Time
+	// store is nil for storage none: nothing is kept, and Get runs the
+	// grant. A one-shot process never asks twice for the same token.
+	store store
+	warn  io.Writer
+	now   func() time.Time
 
 	mu      sync.Mutex
-	refused map[string]bool
-	memory  map[string]*Token
+	refused map[string]string
+	warned  map[string]bool
 }
 
 // store is where entries are kept: disk or keyring.
@@ -66,22 +68,36 @@ func (s *diskStore) load(id string) (*Entry, error) {
 	return e, err
 }
 func (s *diskStore) save(e *Entry) error {
-	if s.kr != nil {
-		if old, _ := s.dir.read(e.ID); old != nil && old.Storage == StorageKeyring {
-			// Best effort: the disk entry replaces the stub either way.
-			_ = (&keyringStore{kr: s.kr, dir: s.dir}).remove(e.ID)
-		}
+	if old, _ := s.dir.read(e.ID); old != nil && old.Storage == StorageKeyring {
+		// Best effort: the disk entry replaces the stub either way.
+		_ = (&keyringStore{kr: s.kr, dir: s.dir}).remove(e.ID)
 	}
 	return s.dir.write(e)
 }
 
 func (s *diskStore) remove(id string) error { return s.dir.remove(id) }
 
+// orSystem is kr, or the OS keyring when kr is nil.
+func orSystem(kr Keyring) Keyring {
+	if kr == nil {
+		return SystemKeyring{}
+	}
+	return kr
+}
+
+// storeOf is the store that holds e: its disk file, or the keyring.
+func storeOf(e *Entry, d *dir, kr Keyring) store {
+	if e.Storage == StorageKeyring {
+		return &keyringStore{kr: kr, dir: d}
+	}
+	return &diskStore{dir: d, kr: kr}
+}
+
 // Open opens the cache. A cache directory that cannot be trusted is
 // reported on Warn and bypassed: the cache then behaves as storage none.
 // An unknown storage is an error.
 func Open(opts Options) (*Cache, error) {
-	c := &Cache{storage: opts.Storage, warn: opts.Warn, now: opts.Now, refused: map[string]bool{}, memory: map[string]*Token{}}
+	c := &Cache{storage: opts.Storage, warn: opts.Warn, now: opts.Now, refused: map[string]string{}, warned: map[string]bool{}}
 	if c.warn == nil {
 		c.warn = io.Discard
 	}
@@ -100,15 +116,12 @@ func Open(opts Options) (*Cache, error) {
 	}
 	d, err := openDir(opts.Dir)
 	if err != nil {
-		fmt.Fprintf(c.warn, "warning: %s\n", err)
+		c.warnf("warning: %s\n", err)
 		c.storage = StorageNone
 		return c, nil
 	}
 	c.dir = d
-	kr := opts.Keyring
-	if kr == nil {
-		kr = SystemKeyring{}
-	}
+	kr := orSystem(opts.Keyring)
 	if opts.Storage == StorageDisk {
 		c.store = &diskStore{dir: d, kr: kr}
 	} else {
@@ -170,9 +183,9 @@ type Request struct {
 type Result struct {
 	Token  *Token
 	Source Source
-	// SaveErr is set when a new token could not be stored. The token is
-	// valid; if it carries a refresh token, the caller must show it, as
-	// it exists nowhere else.
+	// SaveErr is set when a new token was not stored. The token is valid;
+	// if it carries a refresh token, the caller must show it, as it exists
+	// nowhere else.
 	SaveErr error
 }
 
@@ -185,18 +198,24 @@ type Result struct {
 //     refreshed with its refresh token, or else obtained with Grant;
 //   - the new token is stored before Get returns, and only then is the
 //     lock released, so that a rotated refresh token is never lost and
-//     never spent twice.
+//     never spent twice. When it cannot be stored, the old entry is
+//     removed (or, failing that, emptied): its refresh token is spent, and
+//     its access token outdated.
 func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 	if req.Grant == nil {
 		return nil, errors.New("tokencache: Request.Grant is nil")
 	}
+	if c.store == nil {
+		tok, err := req.Grant(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.warnShortLived(tok, req.MinTTL)
+		return &Result{Token: tok, Source: FromGrant}, nil
+	}
 	key := req.Key.Normalize()
 	id := key.ID()
 	start := c.now()
-
-	if c.store == nil {
-		return c.getInMemory(ctx, id, req)
-	}
 
 	if !req.ForceRefresh {
 		if e := c.load(id); e != nil && e.Token.FreshFor(start, req.MinTTL) {
@@ -205,7 +224,7 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	unlock, err := c.dir.lockKey(ctx, id, func(p string) {
-		fmt.Fprintf(c.warn, "Waiting for another hydra process that is getting the same token (lock %s)...\n", p)
+		c.warnf("Waiting for another hydra process that is getting the same token (lock %s)...\n", p)
 	})
 	if err != nil {
 		return nil, err
@@ -241,9 +260,9 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 			}
 			tok, source = t, FromRefresh
 		case req.RefreshRejected != nil && req.RefreshRejected(err):
-			fmt.Fprintf(c.warn, "The cached refresh token was refused (%s); getting a new token.\n", text.OneLine(err.Error(), 300))
-			if rerr := c.store.remove(id); rerr != nil {
-				fmt.Fprintf(c.warn, "warning: %s\n", rerr)
+			c.warnf("The cached refresh token was refused (%s); getting a new token.\n", text.OneLine(err.Error(), 300))
+			if rerr := c.discard(id); rerr != nil {
+				c.warnf("warning: %s\n", rerr)
 			}
 		default:
 			return nil, err
@@ -258,42 +277,67 @@ func (c *Cache) Get(ctx context.Context, req Request) (*Result, error) {
 	}
 	c.warnShortLived(tok, req.MinTTL)
 	res := &Result{Token: tok, Source: source}
-	if c.isRefused(id) {
+	if why := c.refusedWhy(id); why != "" {
+		res.SaveErr = fmt.Errorf("token cache: %s is left as it is", why)
 		return res, nil
 	}
 	if err := c.store.save(newEntry(key, c.storage, tok)); err != nil {
 		res.SaveErr = err
+		if e != nil || source == FromRefresh {
+			if derr := c.discard(id); derr != nil {
+				res.SaveErr = fmt.Errorf("%w\n%w", err, derr)
+			} else if source == FromRefresh {
+				res.SaveErr = fmt.Errorf("%w; the old entry was removed, as its refresh token is spent", err)
+			} else {
+				res.SaveErr = fmt.Errorf("%w; the old entry was removed, as it is outdated", err)
+			}
+		} else {
+			// A failed save may have left part of the new entry behind.
+			_ = c.discard(id)
+		}
 	}
 	return res, nil
+}
+
+// discard removes an entry whose tokens must not be used again, such as a
+// spent refresh token. When it cannot be removed (a directory that is not
+// writable), its file is emptied in place, which reads as no entry.
+func (c *Cache) discard(id string) error {
+	err := c.store.remove(id)
+	if err == nil {
+		return nil
+	}
+	if c.dir.empty(id) == nil {
+		return nil
+	}
+	return fmt.Errorf("%w\nThe cached entry still holds a spent refresh token: remove it with: rm %s (or: hydra token cache clear)", err, text.ShellQuote(c.dir.file(id)))
 }
 
 // warnShortLived says when a new token will not be reused by the next
 // call, so that a cache that never hits is not a mystery.
 func (c *Cache) warnShortLived(t *Token, minTTL time.Duration) {
+	if c.store == nil {
+		return
+	}
 	switch {
 	case t.Expiry.IsZero():
-		fmt.Fprintf(c.warn, "warning: token cache: the server sent no expires_in, so the token will not be reused\n")
+		c.warnf("warning: token cache: the server sent no expires_in, so the token will not be reused\n")
 	case minTTL >= 0 && !t.FreshFor(t.ObtainedAt, minTTL):
-		fmt.Fprintf(c.warn, "warning: token cache: the token lives %s, not more than --min-ttl %s, so it will not be reused\n", t.Lifetime(), minTTL)
+		c.warnf("warning: token cache: the token lives %s, not more than --min-ttl %s, so it will not be reused\n", t.Lifetime(), minTTL)
 	}
 }
 
-// getInMemory is storage none: nothing outlives the process.
-func (c *Cache) getInMemory(ctx context.Context, id string, req Request) (*Result, error) {
+// warnf writes a warning once: an entry is read twice in one call (before
+// and under the lock), and its problem is worth one line.
+func (c *Cache) warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
 	c.mu.Lock()
-	t := c.memory[id]
-	c.mu.Unlock()
-	if !req.ForceRefresh && t.FreshFor(c.now(), req.MinTTL) {
-		return &Result{Token: t, Source: FromCache}, nil
+	defer c.mu.Unlock()
+	if c.warned[msg] {
+		return
 	}
-	tok, err := req.Grant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.memory[id] = tok
-	c.mu.Unlock()
-	return &Result{Token: tok, Source: FromGrant}, nil
+	c.warned[msg] = true
+	io.WriteString(c.warn, msg)
 }
 
 // load reads an entry, reporting and bypassing one that cannot be trusted.
@@ -304,20 +348,21 @@ func (c *Cache) load(id string) *Entry {
 	}
 	var bad *BadFileError
 	if errors.As(err, &bad) {
-		fmt.Fprintf(c.warn, "warning: %s\n", bad)
+		c.warnf("warning: %s\n", bad)
 		if bad.Refused {
 			c.mu.Lock()
-			c.refused[id] = true
+			c.refused[id] = bad.Path
 			c.mu.Unlock()
 		}
 		return nil
 	}
 	// The keyring failed: report it, and never fall back to disk.
-	fmt.Fprintf(c.warn, "warning: %s\n", err)
+	c.warnf("warning: %s\n", err)
 	return nil
 }
 
-func (c *Cache) isRefused(id string) bool {
+// refusedWhy names the file of id that must not be replaced, or "".
+func (c *Cache) refusedWhy(id string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.refused[id]
@@ -340,147 +385,7 @@ func (c *Cache) Check() error {
 // Remove deletes the entry of key, if any.
 func (c *Cache) Remove(key Key) error {
 	if c.store == nil {
-		c.mu.Lock()
-		delete(c.memory, key.ID())
-		c.mu.Unlock()
 		return nil
 	}
 	return c.store.remove(key.ID())
-}
-
-// List returns the entries of the cache directory, without their tokens,
-// and the files it bypassed. It never touches the keyring.
-func List(cacheDir string) ([]*Entry, []error, error) {
-	d, err := openDir(cacheDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	entries, errs := d.list()
-	for _, e := range entries {
-		e.Token = nil
-	}
-	return entries, errs, nil
-}
-
-// Filter selects entries for Clear; empty fields match everything.
-type Filter struct {
-	ClientID string
-	Issuer   string
-}
-
-// Match reports whether e is selected by f.
-func (f Filter) Match(e *Entry) bool {
-	if f.ClientID != "" && e.Key.ClientID != f.ClientID {
-		return false
-	}
-	if f.Issuer != "" && !issuerMatches(e.Key.Issuer, f.Issuer) {
-		return false
-	}
-	return true
-}
-
-// issuerMatches accepts the entry's token URL itself, or any URL of the
-// same server given as --issuer, such as http://127.0.0.1:4444 for
-// http://127.0.0.1:4444/oauth2/token.
-func issuerMatches(entry, want string) bool {
-	want = strings.TrimSuffix(normalizeURL(want), "/")
-	entry = normalizeURL(entry)
-	return entry == want || strings.HasPrefix(entry, want+"/")
-}
-
-// ClearResult is what Clear did.
-type ClearResult struct {
-	// Removed are the entries removed, without their tokens.
-	Removed []*Entry
-	// RemovedBad are the untrusted files removed by clearing everything.
-	RemovedBad []string
-	// Warnings are files that were not read, and so not removed.
-	Warnings []error
-	// Errors are entries that could not be removed.
-	Errors []error
-}
-
-// Clear removes the entries that f selects, from disk and from the keyring
-// (kr, or the system keyring when nil). The keyring is used only if an
-// entry is kept there. Clearing everything also removes the files that
-// cannot be trusted: that is how a user gets rid of them.
-func Clear(cacheDir string, f Filter, kr Keyring) (*ClearResult, error) {
-	d, err := openDir(cacheDir)
-	if err != nil {
-		return nil, err
-	}
-	entries, bad := d.list()
-	if kr == nil {
-		kr = SystemKeyring{}
-	}
-	res := &ClearResult{}
-	for _, e := range entries {
-		if !f.Match(e) {
-			continue
-		}
-		var s store = &diskStore{dir: d}
-		if e.Storage == StorageKeyring {
-			s = &keyringStore{kr: kr, dir: d}
-		}
-		if err := s.remove(e.ID); err != nil {
-			res.Errors = append(res.Errors, err)
-			continue
-		}
-		e.Token = nil
-		res.Removed = append(res.Removed, e)
-	}
-	for _, err := range bad {
-		var b *BadFileError
-		if f == (Filter{}) && errors.As(err, &b) && strings.HasSuffix(b.Path, ".json") && removeFile(b.Path) == nil {
-			res.RemovedBad = append(res.RemovedBad, b.Path)
-			continue
-		}
-		res.Warnings = append(res.Warnings, err)
-	}
-	return res, nil
-}
-
-// Forget removes the entries whose access or refresh token is tok, so that
-// a revoked token is not handed out again. Hydra revokes a grant's access
-// and refresh tokens together, so the whole entry goes. Keyring entries are
-// read (through kr, or the system keyring when nil) only if there are any.
-func Forget(cacheDir, tok string, kr Keyring) ([]*Entry, error) {
-	if tok == "" {
-		return nil, nil
-	}
-	d, err := openDir(cacheDir)
-	if err != nil {
-		return nil, err
-	}
-	if kr == nil {
-		kr = SystemKeyring{}
-	}
-	entries, _ := d.list()
-	var removed []*Entry
-	var errs []error
-	for _, e := range entries {
-		var s store = &diskStore{dir: d}
-		full := e
-		if e.Storage == StorageKeyring {
-			ks := &keyringStore{kr: kr, dir: d}
-			fe, err := ks.load(e.ID)
-			if err != nil || fe == nil {
-				if err != nil {
-					errs = append(errs, err)
-				}
-				continue
-			}
-			s, full = ks, fe
-		}
-		if full.Token == nil || (full.Token.AccessToken != tok && full.Token.RefreshToken != tok) {
-			continue
-		}
-		if err := s.remove(e.ID); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		e.Token = nil
-		removed = append(removed, e)
-	}
-	return removed, errors.Join(errs...)
 }

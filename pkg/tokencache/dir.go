@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,7 +136,7 @@ func openDir(path string) (*dir, error) {
 		return nil, &BadFileError{Path: path, Reason: "is not a directory"}
 	}
 	if err := checkOwner(fi); err != nil {
-		return nil, &BadFileError{Path: path, Reason: err.Error(), Refused: true}
+		return nil, &BadFileError{Path: path, Reason: err.Error(), Fix: ownerFix(path), Refused: true}
 	}
 	if laxMode(fi) {
 		return nil, &BadFileError{Path: path, Reason: fmt.Sprintf("is open to group or others (mode %04o)", fi.Mode().Perm()), Fix: "chmod 700 " + text.ShellQuote(path), Refused: true}
@@ -158,7 +159,7 @@ func (d *dir) read(id string) (*Entry, error) {
 	}
 	defer f.Close()
 	e, err := readEntryFile(f, p)
-	if err != nil {
+	if e == nil || err != nil {
 		return nil, err
 	}
 	if e.ID != id {
@@ -188,12 +189,21 @@ func readEntryFile(f *os.File, p string) (*Entry, error) {
 	if len(b) > maxEntrySize {
 		return nil, &BadFileError{Path: p, Reason: "is too large to be a cache entry"}
 	}
+	return parseEntry(b, p)
+}
+
+// parseEntry reads an entry file's content. An empty file is no entry: it
+// is what discard leaves of an entry that it could not remove.
+func parseEntry(b []byte, p string) (*Entry, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if err := checkVersion(b, p); err != nil {
+		return nil, err
+	}
 	var e Entry
 	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, &BadFileError{Path: p, Reason: "is corrupt (not a JSON cache entry)"}
-	}
-	if e.Version != entryVersion {
-		return nil, &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, not %d", e.Version, entryVersion)}
 	}
 	switch e.Storage {
 	case StorageDisk:
@@ -208,6 +218,28 @@ func readEntryFile(f *os.File, p string) (*Entry, error) {
 		return nil, &BadFileError{Path: p, Reason: fmt.Sprintf("is corrupt (unknown storage %q)", e.Storage)}
 	}
 	return &e, nil
+}
+
+// checkVersion refuses an entry of a newer format, written by a newer
+// hydra: it is neither read nor replaced, so that the newer hydra keeps
+// its token. An older or missing version is corrupt, and replaced.
+func checkVersion(b []byte, p string) error {
+	var v struct {
+		Version json.RawMessage `json:"version"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return &BadFileError{Path: p, Reason: "is corrupt (not a JSON cache entry)"}
+	}
+	n, err := strconv.ParseInt(string(v.Version), 10, 64)
+	switch {
+	case err != nil:
+		return &BadFileError{Path: p, Reason: "is corrupt (no entry format)"}
+	case n > entryVersion:
+		return &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, newer than this hydra's %d (a newer hydra wrote it, and it is not replaced)", n, entryVersion), Refused: true}
+	case n != entryVersion:
+		return &BadFileError{Path: p, Reason: fmt.Sprintf("has entry format %d, not %d", n, entryVersion)}
+	}
+	return nil
 }
 
 // write stores an entry atomically: a temporary file at 0600 in the same
@@ -257,6 +289,26 @@ func (d *dir) remove(id string) error {
 		return fmt.Errorf("token cache: removing %s: %s", d.file(id), describeErr(err))
 	}
 	return nil
+}
+
+// empty truncates an entry file in place, which reads as no entry. It
+// works where remove does not: in a directory that is not writable, or
+// with a file size limit.
+func (d *dir) empty(id string) error {
+	f, err := openNoFollowWrite(d.file(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Truncate(0), f.Sync(), f.Close())
+}
+
+// discarded reports whether the file of id was emptied by empty.
+func (d *dir) discarded(id string) bool {
+	fi, err := os.Lstat(d.file(id))
+	return err == nil && fi.Mode().IsRegular() && fi.Size() == 0
 }
 
 // list reads every entry file, in ID order. Files that cannot be trusted

@@ -112,8 +112,15 @@ func (s *keyringStore) load(id string) (*Entry, error) {
 	if hex.EncodeToString(sum[:]) != fields[2] {
 		return nil, &BadFileError{Path: "keyring item " + KeyringService + "/" + id, Reason: "is corrupt (checksum mismatch)"}
 	}
+	if err := checkVersion([]byte(b.String()), "keyring item "+KeyringService+"/"+id); err != nil {
+		return nil, err
+	}
+	if s.dir.discarded(id) {
+		// discard could not delete the items, and emptied the stub.
+		return nil, nil
+	}
 	var e Entry
-	if err := json.Unmarshal([]byte(b.String()), &e); err != nil || e.Version != entryVersion || e.ID != id || e.Token == nil || e.Token.AccessToken == "" {
+	if err := json.Unmarshal([]byte(b.String()), &e); err != nil || e.ID != id || e.Token == nil || e.Token.AccessToken == "" {
 		return nil, &BadFileError{Path: "keyring item " + KeyringService + "/" + id, Reason: "is corrupt (not a cache entry)"}
 	}
 	return &e, nil

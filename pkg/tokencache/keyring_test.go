@@ -231,14 +231,34 @@ func TestForget(t *testing.T) {
 	k2.ClientID = "other"
 	res1, _ := disk.Get(t.Context(), Request{Key: testKey(), MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, disk)})
 	res2, _ := ring.Get(t.Context(), Request{Key: k2, MinTTL: -1, Grant: grantN(t, &n, time.Hour, true, ring)})
-	if removed, err := Forget(dir, "unknown", kr); err != nil || len(removed) != 0 {
-		t.Fatalf("forgot %v, %v", removed, err)
+	own := Revocation{ClientID: "my-client", TokenURL: testKey().Issuer}
+	forget := func(r Revocation, tok string) *Forgotten {
+		t.Helper()
+		r.Token = tok
+		f, err := Forget(dir, r, kr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
-	if removed, err := Forget(dir, res1.Token.RefreshToken, kr); err != nil || len(removed) != 1 || removed[0].Key.ClientID != "my-client" {
-		t.Fatalf("forgetting the refresh token: %v, %v", removed, err)
+	if f := forget(own, "unknown"); len(f.Removed)+len(f.Kept) != 0 {
+		t.Fatalf("forgot %v", f)
 	}
-	if removed, err := Forget(dir, res2.Token.AccessToken, kr); err != nil || len(removed) != 1 || len(kr.items) != 0 {
-		t.Fatalf("forgetting the keyring entry's access token: %v, %v, %d items left", removed, err, len(kr.items))
+	// Another client's revocation leaves the token active: the entry stays,
+	// even when introspection finds the (expired) access token inactive.
+	if f := forget(Revocation{ClientID: "intruder", TokenURL: testKey().Issuer, Confirmed: true}, res1.Token.RefreshToken); len(f.Removed) != 0 || len(f.Kept) != 1 || !strings.Contains(f.Why[0], "client intruder") {
+		t.Fatalf("another client's revocation: %+v", f)
+	}
+	// Its own client, at another server, unconfirmed: kept.
+	if f := forget(Revocation{ClientID: "my-client", TokenURL: "https://elsewhere.example/oauth2/token"}, res1.Token.RefreshToken); len(f.Removed) != 0 || len(f.Kept) != 1 || !strings.Contains(f.Why[0], "not confirmed") {
+		t.Fatalf("unconfirmed revocation: %+v", f)
+	}
+	if f := forget(own, res1.Token.RefreshToken); len(f.Removed) != 1 || f.Removed[0].Key.ClientID != "my-client" {
+		t.Fatalf("forgetting the refresh token: %+v", f)
+	}
+	// Confirmed by introspection, through another URL of the server.
+	if f := forget(Revocation{ClientID: "other", TokenURL: "http://127.0.0.1:1/oauth2/token", Confirmed: true}, res2.Token.AccessToken); len(f.Removed) != 1 || len(kr.items) != 0 {
+		t.Fatalf("forgetting the keyring entry's access token: %+v, %d items left", f, len(kr.items))
 	}
 	if entries, _, _ := List(dir); len(entries) != 0 {
 		t.Fatalf("%d entries left", len(entries))

@@ -7,7 +7,7 @@ import (
 
 // TestTokenCacheJWTBearer: an assertion is single-use, so the cache is what
 // lets the steps of a job share one token. Five steps with --cache make one
-// grant and fetch one GitHub identity token; an assertion from a variable
+// grant (each reads its GitHub identity token for the key); an assertion from a variable
 // is keyed by its issuer and subject, so a fresh assertion of the same
 // subject still finds the token.
 func TestTokenCacheJWTBearer(t *testing.T) {
@@ -35,8 +35,10 @@ func TestTokenCacheJWTBearer(t *testing.T) {
 		if n := proxy.count("urn:ietf:params:oauth:grant-type:jwt-bearer"); n != 1 {
 			t.Fatalf("5 cached steps made %d grants, want 1", n)
 		}
-		if n := iss.GitHubRequests() - before; n != 1 {
-			t.Fatalf("5 cached steps fetched %d GitHub identity tokens, want 1", n)
+		// Each step fetches the job's identity token: its iss and sub are
+		// the cache key, so that another identity never gets this token.
+		if n := iss.GitHubRequests() - before; n != 5 {
+			t.Fatalf("5 cached steps fetched %d GitHub identity tokens, want 5", n)
 		}
 		wantSubject(t, first, c.ClientID, ciSubject)
 	})

@@ -222,29 +222,40 @@ func TestTokenCacheBadFiles(t *testing.T) {
 		name  string
 		spoil func(t *testing.T, dir, entry string)
 		want  []string
+		// after, if set, checks the files after the run.
+		after func(t *testing.T, dir, entry string)
 	}{
-		{"corrupt", func(t *testing.T, _, p string) { os.WriteFile(p, []byte(`{"version":1,"tok`), 0o600) }, []string{"is corrupt"}},
-		{"readable by others", func(t *testing.T, _, p string) { os.Chmod(p, 0o644) }, []string{"readable by group or others (mode 0644)", "chmod 600 "}},
-		{"directory open to others", func(t *testing.T, dir, _ string) { os.Chmod(dir, 0o755) }, []string{"open to group or others (mode 0755)", "chmod 700 "}},
+		{"corrupt", func(t *testing.T, _, p string) { os.WriteFile(p, []byte(`{"version":1,"tok`), 0o600) }, []string{"is corrupt"}, nil},
+		{"readable by others", func(t *testing.T, _, p string) { os.Chmod(p, 0o644) }, []string{"readable by group or others (mode 0644)", "chmod 600 "}, nil},
+		{"directory open to others", func(t *testing.T, dir, _ string) { os.Chmod(dir, 0o755) }, []string{"open to group or others (mode 0755)", "chmod 700 "}, nil},
 		{"unreadable (a symbolic link)", func(t *testing.T, dir, p string) {
 			raw, _ := os.ReadFile(p)
 			other := filepath.Join(filepath.Dir(dir), "planted.json")
 			os.WriteFile(other, raw, 0o600)
 			os.Remove(p)
 			os.Symlink(other, p)
-		}, []string{"cannot be read"}},
+		}, []string{"cannot be read"}, nil},
 		{"owned by another user", func(t *testing.T, _, p string) {
 			if os.Geteuid() != 0 {
 				t.Skip("only root can give a file to another user")
 			}
 			os.Chown(p, 65534, 65534)
-		}, []string{"belongs to user ID 65534"}},
+		}, []string{"belongs to user ID 65534"}, nil},
 		{"directory owned by another user", func(t *testing.T, dir, _ string) {
 			if os.Geteuid() != 0 {
 				t.Skip("only root can give a directory to another user")
 			}
 			os.Chown(dir, 65534, 65534)
-		}, []string{"belongs to user ID 65534"}},
+		}, []string{"belongs to user ID 65534", "fix it with: sudo chown -R 0 ", "HYDRA_TOKEN_CACHE=none"}, nil},
+		// An entry of a newer hydra is left for it (issue 22).
+		{"newer format", func(t *testing.T, _, p string) {
+			raw, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(raw), `"version":1`, `"version":2`, 1)), 0o600)
+		}, []string{"has entry format 2, newer than this hydra's 1", "The token was not cached"}, func(t *testing.T, _, p string) {
+			if raw, _ := os.ReadFile(p); !strings.Contains(string(raw), `"version":2`) {
+				t.Error("the newer entry was overwritten")
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			proxy := newRecordingProxy(t, srv.PublicURL)
@@ -264,6 +275,13 @@ func TestTokenCacheBadFiles(t *testing.T) {
 			r.assertClean(t)
 			r.wantStderr(t, tc.want...)
 			r.wantStderr(t, "token cache: ", "not using it")
+			// Once: the entry is read before and under the lock (issue 22).
+			if n := strings.Count(r.Stderr, "not using it"); n != 1 {
+				t.Errorf("the warning is printed %d times:\n%s", n, r.Stderr)
+			}
+			if tc.after != nil {
+				tc.after(t, dir, entries[0])
+			}
 			tok := r.oneLine(t)
 			if tok == first.oneLine(t) || proxy.count("client_credentials") != 2 {
 				t.Fatalf("the bad cache file was trusted (%d requests)", proxy.count("client_credentials"))

@@ -24,6 +24,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -283,9 +284,13 @@ func Credential(method, secret string, key *jose.JSONWebKey) string {
 }
 
 // Forget removes a revoked token's entry from the cache, if it is there,
-// and says so on stderr. A cache that cannot be read is reported, not an
-// error: the revocation itself succeeded.
-func Forget(f *cmdutil.Factory, token string) {
+// and says so on stderr. clientID revoked it, at tokenURL; confirmed says
+// that introspection showed the token inactive. An entry is removed only
+// when the revocation proves its tokens dead (see tokencache.Forget);
+// otherwise it is kept, and stderr says why and how to remove it. A cache
+// that cannot be read is reported, not an error: the revocation itself
+// succeeded.
+func Forget(f *cmdutil.Factory, token, clientID, tokenURL string, confirmed bool) {
 	dir, err := tokencache.DefaultDir(f.Getenv)
 	if err != nil {
 		return
@@ -293,9 +298,14 @@ func Forget(f *cmdutil.Factory, token string) {
 	if _, err := os.Stat(dir); err != nil {
 		return
 	}
-	removed, err := tokencache.Forget(dir, token, nil)
-	for _, e := range removed {
-		fmt.Fprintf(f.IOStreams.ErrOut, "Removed the revoked token from the token cache (client %s, %s).\n", e.Key.ClientID, e.Storage)
+	res, err := tokencache.Forget(dir, tokencache.Revocation{Token: token, ClientID: clientID, TokenURL: tokenURL, Confirmed: confirmed}, nil)
+	if res != nil {
+		for _, e := range res.Removed {
+			fmt.Fprintf(f.IOStreams.ErrOut, "Removed the revoked token from the token cache (client %s, %s).\n", e.Key.ClientID, e.Storage)
+		}
+		for i, e := range res.Kept {
+			fmt.Fprintf(f.IOStreams.ErrOut, "Kept the token's entry in the token cache (client %s, %s): %s. To remove it anyway: hydra token cache clear --client-id %s\n", e.Key.ClientID, e.Storage, res.Why[i], text.ShellQuote(e.Key.ClientID))
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "warning: the token cache could not be searched for the revoked token: %s\n", err)

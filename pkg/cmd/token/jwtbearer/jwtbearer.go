@@ -18,7 +18,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/text"
-	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
 // FromGitHubActions is the --assertion-from value that fetches a GitHub
@@ -54,6 +53,9 @@ type Options struct {
 	// Cache holds the token cache flags: an assertion is single-use, so the
 	// cache is what lets a job reuse its token across steps.
 	Cache cachewire.Flags
+
+	// signer is the signing key, once loaded (for the cache key).
+	signer *shared.SigningKey
 }
 
 // NewCmdJWTBearer builds the command. runF replaces the run function in
@@ -105,9 +107,11 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			trust, or whether the trust expired.
 
 			As an assertion is single-use, --cache (or HYDRA_TOKEN_CACHE=disk) is how
-			the steps of a job share one token: it is kept, keyed by the assertion's
-			issuer and subject (or by --assertion-from), and reused without a new
-			assertion while it has more than --min-ttl left. See docs/token-cache.md.
+			the steps of a job share one token: it is kept, keyed by the identity
+			the assertion proves (its issuer and subject, read locally, and the
+			signing key's thumbprint with --private-key), and reused, with no
+			assertion spent, while it has more than --min-ttl left. See
+			docs/token-cache.md.
 
 			By default only the access token is printed, so that
 			TOKEN=$(hydra token jwt-bearer ...) works; --format prints the whole
@@ -211,26 +215,11 @@ func jwtBearerRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	// The key names the assertion's issuer and subject where they are known
-	// without a request: a file or variable is read now, and its claims
-	// read unverified (Hydra verifies them); a GitHub Actions token is
-	// fetched only when the cache cannot answer.
-	key := tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantJWTBearer, Scopes: opts.Scopes,
-		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, nil)}
-	var assertion string
-	switch {
-	case opts.AssertionFile != "" || opts.AssertionEnv != "":
-		if assertion, err = opts.assertion(ctx, s.TokenURL); err != nil {
-			return err
-		}
-		c := readClaims(assertion)
-		key.Subject, key.Extra = c.Sub, map[string]string{"assertion_issuer": c.Iss}
-	case opts.SigningKey != "":
-		key.Subject, key.Extra = opts.Subject, map[string]string{"assertion_issuer": opts.Issuer, "assertion_audience": opts.audience(s.TokenURL)}
-	default:
-		key.Extra = map[string]string{"assertion_from": opts.AssertionFrom, "assertion_audience": opts.audience(s.TokenURL)}
+	key, assertion, fl, err := opts.cacheKey(ctx, s)
+	if err != nil {
+		return err
 	}
-	res, err := cachewire.Get(ctx, opts.Factory, &opts.Cache, cachewire.Request{Key: key, Grant: func(ctx context.Context) ([]byte, error) {
+	res, err := cachewire.Get(ctx, opts.Factory, fl, cachewire.Request{Key: key, Grant: func(ctx context.Context) ([]byte, error) {
 		tok, err := opts.grant(ctx, s, assertion)
 		if err != nil {
 			return nil, err
@@ -307,9 +296,12 @@ func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, err
 		}
 		a = s
 	default:
-		key, err := shared.LoadSigningKey(o.Factory, o.SigningKey)
-		if err != nil {
-			return "", err
+		key := o.signer
+		if key == nil {
+			var err error
+			if key, err = shared.LoadSigningKey(o.Factory, o.SigningKey); err != nil {
+				return "", err
+			}
 		}
 		return key.Sign(o.Issuer, o.Subject, o.audience(tokenURL))
 	}

@@ -174,7 +174,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 			}
 			verified = true
 		}
-		cachewire.Forget(opts.Factory, item.Token)
+		cachewire.Forget(opts.Factory, item.Token, client, s.TokenURL.String(), verified)
 		if opts.Echo {
 			fmt.Fprintln(opts.IO.Out, item.Token)
 		}
