@@ -81,6 +81,9 @@ type Deletion struct {
 	Explain func(item string, err error) error
 	// Shown is what stdout names for a deleted item. Nil prints the item.
 	Shown func(item string) string
+	// Print prints what Shown names, such as through a printer.IDList.
+	// Nil prints it on stdout, one a line.
+	Print func(shown string) error
 }
 
 // DeleteEach deletes items in order, the loop of the delete commands that
@@ -115,10 +118,14 @@ func DeleteEach(ctx context.Context, io *iostreams.IOStreams, items []string, d 
 			}
 			continue
 		}
+		shown := item
 		if d.Shown != nil {
-			fmt.Fprintln(io.Out, d.Shown(item))
+			shown = d.Shown(item)
+		}
+		if d.Print != nil {
+			_ = d.Print(shown)
 		} else {
-			fmt.Fprintln(io.Out, item)
+			fmt.Fprintln(io.Out, shown)
 		}
 	}
 	if failed > 0 {

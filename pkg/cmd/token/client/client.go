@@ -32,12 +32,23 @@ type Options struct {
 
 	// CommandPath names the command in messages.
 	CommandPath string
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's "perform client-credentials" adds "expiry"
+	// (printer.Style.Expiry).
+	Style printer.Style
 }
 
 // NewCmdClient builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdClientStyled(f, runF, printer.Style{})
+}
+
+// NewCmdClientStyled is NewCmdClient with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdClientStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var scopes, audiences []string
 
@@ -122,7 +133,8 @@ func clientRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}); err != nil {
+	tok := &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}
+	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)
