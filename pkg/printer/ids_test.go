@@ -43,9 +43,11 @@ func TestIDList(t *testing.T) {
 // document; the table and -q print the items as they are.
 func TestOutputEnvelope(t *testing.T) {
 	k := Kind[string]{
-		Raw:   func(s string) []byte { return []byte(`{"id":"` + s + `"}`) },
-		ID:    func(s string) string { return s },
-		Table: func(items []string) TableData { return TableData{Headers: []string{"ID"}, Rows: [][]string{{items[0]}}} },
+		Raw: func(s string) []byte { return []byte(`{"id":"` + s + `"}`) },
+		ID:  func(s string) string { return s },
+		Table: func(items []string) TableData {
+			return TableData{Headers: []string{"ID"}, Rows: [][]string{{items[0]}}}
+		},
 	}
 	for _, tc := range []struct {
 		out  Output

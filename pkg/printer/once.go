@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // Keep names the values of a result that the server shows only once: a
@@ -21,6 +20,9 @@ type Keep struct {
 	// Output names the output in the warning when it leaves a value out:
 	// "--format jsonpath=sub", "-q". Empty is "the output".
 	Output string
+	// Hint, when set, says how to keep the values on stdout next time,
+	// such as "use --format json".
+	Hint string
 	// Show writes to stderr what keeps the values missing from the output,
 	// with what identifies them (a client's ID beside its secret).
 	Show func(w io.Writer, missing []string) error
@@ -62,22 +64,23 @@ func (k Keep) Check(errOut io.Writer, printed []byte, failure error) {
 	if len(missing) == 0 || k.Show == nil {
 		return
 	}
-	here := "here it is"
+	here := "Here it is"
 	if len(missing) > 1 {
-		here = "here they are"
+		here = "Here they are"
 	}
-	var b strings.Builder
-	switch {
-	case failure != nil:
-		fmt.Fprintf(&b, "warning: %s, but the server returned %s, shown only once; %s:\n", failure, k.What, here)
-	default:
+	hint := ""
+	if k.Hint != "" {
+		hint = "; " + k.Hint
+	}
+	if failure != nil {
+		fmt.Fprintf(errOut, "warning: %s, but the server returned %s, shown only once%s. %s:\n", failure, k.What, hint, here)
+	} else {
 		output := k.Output
 		if output == "" {
 			output = "the output"
 		}
-		fmt.Fprintf(&b, "warning: the server returned %s, and %s did not print it: it is shown only once; %s:\n", k.What, output, here)
+		fmt.Fprintf(errOut, "warning: the server returned %s, and %s did not print it: it is shown only once%s. %s:\n", k.What, output, hint, here)
 	}
-	_, _ = io.WriteString(errOut, b.String())
 	_ = k.Show(errOut, missing)
 }
 

@@ -60,7 +60,8 @@ func PrintTokenWith(ios *iostreams.IOStreams, tok *Token, o TokenOutput) error {
 		_, err := fmt.Fprintln(w, tok.AccessToken)
 		return err
 	}
-	keep := printer.Keep{What: "a refresh token", Output: "the default output", Show: printer.ShowJSON(tok.Raw)}
+	keep := printer.Keep{What: "a refresh token", Output: "the default output", Show: printer.ShowJSON(tok.Raw),
+		Hint: "use --format json, or add refresh_token to the selection, to keep it on stdout"}
 	if o.Format.Name != "" {
 		keep.Output = "--format " + o.Format.String()
 	}
@@ -68,6 +69,7 @@ func PrintTokenWith(ios *iostreams.IOStreams, tok *Token, o TokenOutput) error {
 		keep.Values = []string{tok.RefreshToken()}
 		if o.SingleUse {
 			keep.What = "a token bought with a single-use assertion"
+			keep.Hint = "use --format json, or select access_token, to keep it on stdout"
 			keep.Values = append(keep.Values, tok.AccessToken)
 		}
 	}
