@@ -251,6 +251,7 @@ func importRun(ctx context.Context, opts *Options) error {
 		imported = append(imported, shared.Key{Set: opts.Set, Raw: stored})
 	}
 	if len(imported) > 0 {
+		opts.Output.New = true
 		if err := shared.Print(opts.IO, imported, opts.Output); err != nil {
 			return err
 		}
