@@ -8,7 +8,9 @@ package printer
 // place where the spellings are wired, and passes it to the command's
 // constructor (such as list.NewCmdListStyled). A command reads the fields
 // that apply to it, and the shapes are printed here, in the printer layer:
-// nothing reads back what a command printed.
+// nothing reads back what a command printed. A shape that another spelling
+// needs (Hydra v2's tab-padded tables, its "ID\t<id>" lines) is a new field,
+// or a new IDShape, set in that spelling's row.
 type Style struct {
 	// IDs is how a command whose result is IDs prints them: the clients
 	// a delete removed, the tokens a revocation revoked. See IDShape.
