@@ -23,6 +23,9 @@ type Keep struct {
 	// Hint, when set, says how to keep the values on stdout next time,
 	// such as "use --format json".
 	Hint string
+	// Shown names what Show writes, when it is more than the values, such
+	// as "the token response". Empty is the values themselves.
+	Shown string
 	// Show writes to stderr what keeps the values missing from the output,
 	// with what identifies them (a client's ID beside its secret).
 	Show func(w io.Writer, missing []string) error
@@ -65,7 +68,10 @@ func (k Keep) Check(errOut io.Writer, printed []byte, failure error) {
 		return
 	}
 	here := "Here it is"
-	if len(missing) > 1 {
+	switch {
+	case k.Shown != "":
+		here = "Here is " + k.Shown
+	case len(missing) > 1:
 		here = "Here they are"
 	}
 	hint := ""

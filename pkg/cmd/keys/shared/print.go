@@ -120,7 +120,7 @@ func Print(ios *iostreams.IOStreams, keys []Key, o OutputFlags) error {
 	}
 	// New private keys asked for with --private are kept, whatever the
 	// format selects: through the one once-shown path.
-	keep := printer.Keep{What: "private keys", Output: "--format " + o.Format.String(), Show: printer.ShowJSON(b.Bytes())}
+	keep := printer.Keep{What: "private keys", Output: "--format " + o.Format.String(), Shown: "the key set", Show: printer.ShowJSON(b.Bytes())}
 	if o.Format.Name == "" {
 		keep.Output = "the default output"
 	}

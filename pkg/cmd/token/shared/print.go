@@ -60,7 +60,7 @@ func PrintTokenWith(ios *iostreams.IOStreams, tok *Token, o TokenOutput) error {
 		_, err := fmt.Fprintln(w, tok.AccessToken)
 		return err
 	}
-	keep := printer.Keep{What: "a refresh token", Output: "the default output", Show: printer.ShowJSON(tok.Raw),
+	keep := printer.Keep{What: "a refresh token", Output: "the default output", Shown: "the token response", Show: printer.ShowJSON(tok.Raw),
 		Hint: "use --format json, or add refresh_token to the selection, to keep it on stdout"}
 	if o.Format.Name != "" {
 		keep.Output = "--format " + o.Format.String()
