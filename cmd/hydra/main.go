@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fatih/color"
+
 	"github.com/hydratoken/hydra/pkg/cmd/root"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -18,6 +20,14 @@ import (
 
 func main() {
 	os.Exit(run(os.Args[1:]))
+}
+
+// switchColor sets fatih/color's global switch from the streams' one
+// decision, which follows NO_COLOR, CLICOLOR and CLICOLOR_FORCE: fatih/color
+// decides at init from NO_COLOR, TERM and stdout alone. The switch is
+// process-wide state, so it is set here, in main, and never by a command.
+func switchColor(ios *iostreams.IOStreams) {
+	color.NoColor = !ios.ColorEnabled()
 }
 
 // interruptGrace is how long a command has to wind down after Ctrl-C or
@@ -29,6 +39,7 @@ const interruptGrace = time.Second
 // run executes the command line and returns the exit code. Only main exits.
 func run(args []string) int {
 	ios := iostreams.System()
+	switchColor(ios)
 	ctx := newInterruptContext(ios)
 	ios.OnFirstInput(ctx.watch)
 	return root.Execute(ctx, cmdutil.New(ios), args)

@@ -83,6 +83,9 @@ type Deletion struct {
 	Explain func(item string, err error) error
 	// Shown is what stdout names for a deleted item. Nil prints the item.
 	Shown func(item string) string
+	// Print prints what Shown names, such as through a printer.IDList.
+	// Nil prints it on stdout, one a line.
+	Print func(shown string) error
 }
 
 // DeleteEach deletes items in order, the loop of the delete commands that
@@ -109,7 +112,11 @@ func DeleteEach(ctx context.Context, io *iostreams.IOStreams, items []string, d 
 		if d.Shown != nil {
 			shown = d.Shown(item)
 		}
-		fmt.Fprintln(io.Out, shown)
+		if d.Print != nil {
+			_ = d.Print(shown)
+		} else {
+			fmt.Fprintln(io.Out, shown)
+		}
 		return Step{}
 	})
 }

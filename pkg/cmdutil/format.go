@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -48,4 +49,46 @@ func (f *FormatFlag) ParseWithQuiet(quiet bool) (printer.Format, error) {
 		return format, FlagErrorf("-q/--quiet and --format cannot be used together")
 	}
 	return format, nil
+}
+
+// IDOutput is the output of a command whose result is IDs (the clients a
+// delete removed, the tokens a revocation revoked) under a printer.Style
+// whose IDs are printer.V2IDs: --format, and -q unless the command has its
+// own. Under the tool's own style it adds no flag.
+type IDOutput struct {
+	shape  printer.IDShape
+	format FormatFlag
+	quiet  bool
+	parsed printer.Format
+}
+
+// AddIDOutputFlags registers the flags of shape on cmd. defaultView
+// describes the output without --format, and quietUsage the -q that is
+// added when cmd has none.
+func AddIDOutputFlags(cmd *cobra.Command, o *IDOutput, shape printer.IDShape, defaultView, quietUsage string) {
+	o.shape = shape
+	if shape != printer.V2IDs {
+		return
+	}
+	AddFormatFlag(cmd, &o.format, defaultView)
+	if cmd.Flags().Lookup("quiet") == nil {
+		// It asks for what the default prints: the IDs, one a line.
+		cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, quietUsage)
+	}
+}
+
+// Parse checks --format: a bad one is a usage error, before any request.
+func (o *IDOutput) Parse() error {
+	var err error
+	o.parsed, err = o.format.Parse()
+	return err
+}
+
+// List returns the IDList that prints the command's IDs to stdout, in the
+// --format that Parse read, or nil under the tool's own style.
+func (o *IDOutput) List(ios *iostreams.IOStreams) *printer.IDList {
+	if o.shape != printer.V2IDs {
+		return nil
+	}
+	return printer.NewIDList(ios.Out, printer.Printer{Format: o.parsed, Color: ios.ColorEnabled()})
 }

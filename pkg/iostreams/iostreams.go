@@ -16,7 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 )
@@ -75,11 +74,9 @@ func System() *IOStreams {
 		}
 		return term.ReadPassword(fd)
 	}
+	// The one decision on colour: main hands it to fatih/color's switch
+	// (color.NoColor), which owns colour; nothing else writes escape codes.
 	s.color = colorWanted(os.Getenv, s.stdoutTTY)
-	// fatih/color makes its own decision from os.Stdout at init; make it
-	// agree with ours so that a colour printed to either stream follows
-	// NO_COLOR and CLICOLOR the same way.
-	color.NoColor = !s.color
 	return s
 }
 

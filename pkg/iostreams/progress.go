@@ -5,16 +5,20 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/rivo/uniseg"
 )
 
 // Progress is a one-line progress report for a terminal's stderr: a
 // description, a bar when the total is known, the count and the rate,
 // redrawn in place at most every Throttle. It is used from one goroutine.
 //
-// It is a few lines of ANSI rather than a progress-bar library, since every
-// command pays for the packages linked in at start-up, and a library's
-// package initialisation (colour-template regexps) cost more than the
-// whole of this.
+// It is a few lines rather than a progress-bar library, since every command
+// pays for the packages linked in at start-up, and a library's package
+// initialisation (colour-template regexps) cost more than the whole of
+// this. It redraws with a carriage return and spaces over what it drew
+// before, not with escape codes: colour and any other escape code belong
+// to fatih/color, whose switch main sets (see System).
 type Progress struct {
 	w           io.Writer
 	description string
@@ -27,6 +31,9 @@ type Progress struct {
 	start   time.Time
 	drawn   time.Time
 	showing bool
+	// width is the display width of the line drawn, which the next
+	// drawing or Clear covers with spaces.
+	width int
 }
 
 // progressWidth is the width of the bar, in cells.
@@ -56,8 +63,8 @@ func (p *Progress) Add(n int) {
 // Add draws it again.
 func (p *Progress) Clear() {
 	if p.showing {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.showing = false
+		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", p.width)+"\r")
+		p.showing, p.width = false, 0
 	}
 }
 
@@ -66,7 +73,6 @@ func (p *Progress) Finish() { p.Clear() }
 
 func (p *Progress) draw(now time.Time) {
 	var b strings.Builder
-	b.WriteString("\r\x1b[K")
 	b.WriteString(p.description)
 	if p.total > 0 {
 		filled := min(progressWidth, p.n*progressWidth/p.total)
@@ -79,6 +85,13 @@ func (p *Progress) draw(now time.Time) {
 	} else {
 		fmt.Fprintf(&b, " %s", p.unit)
 	}
-	fmt.Fprint(p.w, b.String())
-	p.drawn, p.showing = now, true
+	line := b.String()
+	width := uniseg.StringWidth(line)
+	pad := ""
+	if width < p.width {
+		// A shorter line leaves the end of the longer one: cover it.
+		pad = strings.Repeat(" ", p.width-width)
+	}
+	fmt.Fprint(p.w, "\r"+line+pad)
+	p.drawn, p.showing, p.width = now, true, max(width, p.width)
 }

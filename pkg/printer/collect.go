@@ -2,6 +2,7 @@ package printer
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"strings"
 )
@@ -55,6 +56,23 @@ type Output struct {
 	One bool
 	// Color allows ANSI colour, for the table header.
 	Color bool
+	// Page, when not nil, asks for Hydra v2's page envelope (Style.Envelope)
+	// in the formats that print a document: see Enveloped.
+	Page *Page
+}
+
+// Page is what Hydra v2's page envelope says of the page printed.
+type Page struct {
+	// NextPageToken is the token of the next page; empty on the last.
+	NextPageToken string
+}
+
+// Enveloped reports whether out prints the list in Hydra v2's page
+// envelope: with Page, and a --format that prints a document (JSON, YAML,
+// jsonpath, jsonpointer), not the table and not -q. The command then says
+// nothing of the next page on stderr: the envelope carries it.
+func (out Output) Enveloped() bool {
+	return out.Page != nil && !out.Quiet && out.Format.Name != "" && out.Format.Name != Table
 }
 
 // Print writes items as out asks: their IDs with Quiet; otherwise one JSON
@@ -69,11 +87,26 @@ func (k Kind[T]) Print(w io.Writer, items []T, out Output) error {
 		format.Name = out.Default
 	}
 	var raw []byte
-	if out.One && len(items) == 1 {
+	switch {
+	case out.Enveloped():
+		var err error
+		if raw, err = envelope(JSONArray(items, k.Raw), *out.Page); err != nil {
+			return err
+		}
+	case out.One && len(items) == 1:
 		raw = k.Raw(items[0])
-	} else {
+	default:
 		raw = JSONArray(items, k.Raw)
 	}
 	p := Printer{Format: format, Color: out.Color}
 	return p.Print(w, raw, func() TableData { return k.Table(items) })
+}
+
+// envelope is Hydra v2's page object around items, a JSON array.
+func envelope(items []byte, page Page) ([]byte, error) {
+	return json.Marshal(struct {
+		Items         json.RawMessage `json:"items"`
+		NextPageToken string          `json:"next_page_token"`
+		IsLastPage    bool            `json:"is_last_page"`
+	}{items, page.NextPageToken, page.NextPageToken == ""})
 }

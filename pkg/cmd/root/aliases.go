@@ -21,6 +21,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 // v2GroupID is the help group of Hydra v2's spellings.
@@ -31,7 +32,7 @@ type v2Spelling struct {
 	verb    string
 	noun    string
 	aliases []string // other nouns v2 accepts for the same command
-	build   func(*cmdutil.Factory) *cobra.Command
+	build   func(*cmdutil.Factory, printer.Style) *cobra.Command
 	// v1 is the same command's path in this tool's (Hydra v1's) spelling,
 	// such as "token introspect", whose examples are rewritten.
 	v1 string
@@ -39,61 +40,62 @@ type v2Spelling struct {
 	// its one positional argument instead: "delete access-tokens <id>" is
 	// "token delete --client-id <id>".
 	positional string
-	// output, when set, gives Hydra v2's flags and output shape where they
-	// differ from the v1 spelling's (see v2output.go).
-	output v2Output
+	// style gives Hydra v2's output flags and shapes where they differ
+	// from the v1 spelling's. build hands it to the command, which prints
+	// in that shape itself (printer.Style).
+	style printer.Style
 }
 
 // v2Spellings maps Hydra v2's spellings to this tool's commands. It is the
 // one place where they are wired: each entry builds a fresh instance of the
 // same command, since a cobra command has one parent.
 var v2Spellings = []v2Spelling{
-	{verb: "introspect", noun: "token", v1: "token introspect", output: quietActive, build: func(f *cmdutil.Factory) *cobra.Command {
-		return introspect.NewCmdIntrospect(f, nil)
+	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return introspect.NewCmdIntrospectStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "client-credentials", v1: "token client", output: tokenExpiry, build: func(f *cmdutil.Factory) *cobra.Command {
-		return client.NewCmdClient(f, nil)
+	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return client.NewCmdClientStyled(f, nil, s)
 	}},
-	{verb: "revoke", noun: "token", v1: "token revoke", output: revokedTokens, build: func(f *cmdutil.Factory) *cobra.Command {
-		return revoke.NewCmdRevokeEcho(f, nil)
+	{verb: "revoke", noun: "token", v1: "token revoke", style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return revoke.NewCmdRevokeStyled(f, nil, s)
 	}},
-	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", output: idResult, build: func(f *cmdutil.Factory) *cobra.Command {
-		return tokendelete.NewCmdDelete(f, nil)
+	{verb: "delete", noun: "access-tokens", v1: "token delete", positional: "client-id", style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return tokendelete.NewCmdDeleteStyled(f, nil, s)
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
 	// get, delete and import also accept the plurals, and list wants them.
-	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return create.NewCmdCreate(f, nil)
 	}},
-	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return get.NewCmdGet(f, nil)
 	}},
-	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, output: paginated, build: func(f *cmdutil.Factory) *cobra.Command {
-		return list.NewCmdList(f, nil)
+	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, style: printer.Style{Envelope: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return list.NewCmdListStyled(f, nil, s)
 	}},
-	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return update.NewCmdUpdate(f, nil)
 	}},
-	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, output: idResult, build: func(f *cmdutil.Factory) *cobra.Command {
-		return deletecmd.NewCmdDelete(f, nil)
+	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return deletecmd.NewCmdDeleteStyled(f, nil, s)
 	}},
-	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return importcmd.NewCmdImport(f, nil)
 	}},
-	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return user.NewCmdUser(f, nil)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
-	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keyscreate.NewCmdCreate(f, nil)
 	}},
-	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysget.NewCmdGet(f, nil)
 	}},
-	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysdelete.NewCmdDelete(f, nil)
 	}},
-	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory) *cobra.Command {
+	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysimport.NewCmdImport(f, nil)
 	}},
 }
@@ -139,7 +141,7 @@ func newCmdVerb(f *cmdutil.Factory, verb string, spellings []v2Spelling) *cobra.
 
 // newCmdSpelling builds the command of s, in Hydra v2's spelling.
 func newCmdSpelling(f *cmdutil.Factory, s v2Spelling) *cobra.Command {
-	cmd := s.build(f)
+	cmd := s.build(f, s.style)
 	// Keep the arguments of the original Use line: "introspect <token>"
 	// becomes "token <token>".
 	_, args, _ := strings.Cut(cmd.Use, " ")
@@ -147,9 +149,6 @@ func newCmdSpelling(f *cmdutil.Factory, s v2Spelling) *cobra.Command {
 	cmd.Example = v2Example(cmd.Example, s)
 	if s.positional != "" {
 		positionalFromFlag(cmd, s.noun, s.positional)
-	}
-	if s.output != nil {
-		s.output(f, cmd)
 	}
 	cmd.Aliases = s.aliases
 	return cmd

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
@@ -62,45 +63,29 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 }
 
 // finish prints the --format document, shows on stderr what the output left
-// out, and warns once that generated secrets cannot be fetched again.
+// out, and warns once that generated secrets cannot be fetched again. Both
+// go through printer.ShowOnce and printer.Keep, the output path of every
+// once-shown value.
 func (o *output) finish() error {
-	var missing []created
-	var why string
 	if o.opts.Format.Name != "" && len(o.created) > 0 {
-		var buf bytes.Buffer
+		keep := o.keep(o.created, true)
+		keep.Output = "--format " + o.opts.Format.String()
 		p := printer.Printer{Format: o.opts.Format, Color: o.opts.IO.ColorEnabled()}
-		err := p.Print(&buf, o.document(), o.table)
+		err := printer.ShowOnce(o.opts.IO.Out, o.opts.IO.ErrOut, func(w io.Writer) error {
+			return p.Print(w, o.document(), o.table)
+		}, keep)
 		var noMatch *printer.NoMatchError
-		switch {
-		case errors.As(err, &noMatch):
-			// The clients exist: a selector that misses them is not a
-			// failure that would hide them, nor a reason to retry.
-			missing, why = o.created, fmt.Sprintf("--format %s selects nothing in the created client%s", o.opts.Format, pluralS(len(o.created)))
-		case err != nil:
-			o.showOnStderr(o.created, "the created clients could not be printed")
+		if err != nil && !errors.As(err, &noMatch) {
 			return err
-		default:
-			if _, err := o.opts.IO.Out.Write(buf.Bytes()); err != nil {
-				o.showOnStderr(o.created, "the created clients could not be printed")
-				return err
-			}
-			for _, c := range o.created {
-				if !bytes.Contains(buf.Bytes(), []byte(c.client.ClientID)) || (c.generated && !bytes.Contains(buf.Bytes(), []byte(c.client.ClientSecret))) {
-					missing = append(missing, c)
-				}
-			}
-			why = fmt.Sprintf("--format %s does not show the ID or the generated secret of %s", o.opts.Format, plural(len(missing), "client"))
 		}
+		// The clients exist: a selector that misses them is not a
+		// failure that would hide them, nor a reason to retry.
 	}
 	if o.opts.Quiet {
-		for _, c := range o.created {
-			if c.generated {
-				missing = append(missing, c)
-			}
-		}
-		why = fmt.Sprintf("-q does not print the secret%s that the server generated", pluralS(len(missing)))
+		keep := o.keep(o.created, false)
+		keep.Output = "-q"
+		keep.Check(o.opts.IO.ErrOut, nil, nil)
 	}
-	o.showOnStderr(missing, why)
 
 	var gen []created
 	for _, c := range o.created {
@@ -118,21 +103,42 @@ func (o *output) finish() error {
 	return nil
 }
 
-// showOnStderr prints the ID and generated secret of clients on stderr,
-// after a line that says why.
-func (o *output) showOnStderr(clients []created, why string) {
-	if len(clients) == 0 {
-		return
+// keep names what the output of clients must hold: each generated secret,
+// and, with ids, each client's ID. What it leaves out is shown on stderr
+// as YAML, the ID beside the secret.
+func (o *output) keep(clients []created, ids bool) printer.Keep {
+	var values []string
+	generated := 0
+	for _, c := range clients {
+		if ids {
+			values = append(values, c.client.ClientID)
+		}
+		if c.generated {
+			values = append(values, c.client.ClientSecret)
+			generated++
+		}
 	}
-	w := o.opts.IO.ErrOut
-	here := "here they are"
-	if len(clients) == 1 {
-		here = "here it is"
+	what := plural(len(clients), "created client")
+	switch {
+	case !ids:
+		what = plural(generated, "generated secret")
+	case generated == 1 && len(clients) == 1:
+		what += " with its generated secret"
+	case generated > 0:
+		what += " with their generated secrets"
 	}
-	fmt.Fprintf(w, "warning: %s; %s:\n", why, here)
-	for i, c := range clients {
-		_ = writeYAMLDoc(w, c, i > 0)
-	}
+	return printer.Keep{What: what, Values: values, Show: func(w io.Writer, missing []string) error {
+		n := 0
+		for _, c := range clients {
+			if slices.Contains(missing, c.client.ClientID) || (c.generated && slices.Contains(missing, c.client.ClientSecret)) {
+				if err := writeYAMLDoc(w, c, n > 0); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	}}
 }
 
 // document is the --format document: the server's JSON of the one client,

@@ -10,6 +10,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -22,11 +23,21 @@ type Options struct {
 
 	// IDs are the clients to delete.
 	IDs []string
+
+	// Output prints the deleted IDs as the spelling the command was
+	// called by asks (printer.Style.IDs).
+	Output cmdutil.IDOutput
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdDeleteStyled(f, runF, printer.Style{})
+}
+
+// NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "delete <id>...",
@@ -48,6 +59,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := shared.CheckIDs(args); err != nil {
 				return err
 			}
+			if err := opts.Output.Parse(); err != nil {
+				return err
+			}
 			opts.IDs = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -56,6 +70,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "Print only the IDs, one a line (the default)")
 	cmd.ValidArgsFunction = opts.Admin.CompleteClientIDs(f)
 	return cmd
 }
@@ -65,9 +80,19 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, cmdutil.Deletion{
+	ids := opts.Output.List(opts.IO)
+	d := cmdutil.Deletion{
 		Noun:    "clients",
 		Delete:  client.DeleteClient,
 		Explain: shared.ClientError,
-	})
+	}
+	if ids == nil {
+		return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, d)
+	}
+	d.Print = ids.Add
+	err = cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, d)
+	if ferr := ids.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
 }

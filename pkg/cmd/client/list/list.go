@@ -47,12 +47,23 @@ type Options struct {
 	PageSize  int
 	PageToken string
 	OnePage   bool
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's "list oauth2-clients" prints its page envelope
+	// (printer.Style.Envelope).
+	Style printer.Style
 }
 
 // NewCmdList builds the command. runF replaces the run function in tests of
 // flag parsing.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdListStyled(f, runF, printer.Style{})
+}
+
+// NewCmdListStyled is NewCmdList with the output of another spelling, such
+// as Hydra v2's (see printer.Style).
+func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 
 	cmd := &cobra.Command{
@@ -106,6 +117,12 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	out := printer.Output{Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled()}
+	if opts.Style.Envelope {
+		// Without --page-size or --page-token, every page is fetched:
+		// the one page printed is the last.
+		out.Page = &printer.Page{}
+	}
 	var clients []*api.OAuth2Client
 	if opts.OnePage {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: opts.PageSize, PageToken: opts.PageToken})
@@ -113,18 +130,20 @@ func listRun(ctx context.Context, opts *Options) error {
 			return err
 		}
 		clients = page.Clients
-		defer func() {
-			if page.NextPageToken != "" && len(page.Clients) > 0 {
-				fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(page.NextPageToken))
-			}
-		}()
+		next := ""
+		if page.NextPageToken != "" && len(page.Clients) > 0 {
+			next = page.NextPageToken
+		}
+		if out.Enveloped() {
+			out.Page.NextPageToken = next
+		} else if next != "" {
+			defer fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(next))
+		}
 	} else if clients, err = All(ctx, client); err != nil {
 		return err
 	}
 
-	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
-		Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled(),
-	})
+	return shared.Clients.Print(opts.IO.Out, clients, out)
 }
 
 // All fetches every page of clients, following the next-page tokens. It

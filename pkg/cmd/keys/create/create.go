@@ -101,5 +101,6 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	opts.Output.New = true
 	return shared.Print(opts.IO, shared.KeysOf(opts.Set, ks), opts.Output)
 }

@@ -237,6 +237,7 @@ func importRun(ctx context.Context, opts *Options) error {
 			if len(imported) == 0 {
 				return nil
 			}
+			opts.Output.New = true
 			return shared.Print(opts.IO, imported, opts.Output)
 		},
 	}

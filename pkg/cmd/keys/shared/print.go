@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/tidwall/gjson"
@@ -111,7 +112,22 @@ func Print(ios *iostreams.IOStreams, keys []Key, o OutputFlags) error {
 	}
 	b.WriteString("]}")
 	p := printer.Printer{Format: o.Format, Color: ios.ColorEnabled()}
-	return p.Print(ios.Out, b.Bytes(), func() printer.TableData { return table(shown) })
+	render := func(w io.Writer) error {
+		return p.Print(w, b.Bytes(), func() printer.TableData { return table(shown) })
+	}
+	if !private || !o.New {
+		return render(ios.Out)
+	}
+	// New private keys asked for with --private are kept, whatever the
+	// format selects: through the one once-shown path.
+	keep := printer.Keep{What: "private keys", Output: "--format " + o.Format.String(), Shown: "the key set", Show: printer.ShowJSON(b.Bytes())}
+	if o.Format.Name == "" {
+		keep.Output = "the default output"
+	}
+	for _, k := range shown {
+		keep.Values = append(keep.Values, gjson.GetBytes(k.Raw, "d").Str, gjson.GetBytes(k.Raw, "k").Str)
+	}
+	return printer.ShowOnce(ios.Out, ios.ErrOut, render, keep)
 }
 
 func warnPrivate(ios *iostreams.IOStreams) {

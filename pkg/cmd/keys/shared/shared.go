@@ -132,6 +132,9 @@ type OutputFlags struct {
 	PEM bool
 	// Private prints private keys too.
 	Private bool
+	// New says that the keys were just created or imported: private keys
+	// that the output leaves out are then shown on stderr (Print).
+	New bool
 
 	format string
 	public bool

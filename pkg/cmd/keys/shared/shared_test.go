@@ -261,3 +261,51 @@ func TestCompleteKeyIDs(t *testing.T) {
 		t.Errorf("a missing set offers nothing: %q", got)
 	}
 }
+
+// New private keys asked for with --private are not lost to a selector that
+// misses or leaves them out: the key set goes to stderr, through the
+// once-shown path. Keys fetched again (keys get) print as asked.
+func TestPrintKeepsNewPrivateKeys(t *testing.T) {
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	keys := keysOf(t, "s", jose.JSONWebKey{Key: ec, KeyID: "ec", Algorithm: "ES256", Use: "sig"})
+	d := gjsonString(t, keys[0].Raw, "d")
+	for _, tc := range []struct {
+		format  string
+		new     bool
+		wantErr bool
+		shown   bool
+	}{
+		{"jsonpath=$.keys[0].kid", true, false, true},
+		{"jsonpath=$.nope", true, true, true},
+		{"table", true, false, true},
+		{"json", true, false, false},
+		{"jsonpath=$.keys[0].d", true, false, false},
+		{"jsonpath=$.keys[0].kid", false, false, false},
+	} {
+		format, err := printer.ParseFormat(tc.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ios, _, _, errOut := iostreams.Test()
+		err = Print(ios, keys, OutputFlags{Format: format, Private: true, New: tc.new})
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%s: err = %v", tc.format, err)
+		}
+		if got := strings.Contains(errOut.String(), d) && strings.Contains(errOut.String(), "shown only once"); got != tc.shown {
+			t.Errorf("%s (new %v): private key on stderr %v, want %v:\n%s", tc.format, tc.new, got, tc.shown, errOut)
+		}
+	}
+}
+
+func gjsonString(t *testing.T, raw []byte, key string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := m[key].(string)
+	if s == "" {
+		t.Fatalf("no %s in %s", key, raw)
+	}
+	return s
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -26,12 +27,23 @@ type Options struct {
 	Scopes    []string
 	Audiences []string
 	Cache     cachewire.Flags
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's "perform client-credentials" adds "expiry"
+	// (printer.Style.Expiry).
+	Style printer.Style
 }
 
 // NewCmdClient builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdClientStyled(f, runF, printer.Style{})
+}
+
+// NewCmdClientStyled is NewCmdClient with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdClientStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var scopes, audiences []string
 
 	cmd := &cobra.Command{
@@ -108,7 +120,8 @@ func clientRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}); err != nil {
+	tok := &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}
+	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)

@@ -15,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -28,11 +29,21 @@ type Options struct {
 
 	// ClientID is the client whose tokens are deleted.
 	ClientID string
+
+	// Output prints the client ID as the spelling the command was called
+	// by asks (printer.Style.IDs).
+	Output cmdutil.IDOutput
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdDeleteStyled(f, runF, printer.Style{})
+}
+
+// NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 
 	cmd := &cobra.Command{
@@ -60,6 +71,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				// As Hydra v1's CLI did.
 				opts.ClientID = strings.TrimSpace(f.Getenv(shared.EnvClientID))
 			}
+			if err := opts.Output.Parse(); err != nil {
+				return err
+			}
 			if opts.ClientID == "" {
 				return cmdutil.FlagErrorf("%s needs --client-id or %s: the client whose tokens to delete", cmd.CommandPath(), shared.EnvClientID)
 			}
@@ -74,6 +88,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id` (env: "+shared.EnvClientID+")")
 	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "")
 	return cmd
 }
 
@@ -95,7 +110,14 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		}
 		return fmt.Errorf("the tokens of client %s were deleted, but checking that the client exists failed, so the deletion is not confirmed: %w", opts.ClientID, err)
 	}
-	if _, err := fmt.Fprintln(opts.IO.Out, opts.ClientID); err != nil {
+	if ids := opts.Output.List(opts.IO); ids != nil {
+		if err := ids.Add(opts.ClientID); err != nil {
+			return err
+		}
+		if err := ids.Flush(); err != nil {
+			return err
+		}
+	} else if _, err := fmt.Fprintln(opts.IO.Out, opts.ClientID); err != nil {
 		return err
 	}
 	if !opts.Quiet {

@@ -48,9 +48,17 @@ type Options struct {
 // NewCmdIntrospect builds the command. runF replaces the run function in
 // tests of flag parsing.
 func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdIntrospectStyled(f, runF, printer.Style{})
+}
+
+// NewCmdIntrospectStyled is NewCmdIntrospect with the output of another
+// spelling: Hydra v2's "introspect token" takes -q, which prints only
+// whether the token is active (printer.Style.QuietActive).
+func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
 	var scopes []string
+	var quietActive bool
 
 	cmd := &cobra.Command{
 		Use:   "introspect <token>... | -",
@@ -104,6 +112,17 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
+			if quietActive {
+				if cmd.Flags().Changed("format") {
+					return cmdutil.FlagErrorf("-q prints whether the token is active, alone: give either -q or --format")
+				}
+				// Several tokens print a record each:
+				// {"index":N,"result":{...}}.
+				opts.Format = printer.Format{Name: printer.JSONPath, Expr: "active"}
+				if len(args) > 1 {
+					opts.Format.Expr = "result.active"
+				}
+			}
 			if len(args) > 1 {
 				for i, a := range args {
 					switch a {
@@ -134,6 +153,9 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Also require that the token was granted these scopes (repeatable, comma-separated)")
 	cmd.Flags().BoolVar(&opts.RequireActive, "require-active", false, "Exit 3 when a token is not active")
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", DefaultConcurrency, "How many tokens to introspect at once, when there are several")
+	if style.QuietActive {
+		cmd.Flags().BoolVarP(&quietActive, "quiet", "q", false, "Print only whether the token is active: true or false")
+	}
 	return cmd
 }
 

@@ -229,7 +229,10 @@ func jwtBearerRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := shared.PrintToken(opts.IO, opts.Format, &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}); err != nil {
+	// An assertion from elsewhere (a CI job's ID token) is single-use: the
+	// token it bought cannot be bought again. One signed here can be.
+	tok := &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}
+	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, SingleUse: opts.SigningKey == ""}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)

@@ -15,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -38,27 +39,24 @@ type Options struct {
 	// CommandPath names the command in messages.
 	CommandPath string
 
-	// Echo prints each token that was revoked on stdout, one a line, as
-	// Hydra v2's CLI does under its spelling, "hydra revoke token". The
-	// token is the result there; it still never reaches stderr.
-	Echo bool
+	// Output prints each token that was revoked on stdout under a style
+	// whose IDs are printer.V2IDs, as Hydra v2's CLI does under its
+	// spelling, "hydra revoke token": the token is the result there. It
+	// never reaches stderr.
+	Output cmdutil.IDOutput
 }
 
 // NewCmdRevoke builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	return newCmdRevoke(f, runF, false)
+	return NewCmdRevokeStyled(f, runF, printer.Style{})
 }
 
-// NewCmdRevokeEcho builds the command for Hydra v2's spelling, "hydra
-// revoke token", which prints each revoked token on stdout (see
-// Options.Echo).
-func NewCmdRevokeEcho(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	return newCmdRevoke(f, runF, true)
-}
-
-func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error, echo bool) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f, Echo: echo}
+// NewCmdRevokeStyled is NewCmdRevoke with the output of another spelling:
+// Hydra v2's "hydra revoke token" prints each revoked token on stdout (see
+// Options.Output).
+func NewCmdRevokeStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
 
 	cmd := &cobra.Command{
 		Use:   "revoke <token>... | -",
@@ -100,6 +98,9 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := opts.Credentials.Validate(); err != nil {
 				return err
 			}
+			if err := opts.Output.Parse(); err != nil {
+				return err
+			}
 			switch opts.TokenTypeHint {
 			case "", TokenTypeHints[0], TokenTypeHints[1]:
 			default:
@@ -130,10 +131,20 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	shared.AddAdminAPIFlags(cmd, &opts.Admin, "URL of Hydra's admin API, to check through introspection that each token is inactive")
 	cmd.Flags().StringVar(&opts.TokenTypeHint, "token-type-hint", "", "Tell the server what kind of token it is: access_token or refresh_token")
 	_ = cmd.RegisterFlagCompletionFunc("token-type-hint", cobra.FixedCompletions(TokenTypeHints, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the revoked tokens, one a line", "Print only the revoked tokens, one a line (the default)")
 	return cmd
 }
 
-func revokeRun(ctx context.Context, opts *Options) error {
+func revokeRun(ctx context.Context, opts *Options) (err error) {
+	// The tokens revoked are printed whatever happens to the others.
+	echo := opts.Output.List(opts.IO)
+	if echo != nil {
+		defer func() {
+			if ferr := echo.Flush(); ferr != nil && err == nil {
+				err = ferr
+			}
+		}()
+	}
 	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, true)
 	if err != nil {
 		return err
@@ -175,8 +186,8 @@ func revokeRun(ctx context.Context, opts *Options) error {
 			verified = true
 		}
 		cachewire.Forget(opts.Factory, item.Token, client, s.TokenURL.String(), verified)
-		if opts.Echo {
-			fmt.Fprintln(opts.IO.Out, item.Token)
+		if echo != nil {
+			_ = echo.Add(item.Token)
 		}
 		if !verified {
 			unverified++

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdRevoke(t *testing.T) {
@@ -288,7 +289,7 @@ func TestRevokeRunEcho(t *testing.T) {
 	env := map[string]string{"HYDRA_URL": srv.URL, "HYDRA_ADMIN_URL": srv.URL, "OAUTH2_CLIENT_ID": "id", "OAUTH2_CLIENT_SECRET": "sec"}
 	f, stdin, stdout, stderr := cmdtest.Factory(env)
 	stdin.WriteString("tok-one\ntok-other\nBearer tok-bearer\ntok-two\n")
-	err := cmdtest.Run(NewCmdRevokeEcho(f, nil), "-")
+	err := cmdtest.Run(NewCmdRevokeStyled(f, nil, printer.Style{IDs: printer.V2IDs}), "-")
 	if cmdutil.ExitCodeOf(err) != 1 {
 		t.Fatalf("err = %v, want exit 1 (two tokens failed)\nstderr: %s", err, stderr)
 	}

@@ -143,6 +143,8 @@ func TestImplicitPublicClientAdvice(t *testing.T) {
 	}
 }
 
+// A refresh token is shown once: output that leaves it out puts the token
+// response on stderr, after a warning, so that it is not lost.
 func TestPrintTokenWarnsWhenTheRefreshTokenIsDropped(t *testing.T) {
 	raw := `{"access_token":"at-1","refresh_token":"rt-new","token_type":"bearer"}`
 	tok := &Token{AccessToken: "at-1", Raw: []byte(raw)}
@@ -164,8 +166,8 @@ func TestPrintTokenWarnsWhenTheRefreshTokenIsDropped(t *testing.T) {
 		if got := strings.Contains(stderr.String(), "warning: the server returned a refresh token"); got != tt.warn {
 			t.Errorf("--format %q: warning %v, want %v: %q (stdout %q)", tt.format, got, tt.warn, stderr.String(), out.String())
 		}
-		if strings.Contains(stderr.String(), "rt-new") {
-			t.Errorf("the warning shows the token")
+		if got := strings.Contains(stderr.String(), `"refresh_token": "rt-new"`); got != tt.warn {
+			t.Errorf("--format %q: the response on stderr %v, want %v: %q", tt.format, got, tt.warn, stderr.String())
 		}
 	}
 }

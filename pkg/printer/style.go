@@ -1,0 +1,45 @@
+package printer
+
+// Style says how a command shapes its stdout where Hydra v2's CLI, under
+// its spellings, prints otherwise than this tool's own commands. The zero
+// Style is the tool's own output.
+//
+// pkg/cmd/root/aliases.go sets one for each Hydra v2 spelling, the one
+// place where the spellings are wired, and passes it to the command's
+// constructor (such as list.NewCmdListStyled). A command reads the fields
+// that apply to it, and the shapes are printed here, in the printer layer:
+// nothing reads back what a command printed. A shape that another spelling
+// needs (Hydra v2's tab-padded tables, its "ID\t<id>" lines) is a new field,
+// or a new IDShape, set in that spelling's row.
+type Style struct {
+	// IDs is how a command whose result is IDs prints them: the clients
+	// a delete removed, the tokens a revocation revoked. See IDShape.
+	IDs IDShape
+	// Envelope wraps a list printed as JSON, YAML, jsonpath or
+	// jsonpointer in Hydra v2's page object, {"items":[...],
+	// "next_page_token":"...","is_last_page":bool}, which then carries the
+	// next page's token instead of a note on stderr (see Output.Page).
+	Envelope bool
+	// Expiry adds "expiry", when the access token expires (RFC 3339, UTC,
+	// whole seconds), to a token response printed in a --format other
+	// than table, as Hydra v2's CLI prints Go's oauth2.Token (see
+	// WithExpiry).
+	Expiry bool
+	// QuietActive gives introspection -q: whether each token is active,
+	// true or false, one a line.
+	QuietActive bool
+}
+
+// IDShape is how a command whose result is a list of IDs prints them.
+type IDShape int
+
+const (
+	// OwnIDs is the tool's own output: a delete prints each ID on its own
+	// line as it is done, and takes no --format; a revocation prints no
+	// token on stdout.
+	OwnIDs IDShape = iota
+	// V2IDs is Hydra v2's: the command takes --format and -q, and prints
+	// the IDs through an IDList: one a line by default and with -q; with
+	// --format, one document at the end (see IDList).
+	V2IDs
+)
