@@ -198,3 +198,15 @@ func CompleteKeyIDs(ctx context.Context, c *api.Client, args []string, toComplet
 	}
 	return out
 }
+
+// ParseWithQuiet is Parse for a command that also has -q/--quiet, which
+// --format excludes, as cmdutil.FormatFlag.ParseWithQuiet does.
+func (o *OutputFlags) ParseWithQuiet(quiet bool) error {
+	if err := o.Parse(); err != nil {
+		return err
+	}
+	if quiet && o.format != "" {
+		return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return nil
+}

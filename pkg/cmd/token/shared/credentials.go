@@ -20,6 +20,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 )
 
 // Environment variables that hold client credentials, as in Hydra's CLIs.
@@ -213,14 +214,10 @@ func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error)
 
 func (c *Credentials) signingKey(f *cmdutil.Factory, cmdPath string) (*SigningKey, error) {
 	if c.PrivateKey != "" {
-		return LoadSigningKey(f, c.PrivateKey)
+		return LoadSigningKey(f, "--private-key", c.PrivateKey)
 	}
 	if env := f.Getenv(EnvPrivateKey); env != "" {
-		key, err := ParseSigningKey([]byte(env))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", EnvPrivateKey, err)
-		}
-		return key, nil
+		return jwkey.ParseSigningKey(EnvPrivateKey, []byte(env))
 	}
 	return nil, fmt.Errorf("no private key: --auth-method %s needs --private-key FILE (PEM or JWK, '-' for stdin) or %s; see '%s --help'", AuthPrivateKeyJWT, EnvPrivateKey, cmdPath)
 }
@@ -248,7 +245,7 @@ func (a *Auth) style(audience string) (oauth2.AuthStyle, string, url.Values, err
 	case AuthPrivateKeyJWT:
 		assertion, err := a.Key.Assertion(a.ClientID, audience)
 		if err != nil {
-			return 0, "", nil, err
+			return 0, "", nil, fmt.Errorf("%s: %w", AuthPrivateKeyJWT, err)
 		}
 		return oauth2.AuthStyleInParams, "", url.Values{
 			"client_assertion_type": {ClientAssertionType},
