@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"strings"
@@ -208,5 +210,85 @@ func TestParseSigningKey(t *testing.T) {
 				t.Errorf("alg %s kid %q, want %s %q", k.Algorithm, k.JWK.KeyID, tt.alg, tt.kid)
 			}
 		})
+	}
+}
+
+func TestFits(t *testing.T) {
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ec384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	rk, _ := rsa.GenerateKey(rand.Reader, 1024)
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	tests := []struct {
+		alg     string
+		key     any
+		wantErr string
+	}{
+		{"ES256", ec, ""},
+		{"ES256", &ec.PublicKey, ""},
+		{"ES384", ec, "ES384 does not fit a P-256 key, which signs with ES256"},
+		{"ES384", ec384, ""},
+		{"RS256", rk, ""},
+		{"PS512", &rk.PublicKey, ""},
+		{"ES256", rk, "does not fit an RSA key"},
+		{"EdDSA", ed, ""},
+		{"RS256", ed, "does not fit an Ed25519 key"},
+		{"XX256", rk, `unknown algorithm "XX256"`},
+		{"HS256", []byte("k"), ""},
+		{"HS256", ec, "does not fit a P-256 key"},
+	}
+	for _, tt := range tests {
+		err := Fits(tt.alg, &jose.JSONWebKey{Key: tt.key})
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%s with %T: %v, want %q", tt.alg, tt.key, err, tt.wantErr)
+		}
+	}
+}
+
+func TestWriteSecretFileOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/private.pem"
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteSecretFile(path, []byte("new"), false); !errors.Is(err, ErrExists) {
+		t.Fatalf("without overwrite: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("a refused write changed the file: %q", b)
+	}
+	if _, err := WriteSecretFile(path, []byte("new"), true); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if b, _ := os.ReadFile(path); string(b) != "new" || st.Mode().Perm() != 0o600 {
+		t.Fatalf("overwritten: %q at %v; want the new data at 0600, not the old file's mode", b, st.Mode())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestMembers(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"keys":[{"kty":"EC"},{}]}`: "2 set",
+		`{"kty":"EC"}`:               "0 lone",
+		`{"keys":[]}`:                "0 set",
+		`{"keys":{}}`:                "error",
+		`{"keys":[1]}`:               "error",
+		`[]`:                         "error",
+		`null`:                       "error",
+	} {
+		m, isSet, err := Members([]byte(in))
+		got := "error"
+		if err == nil {
+			got = fmt.Sprintf("%d lone", len(m))
+			if isSet {
+				got = fmt.Sprintf("%d set", len(m))
+			}
+		}
+		if got != want {
+			t.Errorf("%s: %s (%v), want %s", in, got, err, want)
+		}
 	}
 }
