@@ -175,7 +175,7 @@ func readKeys(opts *Options) ([]source, error) {
 			k := &keys[i]
 			what := "the key"
 			if len(keys) > 1 {
-				what = fmt.Sprintf("key %d (%s)", i, jwkey.Describe(k))
+				what = fmt.Sprintf("key %d", i)
 			}
 			thumb, err := jwkey.Thumbprint(k)
 			if err != nil {
@@ -255,8 +255,17 @@ func checkAlg(name, what string, k *jose.JSONWebKey, flag string) error {
 	if !slices.Contains(shared.Algorithms, k.Algorithm) {
 		return errorf("%s: %s: %s is not one that Hydra's keys take: valid ones are %s", name, what, source, strings.Join(shared.Algorithms, ", "))
 	}
-	if err := jwkey.Fits(k.Algorithm, k); err != nil {
-		return errorf("%s: %s does not fit %s: %w", name, source, what, err)
+	if jwkey.Fits(k.Algorithm, k) != nil {
+		var fit []string
+		for _, a := range shared.Algorithms {
+			if jwkey.Fits(a, k) == nil {
+				fit = append(fit, a)
+			}
+		}
+		if len(fit) == 0 {
+			return errorf("%s: %s is %s, for which Hydra's keys take no algorithm", name, what, jwkey.Describe(k))
+		}
+		return errorf("%s: %s does not fit %s, %s: use %s", name, source, what, jwkey.Describe(k), strings.Join(fit, ", "))
 	}
 	return nil
 }
