@@ -472,3 +472,35 @@ func TestResolvePrivateKeyFromEnvironment(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// OAUTH2_CLIENT_PRIVATE_KEY alone picks private_key_jwt, as
+// OAUTH2_CLIENT_SECRET alone picks client_secret_basic; beside a secret it
+// is not used, and a warning says so rather than nothing.
+func TestPrivateKeyFromEnvironmentPicksTheMethod(t *testing.T) {
+	_, pkcs8, _ := rsaPEMs(t)
+	resolve := func(env map[string]string, c Credentials) (*Auth, string, error) {
+		env[EnvClientID] = "c"
+		f, _, _, errOut := cmdtest.Factory(env)
+		c.Secret.Flag, c.Secret.Env = "client-secret", EnvClientSecret
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		a, err := c.Resolve(f, "hydra token client")
+		return a, errOut.String(), err
+	}
+	a, errOut, err := resolve(map[string]string{EnvPrivateKey: pkcs8}, Credentials{})
+	if err != nil || a.Method != AuthPrivateKeyJWT || a.Key == nil || !a.Implicit || errOut != "" {
+		t.Fatalf("the key alone: %+v %q %v", a, errOut, err)
+	}
+	a, errOut, err = resolve(map[string]string{EnvPrivateKey: pkcs8, EnvClientSecret: "s"}, Credentials{})
+	if err != nil || a.Method != AuthBasic || a.Key != nil || !strings.Contains(errOut, "warning: "+EnvPrivateKey+" is set but not used") {
+		t.Fatalf("beside a secret: %+v %q %v", a, errOut, err)
+	}
+	a, errOut, err = resolve(map[string]string{EnvPrivateKey: pkcs8}, Credentials{AuthMethod: AuthNone})
+	if err != nil || a.Method != AuthNone || errOut != "" {
+		t.Fatalf("--auth-method none is a choice: %+v %q %v", a, errOut, err)
+	}
+	if _, _, err := resolve(map[string]string{EnvPrivateKey: "\n"}, Credentials{}); err == nil || !strings.Contains(err.Error(), EnvPrivateKey+" is empty") {
+		t.Fatalf("an empty variable: %v", err)
+	}
+}
