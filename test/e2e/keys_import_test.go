@@ -89,6 +89,11 @@ func TestKeysImportKeepsPrivateKeys(t *testing.T) {
 	wantPrivate(t, set, thumb)
 	wantPrivate(t, set, "made-by-hydra")
 
+	// A public key into a set that does not exist yet: nothing to lose.
+	fresh := set + "-pub"
+	t.Cleanup(func() { hydra(t, "keys", "delete", fresh) })
+	hydra(t, "keys", "import", fresh, pubPEM, "--alg", "RS256", "--use", "sig", "-q").wantCode(t, 0)
+
 	// The private half can be imported again; --force replaces.
 	hydra(t, "keys", "import", set, privPEM, "--alg", "RS256", "--use", "sig", "-q").wantCode(t, 0)
 	wantPrivate(t, set, thumb)

@@ -1,6 +1,6 @@
-// Package shared holds what the "hydra keys" verbs share: their output
-// flags, the printing of key sets (public parts only unless asked), the
-// PEM form of keys, the reading of key files, and their error messages.
+// Package shared holds what the "hydra keys" verbs share: their flags, the
+// printing of key sets (public parts only unless asked, or as PEM), and
+// their error messages. Reading, checking and encoding keys is pkg/jwkey's.
 package shared
 
 import (
