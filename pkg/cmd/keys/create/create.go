@@ -104,7 +104,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	}
 	if len(ks.Keys) == 0 {
 		// A key set with no key proves nothing was made.
-		return fmt.Errorf("Hydra's answer to creating a key in the set %q holds no key: the key may not exist; check with 'hydra keys get %s'", opts.Set, text.ShellQuote(opts.Set))
+		return fmt.Errorf("creating a key in the set %q: Hydra's answer holds no key, so the key may not exist; check with 'hydra keys get %s'", opts.Set, text.ShellQuote(opts.Set))
 	}
 	return shared.Print(opts.IO, shared.KeysOf(opts.Set, ks), opts.Output)
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
@@ -21,13 +20,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
-
-func pemOf(t *testing.T, typ string, der []byte) []byte {
-	t.Helper()
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-func pkixName() pkix.Name { return pkix.Name{CommonName: "test"} }
 
 func keysOf(t *testing.T, set string, ks ...jose.JSONWebKey) []Key {
 	t.Helper()
