@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/hydratoken/hydra/pkg/jwkey"
 )
 
 // KeysPath is the admin API's collection of JSON Web Key sets in Hydra v2.
@@ -109,22 +111,14 @@ func (c *Client) parseKeySet(resp *Response, method, path string) (*KeySet, erro
 }
 
 // ParseKeySet decodes a JSON Web Key Set: an object whose "keys" is an
-// array of objects.
+// array of objects, read by jwkey.Members, the one reader of that shape.
 func ParseKeySet(body []byte) (*KeySet, error) {
-	var raw struct {
-		Keys *[]json.RawMessage `json:"keys"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
+	members, isSet, err := jwkey.Members(body)
+	if err != nil {
 		return nil, err
 	}
-	if raw.Keys == nil {
+	if !isSet {
 		return nil, errors.New(`the key set has no "keys" array`)
 	}
-	for _, k := range *raw.Keys {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(k, &obj) != nil || obj == nil {
-			return nil, errors.New(`an item of "keys" is not a JSON object`)
-		}
-	}
-	return &KeySet{Keys: *raw.Keys}, nil
+	return &KeySet{Keys: members}, nil
 }

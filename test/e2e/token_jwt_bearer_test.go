@@ -89,7 +89,7 @@ func TestJWTBearerEachAssertionSource(t *testing.T) {
 
 	t.Run("private key", func(t *testing.T) {
 		key := writeSecretFile(t, "key.json", iss.PrivateJWK(iss.KIDs()[0]))
-		r := run{Env: env}.hydra(t, "token", "jwt-bearer", "--private-key", key, "--issuer", iss.URL, "--subject", ciSubject, "--scope", "deploy")
+		r := run{Env: env}.hydra(t, "token", "jwt-bearer", "--assertion-key", key, "--issuer", iss.URL, "--subject", ciSubject, "--scope", "deploy")
 		r.wantCode(t, 0)
 		wantSubject(t, r.oneLine(t), c.ClientID, ciSubject)
 	})

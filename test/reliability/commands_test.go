@@ -265,7 +265,7 @@ var commands = []command{
 		name: "token jwt-bearer, self-signed assertion, secret on argv",
 		argv: func(e string) []string {
 			return []string{"token", "jwt-bearer", "--token-url", e + api.TokenPath, "--client-id", "c", "--client-secret", secretClient, "-q",
-				"--private-key", "$KEY_FILE", "--issuer", "https://issuer.example", "--subject", "s"}
+				"--assertion-key", "$KEY_FILE", "--issuer", "https://issuer.example", "--subject", "s"}
 		},
 		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
 		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
@@ -619,15 +619,17 @@ var commands = []command{
 	{
 		name: "keys import, a private PEM key",
 		argv: func(e string) []string {
-			return []string{"keys", "import", "-e", e, "s1", "$KEY_FILE", "--alg", "RS256", "--use", "sig", "--kid", "k1", "--access-token", secretAccessToken}
+			return []string{"keys", "import", "-e", e, "s1", "$KEY_FILE", "--alg", "ES256", "--use", "sig", "--kid", "k1", "--access-token", secretAccessToken}
 		},
 		files: map[string]string{"$KEY_FILE": privateKeyPEM()},
 		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
 		ok: keyOK,
 	},
 	{
+		// A public key would first have the set read, to keep a stored
+		// private key from being replaced; --force sends the one PUT.
 		name:  "import jwk (v2), a JWK from stdin",
-		argv:  func(string) []string { return []string{"import", "jwk", "s1", "-", "--format", "json"} },
+		argv:  func(string) []string { return []string{"import", "jwk", "s1", "-", "--format", "json", "--force"} },
 		env:   map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		stdin: keyOK,
 		kind:  api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,

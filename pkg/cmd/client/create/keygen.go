@@ -16,8 +16,8 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
-	keys "github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -52,7 +52,7 @@ func addKeyFlags(cmd *cobra.Command, k *KeyOptions) {
 		JSON text, a file, or - for stdin; private keys in it are refused.
 	`)
 	fl := cmd.Flags()
-	fl.StringVar(&k.Algorithm, "generate-key", "", "Generate a key pair for private_key_jwt, with this `ALG` ("+strings.Join(keys.SigningAlgorithms, ", ")+"; RS256 when given alone): its public key becomes the client's jwks, its private key goes to --private-key-out")
+	fl.StringVar(&k.Algorithm, "generate-key", "", "Generate a key pair for private_key_jwt, with this `ALG` ("+strings.Join(jwkey.SigningAlgorithms, ", ")+"; RS256 when given alone): its public key becomes the client's jwks, its private key goes to --private-key-out")
 	fl.Lookup("generate-key").NoOptDefVal = defaultKeyAlg
 	fl.StringVar(&k.PrivateKeyOut, "private-key-out", "", "With --generate-key: write the private key, as a JWK, to this new `file` (mode 0600; never overwritten)")
 	if f := fl.Lookup("jwks"); f != nil {
@@ -61,14 +61,14 @@ func addKeyFlags(cmd *cobra.Command, k *KeyOptions) {
 	for _, other := range []string{"jwks", "jwks-uri", "secret", "secret-file"} {
 		cmd.MarkFlagsMutuallyExclusive("generate-key", other)
 	}
-	_ = cmd.RegisterFlagCompletionFunc("generate-key", cobra.FixedCompletions(keys.SigningAlgorithms, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("generate-key", cobra.FixedCompletions(jwkey.SigningAlgorithms, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // keyArgs is create's Args: none, except the algorithm after a bare
 // --generate-key, as in "--generate-key ES256", which pflag reads as the
 // flag alone and then an argument.
 func keyArgs(cmd *cobra.Command, args []string) error {
-	if len(args) == 1 && cmd.Flags().Changed("generate-key") && slices.Contains(keys.SigningAlgorithms, args[0]) {
+	if len(args) == 1 && cmd.Flags().Changed("generate-key") && slices.Contains(jwkey.SigningAlgorithms, args[0]) {
 		if v, _ := cmd.Flags().GetString("generate-key"); v == defaultKeyAlg {
 			return nil
 		}
@@ -104,8 +104,8 @@ func (k *KeyOptions) prepare(cmd *cobra.Command, opts *Options, args []string) e
 		}
 		return nil
 	}
-	if !slices.Contains(keys.SigningAlgorithms, k.Algorithm) {
-		return cmdutil.FlagErrorf("unknown --generate-key algorithm %q: valid ones are %s", k.Algorithm, strings.Join(keys.SigningAlgorithms, ", "))
+	if !slices.Contains(jwkey.SigningAlgorithms, k.Algorithm) {
+		return cmdutil.FlagErrorf("unknown --generate-key algorithm %q: valid ones are %s", k.Algorithm, strings.Join(jwkey.SigningAlgorithms, ", "))
 	}
 	switch k.PrivateKeyOut {
 	case "":
@@ -126,7 +126,7 @@ func (k *KeyOptions) prepare(cmd *cobra.Command, opts *Options, args []string) e
 	// in the environment.
 	opts.Secret.Env = ""
 	var err error
-	if k.key, err = keys.GenerateSigningKey(k.Algorithm); err != nil {
+	if k.key, err = jwkey.GenerateSigningKey(k.Algorithm); err != nil {
 		return err
 	}
 	return nil
@@ -157,8 +157,11 @@ func readJWKSFlag(cmd *cobra.Command, opts *Options) (string, error) {
 			return "", cmdutil.FlagErrorf("--jwks: reading %s: %w", name, err)
 		}
 	}
-	set, alg, err := keys.ReadPublicSet(name, data)
+	set, alg, err := jwkey.ReadPublicSet(name, data)
 	if err != nil {
+		if ke := (*jwkey.KindError)(nil); errors.As(err, &ke) && ke.Got == jwkey.Private {
+			err = fmt.Errorf("%w: register only the public keys; 'hydra keys get --format json' prints a set's public keys", err)
+		}
 		return "", cmdutil.FlagErrorWrap(fmt.Errorf("--jwks: %w", err))
 	}
 	return alg, cmd.Flags().Set("jwks", string(set))
@@ -169,7 +172,7 @@ func (k *KeyOptions) apply(d shared.Doc) error {
 	if k.key == nil {
 		return nil
 	}
-	set, err := keys.PublicSet(k.key)
+	set, err := jwkey.PublicSet(k.key)
 	if err != nil {
 		return err
 	}
@@ -195,7 +198,7 @@ func (k *KeyOptions) run(ctx context.Context, opts *Options, create func(context
 	if k.key == nil {
 		return create(ctx, opts)
 	}
-	remove, err := keys.WritePrivateKey(k.PrivateKeyOut, k.key)
+	remove, err := jwkey.WritePrivateKey(k.PrivateKeyOut, k.key)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package create
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -100,6 +101,10 @@ func createRun(ctx context.Context, opts *Options) error {
 	ks, err := client.CreateKeySet(ctx, opts.Set, api.CreateKeySetRequest{Algorithm: opts.Algorithm, Use: opts.Use, KeyID: opts.KeyID})
 	if err != nil {
 		return err
+	}
+	if len(ks.Keys) == 0 {
+		// A key set with no key proves nothing was made.
+		return fmt.Errorf("creating a key in the set %q: Hydra's answer holds no key, so the key may not exist; check with 'hydra keys get %s'", opts.Set, text.ShellQuote(opts.Set))
 	}
 	opts.Output.New = true
 	return shared.Print(opts.IO, shared.KeysOf(opts.Set, ks), opts.Output)

@@ -3,10 +3,14 @@ package create
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/internal/keystest"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
@@ -48,5 +52,23 @@ func TestCreateRun(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"kid":"k1"`) || strings.Contains(out.String(), `"d"`) {
 		t.Errorf("the new key's public part only: %s", out)
+	}
+}
+
+// A 201 whose key set is empty proves no key was made: exit 1, not 0.
+func TestCreateRunEmptyAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"keys":[]}`))
+	}))
+	defer srv.Close()
+	f, _, out, _ := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdCreate(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = cmdutil.Connection{Kind: api.Admin, Endpoint: srv.URL, Timeout: 5e9}
+		return createRun(ctx, o)
+	}), "s", "--alg", "ES256")
+	if err == nil || !strings.Contains(err.Error(), "holds no key") || out.Len() != 0 {
+		t.Fatalf("err %v, stdout %q", err, out)
 	}
 }

@@ -3,7 +3,11 @@
 package get
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -26,6 +31,10 @@ type Options struct {
 	Sets []string
 	// KeyID, when set, fetches only this key of the one set.
 	KeyID string
+	// OutFile, when set, receives the output instead of stdout, written
+	// at mode 0600; Force lets it replace an existing file.
+	OutFile string
+	Force   bool
 }
 
 // NewCmdGet builds the command. runF replaces the run function in tests of
@@ -48,6 +57,11 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			--format pem prints PEM blocks: PUBLIC KEY, or PRIVATE KEY (PKCS #8)
 			for the keys that have one when --private is given.
 
+			--out FILE writes the output to a new file that only its owner can
+			read (mode 0600), rather than to stdout, where a shell redirect
+			creates the file readable by others under the usual umask. It
+			refuses to replace a file unless --force is given.
+
 			Every set is fetched before anything is printed: if one is missing,
 			the command names it, prints nothing, and exits 1.
 		`),
@@ -56,7 +70,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			$ hydra keys get my-set
 			$ hydra keys get my-set --kid my-key-id --format pem > public.pem
 			$ hydra keys get hydra.openid.id-token hydra.jwt.access-token --format table
-			$ hydra keys get my-set --private --format pem > private.pem
+			$ hydra keys get my-set --private --format pem --out private.pem
 		`),
 		Args: cmdutil.MinimumArgs(1, "at least one set name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,6 +79,16 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			}
 			if err := shared.CheckSets(args, opts.KeyID, cmd.Flags().Changed("kid")); err != nil {
 				return err
+			}
+			switch {
+			case opts.Force && opts.OutFile == "":
+				return cmdutil.FlagErrorf("--force replaces the file that --out names; without --out there is none")
+			case cmd.Flags().Changed("out") && (opts.OutFile == "" || opts.OutFile == "-"):
+				return cmdutil.FlagErrorf("--out needs a file name; without --out the keys go to stdout")
+			case opts.OutFile != "" && !opts.Force:
+				if _, err := os.Lstat(opts.OutFile); err == nil {
+					return cmdutil.FlagErrorf("--out %s exists: choose another file, or pass --force to replace it", opts.OutFile)
+				}
 			}
 			opts.Sets = args
 			if runF != nil {
@@ -78,6 +102,8 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Get only the key with this key ID")
 	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	shared.AddOutputFlags(cmd, &opts.Output)
+	cmd.Flags().StringVar(&opts.OutFile, "out", "", "Write the output to this new `file`, at mode 0600, instead of stdout")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "With --out: replace the file if it exists")
 	return cmd
 }
 
@@ -99,5 +125,26 @@ func getRun(ctx context.Context, opts *Options) error {
 		}
 		keys = append(keys, shared.KeysOf(set, ks)...)
 	}
-	return shared.Print(opts.IO, keys, opts.Output)
+	if opts.OutFile == "" {
+		return shared.Print(opts.IO, keys, opts.Output)
+	}
+	// Into a file: printed as for a pipe (no terminal warning, no colour),
+	// then written at 0600 in one go.
+	var buf bytes.Buffer
+	toFile := &iostreams.IOStreams{In: opts.IO.In, Out: &buf, ErrOut: opts.IO.ErrOut}
+	if err := shared.Print(toFile, keys, opts.Output); err != nil {
+		return err
+	}
+	if _, err := jwkey.WriteSecretFile(opts.OutFile, buf.Bytes(), opts.Force); err != nil {
+		if errors.Is(err, jwkey.ErrExists) {
+			return fmt.Errorf("--out %s exists: choose another file, or pass --force to replace it", opts.OutFile)
+		}
+		return err
+	}
+	what := "public"
+	if opts.Output.Private {
+		what = "public and private"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Wrote the %s keys to %s (mode 0600)\n", what, opts.OutFile)
+	return nil
 }

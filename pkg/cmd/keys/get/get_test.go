@@ -2,6 +2,8 @@ package get
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -68,4 +70,38 @@ func TestGetRun(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `no key "nope" in the key set "a"`) {
 		t.Fatalf("missing key: %v", err)
 	}
+}
+
+func TestGetOut(t *testing.T) {
+	srv := keystest.New(t)
+	srv.Put("a", keystest.NewECKey("k1"))
+	path := filepath.Join(t.TempDir(), "private.pem")
+
+	out, errOut, err := run(t, srv, "a", "--private", "--format", "pem", "--out", path)
+	if err != nil || out != "" || !strings.Contains(errOut, "Wrote the public and private keys to "+path+" (mode 0600)") {
+		t.Fatalf("--out: %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the private key file: %v %v", err, st)
+	}
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "-----BEGIN PRIVATE KEY-----") {
+		t.Fatalf("file: %s", b)
+	}
+
+	_, _, err = run(t, srv, "a", "--out", path)
+	cmdtest.WantUsageError(t, err, "exists: choose another file, or pass --force")
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "-----BEGIN PRIVATE KEY-----") {
+		t.Fatal("a refused --out changed the file")
+	}
+	if _, _, err = run(t, srv, "a", "--out", path, "--force", "--format", "json"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), `"kid":"k1"`) || strings.Contains(string(b), `"d"`) {
+		t.Fatalf("--force replaces the file: %s", b)
+	}
+	_, _, err = run(t, srv, "a", "--force")
+	cmdtest.WantUsageError(t, err, "--force replaces the file that --out names")
+	_, _, err = run(t, srv, "a", "--out", "-")
+	cmdtest.WantUsageError(t, err, "--out needs a file name")
 }

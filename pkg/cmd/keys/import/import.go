@@ -4,18 +4,24 @@ package importcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -36,6 +42,10 @@ type Options struct {
 	Algorithm string
 	Use       string
 	KeyID     string
+	// Force replaces stored private keys with public-only ones.
+	Force bool
+	// Quiet prints only the imported keys' IDs.
+	Quiet bool
 }
 
 // NewCmdImport builds the command. runF replaces the run function in tests
@@ -51,11 +61,20 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			PKCS #8, PKCS #1 or SEC 1; public keys; certificates) or one key in
 			DER. With no file, or "-", the keys are read from stdin.
 
-			A key keeps its own "alg", "use" and "kid". PEM and DER carry none:
+			A key keeps its own "alg", "use" and "kid", with a note on stderr
+			when one differs from --alg, --use or --kid. PEM and DER carry none:
 			--alg and --use are then required, and the key ID is --kid or, by
 			default, the key's RFC 7638 thumbprint, which is the same for both
-			halves of a key pair. A key whose ID is already in the set replaces
-			it; the other keys of the set stay.
+			halves of a key pair. The algorithm is one that 'hydra keys create'
+			takes (RS256, RS384, RS512, ES256, ES384, ES512, EdDSA), and must
+			fit the key: RS* an RSA key, ES256 a P-256 key, ES384 P-384, ES512
+			P-521, EdDSA Ed25519.
+
+			A key whose ID is already in the set replaces it; the other keys of
+			the set stay. A private key stored in the set is not replaced by a
+			public-only key of the same ID, such as the output of 'hydra keys
+			get' (public keys by default) imported back: the import refuses, and
+			imports nothing, unless --force is given.
 
 			The imported keys are printed as a JWK Set, public parts only unless
 			--private is given.
@@ -68,8 +87,11 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		`),
 		Args: cmdutil.MinimumArgs(1, "a set name, then the key files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Output.Parse(); err != nil {
+			if err := opts.Output.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
+			}
+			if opts.Algorithm != "" && !slices.Contains(shared.Algorithms, opts.Algorithm) {
+				return cmdutil.FlagErrorf("unknown --alg %q: valid ones are %s", opts.Algorithm, strings.Join(shared.Algorithms, ", "))
 			}
 			if opts.Use != "" {
 				if err := shared.CheckAlgUse("", opts.Use); err != nil {
@@ -120,6 +142,8 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd.MarkFlagsMutuallyExclusive("kid", "default-key-id")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(shared.Algorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("use", cobra.FixedCompletions(shared.Uses, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Replace a stored private key with a public-only key of the same ID; without it the import refuses, and imports nothing")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the imported keys' IDs, one a line")
 	shared.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }
@@ -134,7 +158,8 @@ type source struct {
 }
 
 // readKeys reads and completes every key before anything is sent, so that
-// a bad file imports nothing.
+// a bad file imports nothing. A key's "alg" must be one that "keys create"
+// makes, and fit the key's type and curve.
 func readKeys(opts *Options) ([]source, error) {
 	var all []source
 	for _, path := range opts.Files {
@@ -142,33 +167,49 @@ func readKeys(opts *Options) ([]source, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys, fromPEM, err := shared.ParseKeys(name, data)
+		keys, format, err := jwkey.Read(name, data, jwkey.Private|jwkey.Public|jwkey.Certificate|jwkey.EncryptedAdvice, "a key or certificate")
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keys {
-			thumb, err := shared.Thumbprint(&k)
+		for i := range keys {
+			k := &keys[i]
+			what := "the key"
+			if len(keys) > 1 {
+				what = fmt.Sprintf("key %d", i)
+			}
+			thumb, err := jwkey.Thumbprint(k)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, fmt.Errorf("%s: %s: %w", name, what, err)
+			}
+			// A key's own values win over the flags, which fill in what
+			// it lacks; say so when they differ.
+			for _, f := range []struct {
+				flag, field, given string
+				own                *string
+			}{
+				{"--alg", "alg", opts.Algorithm, &k.Algorithm},
+				{"--use", "use", opts.Use, &k.Use},
+				{"--kid", "kid", opts.KeyID, &k.KeyID},
+			} {
+				switch {
+				case *f.own == "":
+					*f.own = f.given
+				case f.given != "" && *f.own != f.given:
+					fmt.Fprintf(opts.IO.ErrOut, "note: %s: %s keeps its own %s %q; %s %s applies only to keys without one\n", name, what, f.field, *f.own, f.flag, f.given)
+				}
+			}
+			bare := "the key has"
+			if format.Bare() {
+				bare = "PEM and DER keys have"
 			}
 			if k.Algorithm == "" {
-				k.Algorithm = opts.Algorithm
+				return nil, cmdutil.FlagErrorf(`%s: %s no "alg": pass --alg, such as RS256`, name, bare)
 			}
 			if k.Use == "" {
-				k.Use = opts.Use
+				return nil, cmdutil.FlagErrorf(`%s: %s no "use": pass --use sig or --use enc`, name, bare)
 			}
-			what := "the key has"
-			if fromPEM {
-				what = "PEM and DER keys have"
-			}
-			if k.Algorithm == "" {
-				return nil, cmdutil.FlagErrorf(`%s: %s no "alg": pass --alg, such as RS256`, name, what)
-			}
-			if k.Use == "" {
-				return nil, cmdutil.FlagErrorf(`%s: %s no "use": pass --use sig or --use enc`, name, what)
-			}
-			if k.KeyID == "" {
-				k.KeyID = opts.KeyID
+			if err := checkAlg(name, what, k, opts.Algorithm); err != nil {
+				return nil, err
 			}
 			if k.KeyID == "" {
 				k.KeyID = thumb
@@ -176,7 +217,7 @@ func readKeys(opts *Options) ([]source, error) {
 			if err := shared.CheckName("key ID", k.KeyID); err != nil {
 				return nil, err
 			}
-			all = append(all, source{file: name, key: k, thumb: thumb})
+			all = append(all, source{file: name, key: *k, thumb: thumb})
 		}
 	}
 	// One key ID, one key: the halves of a pair collapse into the private
@@ -198,6 +239,74 @@ func readKeys(opts *Options) ([]source, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkAlg accepts what "keys create" accepts: one of shared.Algorithms,
+// and one that fits the key's type and curve. flag is --alg; a mismatch
+// with it is a usage error.
+func checkAlg(name, what string, k *jose.JSONWebKey, flag string) error {
+	fromFlag := flag != "" && k.Algorithm == flag
+	errorf := fmt.Errorf
+	source := fmt.Sprintf("its alg %s", k.Algorithm)
+	if fromFlag {
+		errorf = cmdutil.FlagErrorf
+		source = "--alg " + flag
+	}
+	if !slices.Contains(shared.Algorithms, k.Algorithm) {
+		return errorf("%s: %s: %s is not one that Hydra's keys take: valid ones are %s", name, what, source, strings.Join(shared.Algorithms, ", "))
+	}
+	if jwkey.Fits(k.Algorithm, k) != nil {
+		var fit []string
+		for _, a := range shared.Algorithms {
+			if jwkey.Fits(a, k) == nil {
+				fit = append(fit, a)
+			}
+		}
+		if len(fit) == 0 {
+			return errorf("%s: %s is %s, for which Hydra's keys take no algorithm", name, what, jwkey.Describe(k))
+		}
+		return errorf("%s: %s does not fit %s, %s: use %s", name, source, what, jwkey.Describe(k), strings.Join(fit, ", "))
+	}
+	return nil
+}
+
+// checkReplacements refuses to replace a private key stored in the set
+// with a public-only key of the same ID: a PEM key's default ID is its
+// thumbprint, the same for both halves, and "keys get" prints the public
+// halves by default, so that re-importing its output would silently
+// throw the private keys away. --force skips this.
+func checkReplacements(ctx context.Context, client *api.Client, set string, sources []source) error {
+	public := map[string]string{}
+	for _, s := range sources {
+		if s.key.IsPublic() {
+			public[s.key.KeyID] = s.file
+		}
+	}
+	if len(public) == 0 {
+		return nil
+	}
+	ks, err := client.GetKeySet(ctx, set)
+	if err != nil {
+		var apiErr *api.Error
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && (apiErr.Code != "" || apiErr.Description != "") {
+			return nil // no set yet: nothing to replace
+		}
+		return fmt.Errorf("checking whether the import would replace private keys in the set %q: %w\nNothing was imported. --force imports without this check", set, err)
+	}
+	var lost []string
+	for _, raw := range ks.Keys {
+		kid := gjson.GetBytes(raw, "kid").String()
+		if file, ok := public[kid]; ok && shared.HasPrivate(raw) {
+			lost = append(lost, fmt.Sprintf("%q (from %s)", printer.Printable(kid), file))
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	slices.Sort(lost)
+	return fmt.Errorf("the set %q holds the private key of %s, which the import would replace with a public key only, losing the private key\n"+
+		"Nothing was imported. Import the private key instead (such as from 'hydra keys get %s --private --out FILE'), give the key another --kid, or pass --force to replace it",
+		set, strings.Join(lost, ", "), text.ShellQuote(set))
 }
 
 func readFile(opts *Options, path string) (string, []byte, error) {
@@ -227,6 +336,11 @@ func importRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if !opts.Force {
+		if err := checkReplacements(ctx, client, opts.Set, sources); err != nil {
+			return err
+		}
+	}
 	var imported []shared.Key
 	e := &cmdutil.Each{
 		ErrOut: opts.IO.ErrOut, Noun: "keys", Verb: "imported", Total: len(sources),
@@ -235,6 +349,12 @@ func importRun(ctx context.Context, opts *Options) error {
 		List: true,
 		Finish: func() error {
 			if len(imported) == 0 {
+				return nil
+			}
+			if opts.Quiet {
+				for _, k := range imported {
+					fmt.Fprintln(opts.IO.Out, printer.Printable(gjson.GetBytes(k.Raw, "kid").String()))
+				}
 				return nil
 			}
 			opts.Output.New = true

@@ -5,15 +5,19 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/hydratoken/hydra/pkg/cmd/keys/internal/keystest"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
 
@@ -85,5 +89,140 @@ func TestImportRun(t *testing.T) {
 	_, _, err = run("", "s", pair, "--alg", "ES256", "--use", "sig", "--kid", "mine")
 	if err != nil || srv.Set("s")[2] == nil || !strings.Contains(string(srv.Set("s")[2]), `"kid":"mine"`) {
 		t.Fatalf("--kid names a PEM key: %v %s", err, srv.Set("s"))
+	}
+}
+
+// writeKey writes a key in PEM to a file in dir and returns its path.
+func writeKey(t *testing.T, dir, name, typ string, der []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportAlgorithmFitsTheKey(t *testing.T) {
+	dir := t.TempDir()
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024)
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rsaDER, _ := x509.MarshalPKCS8PrivateKey(rsaKey)
+	ecDER, _ := x509.MarshalPKCS8PrivateKey(ec)
+	rsaPEM := writeKey(t, dir, "rsa.pem", "PRIVATE KEY", rsaDER)
+	ecPEM := writeKey(t, dir, "ec.pem", "PRIVATE KEY", ecDER)
+	both := filepath.Join(dir, "both.pem")
+	a, _ := os.ReadFile(rsaPEM)
+	b, _ := os.ReadFile(ecPEM)
+	_ = os.WriteFile(both, append(a, b...), 0o600)
+	mismatched, _ := jose.JSONWebKey{Key: ec, KeyID: "j", Algorithm: "RS256", Use: "sig"}.MarshalJSON()
+	jwkFile := filepath.Join(dir, "k.json")
+	_ = os.WriteFile(jwkFile, mismatched, 0o600)
+
+	srv := keystest.New(t)
+	run := func(args ...string) (string, error) {
+		f, _, _, errOut := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdImport(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = srv.Conn()
+			return importRun(ctx, o)
+		}), args...)
+		return errOut.String(), err
+	}
+	for _, tt := range []struct {
+		args    []string
+		wantErr string
+		usage   bool
+	}{
+		{[]string{"s", rsaPEM, "--alg", "ES256", "--use", "sig"}, "--alg ES256 does not fit the key, an RSA key: use RS256, RS384, RS512", true},
+		{[]string{"s", rsaPEM, "--alg", "XX256", "--use", "sig"}, `unknown --alg "XX256"`, true},
+		{[]string{"s", ecPEM, "--alg", "ES384", "--use", "sig"}, "--alg ES384 does not fit the key, a P-256 key: use ES256", true},
+		{[]string{"s", both, "--alg", "RS256", "--use", "sig"}, "--alg RS256 does not fit key 1, a P-256 key: use ES256", true},
+		{[]string{"s", jwkFile}, "its alg RS256 does not fit the key, a P-256 key", false},
+	} {
+		_, err := run(tt.args...)
+		if tt.usage {
+			cmdtest.WantUsageError(t, err, tt.wantErr)
+		} else if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure {
+			t.Errorf("%v: %v, want %q (exit 1)", tt.args, err, tt.wantErr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests sent for keys that were refused", n)
+	}
+
+	// A JWK's own values win over the flags, with a note.
+	own, _ := jose.JSONWebKey{Key: ec, KeyID: "own", Algorithm: "ES256", Use: "enc"}.MarshalJSON()
+	_ = os.WriteFile(jwkFile, own, 0o600)
+	errOut, err := run("s", jwkFile, "--alg", "ES256", "--use", "sig", "--kid", "flag", "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`keeps its own use "enc"; --use sig applies only to keys without one`, `keeps its own kid "own"; --kid flag`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "own alg") {
+		t.Errorf("an alg equal to --alg overrides nothing:\n%s", errOut)
+	}
+}
+
+func TestImportQuiet(t *testing.T) {
+	srv := keystest.New(t)
+	k := keystest.NewECKey("q1")
+	b, _ := k.MarshalJSON()
+	f, in, out, _ := cmdtest.Factory(nil)
+	in.Write(b)
+	err := cmdtest.Run(NewCmdImport(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return importRun(ctx, o)
+	}), "s", "-q")
+	if err != nil || out.String() != "q1\n" {
+		t.Fatalf("-q prints the imported key IDs: %v %q", err, out.String())
+	}
+	f, _, _, _ = cmdtest.Factory(nil)
+	cmdtest.WantUsageError(t, cmdtest.Run(NewCmdImport(f, nil), "s", "-q", "--format", "json"), "cannot be used together")
+}
+
+// A public-only key never silently replaces a stored private key of the
+// same ID: the import refuses, sends no PUT, and --force overrides.
+func TestImportKeepsStoredPrivateKeys(t *testing.T) {
+	dir := t.TempDir()
+	srv := keystest.New(t)
+	priv := keystest.NewECKey("k1")
+	srv.Put("s", priv)
+	pub, _ := priv.Public().MarshalJSON()
+	backup := filepath.Join(dir, "backup.json")
+	_ = os.WriteFile(backup, []byte(`{"keys":[`+string(pub)+`]}`), 0o600)
+
+	run := func(args ...string) (string, error) {
+		f, _, _, errOut := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdImport(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = srv.Conn()
+			return importRun(ctx, o)
+		}), args...)
+		return errOut.String(), err
+	}
+	_, err := run("s", backup)
+	if err == nil || !strings.Contains(err.Error(), `the set "s" holds the private key of "k1"`) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("want a refusal that names the key and --force: %v", err)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != http.MethodGet {
+			t.Fatalf("a refused import sent %s %s", r.Method, r.Path)
+		}
+	}
+	if !strings.Contains(string(srv.Set("s")[0]), `"d"`) {
+		t.Fatal("the private key is gone")
+	}
+
+	// Into another set, or a new key ID, nothing is lost.
+	if _, err := run("other", backup); err != nil {
+		t.Fatalf("a set without the private key: %v", err)
+	}
+	if _, err := run("s", backup, "--force"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(srv.Set("s")[0]), `"d"`) {
+		t.Fatal("--force replaces the private key")
 	}
 }

@@ -2,7 +2,6 @@ package shared
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -37,44 +37,37 @@ func KeysOf(set string, ks *api.KeySet) []Key {
 // kid returns the key's ID, for messages.
 func (k Key) kid() string { return gjson.GetBytes(k.Raw, "kid").String() }
 
-// hasPrivate reports whether the JWK carries private or symmetric key
-// material: RFC 7518 §6 puts it in "d" (RSA, EC, OKP) and "k" (oct).
-func hasPrivate(raw []byte) bool {
+// HasPrivate reports whether the JWK, as JSON, carries private or
+// symmetric key material: RFC 7518 §6 puts it in "d" (RSA, EC, OKP) and
+// "k" (oct).
+func HasPrivate(raw []byte) bool {
 	return gjson.GetBytes(raw, "d").Exists() || gjson.GetBytes(raw, "k").Exists()
 }
 
 // parse decodes the key with go-jose.
 func (k Key) parse() (*jose.JSONWebKey, error) {
-	var jwk jose.JSONWebKey
-	if err := jwk.UnmarshalJSON(k.Raw); err != nil {
+	jwk, err := jwkey.ParseJWK(k.Raw)
+	if err != nil {
 		return nil, err
 	}
 	return &jwk, nil
 }
 
-// public returns the key's JSON without its private part. ok is false for
-// a key that has no public part (a symmetric key) or that go-jose cannot
-// read, with the reason.
+// public returns the key's JSON without its private part, or why it has
+// none that can be printed.
 func (k Key) public() (json.RawMessage, error) {
-	if !hasPrivate(k.Raw) {
+	if !HasPrivate(k.Raw) {
 		return k.Raw, nil
 	}
 	jwk, err := k.parse()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read it to remove its private part (%v)", err)
 	}
-	if _, symmetric := jwk.Key.([]byte); symmetric {
-		return nil, errors.New("it is a symmetric (oct) key, which has no public part")
-	}
-	pub := jwk.Public()
-	if !pub.Valid() {
-		return nil, errors.New("go-jose cannot derive its public part")
-	}
-	b, err := pub.MarshalJSON()
+	pub, err := jwkey.PublicHalf(jwk)
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	return pub.MarshalJSON()
 }
 
 // Print writes keys in the format of o: the public parts only, unless
@@ -88,7 +81,7 @@ func Print(ios *iostreams.IOStreams, keys []Key, o OutputFlags) error {
 	private := false
 	for _, k := range keys {
 		if o.Private {
-			private = private || hasPrivate(k.Raw)
+			private = private || HasPrivate(k.Raw)
 			shown = append(shown, k)
 			continue
 		}
@@ -158,7 +151,7 @@ func printPEM(ios *iostreams.IOStreams, keys []Key, private bool) error {
 			fmt.Fprintf(ios.ErrOut, "note: key %q of set %q is a symmetric (oct) key, which has no PEM form: not printed\n", k.kid(), k.Set)
 			continue
 		}
-		block, err := PEMBlock(jwk, private)
+		block, err := jwkey.PEMBlock(jwk, private)
 		if err != nil {
 			return fmt.Errorf("key %q of set %q: %w", k.kid(), k.Set, err)
 		}
@@ -175,25 +168,4 @@ func printPEM(ios *iostreams.IOStreams, keys []Key, private bool) error {
 	}
 	_, err := ios.Out.Write(out.Bytes())
 	return err
-}
-
-// PEMBlock encodes a key as PEM: the private key as PKCS #8 when private is
-// set and the key has one, else the public key as PKIX.
-func PEMBlock(jwk *jose.JSONWebKey, private bool) (*pem.Block, error) {
-	if private && !jwk.IsPublic() {
-		der, err := x509.MarshalPKCS8PrivateKey(jwk.Key)
-		if err != nil {
-			return nil, fmt.Errorf("cannot encode the private key as PKCS #8: %w", err)
-		}
-		return &pem.Block{Type: "PRIVATE KEY", Bytes: der}, nil
-	}
-	pub := jwk.Public()
-	if !pub.Valid() {
-		return nil, errors.New("cannot derive the public key")
-	}
-	der, err := x509.MarshalPKIXPublicKey(pub.Key)
-	if err != nil {
-		return nil, fmt.Errorf("cannot encode the public key as PKIX: %w", err)
-	}
-	return &pem.Block{Type: "PUBLIC KEY", Bytes: der}, nil
 }

@@ -1,6 +1,6 @@
-// Package shared holds what the "hydra keys" verbs share: their output
-// flags, the printing of key sets (public parts only unless asked), the
-// PEM form of keys, the reading of key files, and their error messages.
+// Package shared holds what the "hydra keys" verbs share: their flags, the
+// printing of key sets (public parts only unless asked, or as PEM), and
+// their error messages. Reading, checking and encoding keys is pkg/jwkey's.
 package shared
 
 import (
@@ -200,4 +200,16 @@ func CompleteKeyIDs(ctx context.Context, c *api.Client, args []string, toComplet
 		out = append(out, cobra.CompletionWithDesc(kid, printer.Printable(desc)))
 	}
 	return out
+}
+
+// ParseWithQuiet is Parse for a command that also has -q/--quiet, which
+// --format excludes, as cmdutil.FormatFlag.ParseWithQuiet does.
+func (o *OutputFlags) ParseWithQuiet(quiet bool) error {
+	if err := o.Parse(); err != nil {
+		return err
+	}
+	if quiet && o.format != "" {
+		return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
+	return nil
 }

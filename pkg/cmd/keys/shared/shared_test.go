@@ -3,22 +3,16 @@ package shared
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -26,78 +20,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
-
-func pemOf(t *testing.T, typ string, der []byte) []byte {
-	t.Helper()
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-func TestParseKeys(t *testing.T) {
-	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
-	pkcs8, _ := x509.MarshalPKCS8PrivateKey(ec)
-	pkix, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
-	sec1, _ := x509.MarshalECPrivateKey(ec)
-	edPKCS8, _ := x509.MarshalPKCS8PrivateKey(edKey)
-	jwk, _ := jose.JSONWebKey{Key: ec, KeyID: "k1", Algorithm: "ES256", Use: "sig"}.MarshalJSON()
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkixName(), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
-	cert, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &ec.PublicKey, ec)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	tests := []struct {
-		name    string
-		data    []byte
-		n       int
-		private bool
-		fromPEM bool
-		wantErr string
-	}{
-		{name: "pkcs8", data: pemOf(t, "PRIVATE KEY", pkcs8), n: 1, private: true, fromPEM: true},
-		{name: "pkcs1", data: pemOf(t, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)), n: 1, private: true, fromPEM: true},
-		{name: "sec1", data: pemOf(t, "EC PRIVATE KEY", sec1), n: 1, private: true, fromPEM: true},
-		{name: "ed25519", data: pemOf(t, "PRIVATE KEY", edPKCS8), n: 1, private: true, fromPEM: true},
-		{name: "public", data: pemOf(t, "PUBLIC KEY", pkix), n: 1, fromPEM: true},
-		{name: "pair", data: append(pemOf(t, "PRIVATE KEY", pkcs8), pemOf(t, "PUBLIC KEY", pkix)...), n: 2, private: true, fromPEM: true},
-		{name: "certificate", data: pemOf(t, "CERTIFICATE", cert), n: 1, fromPEM: true},
-		{name: "der", data: pkcs8, n: 1, private: true, fromPEM: true},
-		{name: "jwk", data: jwk, n: 1, private: true},
-		{name: "jwks", data: []byte(`{"keys":[` + string(jwk) + `]}`), n: 1, private: true},
-		{name: "empty", data: []byte("\n"), wantErr: "is empty"},
-		{name: "encrypted", data: pemOf(t, "ENCRYPTED PRIVATE KEY", []byte{1}), wantErr: "encrypted"},
-		{name: "garbage", data: []byte("hello"), wantErr: "neither a JWK"},
-		{name: "bad jwk", data: []byte(`{"kty":"nope"}`), wantErr: "not a valid JWK"},
-		{name: "empty set", data: []byte(`{"keys":[]}`), wantErr: "empty"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			keys, fromPEM, err := ParseKeys("f", tt.data)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(keys) != tt.n || fromPEM != tt.fromPEM || keys[0].IsPublic() == tt.private {
-				t.Fatalf("got %d keys (fromPEM %v, first public %v)", len(keys), fromPEM, keys[0].IsPublic())
-			}
-			if tt.n == 2 {
-				a, _ := Thumbprint(&keys[0])
-				b, _ := Thumbprint(&keys[1])
-				if a != b || a == "" {
-					t.Errorf("the halves of a pair should share a thumbprint: %q, %q", a, b)
-				}
-			}
-		})
-	}
-}
-
-func pkixName() pkix.Name { return pkix.Name{CommonName: "test"} }
 
 func keysOf(t *testing.T, set string, ks ...jose.JSONWebKey) []Key {
 	t.Helper()
@@ -184,58 +106,6 @@ func TestOutputFlagsParse(t *testing.T) {
 	o = OutputFlags{format: "nope"}
 	if err := o.Parse(); err == nil || !strings.Contains(err.Error(), "pem, json") {
 		t.Fatalf("unknown format: %v", err)
-	}
-}
-
-func TestGenerateSigningKey(t *testing.T) {
-	for _, alg := range []string{"ES256", "ES384", "ES512", "PS256"} {
-		k, err := GenerateSigningKey(alg)
-		if err != nil {
-			t.Fatal(alg, err)
-		}
-		if k.IsPublic() || k.Algorithm != alg || k.Use != "sig" || len(k.KeyID) != 43 {
-			t.Errorf("%s: %+v", alg, k)
-		}
-		set, err := PublicSet(k)
-		if err != nil || strings.Contains(string(set), `"d"`) {
-			t.Errorf("%s: public set %v %s", alg, err, set)
-		}
-		if _, got, err := ReadPublicSet("set", set); err != nil || got != alg {
-			t.Errorf("%s: the public set reads back: %v", alg, err)
-		}
-		priv, _ := k.MarshalJSON()
-		if _, _, err := ReadPublicSet("f", priv); err == nil || !strings.Contains(err.Error(), "private key") {
-			t.Errorf("%s: a private key must be refused: %v", alg, err)
-		}
-	}
-	for _, alg := range []string{"HS256", "EdDSA"} {
-		if _, err := GenerateSigningKey(alg); err == nil {
-			t.Errorf("%s: Hydra does not take it for private_key_jwt", alg)
-		}
-	}
-}
-
-func TestWritePrivateKey(t *testing.T) {
-	k, _ := GenerateSigningKey("ES256")
-	path := t.TempDir() + "/key.json"
-	remove, err := WritePrivateKey(path, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, _ := os.Stat(path)
-	if st.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v", st.Mode())
-	}
-	var back jose.JSONWebKey
-	b, _ := os.ReadFile(path)
-	if err := back.UnmarshalJSON(b); err != nil || back.IsPublic() || back.KeyID != k.KeyID || back.Algorithm != "ES256" {
-		t.Errorf("read back: %v %+v", err, back)
-	}
-	if _, err := WritePrivateKey(path, k); err == nil || !strings.Contains(err.Error(), "never written over") {
-		t.Errorf("overwrite: %v", err)
-	}
-	if err := remove(); err != nil {
-		t.Error(err)
 	}
 }
 

@@ -8,7 +8,6 @@ package cachewire
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
@@ -275,9 +275,8 @@ func (r *Result) Finish(ios *iostreams.IOStreams, format printer.Format) error {
 func Credential(method, secret string, key *jose.JSONWebKey) string {
 	c := method + "\x00" + secret
 	if key != nil {
-		pub := key.Public()
-		if tp, err := pub.Thumbprint(crypto.SHA256); err == nil {
-			c += "\x00" + string(tp)
+		if tp, err := jwkey.Thumbprint(key); err == nil {
+			c += "\x00" + tp
 		}
 	}
 	return c

@@ -2,7 +2,6 @@ package jwtbearer
 
 import (
 	"context"
-	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
@@ -42,20 +42,22 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 		if !fl.Enabled {
 			return key, "", fl, nil
 		}
-		sk, err := shared.LoadSigningKey(o.Factory, o.SigningKey)
+		flag := "--assertion-key"
+		if o.oldSpelling {
+			flag = "--private-key"
+		}
+		sk, err := shared.LoadSigningKey(o.Factory, flag, o.SigningKey)
 		if err != nil {
 			return key, "", fl, err
 		}
 		o.signer = sk
-		// RFC 7638 thumbprint of the public key, as go-jose computes it.
-		pub := sk.JWK.Public()
-		tp, err := pub.Thumbprint(crypto.SHA256)
+		tp, err := jwkey.Thumbprint(&sk.JWK)
 		if err != nil {
-			return key, "", fl, fmt.Errorf("the signing key's thumbprint: %w", err)
+			return key, "", fl, fmt.Errorf("%s: %w", flag, err)
 		}
 		key.Subject = o.Subject
 		key.Extra = map[string]string{"assertion_issuer": o.Issuer, "assertion_audience": o.audience(s.TokenURL),
-			"assertion_key": base64.RawURLEncoding.EncodeToString(tp)}
+			"assertion_key": tp}
 		return key, "", fl, nil
 	}
 	if o.AssertionFrom != "" && !fl.Enabled {

@@ -88,12 +88,16 @@ func diagnose(ctx context.Context, o *Options, c claims) *diagnosis {
 			match = t
 		}
 	}
+	keyNote := ""
+	if o.SigningKey != "" {
+		keyNote = " A key file without a kid of its own signs with its RFC 7638 thumbprint as kid, the kid that 'hydra trust create --public-key' stores by default: if Hydra trusts the key under another --kid, give it as a JWK with that kid."
+	}
 	switch {
 	case c.KID != "" && match == nil:
 		return &diagnosis{
 			headline: fmt.Sprintf("Hydra does not trust the key %q of issuer %q", c.KID, c.Iss),
-			advice: fmt.Sprintf("For subject %q it trusts only the key(s) %s: the issuer has rotated its keys since the last sync, or the assertion was signed with a withdrawn key. Run '%s --prune'.",
-				c.Sub, strings.Join(kids, ", "), sync),
+			advice: fmt.Sprintf("For subject %q it trusts only the key(s) %s: the issuer has rotated its keys since the last sync, or the assertion was signed with a withdrawn key. Run '%s --prune'.%s",
+				c.Sub, strings.Join(kids, ", "), sync, keyNote),
 		}
 	case match != nil && !match.ExpiresAt.IsZero() && match.ExpiresAt.Before(time.Now()):
 		return &diagnosis{

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -17,6 +18,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -40,8 +42,8 @@ type Options struct {
 	AssertionEnv string
 	// AssertionFrom names a CI system to fetch it from: FromGitHubActions.
 	AssertionFrom string
-	// SigningKey is a private key file ("-" for stdin) that signs a fresh
-	// assertion for Issuer and Subject.
+	// SigningKey is --assertion-key: a private key file ("-" for stdin)
+	// that signs a fresh assertion for Issuer and Subject.
 	SigningKey string
 	Issuer     string
 	Subject    string
@@ -56,6 +58,11 @@ type Options struct {
 
 	// signer is the signing key, once loaded (for the cache key).
 	signer *shared.SigningKey
+
+	// oldSpelling says that --private-key was given where --assertion-key
+	// is meant: before --assertion-key, --private-key signed the assertion
+	// here.
+	oldSpelling bool
 }
 
 // NewCmdJWTBearer builds the command. runF replaces the run function in
@@ -84,9 +91,11 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			      the GitHub Actions job's identity token, fetched with
 			      ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN
 			      (the workflow needs permissions: id-token: write);
-			  --private-key FILE --issuer ISS --subject SUB
+			  --assertion-key FILE --issuer ISS --subject SUB
 			      a fresh assertion signed with this key, for services that hold
-			      one.
+			      one. A key without a kid (PEM, DER, a JWK without one) is named
+			      in the assertion's header by its RFC 7638 thumbprint, the kid
+			      that 'hydra trust create --public-key' gives it by default.
 			Hydra wants the assertion's aud to be its token URL: that is the
 			audience asked of GitHub and set in a signed assertion, unless
 			--assertion-audience says otherwise. An assertion is single-use.
@@ -95,10 +104,13 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			client (token_endpoint_auth_method none, with the grant type
 			%[2]s)
 			needs no secret, and is the recommended setup: without a secret
-			(--client-secret, --client-secret-file or %[3]s),
-			--auth-method defaults to none. The client's own private_key_jwt key
-			comes from %[4]s here, since --private-key signs
-			the assertion.
+			(--client-secret, --client-secret-file or %[3]s) or a private key
+			(--private-key or %[4]s), --auth-method defaults to none.
+			--private-key is the client's private_key_jwt key, as in every
+			token command. Before --assertion-key existed, --private-key signed
+			the assertion here: given with --issuer or --subject and no other
+			assertion source, it still does, with a warning, so that old scripts
+			keep working.
 
 			Hydra's refusals are explained. When it answers that it trusts no key
 			for the assertion's issuer and subject, and HYDRA_ADMIN_URL names its
@@ -129,12 +141,15 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			$ hydra token jwt-bearer --assertion-file /var/run/secrets/hydra/token
 
 			# A service that signs its own assertion
-			$ hydra token jwt-bearer --private-key key.pem --issuer https://svc.example --subject svc-a --format json
+			$ hydra token jwt-bearer --assertion-key key.pem --issuer https://svc.example --subject svc-a --format json
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Prepare(cmd, opts.settle); err != nil {
 				return err
+			}
+			if opts.oldSpelling {
+				fmt.Fprintln(f.IOStreams.ErrOut, "warning: --private-key with --issuer and --subject is the old spelling of --assertion-key, which signs the assertion; --private-key now means the client's private_key_jwt key, as in the other token commands: use --assertion-key")
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
 			if err := opts.Cache.Validate(cmd, f.Getenv); err != nil {
@@ -148,20 +163,18 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 	}
 
 	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Send the request to this token endpoint `URL`, which is also the assertion's audience (default: <endpoint>"+api.TokenPath+")", "the access token alone")
-	// --private-key signs the assertion here, not the client's
-	// authentication: the flag is the credentials', re-described.
-	cmd.Flags().Lookup("private-key").Usage = "Sign a fresh assertion for --issuer and --subject with the private key in this PEM or JWK `file` ('-' for stdin)"
-	cmd.Flags().Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + "; default: none without a client secret, else " + shared.AuthBasic
+	cmd.Flags().Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + "; default: " + shared.AuthPrivateKeyJWT + " with a private key, " + shared.AuthBasic + " with a client secret, else none"
 	fl := cmd.Flags()
 	fl.StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	fl.StringVar(&opts.AssertionFile, "assertion-file", "", "Read the assertion from this `file` ('-' for stdin)")
 	fl.StringVar(&opts.AssertionEnv, "assertion-env", "", "Read the assertion from the environment variable with this `name`")
 	fl.StringVar(&opts.AssertionFrom, "assertion-from", "", "Fetch the assertion from this CI system: "+FromGitHubActions)
-	fl.StringVar(&opts.Issuer, "issuer", "", "The iss of the assertion that --private-key signs")
-	fl.StringVar(&opts.Subject, "subject", "", "The sub of the assertion that --private-key signs")
-	fl.StringVar(&opts.Audience, "assertion-audience", "", "The audience asked of GitHub Actions, or of the assertion --private-key signs (default: the token URL)")
+	fl.StringVar(&opts.SigningKey, "assertion-key", "", "Sign a fresh assertion for --issuer and --subject with the private key in this PEM, DER or JWK `file` ('-' for stdin)")
+	fl.StringVar(&opts.Issuer, "issuer", "", "The iss of the assertion that --assertion-key signs")
+	fl.StringVar(&opts.Subject, "subject", "", "The sub of the assertion that --assertion-key signs")
+	fl.StringVar(&opts.Audience, "assertion-audience", "", "The audience asked of GitHub Actions, or of the assertion --assertion-key signs (default: the token URL)")
 	cachewire.AddFlags(cmd, &opts.Cache)
-	cmd.MarkFlagsMutuallyExclusive("assertion-file", "assertion-env", "assertion-from", "private-key")
+	cmd.MarkFlagsMutuallyExclusive("assertion-file", "assertion-env", "assertion-from", "assertion-key")
 	_ = cmd.RegisterFlagCompletionFunc("assertion-from", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{cobra.CompletionWithDesc(FromGitHubActions, "the GitHub Actions job's identity token")}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -171,8 +184,12 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 // settle checks the assertion source and settles the client's
 // authentication. Its errors are usage errors.
 func (o *Options) settle() error {
-	// --private-key is the credentials' flag: here it signs the assertion.
-	o.SigningKey, o.Credentials.PrivateKey = o.Credentials.PrivateKey, ""
+	c := &o.Credentials
+	if c.PrivateKey != "" && o.SigningKey == "" && o.AssertionFile == "" && o.AssertionEnv == "" && o.AssertionFrom == "" && (o.Issuer != "" || o.Subject != "") {
+		// The old spelling: --private-key signed the assertion here. With
+		// --issuer or --subject and no other source, that is what is meant.
+		o.SigningKey, c.PrivateKey, o.oldSpelling = c.PrivateKey, "", true
+	}
 	n := 0
 	for _, v := range []string{o.AssertionFile, o.AssertionEnv, o.AssertionFrom, o.SigningKey} {
 		if v != "" {
@@ -180,32 +197,31 @@ func (o *Options) settle() error {
 		}
 	}
 	if n == 0 {
-		return cmdutil.FlagErrorf("no assertion: pass one of --assertion-file FILE, --assertion-env NAME, --assertion-from %s, or --private-key FILE with --issuer and --subject", FromGitHubActions)
+		return cmdutil.FlagErrorf("no assertion: pass one of --assertion-file FILE, --assertion-env NAME, --assertion-from %s, or --assertion-key FILE with --issuer and --subject", FromGitHubActions)
 	}
 	if o.AssertionFrom != "" && o.AssertionFrom != FromGitHubActions {
 		return cmdutil.FlagErrorf("unknown --assertion-from %q: valid values are %s", o.AssertionFrom, FromGitHubActions)
 	}
 	if o.SigningKey != "" && (o.Issuer == "" || o.Subject == "") {
-		return cmdutil.FlagErrorf("--private-key signs a fresh assertion, which needs --issuer and --subject")
+		return cmdutil.FlagErrorf("--assertion-key signs a fresh assertion, which needs --issuer and --subject")
 	}
 	if o.SigningKey == "" && (o.Issuer != "" || o.Subject != "") {
-		return cmdutil.FlagErrorf("--issuer and --subject are for the assertion that --private-key signs; an assertion from elsewhere carries its own")
+		return cmdutil.FlagErrorf("--issuer and --subject are for the assertion that --assertion-key signs; an assertion from elsewhere carries its own")
 	}
 	if o.Audience != "" && o.AssertionFrom == "" && o.SigningKey == "" {
-		return cmdutil.FlagErrorf("--assertion-audience applies to --assertion-from and --private-key; an assertion from a file or variable carries its own aud")
+		return cmdutil.FlagErrorf("--assertion-audience applies to --assertion-from and --assertion-key; an assertion from a file or variable carries its own aud")
 	}
 	if o.AssertionEnv != "" && strings.ContainsAny(o.AssertionEnv, "=$ ") {
 		return cmdutil.FlagErrorf("--assertion-env takes the variable's name, such as HYDRA_ID_TOKEN, not its value")
 	}
-	c := &o.Credentials
 	stdin := 0
-	for _, v := range []string{o.AssertionFile, o.SigningKey, c.Secret.File} {
+	for _, v := range []string{o.AssertionFile, o.SigningKey, c.Secret.File, c.PrivateKey} {
 		if v == "-" {
 			stdin++
 		}
 	}
 	if stdin > 1 {
-		return cmdutil.FlagErrorf("only one of the assertion, --private-key and --client-secret-file can be read from stdin")
+		return cmdutil.FlagErrorf("only one of the assertion, --assertion-key, --private-key and --client-secret-file can be read from stdin")
 	}
 	return c.Validate()
 }
@@ -299,14 +315,31 @@ func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, err
 		}
 		a = s
 	default:
+		flag := "--assertion-key"
+		if o.oldSpelling {
+			flag = "--private-key"
+		}
 		key := o.signer
+		var err error
 		if key == nil {
-			var err error
-			if key, err = shared.LoadSigningKey(o.Factory, o.SigningKey); err != nil {
+			if key, err = shared.LoadSigningKey(o.Factory, flag, o.SigningKey); err != nil {
 				return "", err
 			}
 		}
-		return key.Sign(o.Issuer, o.Subject, o.audience(tokenURL))
+		if key.JWK.KeyID == "" {
+			// Hydra finds the trusted key by the assertion's kid; a key
+			// without one is named by its thumbprint, the kid that "trust
+			// create --public-key" stores by default, so that a refusal
+			// can be diagnosed by the key.
+			if key.JWK.KeyID, err = jwkey.Thumbprint(&key.JWK); err != nil {
+				return "", fmt.Errorf("%s: %w", flag, err)
+			}
+		}
+		a, err := key.Sign(o.Issuer, o.Subject, o.audience(tokenURL))
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", flag, err)
+		}
+		return a, nil
 	}
 	a = strings.TrimSpace(a)
 	if a == "" {
@@ -316,4 +349,12 @@ func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, err
 		return "", fmt.Errorf("the assertion from %s is not a JWT (want three base64url parts, header.payload.signature); it is not shown, since it may be a secret", from)
 	}
 	return a, nil
+}
+
+// clientKey is the client's private_key_jwt key, for the cache key.
+func clientKey(a *shared.Auth) *jose.JSONWebKey {
+	if a.Key == nil {
+		return nil
+	}
+	return &a.Key.JWK
 }

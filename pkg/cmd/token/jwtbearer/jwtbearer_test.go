@@ -46,9 +46,29 @@ func TestNewCmdJWTBearer(t *testing.T) {
 		{Argv: "--private-key k.pem --issuer https://i --subject s", Check: func(t *testing.T, o *Options) {
 			if o.SigningKey != "k.pem" || o.Credentials.PrivateKey != "" || o.Issuer != "https://i" || o.Subject != "s" ||
 				o.Credentials.AuthMethod == shared.AuthPrivateKeyJWT {
-				t.Errorf("--private-key signs the assertion, not the client's authentication: %+v", o)
+				t.Errorf("the old spelling: --private-key with --issuer and --subject signs the assertion: %+v", o)
+			}
+			if !o.oldSpelling {
+				t.Error("the old spelling is not marked, so no warning is printed")
 			}
 		}},
+		{Argv: "--assertion-key k.pem --issuer https://i --subject s", Check: func(t *testing.T, o *Options) {
+			if o.SigningKey != "k.pem" || o.Credentials.PrivateKey != "" || o.oldSpelling || o.Credentials.AuthMethod == shared.AuthPrivateKeyJWT {
+				t.Errorf("--assertion-key signs the assertion: %+v", o)
+			}
+		}},
+		{Argv: "--assertion-file a --private-key c.pem", Check: func(t *testing.T, o *Options) {
+			if o.SigningKey != "" || o.Credentials.PrivateKey != "c.pem" || o.Credentials.AuthMethod != shared.AuthPrivateKeyJWT {
+				t.Errorf("--private-key is the client's private_key_jwt key beside another assertion source: %+v", o)
+			}
+		}},
+		{Argv: "--assertion-key k.pem --private-key c.pem --issuer https://i --subject s", Check: func(t *testing.T, o *Options) {
+			if o.SigningKey != "k.pem" || o.Credentials.PrivateKey != "c.pem" || o.oldSpelling || o.Credentials.AuthMethod != shared.AuthPrivateKeyJWT {
+				t.Errorf("both keys, each in its role: %+v", o)
+			}
+		}},
+		{Argv: "--assertion-key - --private-key - --issuer i --subject s", WantErr: "stdin"},
+		{Argv: "--assertion-key k.pem --assertion-file a", WantErr: "assertion"},
 		{Argv: "--private-key k.pem --issuer https://i --subject s --auth-method private_key_jwt", Check: func(t *testing.T, o *Options) {
 			if o.SigningKey != "k.pem" || o.Credentials.AuthMethod != shared.AuthPrivateKeyJWT || o.Credentials.PrivateKey != "" {
 				t.Errorf("%+v", o)
@@ -58,7 +78,7 @@ func TestNewCmdJWTBearer(t *testing.T) {
 		{Argv: "--assertion-file a --assertion-env B", WantErr: "assertion"},
 		{Argv: "--assertion-from gitlab", WantErr: "unknown --assertion-from"},
 		{Argv: "--private-key k.pem --issuer https://i", WantErr: "needs --issuer and --subject"},
-		{Argv: "--assertion-file a --subject s", WantErr: "are for the assertion that --private-key signs"},
+		{Argv: "--assertion-file a --subject s", WantErr: "are for the assertion that --assertion-key signs"},
 		{Argv: "--assertion-file a --assertion-audience x", WantErr: "--assertion-audience applies"},
 		{Argv: "--assertion-env X=eyJ", WantErr: "variable's name"},
 		{Argv: "--assertion-file - --client-secret-file -", WantErr: "stdin"},

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 )
 
 // Environment variables that hold client credentials, as in Hydra's CLIs.
@@ -27,8 +28,9 @@ const (
 	EnvClientID     = "OAUTH2_CLIENT_ID"
 	EnvClientSecret = "OAUTH2_CLIENT_SECRET"
 	// EnvPrivateKey holds a PEM or JWK private key for private_key_jwt, as
-	// a CI secret often does. It is read only with --auth-method
-	// private_key_jwt and no --private-key: it never changes the method.
+	// a CI secret often does. It is read with --auth-method
+	// private_key_jwt and no --private-key, and, by MethodRule, when no
+	// --auth-method, key or secret is given.
 	EnvPrivateKey = "OAUTH2_CLIENT_PRIVATE_KEY"
 )
 
@@ -49,8 +51,10 @@ var AuthMethods = []string{AuthBasic, AuthPost, AuthPrivateKeyJWT, AuthNone}
 // not given, as the help of every token command states it.
 const MethodRule = `Without --auth-method, the client authenticates with private_key_jwt when
 --private-key is given; with client_secret_basic when a secret is given
-(--client-secret-file, --client-secret or ` + EnvClientSecret + `); and as a public
-client (none), sending its ID and no secret, when neither is (token client,
+(--client-secret-file, --client-secret or ` + EnvClientSecret + `); with
+private_key_jwt when only ` + EnvPrivateKey + ` is set (beside
+` + EnvClientSecret + `, it is not used, with a warning); and as a public
+client (none), sending its ID and no secret, when none is (token client,
 whose grant is for confidential clients only, then stops and names the ways
 to give a secret). When the secret
 came only from ` + EnvClientSecret + ` and Hydra answers that the client is public
@@ -93,7 +97,7 @@ func AddCredentialFlags(cmd *cobra.Command, f *cmdutil.Factory, c *Credentials, 
 	cmdutil.CompleteClientIDFlag(cmd, f, "client-id", nil, nil)
 	cmdutil.AddSecretFlags(cmd, &c.Secret, "client-secret", EnvClientSecret, "Client secret")
 	fl.StringVar(&c.AuthMethod, "auth-method", "", "How the client authenticates: "+strings.Join(AuthMethods, ", ")+" (default: "+AuthPrivateKeyJWT+" with --private-key, "+AuthBasic+" with a secret, else "+AuthNone+")")
-	fl.StringVar(&c.PrivateKey, "private-key", "", "Sign a "+AuthPrivateKeyJWT+" client assertion (RFC 7523) with the private key in this PEM or JWK `file` ('-' for stdin) (env: "+EnvPrivateKey+", with --auth-method "+AuthPrivateKeyJWT+")")
+	fl.StringVar(&c.PrivateKey, "private-key", "", "Sign a "+AuthPrivateKeyJWT+" client assertion (RFC 7523) with the private key in this PEM or JWK `file` ('-' for stdin) (env: "+EnvPrivateKey+")")
 	fl.StringVar(&c.TokenURL, "token-url", "", tokenURLHelp)
 	if fl.Lookup("quiet") == nil {
 		fl.BoolVarP(&c.Quiet, "quiet", "q", false, "Do not warn about a secret given on the command line")
@@ -196,6 +200,19 @@ func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error)
 	if err != nil {
 		return nil, err
 	}
+	if a.Method == "" && f.Getenv(EnvPrivateKey) != "" {
+		// The rule's one choice made by the environment alone: a key set
+		// for private_key_jwt is meant to be used, unless a secret is
+		// set too, which has always won, and then the key is named.
+		if secret == "" {
+			a.Method = AuthPrivateKeyJWT
+			if a.Key, err = c.signingKey(f, cmdPath); err != nil {
+				return nil, err
+			}
+			return a, nil
+		}
+		fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s is set but not used: the client authenticates with its secret (%s); pass --auth-method %s to sign with the key instead\n", EnvPrivateKey, AuthBasic, AuthPrivateKeyJWT)
+	}
 	if secret == "" {
 		if a.Method == "" {
 			a.Method = AuthNone
@@ -213,14 +230,10 @@ func (c *Credentials) Resolve(f *cmdutil.Factory, cmdPath string) (*Auth, error)
 
 func (c *Credentials) signingKey(f *cmdutil.Factory, cmdPath string) (*SigningKey, error) {
 	if c.PrivateKey != "" {
-		return LoadSigningKey(f, c.PrivateKey)
+		return LoadSigningKey(f, "--private-key", c.PrivateKey)
 	}
 	if env := f.Getenv(EnvPrivateKey); env != "" {
-		key, err := ParseSigningKey([]byte(env))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", EnvPrivateKey, err)
-		}
-		return key, nil
+		return jwkey.ParseSigningKey(EnvPrivateKey, []byte(env))
 	}
 	return nil, fmt.Errorf("no private key: --auth-method %s needs --private-key FILE (PEM or JWK, '-' for stdin) or %s; see '%s --help'", AuthPrivateKeyJWT, EnvPrivateKey, cmdPath)
 }
@@ -248,7 +261,7 @@ func (a *Auth) style(audience string) (oauth2.AuthStyle, string, url.Values, err
 	case AuthPrivateKeyJWT:
 		assertion, err := a.Key.Assertion(a.ClientID, audience)
 		if err != nil {
-			return 0, "", nil, err
+			return 0, "", nil, fmt.Errorf("%s: %w", AuthPrivateKeyJWT, err)
 		}
 		return oauth2.AuthStyleInParams, "", url.Values{
 			"client_assertion_type": {ClientAssertionType},

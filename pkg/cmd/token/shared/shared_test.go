@@ -2,13 +2,10 @@ package shared
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -27,6 +24,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -138,54 +136,9 @@ func rsaPEMs(t *testing.T) (*rsa.PrivateKey, string, string) {
 		string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
 }
 
-func TestParseSigningKey(t *testing.T) {
-	_, pkcs8, pkcs1 := rsaPEMs(t)
-	ec, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	sec1, _ := x509.MarshalECPrivateKey(ec)
-	ecPEM := string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}))
-	jwk, _ := json.Marshal(jose.JSONWebKey{Key: ec, KeyID: "k1", Algorithm: "ES384"})
-	pub, _ := json.Marshal(jose.JSONWebKey{Key: ec.Public(), KeyID: "k1"})
-
-	tests := []struct {
-		name    string
-		data    string
-		alg     jose.SignatureAlgorithm
-		kid     string
-		wantErr string
-	}{
-		{"PKCS8 RSA", pkcs8, jose.RS256, "", ""},
-		{"PKCS1 RSA", pkcs1, jose.RS256, "", ""},
-		{"SEC1 EC", ecPEM, jose.ES384, "", ""},
-		{"JWK", string(jwk), jose.ES384, "k1", ""},
-		{"JWK set of one", `{"keys":[` + string(jwk) + `]}`, jose.ES384, "k1", ""},
-		{"public JWK", string(pub), "", "", "public key"},
-		{"JWK set of two", `{"keys":[` + string(jwk) + `,` + string(jwk) + `]}`, "", "", "holds 2 keys"},
-		{"encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "", "", "encrypted"},
-		{"certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "", "", "not a private key"},
-		{"garbage", "hello", "", "", "neither a PEM private key nor a JWK"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			k, err := ParseSigningKey([]byte(tt.data))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if k.Algorithm != tt.alg || k.JWK.KeyID != tt.kid {
-				t.Errorf("alg %s kid %q, want %s %q", k.Algorithm, k.JWK.KeyID, tt.alg, tt.kid)
-			}
-		})
-	}
-}
-
 func TestAssertion(t *testing.T) {
 	priv, pkcs8, _ := rsaPEMs(t)
-	k, err := ParseSigningKey([]byte(pkcs8))
+	k, err := jwkey.ParseSigningKey("key.pem", []byte(pkcs8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +207,7 @@ const okBody = `{"access_token":"at-1","expires_in":3599,"scope":"read","token_t
 func TestGrantAuthMethods(t *testing.T) {
 	secret := `a: %+& b`
 	_, pkcs8, _ := rsaPEMs(t)
-	key, _ := ParseSigningKey([]byte(pkcs8))
+	key, _ := jwkey.ParseSigningKey("key.pem", []byte(pkcs8))
 	tests := []struct {
 		name  string
 		auth  *Auth
@@ -438,7 +391,7 @@ func TestPrintToken(t *testing.T) {
 
 func TestAuthenticateRevocation(t *testing.T) {
 	_, pkcs8, _ := rsaPEMs(t)
-	key, _ := ParseSigningKey([]byte(pkcs8))
+	key, _ := jwkey.ParseSigningKey("key.pem", []byte(pkcs8))
 	form, h := url.Values{}, http.Header{}
 	s := &Session{TokenURL: &url.URL{Scheme: "https", Host: "h", Path: "/oauth2/token"}, Auth: &Auth{ClientID: "id", Method: AuthPrivateKeyJWT, Key: key}}
 	if err := s.revocationAuth().Authenticate(form, h); err != nil {
@@ -517,5 +470,37 @@ func TestResolvePrivateKeyFromEnvironment(t *testing.T) {
 	c = Credentials{AuthMethod: AuthPrivateKeyJWT}
 	if _, err := c.Resolve(f, "hydra token client"); err == nil || !strings.Contains(err.Error(), EnvPrivateKey) || strings.Contains(err.Error(), "not a key at all") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// OAUTH2_CLIENT_PRIVATE_KEY alone picks private_key_jwt, as
+// OAUTH2_CLIENT_SECRET alone picks client_secret_basic; beside a secret it
+// is not used, and a warning says so rather than nothing.
+func TestPrivateKeyFromEnvironmentPicksTheMethod(t *testing.T) {
+	_, pkcs8, _ := rsaPEMs(t)
+	resolve := func(env map[string]string, c Credentials) (*Auth, string, error) {
+		env[EnvClientID] = "c"
+		f, _, _, errOut := cmdtest.Factory(env)
+		c.Secret.Flag, c.Secret.Env = "client-secret", EnvClientSecret
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		a, err := c.Resolve(f, "hydra token client")
+		return a, errOut.String(), err
+	}
+	a, errOut, err := resolve(map[string]string{EnvPrivateKey: pkcs8}, Credentials{})
+	if err != nil || a.Method != AuthPrivateKeyJWT || a.Key == nil || !a.Implicit || errOut != "" {
+		t.Fatalf("the key alone: %+v %q %v", a, errOut, err)
+	}
+	a, errOut, err = resolve(map[string]string{EnvPrivateKey: pkcs8, EnvClientSecret: "s"}, Credentials{})
+	if err != nil || a.Method != AuthBasic || a.Key != nil || !strings.Contains(errOut, "warning: "+EnvPrivateKey+" is set but not used") {
+		t.Fatalf("beside a secret: %+v %q %v", a, errOut, err)
+	}
+	a, errOut, err = resolve(map[string]string{EnvPrivateKey: pkcs8}, Credentials{AuthMethod: AuthNone})
+	if err != nil || a.Method != AuthNone || errOut != "" {
+		t.Fatalf("--auth-method none is a choice: %+v %q %v", a, errOut, err)
+	}
+	if _, _, err := resolve(map[string]string{EnvPrivateKey: "\n"}, Credentials{}); err == nil || !strings.Contains(err.Error(), EnvPrivateKey+" is empty") {
+		t.Fatalf("an empty variable: %v", err)
 	}
 }

@@ -3,8 +3,6 @@ package shared
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -19,7 +17,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
-	"github.com/hydratoken/hydra/pkg/pemkey"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 )
 
 // Key is one public signing key, ready for a trust relationship.
@@ -36,22 +34,20 @@ type Key struct {
 // thumbprint, which is stable, so that the same key always gets the same
 // ID.
 func PublicKey(jwk jose.JSONWebKey, kid string) (Key, error) {
-	if _, ok := jwk.Key.([]byte); ok {
+	if jwkey.Symmetric(&jwk) {
 		return Key{}, errors.New("the key is a symmetric (oct) key; a trust relationship needs the issuer's public key")
 	}
-	pub := jwk.Public()
-	if !pub.Valid() {
+	pub, err := jwkey.PublicHalf(&jwk)
+	if err != nil {
 		return Key{}, errors.New("the key has no usable public half")
 	}
 	if kid != "" {
 		pub.KeyID = kid
 	}
 	if pub.KeyID == "" {
-		tp, err := pub.Thumbprint(crypto.SHA256)
-		if err != nil {
-			return Key{}, fmt.Errorf("computing the key's thumbprint: %w", err)
+		if pub.KeyID, err = jwkey.Thumbprint(&pub); err != nil {
+			return Key{}, err
 		}
-		pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
 	}
 	raw, err := json.Marshal(pub)
 	if err != nil {
@@ -64,10 +60,7 @@ func PublicKey(jwk jose.JSONWebKey, kid string) (Key, error) {
 // or its key with ID kid.
 func ParseJWK(data []byte, kid string) (Key, error) {
 	data = bytes.TrimSpace(data)
-	var set struct {
-		Keys []json.RawMessage `json:"keys"`
-	}
-	if json.Unmarshal(data, &set) == nil && set.Keys != nil {
+	if _, isSet, err := jwkey.Members(data); err == nil && isSet {
 		keys, skipped, err := ParseJWKS(data)
 		if err != nil {
 			return Key{}, err
@@ -81,12 +74,12 @@ func ParseJWK(data []byte, kid string) (Key, error) {
 			return Key{}, fmt.Errorf("the JWK set has no signing key with kid %q (it has %s)", kid, kidList(keys, skipped))
 		}
 		if len(keys) != 1 {
-			return Key{}, fmt.Errorf("the JWK set holds %d signing keys (%s): choose one with --kid", len(keys), kidList(keys, skipped))
+			return Key{}, cmdutil.FlagErrorf("the JWK set holds %d signing keys (%s): choose one with --kid", len(keys), kidList(keys, skipped))
 		}
 		return keys[0], nil
 	}
-	var jwk jose.JSONWebKey
-	if err := jwk.UnmarshalJSON(data); err != nil {
+	jwk, err := jwkey.ParseJWK(data)
+	if err != nil {
 		return Key{}, fmt.Errorf("not a valid JWK: %w", err)
 	}
 	return PublicKey(jwk, kid)
@@ -113,41 +106,32 @@ func ParsePEM(data []byte, kid string) (Key, error) {
 	if block == nil {
 		return Key{}, errors.New("no PEM block found: want a PUBLIC KEY or CERTIFICATE")
 	}
-	pub, _, err := pemkey.Parse(block, pemkey.Private|pemkey.Public|pemkey.Certificate, "a public key")
+	key, _, err := jwkey.ParseBlock(block, jwkey.Private|jwkey.Public|jwkey.Certificate, "a public key")
 	if err != nil {
 		return Key{}, err
 	}
-	if pemkey.KindOf(block.Type) == pemkey.Private {
-		// Only the public half is sent to Hydra.
-		s, _ := pub.(crypto.Signer)
-		pub = nil
-		if s != nil {
-			pub = s.Public()
-		}
-	}
-	if pub == nil {
+	jwk := jose.JSONWebKey{Key: key}
+	if !jwk.Valid() {
 		return Key{}, fmt.Errorf("unsupported key in the PEM %s", block.Type)
 	}
-	return PublicKey(jose.JSONWebKey{Key: pub}, kid)
+	return PublicKey(jwk, kid)
 }
 
 // ParseJWKS reads the signing keys of a JWK set. Keys that cannot sign
 // assertions (encryption keys, symmetric keys, keys this tool cannot parse,
 // keys without a kid) are left out, each with a reason.
 func ParseJWKS(data []byte) (keys []Key, skipped []string, err error) {
-	var set struct {
-		Keys []json.RawMessage `json:"keys"`
-	}
-	if err := json.Unmarshal(data, &set); err != nil {
+	members, isSet, err := jwkey.Members(data)
+	if err != nil {
 		return nil, nil, fmt.Errorf("not a JWK set: %w", err)
 	}
-	if set.Keys == nil {
+	if !isSet {
 		return nil, nil, errors.New(`not a JWK set: no "keys" member`)
 	}
 	seen := map[string]bool{}
-	for i, raw := range set.Keys {
-		var jwk jose.JSONWebKey
-		if err := jwk.UnmarshalJSON(raw); err != nil {
+	for i, raw := range members {
+		jwk, err := jwkey.ParseJWK(raw)
+		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("key %d: %v", i, err))
 			continue
 		}

@@ -7,11 +7,13 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
 func ecKey(t *testing.T) *ecdsa.PrivateKey {
@@ -112,5 +114,22 @@ func TestAnySubjectWarning(t *testing.T) {
 	}
 	if w := AnySubjectWarning("https://gitlab.example.com"); w != "" {
 		t.Errorf("a self-hosted GitLab signs for one organisation: %q", w)
+	}
+}
+
+// "choose one with --kid" is a usage error wherever the key set comes
+// from, as it is for --jwks-url.
+func TestParseJWKChooseOneIsAUsageError(t *testing.T) {
+	k1, k2 := ecKey(t), ecKey(t)
+	b, _ := json.Marshal(map[string]any{"keys": []any{
+		jose.JSONWebKey{Key: k1.Public(), KeyID: "a", Use: "sig"},
+		jose.JSONWebKey{Key: k2.Public(), KeyID: "b", Use: "sig"},
+	}})
+	_, err := ParseJWK(b, "")
+	if err == nil || !strings.Contains(err.Error(), "choose one with --kid") || cmdutil.ExitCodeOf(fmt.Errorf("--jwk f: %w", err)) != cmdutil.ExitUsage {
+		t.Fatalf("err = %v (exit %d)", err, cmdutil.ExitCodeOf(err))
+	}
+	if k, err := ParseJWK(b, "b"); err != nil || k.KID != "b" {
+		t.Fatalf("--kid b: %v %+v", err, k)
 	}
 }

@@ -1,8 +1,4 @@
-// Package pemkey parses the PEM blocks that hold keys: private keys,
-// public keys and certificates, with one set of messages for every command
-// that reads them (the token commands' signing keys, "keys import", "trust
-// create").
-package pemkey
+package jwkey
 
 import (
 	"crypto/x509"
@@ -46,7 +42,7 @@ func KindOf(blockType string) Kinds {
 	return 0
 }
 
-// Parse parses block, whose type must be of a kind in accept. It returns
+// ParseBlock parses block, whose type must be of a kind in accept. It returns
 // the key: a private key as crypto/x509 returns it (*rsa.PrivateKey,
 // *ecdsa.PrivateKey, ed25519.PrivateKey, ...), a public key, or a
 // certificate's public key, with the certificate.
@@ -54,7 +50,7 @@ func KindOf(blockType string) Kinds {
 // A block of another type is refused with "PEM block TYPE is not WANT",
 // where want names what the caller reads, such as "a private key"; a block
 // that does not parse, with "parsing the PEM TYPE: ...".
-func Parse(block *pem.Block, accept Kinds, want string) (key any, cert *x509.Certificate, err error) {
+func ParseBlock(block *pem.Block, accept Kinds, want string) (key any, cert *x509.Certificate, err error) {
 	kind := KindOf(block.Type)
 	if kind == 0 || accept&kind == 0 {
 		if block.Type == "ENCRYPTED PRIVATE KEY" && accept&EncryptedAdvice != 0 {

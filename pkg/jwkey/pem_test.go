@@ -1,4 +1,4 @@
-package pemkey
+package jwkey
 
 import (
 	"crypto/ecdsa"
@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-func TestParse(t *testing.T) {
+func TestParseBlock(t *testing.T) {
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			key, cert, err := Parse(&tt.block, tt.accept, "WANT")
+			key, cert, err := ParseBlock(&tt.block, tt.accept, "WANT")
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || key != nil || cert != nil {
 					t.Fatalf("got %T, %v, error %v; want error %q", key, cert != nil, err, tt.wantErr)
@@ -90,12 +90,12 @@ func TestKindOf(t *testing.T) {
 }
 
 // Any block gets a key or one of the three messages, never a panic.
-func FuzzParse(f *testing.F) {
+func FuzzParseBlock(f *testing.F) {
 	f.Add("PRIVATE KEY", []byte{0x30, 0x03, 0x02, 0x01, 0x00}, uint8(Private|EncryptedAdvice))
 	f.Add("CERTIFICATE", []byte{0x30, 0x00}, uint8(Certificate))
 	f.Add("ENCRYPTED PRIVATE KEY", []byte(nil), uint8(Private))
 	f.Fuzz(func(t *testing.T, typ string, der []byte, accept uint8) {
-		key, cert, err := Parse(&pem.Block{Type: typ, Bytes: der}, Kinds(accept), "WANT")
+		key, cert, err := ParseBlock(&pem.Block{Type: typ, Bytes: der}, Kinds(accept), "WANT")
 		if err != nil {
 			msg := err.Error()
 			if key != nil || cert != nil || (err != ErrEncrypted && !strings.HasPrefix(msg, "PEM block ") && !strings.HasPrefix(msg, "parsing the PEM ")) {

@@ -1,4 +1,4 @@
-package shared
+package jwkey
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -75,10 +76,23 @@ func WritePrivateKey(path string, key *jose.JSONWebKey) (remove func() error, er
 	if err != nil {
 		return nil, err
 	}
+	return WriteSecretFile(path, append(b, '\n'), false)
+}
+
+// WriteSecretFile writes data, which holds private keys, to path, at mode
+// 0600 from its first byte. It refuses to overwrite a file unless
+// overwrite is set; then it writes a new file beside it and renames it
+// over, so that the old file's mode is not kept and a failed write leaves
+// the old file whole. remove deletes the file again, for a caller whose
+// next step failed.
+func WriteSecretFile(path string, data []byte, overwrite bool) (remove func() error, err error) {
+	if overwrite {
+		return replaceFile(path, data)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("%s exists: the private key is never written over a file; choose another path", path)
+			return nil, fmt.Errorf("%s exists: %w", path, ErrExists)
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -87,7 +101,7 @@ func WritePrivateKey(path string, key *jose.JSONWebKey) (remove func() error, er
 		return nil, fmt.Errorf("creating %s: %w", path, err)
 	}
 	remove = func() error { return os.Remove(path) }
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		_ = remove()
 		return nil, fmt.Errorf("writing %s: %w", path, err)
@@ -110,28 +124,59 @@ func ReadPublicSet(name string, data []byte) (set json.RawMessage, alg string, e
 	if len(trimmed) > 0 && trimmed[0] != '{' {
 		return nil, "", fmt.Errorf("%s: want a JWK Set or a JWK in JSON, not PEM or DER", name)
 	}
-	var probe struct {
-		Keys *[]json.RawMessage `json:"keys"`
-	}
-	if err := json.Unmarshal(trimmed, &probe); err == nil && probe.Keys != nil && len(*probe.Keys) == 0 {
+	if members, isSet, err := Members(trimmed); err == nil && isSet && len(members) == 0 {
 		return json.RawMessage(trimmed), "", nil
 	}
-	keys, _, err := ParseKeys(name, data)
+	keys, format, err := Read(name, trimmed, Public, "a public key")
 	if err != nil {
 		return nil, "", err
 	}
 	for i, k := range keys {
-		if !k.IsPublic() {
-			return nil, "", fmt.Errorf("%s holds a private key (kid %q): register only the public keys; 'hydra keys get --format json' prints a set's public keys", name, k.KeyID)
-		}
 		if i == 0 {
 			alg = k.Algorithm
 		} else if k.Algorithm != alg {
 			alg = ""
 		}
 	}
-	if probe.Keys == nil {
+	if format == JWK {
 		return json.RawMessage(`{"keys":[` + string(trimmed) + `]}`), alg, nil
 	}
 	return json.RawMessage(trimmed), alg, nil
 }
+
+func replaceFile(path string, data []byte) (remove func() error, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("creating a file beside %s: %w", path, unwrapPath(err))
+	}
+	tmp := f.Name()
+	// CreateTemp makes the file at 0600; Chmod says so, whatever the umask.
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return nil, fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+	}
+	return func() error { return os.Remove(path) }, nil
+}
+
+// unwrapPath drops the path from a *fs.PathError, whose message repeats
+// what the caller names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ErrExists is WriteSecretFile's error for a file that is there already.
+var ErrExists = errors.New("the private key is never written over a file; choose another path")
