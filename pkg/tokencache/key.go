@@ -85,9 +85,7 @@ func (k Key) ID() string {
 func normalizeList(in []string) []string {
 	var out []string
 	for _, v := range in {
-		for _, f := range strings.Fields(v) {
-			out = append(out, f)
-		}
+		out = append(out, strings.Fields(v)...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
