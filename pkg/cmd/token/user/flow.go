@@ -35,6 +35,9 @@ type flow struct {
 	// deliver receives the tokens: print prints them; the token cache
 	// keeps them first.
 	deliver func(*shared.Token) error
+	// viaEndpoint, under --issuer, are the base URLs (the issuer, Hydra's
+	// public URL) that the headless flow reaches through base instead.
+	viaEndpoint []*url.URL
 }
 
 func userRun(ctx context.Context, opts *Options) error {
@@ -80,11 +83,20 @@ func (fl *flow) run(ctx context.Context) error {
 	var err error
 
 	// Discovery first, so that a wrong endpoint fails before anyone signs
-	// in. Without the openid scope there is no ID token to verify.
-	if slices.Contains(opts.Scopes, "openid") {
+	// in. Without the openid scope there is no ID token to verify, but
+	// under --issuer the document still says where Hydra sends browsers.
+	if openid := slices.Contains(opts.Scopes, "openid"); openid || opts.Issuer != "" {
 		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
 		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
+		}
+		if opts.Issuer != "" {
+			if err := fl.useIssuer(fl.verifier); err != nil {
+				return err
+			}
+		}
+		if !openid {
+			fl.verifier = nil
 		}
 	}
 

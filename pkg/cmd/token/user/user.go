@@ -126,7 +126,14 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			port-forward or a proxy, where Hydra's configured issuer (urls.self.issuer) is a public
 			URL and -e a local one, pass that issuer with --issuer: ID tokens are
 			then verified against it, and the endpoints and keys are still read
-			from -e.
+			from -e. Hydra sends the browser to its public URL (urls.self.public,
+			by default the issuer) during sign-in, and its cookies hold only on one
+			host, so under --issuer the browser opens the authorization endpoint
+			that the discovery document names, on that public URL. The browser
+			must reach it: if only this machine's port-forward does, use
+			--headless, or run the browser where the URL resolves. With
+			--headless, URLs on the issuer's or the public URL's origin are
+			reached through -e.
 
 			Tokens go to stdout only. The exit code is 0 only when tokens were
 			obtained.
