@@ -4,11 +4,13 @@ package revoke
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/text"
@@ -39,7 +41,8 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			user to log in again: every session of a subject (--subject), which
 			logs the user out everywhere, or one session by its ID (--sid, the
 			"sid" claim of an ID token), for which Hydra also performs OpenID
-			Connect back-channel logout.
+			Connect back-channel logout. --sid needs Hydra v2: Hydra v1 ends
+			sessions by subject only.
 
 			Tokens already issued stay valid: to revoke them, revoke the
 			consents too ('hydra consent revoke').
@@ -79,6 +82,16 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
+	}
+	if opts.SessionID != "" {
+		// Hydra v1 answers ?sid= with a bare 400 that names no way out.
+		if err := client.RequireGeneration(ctx, api.V2, "ending one login session by its ID (--sid)"); err != nil {
+			var ge *api.GenerationError
+			if errors.As(err, &ge) {
+				ge.Advice = "Hydra v1 ends login sessions by subject only: pass --subject instead, which ends every login session of that user."
+			}
+			return err
+		}
 	}
 	if err := client.RevokeLoginSessions(ctx, opts.Subject, opts.SessionID); err != nil {
 		return err
