@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -83,17 +84,16 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.SessionID != "" {
-		// Hydra v1 answers ?sid= with a bare 400 that names no way out.
-		if err := client.RequireGeneration(ctx, api.V2, "ending one login session by its ID (--sid)"); err != nil {
-			var ge *api.GenerationError
-			if errors.As(err, &ge) {
-				ge.Advice = "Hydra v1 ends login sessions by subject only: pass --subject instead, which ends every login session of that user."
-			}
-			return err
-		}
-	}
 	if err := client.RevokeLoginSessions(ctx, opts.Subject, opts.SessionID); err != nil {
+		// Hydra v1 answers ?sid= with a bare 400 that names no way out.
+		// The server's version is asked only then, so that the usual case
+		// costs no request.
+		var ae *api.Error
+		if opts.SessionID != "" && errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
+			if info := client.Server(ctx); info.Generation == api.V1 {
+				ae.Advice = fmt.Sprintf("--sid needs Hydra v2, and the server is %s, which ends login sessions by subject only: pass --subject instead, which ends every login session of that user.", info.Name())
+			}
+		}
 		return err
 	}
 	what := "every login session of subject " + opts.Subject
