@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // ClientsPath is the admin API's collection of OAuth 2.0 clients in Hydra v2.
@@ -120,7 +122,7 @@ func (c *Client) CreateClient(ctx context.Context, doc []byte) (*OAuth2Client, e
 		// The secret the server made was in the lost answer: set a new
 		// one, chosen here so that the patch can be repeated.
 		if secret, err = c.setSecret(ctx, id); err != nil {
-			return nil, fmt.Errorf("client %q was created, but the secret the server made for it was lost with the answer, and setting a new one failed: %w\nSet one with 'hydra client update %s --secret-file FILE'", id, err, id)
+			return nil, fmt.Errorf("client %q was created, but the secret the server made for it was lost with the answer, and setting a new one failed: %w\nSet one with '%s'", id, err, text.Command("hydra", "client", "update", id, "--secret-file", "FILE"))
 		}
 	}
 	if secret != "" {

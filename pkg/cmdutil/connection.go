@@ -77,6 +77,11 @@ const (
 	// command that talks to no Hydra API of its own: token decode fetches
 	// keys from a URL that the token or --jwks-url names.
 	NoEndpoint ConnectionOption = iota + 1
+	// OwnTimeout leaves out --timeout, for a command whose --timeout means
+	// something else and which registers it itself: token user's --timeout
+	// is the deadline of the whole sign-in. Connection.Timeout, the limit
+	// of each request, is then DefaultTimeout unless the command sets it.
+	OwnTimeout
 )
 
 // AddConnectionFlags registers the connection flags on cmd.
@@ -94,7 +99,11 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts .
 	if endpoint {
 		fl.BoolVar(&c.FakeTLSTermination, "fake-tls-termination", false, "Send X-Forwarded-Proto: https, for a Hydra behind a TLS-terminating proxy")
 	}
-	fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
+	if slices.Contains(opts, OwnTimeout) {
+		c.Timeout = DefaultTimeout
+	} else {
+		fl.DurationVar(&c.Timeout, "timeout", DefaultTimeout, "How long each request may wait on the network")
+	}
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
 	fl.DurationVar(&c.FailAfter, "fail-after", 0, "Retry while the server is down or answers 502/503/504, for up to this `duration` in all, each attempt within --timeout (Hydra v1's flag)")
 	c.retriesGiven = func() bool { return fl.Changed("retries") }

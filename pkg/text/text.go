@@ -89,6 +89,25 @@ func Stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// Command returns a command line suggested in a message, such as
+// Command("hydra", "keys", "create", set), with each word quoted for a
+// POSIX shell where it needs it. Every suggested command that holds a value
+// goes through it, so that 'hydra keys create my set' is never suggested
+// for the set "my set". Messages put the line in single quotes, so a word
+// is quoted in double quotes where that is safe ("my set"), and in single
+// quotes (ShellQuote) when it holds $, `, ", \, ! or a control character.
+func Command(words ...string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		q := ShellQuote(w)
+		if q != w && !strings.ContainsFunc(w, func(r rune) bool { return strings.ContainsRune("$`\"\\!", r) || unicode.IsControl(r) }) {
+			q = `"` + w + `"`
+		}
+		out[i] = q
+	}
+	return strings.Join(out, " ")
+}
+
 // ShellQuote quotes s for a command line a user may paste into a POSIX
 // shell: as it is when it holds only characters no shell treats specially,
 // in single quotes otherwise.

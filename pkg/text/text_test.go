@@ -74,3 +74,22 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestCommand(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"hydra", "keys", "create", "my-set"}, "hydra keys create my-set"},
+		{[]string{"hydra", "keys", "create", "my set"}, `hydra keys create "my set"`},
+		{[]string{"hydra", "client", "get", ""}, `hydra client get ""`},
+		{[]string{"hydra", "client", "get", "it's"}, `hydra client get "it's"`},
+		{[]string{"hydra", "client", "get", "$(rm -rf ~)"}, `hydra client get '$(rm -rf ~)'`},
+		{[]string{"hydra", "client", "get", "a\nb"}, "hydra client get 'a\nb'"},
+		{[]string{"hydra", "keys", "import", "a b", "FILE"}, `hydra keys import "a b" FILE`},
+	} {
+		if got := Command(c.words...); got != c.want {
+			t.Errorf("Command(%q) = %s, want %s", c.words, got, c.want)
+		}
+	}
+}

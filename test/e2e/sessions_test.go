@@ -91,7 +91,7 @@ func TestConsentAndLoginSessions(t *testing.T) {
 	if !strings.Contains(r.Stderr, "--all") {
 		t.Errorf("revoking without --client must ask for --all: %s", r.Stderr)
 	}
-	r = hydra(t, "consent", "revoke", "--subject", subject, "--client", c.ClientID)
+	r = hydra(t, "consent", "revoke", "--subject", subject, "--client-id", c.ClientID)
 	r.wantCode(t, 0)
 	if r.Stdout != "" || !strings.Contains(r.Stderr, "Revoked ") || !strings.Contains(r.Stderr, "Hydra lists none now") {
 		t.Errorf("consent revoke: stdout %q, stderr %q", r.Stdout, r.Stderr)

@@ -103,7 +103,7 @@ func TestTokenRefreshWarnsWhenTheNewRefreshTokenIsNotPrinted(t *testing.T) {
 	wantActive(t, r.oneLine(t), true)
 	r.wantStderr(t, "warning: the server returned a refresh token", "--format json")
 
-	// The README's pattern keeps the new token: write the response to a
+	// The pattern of docs/examples.md (token refresh) keeps the new token: write the response to a
 	// new file, then read the next refresh token from it.
 	c2 := codeClient(t)
 	first := userTokens(t, c2)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -107,4 +108,66 @@ func TestTokenUserIssuerDiffersFromEndpoint(t *testing.T) {
 	if got := strings.TrimSpace(d.Stdout); strings.TrimSuffix(got, "/") != issuer {
 		t.Errorf("iss = %q, want %q", got, issuer)
 	}
+}
+
+// Behind a port-forward, Hydra's issuer is usually its public URL too
+// (urls.self.public unset): its redirects within the flow go to the
+// issuer's host, while the command and its cookies are on -e's. Here the
+// issuer is http://127.0.0.1:PORT and -e http://localhost:PORT, the same
+// server under two host names, as through `kubectl port-forward`. Before,
+// both flows failed with Hydra's "No CSRF value available in the session
+// cookie".
+func TestTokenUserIssuerIsPublicURL(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	fwd, err := hydratest.Start(ctx, hydratest.Options{IssuerOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fwd.Stop()
+	issuer := fwd.PublicURL
+	endpoint := strings.Replace(fwd.PublicURL, "127.0.0.1", "localhost", 1)
+	port := freePort(t)
+	c, err := fwd.CreateClient(map[string]any{
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code"},
+		"scope":                      "openid offline",
+		"redirect_uris":              []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port)},
+		"token_endpoint_auth_method": "none",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, r result) {
+		t.Helper()
+		r.wantCode(t, 0)
+		tok := parseTokens(t, r)
+		if tok.IDToken == "" || tok.AccessToken == "" {
+			t.Fatalf("no tokens: %s", r.Stdout)
+		}
+		in := run{Env: map[string]string{"HYDRA_ADMIN_URL": fwd.AdminURL}, Stdin: tok.AccessToken}.hydra(t, "token", "introspect", "--format", "json", "-")
+		in.wantCode(t, 0)
+		if !strings.Contains(in.Stdout, `"active":true`) || !strings.Contains(in.Stdout, c.ClientID) {
+			t.Errorf("introspection: %s", in.Stdout)
+		}
+	}
+
+	t.Run("headless", func(t *testing.T) {
+		env := map[string]string{"HYDRA_ADMIN_URL": fwd.AdminURL, "OAUTH2_CLIENT_ID": c.ClientID}
+		r := run{Env: env}.hydra(t, "token", "user", "-e", endpoint, "--issuer", issuer,
+			"--headless", "--subject", "fwd-user", "-p", strconv.Itoa(port), "--timeout", "30s", "--format", "json")
+		check(t, r)
+		r.assertClean(t)
+	})
+
+	t.Run("browser", func(t *testing.T) {
+		env := driverEnv(t, filepath.Join(t.TempDir(), "page.html"))
+		delete(env, "HYDRA_URL")
+		env["OAUTH2_CLIENT_ID"] = c.ClientID
+		r := run{Env: env}.hydra(t, "token", "user", "-e", endpoint, "--issuer", issuer,
+			"-p", strconv.Itoa(port), "--timeout", "30s", "--format", "json")
+		check(t, r)
+		// The browser is sent to the issuer's host, and told so.
+		r.wantStderr(t, "its public URL "+issuer)
+	})
 }

@@ -55,6 +55,12 @@ type Options struct {
 	// not reach. Empty means the issuer is PublicURL.
 	Issuer string
 
+	// IssuerOnly sets urls.self.issuer (Issuer, or else PublicURL) and
+	// leaves urls.self.public unset, so that Hydra takes its public URL
+	// from the issuer, as a default install does: its redirects then go
+	// to the issuer's host, whatever host the client reached it on.
+	IssuerOnly bool
+
 	// TLS makes both APIs serve HTTPS, with a certificate for 127.0.0.1
 	// signed by a CA made for this server (see Server.CAFile). Browse
 	// follows plain-HTTP flows only.
@@ -132,6 +138,10 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 	if opts.Issuer != "" {
 		issuer = opts.Issuer
 	}
+	public := "\n    public: " + s.PublicURL
+	if opts.IssuerOnly {
+		public = ""
+	}
 	config := fmt.Sprintf(`serve:
   public:
     host: 127.0.0.1
@@ -141,8 +151,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
     port: %d
 %surls:
   self:
-    issuer: %s
-    public: %s
+    issuer: %s%s
   login: %s/login
   consent: %s/consent
   logout: %s/logout
@@ -154,7 +163,7 @@ log:
   level: warn
   leak_sensitive_values: false
 dsn: %s
-%s`, ports[0], ports[1], tlsConfig, issuer, s.PublicURL, s.App.URL, s.App.URL, s.App.URL, s.App.URL, dsn(opts.Version), opts.Config)
+%s`, ports[0], ports[1], tlsConfig, issuer, public, s.App.URL, s.App.URL, s.App.URL, s.App.URL, dsn(opts.Version), opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()

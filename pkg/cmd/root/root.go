@@ -28,7 +28,8 @@ func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		Short: "Get, inspect and manage OAuth 2.0 tokens and clients of an Ory Hydra server",
 		Long: text.Doc(`
 			Get, introspect, refresh and revoke OAuth 2.0 tokens, and manage OAuth 2.0
-			clients, against an Ory Hydra v2 server's public and admin APIs.
+			clients, against an Ory Hydra server's public and admin APIs: Hydra v1,
+			v2 and v26 servers alike (the admin API's version is detected).
 
 			Commands answer to Hydra v1's spellings (hydra token client) and to
 			Hydra v2's (hydra perform client-credentials).

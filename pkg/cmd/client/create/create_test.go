@@ -215,7 +215,14 @@ func TestCreateRunBadInput(t *testing.T) {
 		{"wrong type", `{"client_name": 5}`, []string{"--file", "-", "-n", "x"}, "", 0},
 		{"not an object", `"x"`, []string{"--file", "-"}, "want a JSON client object", 1},
 		{"two values", `{} {}`, []string{"--file", "-"}, "stdin:1:4: unexpected", 1},
-		{"array with id", `[{},{}]`, []string{"--file", "-", "--id", "x"}, "same value", 2},
+		{"array with id", `[{"client_name":"a"},{"client_name":"b"}]`, []string{"--file", "-", "--id", "x"}, "same value", 2},
+		// Documents that are not clients: Hydra would create a default
+		// client from each.
+		{"a JWK set", `{"keys":[{"kty":"oct","k":"AAAA"}]}`, []string{"--file", "-"}, "JSON Web Key Set", 1},
+		{"a lone JWK", `{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}`, []string{"--file", "-"}, "It looks like a JSON Web Key:", 1},
+		{"an empty object", `{}`, []string{"--file", "-"}, "is not an OAuth 2.0 client", 1},
+		{"no client field", `{"foo":1}`, []string{"--file", "-"}, "is not an OAuth 2.0 client", 1},
+		{"an item that is not a client", `[{"client_name":"a"},{"foo":1}]`, []string{"--file", "-"}, "stdin: item 1 is not an OAuth 2.0 client", 1},
 		{"short secret", ``, []string{"--secret", "abc"}, "at least 6", 2},
 		{"fragment in redirect", ``, []string{"-c", "http://a/cb#x"}, "Redirect URIs must not contain fragments", 1},
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // finishGrace is how long the request in flight at Ctrl-C may still take.
@@ -113,8 +114,8 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		}
 		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			// Ctrl-C, and the request got no answer within finishGrace.
-			fmt.Fprintf(errOut, "interrupted while creating client %q%s: the server may have created it; check with 'hydra client get %s'\n",
-				printer.Printable(id), inWhere(it.Where), printer.Printable(id))
+			fmt.Fprintf(errOut, "interrupted while creating client %q%s: the server may have created it; check with '%s'\n",
+				printer.Printable(id), inWhere(it.Where), printer.Printable(text.Command("hydra", "client", "get", id)))
 			return cmdutil.Step{Err: err}
 		}
 		if err != nil {

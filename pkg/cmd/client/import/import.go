@@ -43,7 +43,9 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			stdin; without it, stdin is never read.
 
 			Every file is read and checked before the first client is created, so
-			that a malformed file creates nothing. Then each client gets one line
+			that a malformed file creates nothing. A document with none of a
+			client's fields (a JWK set, a JWK, {} or {"foo":1}) is refused:
+			Hydra would create a default client from it. Then each client gets one line
 			of report on stdout: its source, its ID and, when the server generated
 			it, its secret, which cannot be fetched again. A client the server
 			refuses is named on stderr, the others are still created, and the

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // ClientError rewords the admin API's answers about one client: a missing
@@ -22,7 +23,7 @@ func ClientError(id string, err error) error {
 	case apiErr.StatusCode == http.StatusNotFound && fromHydra:
 		return fmt.Errorf("no client with ID %q: %w\nList the clients with 'hydra client list'", id, err)
 	case apiErr.StatusCode == http.StatusConflict && id != "":
-		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with 'hydra client update %s'", id, err, id)
+		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with '%s'", id, err, text.Command("hydra", "client", "update", id))
 	case apiErr.StatusCode == http.StatusConflict:
 		return fmt.Errorf("the client already exists: %w", err)
 	case apiErr.Code == "invalid_redirect_uri" && apiErr.Advice == "":
@@ -42,9 +43,9 @@ func CreateError(id, idFrom string, err error) error {
 	}
 	switch idFrom {
 	case "--id":
-		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with 'hydra client update %s'", id, err, id)
+		return fmt.Errorf("a client with ID %q already exists: %w\nChoose another --id, or change the client with '%s'", id, err, text.Command("hydra", "client", "update", id))
 	case "":
 		return fmt.Errorf("a client with ID %q already exists: %w\nThe ID was chosen at random: run the command again", id, err)
 	}
-	return fmt.Errorf("a client with ID %q already exists: %w\nChange the client_id in %s, or change the existing client with 'hydra client update %s'", id, err, idFrom, id)
+	return fmt.Errorf("a client with ID %q already exists: %w\nChange the client_id in %s, or change the existing client with '%s'", id, err, idFrom, text.Command("hydra", "client", "update", id))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -73,6 +74,9 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 		if err := json.Unmarshal(v, &d); err != nil {
 			return nil, jsonError(name, raw, err)
 		}
+		if err := notAClient(name, d); err != nil {
+			return nil, err
+		}
 		return []Doc{d}, nil
 	case '[':
 		var items []json.RawMessage
@@ -85,11 +89,36 @@ func ParseDocs(name string, raw []byte) ([]Doc, error) {
 			if err := json.Unmarshal(it, &d); err != nil || d == nil {
 				return nil, fmt.Errorf("%s: item %d is not a JSON object: want an array of client objects", name, i)
 			}
+			if err := notAClient(fmt.Sprintf("%s: item %d", name, i), d); err != nil {
+				return nil, err
+			}
 			docs = append(docs, d)
 		}
 		return docs, nil
 	}
 	return nil, fmt.Errorf("%s:1:1: want a JSON client object or an array of them, not %s", name, api.Excerpt(trimmed, 20))
+}
+
+// notAClient refuses a document with no field of Hydra's client model,
+// such as a JWK set, a lone JWK, {} or {"foo":1}: Hydra would create a
+// default client from it (authorization_code, with a generated secret), which
+// is never what was meant. what names the document, for the message.
+func notAClient(what string, d Doc) error {
+	for k := range d {
+		if slices.Contains(knownFields, k) {
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("%s is not an OAuth 2.0 client: it has none of a client's fields, such as client_id, grant_types, redirect_uris or scope", what)
+	switch {
+	case d["keys"] != nil:
+		msg += "\nIt looks like a JSON Web Key Set: import keys with 'hydra keys import SET FILE'"
+	case d["kty"] != nil:
+		msg += "\nIt looks like a JSON Web Key: import keys with 'hydra keys import SET FILE'"
+	case len(d) == 0:
+		msg += "\nTo create a client with Hydra's defaults, run 'hydra client create' without --file"
+	}
+	return errors.New(msg)
 }
 
 // jsonError turns a decoding error into "file:line:col: message".

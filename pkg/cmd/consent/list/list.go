@@ -52,7 +52,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra consent list --subject alice@example.com
-			$ hydra consent list --subject alice@example.com --client my-app --format json
+			$ hydra consent list --subject alice@example.com --client-id my-app --format json
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,8 +71,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.Flags().StringVar(&opts.Subject, "subject", "", "The subject (user ID) whose consent sessions to list")
-	cmd.Flags().StringVar(&opts.ClientID, "client", "", "List only the consents granted to this client ID")
-	opts.Admin.CompleteClientIDFlag(cmd, f, "client")
+	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "List only the consents granted to the client with this `id` (--client works too)")
+	cmdutil.FlagAlias(cmd, "client", "client-id")
+	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
 	cmdutil.AddFormatFlag(cmd, &format, "a table")
 	return cmd
 }

@@ -36,16 +36,17 @@ type Options struct {
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
-		Use:   "revoke --subject <subject> (--client <id> | --all)",
+		Use:   "revoke --subject <subject> (--client-id <id> | --all)",
 		Short: "Revoke the consent a subject granted to a client, or to all clients",
 		Long: text.Doc(`
 			Revoke the consent sessions that a subject (a user ID) granted to one
-			client (--client), or to every client (--all), and with them every
+			client (--client-id), or to every client (--all), and with them every
 			access and refresh token issued under those consents. The next
 			authorization request of that client asks the user for consent again.
 
 			Revoking for every client must be asked for with --all: an omitted
-			client never means all of them.
+			client never means all of them. --client is the former spelling of
+			--client-id, and still works.
 
 			Hydra answers alike whether or not there was anything to revoke, so
 			the command lists the subject's consent sessions before and after:
@@ -54,7 +55,7 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
-			$ hydra consent revoke --subject alice@example.com --client my-app
+			$ hydra consent revoke --subject alice@example.com --client-id my-app
 			$ hydra consent revoke --subject alice@example.com --all
 		`),
 		Args: cmdutil.NoArgs,
@@ -63,10 +64,10 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				return cmdutil.FlagErrorf("--subject is required: the user ID whose consents to revoke")
 			}
 			switch {
-			case cmd.Flags().Changed("client") && strings.TrimSpace(opts.ClientID) == "":
-				return cmdutil.FlagErrorf("--client is empty; to revoke the consents of every client, pass --all")
+			case cmd.Flags().Changed("client-id") && strings.TrimSpace(opts.ClientID) == "":
+				return cmdutil.FlagErrorf("--client-id is empty; to revoke the consents of every client, pass --all")
 			case opts.ClientID == "" && !opts.All:
-				return cmdutil.FlagErrorf("name the client with --client ID, or revoke the consents of every client with --all")
+				return cmdutil.FlagErrorf("name the client with --client-id ID, or revoke the consents of every client with --all")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -76,10 +77,11 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.Flags().StringVar(&opts.Subject, "subject", "", "The subject (user ID) whose consent sessions to revoke")
-	cmd.Flags().StringVar(&opts.ClientID, "client", "", "Revoke the consents granted to this client ID")
+	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Revoke the consents granted to the client with this `id` (--client works too)")
+	cmdutil.FlagAlias(cmd, "client", "client-id")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "Revoke the consents granted to every client")
-	cmd.MarkFlagsMutuallyExclusive("client", "all")
-	opts.Admin.CompleteClientIDFlag(cmd, f, "client")
+	cmd.MarkFlagsMutuallyExclusive("client-id", "all")
+	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
 	return cmd
 }
 

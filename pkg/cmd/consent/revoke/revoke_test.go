@@ -21,6 +21,13 @@ func TestNewCmdRevoke(t *testing.T) {
 				t.Errorf("%+v", o)
 			}
 		}},
+		// --client-id, as in the other commands; --client (above) is its
+		// former spelling.
+		{Argv: "--subject s --client-id c", Check: func(t *testing.T, o *Options) {
+			if o.Subject != "s" || o.ClientID != "c" || o.All {
+				t.Errorf("%+v", o)
+			}
+		}},
 		{Argv: "--subject s --all", Check: func(t *testing.T, o *Options) {
 			if !o.All || o.ClientID != "" {
 				t.Errorf("%+v", o)
@@ -29,7 +36,8 @@ func TestNewCmdRevoke(t *testing.T) {
 		{Argv: "--subject s", WantErr: "--all"},
 		{Argv: "--client c", WantErr: "--subject is required"},
 		{Argv: "--subject s --client c --all", WantErr: "give only one of"},
-		{Argv: "--subject s --client= ", WantErr: "--client is empty"},
+		{Argv: "--subject s --client= ", WantErr: "--client-id is empty"},
+		{Argv: "--subject s --client-id c --all", WantErr: "give only one of"},
 		{Argv: "--subject s --all extra", WantErr: "takes no arguments"},
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Algorithms are the values of --alg that Hydra v2.3.0 can generate keys
@@ -114,9 +115,9 @@ func SetError(set, kid string, err error) error {
 	fromHydra := apiErr.Code != "" || apiErr.Description != ""
 	if apiErr.StatusCode == http.StatusNotFound && fromHydra {
 		if kid != "" {
-			return fmt.Errorf("no key %q in the key set %q: %w\nSee the set's keys with 'hydra keys get %s'", kid, set, err, set)
+			return fmt.Errorf("no key %q in the key set %q: %w\nSee the set's keys with '%s'", kid, set, err, text.Command("hydra", "keys", "get", set))
 		}
-		return fmt.Errorf("no key set %q: %w\nCreate one with 'hydra keys create %s', or import keys with 'hydra keys import %s FILE'", set, err, set, set)
+		return fmt.Errorf("no key set %q: %w\nCreate one with '%s', or import keys with '%s'", set, err, text.Command("hydra", "keys", "create", set), text.Command("hydra", "keys", "import", set, "FILE"))
 	}
 	return err
 }

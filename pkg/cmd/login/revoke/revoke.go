@@ -4,11 +4,14 @@ package revoke
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/text"
@@ -39,7 +42,8 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			user to log in again: every session of a subject (--subject), which
 			logs the user out everywhere, or one session by its ID (--sid, the
 			"sid" claim of an ID token), for which Hydra also performs OpenID
-			Connect back-channel logout.
+			Connect back-channel logout. --sid needs Hydra v2: Hydra v1 ends
+			sessions by subject only.
 
 			Tokens already issued stay valid: to revoke them, revoke the
 			consents too ('hydra consent revoke').
@@ -81,6 +85,15 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if err := client.RevokeLoginSessions(ctx, opts.Subject, opts.SessionID); err != nil {
+		// Hydra v1 answers ?sid= with a bare 400 that names no way out.
+		// The server's version is asked only then, so that the usual case
+		// costs no request.
+		var ae *api.Error
+		if opts.SessionID != "" && errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
+			if info := client.Server(ctx); info.Generation == api.V1 {
+				ae.Advice = fmt.Sprintf("--sid needs Hydra v2, and the server is %s, which ends login sessions by subject only: pass --subject instead, which ends every login session of that user.", info.Name())
+			}
+		}
 		return err
 	}
 	what := "every login session of subject " + opts.Subject

@@ -51,3 +51,29 @@ func TestRevokeRun(t *testing.T) {
 		}
 	}
 }
+
+// Hydra v1 refuses ?sid= with a bare 400: the error names --subject.
+func TestRevokeRunSidOnHydraV1(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/version":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"version":"v1.11.10"}`))
+		case r.Method == http.MethodDelete && r.URL.Path == strings.TrimPrefix(api.LoginSessionsPath, "/admin"):
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"The request is missing a required parameter."}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	f, _, _, _ := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdRevoke(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = cmdutil.Connection{Kind: api.Admin, Endpoint: srv.URL, Timeout: 5e9}
+		return revokeRun(ctx, o)
+	}), "--sid", "s1")
+	if err == nil || !strings.Contains(err.Error(), "--sid needs Hydra v2") || !strings.Contains(err.Error(), "pass --subject instead") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -73,8 +73,11 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 		if err != nil {
 			return nil, fmt.Errorf("the flow redirected to an invalid URL: %w", err)
 		}
+		// Under --issuer, Hydra's URLs are reached through the endpoint, so
+		// that its cookies stay on the one host they were set on.
+		u = fl.throughEndpoint(u)
 		allowed[strings.ToLower(u.Host)] = true
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, next, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +113,7 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 			}
 			return loc.Query(), nil
 		}
+		loc = fl.throughEndpoint(loc)
 		q := loc.Query()
 		switch {
 		case q.Get("login_challenge") != "":

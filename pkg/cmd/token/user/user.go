@@ -4,23 +4,17 @@
 package user
 
 import (
-	"bufio"
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/oauth2"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
@@ -132,7 +126,14 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			port-forward or a proxy, where Hydra's configured issuer (urls.self.issuer) is a public
 			URL and -e a local one, pass that issuer with --issuer: ID tokens are
 			then verified against it, and the endpoints and keys are still read
-			from -e.
+			from -e. Hydra sends the browser to its public URL (urls.self.public,
+			by default the issuer) during sign-in, and its cookies hold only on one
+			host, so under --issuer the browser opens the authorization endpoint
+			that the discovery document names, on that public URL. The browser
+			must reach it: if only this machine's port-forward does, use
+			--headless, or run the browser where the URL resolves. With
+			--headless, URLs on the issuer's or the public URL's origin are
+			reached through -e.
 
 			Tokens go to stdout only. The exit code is 0 only when tokens were
 			obtained.
@@ -174,7 +175,6 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			opts.Prompt = strings.Join(strings.FieldsFunc(strings.Join(prompts, " "), func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), " ")
 			// --timeout is the flow's deadline here; each request keeps the
 			// usual per-request limit, within it.
-			opts.Timeout = opts.Conn.Timeout
 			opts.Conn.Timeout = min(cmdutil.DefaultTimeout, opts.Timeout)
 			opts.Credentials.Quiet = opts.Quiet
 			opts.CommandPath = cmd.CommandPath()
@@ -212,16 +212,12 @@ func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.BoolVar(&opts.Headless, "headless", false, "Run without a browser, accepting login and consent through the admin API (for CI)")
 	fl.StringVar(&opts.Subject, "subject", "", "With --headless: the user ID to log in")
 	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --headless: URL of Hydra's admin API")
-	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public)
+	// Its own --timeout: the deadline of the whole flow, as a person needs
+	// minutes to sign in, not the per-request limit of the other commands.
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.OwnTimeout)
+	fl.DurationVar(&opts.Timeout, "timeout", DefaultTimeout, "Deadline for the whole flow, from start to tokens")
 	cmdutil.AddFormatFlag(cmd, &format, "a readable block of the tokens")
 	cachewire.AddFlags(cmd, &opts.Cache)
-
-	// The connection flags' --timeout bounds one request; here it is the
-	// deadline of the whole flow, as a person needs minutes to sign in.
-	t := fl.Lookup("timeout")
-	t.Usage = "Deadline for the whole flow, from start to tokens"
-	t.DefValue = DefaultTimeout.String()
-	_ = t.Value.Set(DefaultTimeout.String())
 
 	_ = cmd.RegisterFlagCompletionFunc("prompt", cobra.FixedCompletions([]string{"none", "login", "consent", "select_account"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("response-mode", cobra.FixedCompletions([]string{"query", "fragment", "form_post"}, cobra.ShellCompDirectiveNoFileComp))
@@ -327,401 +323,4 @@ func (o *Options) validate(portSet bool) error {
 	o.Port = p
 	o.redirect = u
 	return nil
-}
-
-// flow is one run of the command: what every attempt shares.
-type flow struct {
-	opts *Options
-	// conf builds authorization URLs; the code goes to the token endpoint
-	// through session, which authenticates the client.
-	conf     *oauth2.Config
-	session  *shared.Session
-	verifier *idTokenVerifier
-	stderr   noteWriter
-	// base and hc are the public API's URL and the HTTP client.
-	base *url.URL
-	hc   *http.Client
-	// deliver receives the tokens: print prints them; the token cache
-	// keeps them first.
-	deliver func(*shared.Token) error
-}
-
-func userRun(ctx context.Context, opts *Options) error {
-	s, err := opts.Credentials.Session(opts.Factory, &opts.Conn, opts.CommandPath, true)
-	if err != nil {
-		return err
-	}
-	base, hc := s.API.BaseURL, s.API.HTTP
-	authURL := opts.AuthURL
-	if authURL == "" {
-		authURL = joinPath(base, "/oauth2/auth")
-	}
-	if _, err := cmdutil.ParseHTTPURL("--auth-url", authURL, joinPath(base, "/oauth2/auth")); err != nil {
-		return err
-	}
-	fl := &flow{
-		opts:    opts,
-		stderr:  noteWriter{io: opts.IO, quiet: opts.Quiet, mu: &sync.Mutex{}},
-		base:    base,
-		hc:      hc,
-		session: s,
-		conf: &oauth2.Config{
-			ClientID:    s.Auth.ClientID,
-			Endpoint:    oauth2.Endpoint{AuthURL: authURL},
-			RedirectURL: opts.redirect.String(),
-			Scopes:      opts.Scopes,
-		},
-	}
-
-	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	defer cancel()
-	fl.deliver = fl.print
-	if opts.Cache.Enabled {
-		return fl.cached(ctx, s)
-	}
-	return fl.run(ctx)
-}
-
-// run is the flow itself: discovery, then the browser or the headless flow,
-// which hand their tokens to fl.deliver.
-func (fl *flow) run(ctx context.Context) error {
-	opts, base, hc := fl.opts, fl.base, fl.hc
-	var err error
-
-	// Discovery first, so that a wrong endpoint fails before anyone signs
-	// in. Without the openid scope there is no ID token to verify.
-	if slices.Contains(opts.Scopes, "openid") {
-		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
-		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
-			return timeoutOr(ctx, opts, err)
-		}
-	}
-
-	if opts.Headless {
-		return fl.runHeadless(ctx, hc, base)
-	}
-	return fl.runBrowser(ctx)
-}
-
-// attempt holds the fresh values of one authorization attempt.
-type attempt struct {
-	state, nonce, verifier string
-	authURL                string
-}
-
-func (fl *flow) newAttempt() attempt {
-	a := attempt{state: rand.Text(), nonce: rand.Text(), verifier: oauth2.GenerateVerifier()}
-	params := []oauth2.AuthCodeOption{
-		oauth2.S256ChallengeOption(a.verifier),
-		oauth2.SetAuthURLParam("nonce", a.nonce),
-	}
-	o := fl.opts
-	if len(o.Audience) > 0 {
-		params = append(params, oauth2.SetAuthURLParam("audience", strings.Join(o.Audience, " ")))
-	}
-	if o.Prompt != "" {
-		params = append(params, oauth2.SetAuthURLParam("prompt", o.Prompt))
-	}
-	if o.MaxAge >= 0 {
-		params = append(params, oauth2.SetAuthURLParam("max_age", strconv.Itoa(o.MaxAge)))
-	}
-	if o.ResponseMode != "" {
-		params = append(params, oauth2.SetAuthURLParam("response_mode", o.ResponseMode))
-	}
-	a.authURL = fl.conf.AuthCodeURL(a.state, params...)
-	return a
-}
-
-func (fl *flow) runBrowser(ctx context.Context) error {
-	o := fl.opts
-	lopts := loopback.Options{Port: o.Port, Path: o.redirect.Path, Mode: o.ResponseMode}
-	if o.HTTPS {
-		cfg, err := loopback.SelfSignedTLS()
-		if err != nil {
-			return fmt.Errorf("making the self-signed certificate for --https: %w", err)
-		}
-		lopts.TLS = cfg
-	}
-	srv, err := loopback.Listen(lopts)
-	if errors.Is(err, loopback.ErrPortInUse) {
-		return fmt.Errorf("%w\nPick another port with --port, or -p 0 for any free one: Hydra accepts any port in a loopback redirect URL", err)
-	}
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if o.redirect.Port() == "0" {
-		// -p 0 takes a free port. Hydra, like RFC 8252 §7.3 asks, lets a
-		// loopback redirect URL's port vary from the registered one.
-		o.redirect.Host = net.JoinHostPort(o.redirect.Hostname(), strconv.Itoa(srv.Addr().Port))
-		fl.conf.RedirectURL = o.redirect.String()
-	}
-
-	obtained, first := false, true
-	a := fl.newAttempt()
-	srv.Expect(a.state)
-	if fl.pasteEnabled() {
-		go fl.readPasted(srv)
-	}
-	for {
-		left := o.Timeout
-		if d, ok := ctx.Deadline(); ok {
-			left = time.Until(d).Round(time.Second)
-		}
-		fl.stderr.notef("Waiting up to %s for the authorization callback on %s (Ctrl-C to cancel)\n", left, o.redirect)
-		if o.HTTPS {
-			fl.stderr.notef("The callback uses a self-signed certificate: the browser will warn about it once.\n")
-		}
-		done := make(chan struct{})
-		if first {
-			fl.open(a.authURL, done)
-		} else {
-			// The browser opens once: later attempts start from the link on
-			// the last page, or from this URL.
-			fl.stderr.printf("To sign in again, open this URL (the page in the browser links to it too):\n\n  %s\n\n", a.authURL)
-		}
-		first = false
-
-		cb, err := srv.Wait(ctx)
-		// Under the lock, so that a late failure of the browser command
-		// either printed before this or prints nothing.
-		fl.stderr.mu.Lock()
-		close(done)
-		fl.stderr.mu.Unlock()
-		if err != nil {
-			// Under --no-shutdown, the deadline or Ctrl-C is how the flow
-			// ends: once tokens were obtained, that is a success.
-			if o.NoShutdown && obtained && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
-				return nil
-			}
-			return timeoutOr(ctx, o, err)
-		}
-		tokens, err := fl.complete(ctx, a, cb.Params)
-		var next attempt
-		if o.NoShutdown {
-			// Expected before the page that links to it is served, so that
-			// a quick click on that link is not turned away as a stray.
-			next = fl.newAttempt()
-			srv.Expect(next.state)
-		}
-		if err != nil {
-			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), ".") + ". The terminal has the details.", NextURL: next.authURL})
-			if !o.NoShutdown {
-				return err
-			}
-			fl.stderr.printf("error: %s\n", err)
-		} else {
-			cb.Reply(loopback.Outcome{OK: true, Message: "Tokens were obtained.", NextURL: next.authURL})
-			if err := fl.deliver(tokens); err != nil {
-				return err
-			}
-			obtained = true
-			if !o.NoShutdown {
-				return nil
-			}
-		}
-		a = next
-	}
-}
-
-// open opens the browser beside the wait, or prints the URL when asked not
-// to, or when the browser cannot be opened. done closes when the attempt is
-// over, so that a late failure of the browser command prints nothing.
-func (fl *flow) open(authURL string, done <-chan struct{}) {
-	o := fl.opts
-	if o.NoOpen || o.Factory.Browser == nil {
-		fl.stderr.printf("Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
-		if fl.pasteEnabled() {
-			fl.stderr.printf("If that browser runs on another machine, its redirect to %s fails there: paste the address it ends on here, then press Enter.\n", o.redirect)
-		}
-		return
-	}
-	fl.stderr.notef("Opening the authorization page in the browser...\n")
-	browser := o.Factory.Browser
-	go func() {
-		err := browser.Browse(authURL)
-		if err == nil {
-			return
-		}
-		fl.stderr.mu.Lock()
-		defer fl.stderr.mu.Unlock()
-		select {
-		case <-done:
-		default:
-			fmt.Fprintf(o.IO.ErrOut, "Could not open a browser (%s). Open this URL to sign in:\n\n  %s\n\n", strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), "."), authURL)
-		}
-	}()
-}
-
-// pasteEnabled reports whether the final redirect URL may be pasted on
-// stdin: with --no-open, when stdin is a terminal that no credential is
-// read from.
-func (fl *flow) pasteEnabled() bool {
-	o := fl.opts
-	return o.NoOpen && o.IO.IsStdinTTY() && !o.Credentials.StdinUsed() && o.Admin.AccessToken.File != "-"
-}
-
-// readPasted reads pasted redirect URLs, one a line, and submits each to
-// the callback server, which checks it as it checks a callback. It ends at
-// the end of stdin; reading a terminal, it lasts as long as the process.
-func (fl *flow) readPasted(srv *loopback.Server) {
-	sc := bufio.NewScanner(fl.opts.IO.In)
-	sc.Buffer(make([]byte, 0, 4096), 64<<10)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		params, err := fl.pastedParams(line)
-		if err == nil {
-			err = srv.Submit(params)
-		}
-		if err != nil {
-			fl.stderr.printf("The pasted URL was refused: %s. Still waiting: paste the address the browser ends on, or complete the sign-in in a browser here.\n", strings.TrimSuffix(err.Error(), "."))
-		}
-	}
-}
-
-// pastedParams returns the callback parameters of a pasted redirect URL,
-// which must be the redirect URL with its query (or, for
-// --response-mode fragment, its fragment).
-func (fl *flow) pastedParams(line string) (url.Values, error) {
-	u, err := url.Parse(line)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errors.New("it is not a URL")
-	}
-	r := fl.opts.redirect
-	if u.Path != r.Path || !strings.EqualFold(u.Port(), r.Port()) {
-		return nil, fmt.Errorf("it is not the redirect URL %s", r)
-	}
-	if fl.opts.ResponseMode == loopback.ModeFormPost {
-		return nil, errors.New("with --response-mode form_post, the answer is in a form, not in the URL; use the default response mode to paste the URL")
-	}
-	params := u.Query()
-	if fl.opts.ResponseMode == loopback.ModeFragment && u.Fragment != "" {
-		if params, err = url.ParseQuery(u.Fragment); err != nil {
-			return nil, errors.New("its fragment cannot be read")
-		}
-	}
-	return params, nil
-}
-
-// complete turns a callback into tokens: it reports an error callback,
-// exchanges the code with the PKCE verifier, and verifies the ID token.
-func (fl *flow) complete(ctx context.Context, a attempt, params url.Values) (*shared.Token, error) {
-	if e := params.Get("error"); e != "" {
-		return nil, &authorizationError{params: params, redirect: fl.opts.redirect.String()}
-	}
-	if params.Get("state") != a.state {
-		// The loopback server checks this already; headless mode relies
-		// on it here.
-		return nil, errors.New("the callback's state does not match the one sent; refusing it")
-	}
-	code := params.Get("code")
-	if code == "" {
-		return nil, errors.New("the callback carries no authorization code")
-	}
-	// Spent once: a code is single-use, and Hydra revokes the tokens of a
-	// code spent twice.
-	t, err := fl.session.Token(ctx, shared.AuthorizationCode(code, a.verifier, fl.conf.RedirectURL))
-	if err != nil {
-		if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("exchanging the authorization code: %w", err)
-		}
-		return nil, timeoutOr(ctx, fl.opts, err)
-	}
-	tok := t.OAuth2
-	if id, _ := tok.Extra("id_token").(string); id != "" {
-		if fl.verifier == nil {
-			return nil, errors.New("the server returned an ID token although the openid scope was not requested; refusing an ID token that cannot be verified")
-		}
-		if err := fl.verifier.verify(ctx, id, a.nonce, tok.AccessToken); err != nil {
-			return nil, timeoutOr(ctx, fl.opts, err)
-		}
-	}
-	return t, nil
-}
-
-// authorizationError is an error callback: the authorization server, or the
-// person, refused.
-type authorizationError struct {
-	params   url.Values
-	redirect string
-}
-
-func (e *authorizationError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "authorization failed: %s", e.params.Get("error"))
-	if d := e.params.Get("error_description"); d != "" {
-		fmt.Fprintf(&b, ": %s", d)
-	}
-	if h := e.params.Get("error_hint"); h != "" && !strings.Contains(e.params.Get("error_description"), h) {
-		fmt.Fprintf(&b, "\nhint: %s", h)
-	}
-	switch e.params.Get("error") {
-	case "access_denied":
-		b.WriteString("\nThe person or the consent app refused the request; run the command again to retry.")
-	case "invalid_scope":
-		b.WriteString("\nThe client may not request these scopes: check --scope against the client's scope.")
-	case "unauthorized_client":
-		b.WriteString("\nThe client may not use this flow: it needs grant type authorization_code and response type code.")
-	case "login_required", "consent_required", "interaction_required":
-		b.WriteString("\n--prompt none needs an existing session; run without it.")
-	case "invalid_request":
-		if strings.Contains(e.params.Get("error_description"), "redirect") {
-			fmt.Fprintf(&b, "\nThe client does not allow the redirect URL %s: add it to the client's redirect_uris, or pass the one it allows with --redirect (and --port).", e.redirect)
-		}
-	}
-	return b.String()
-}
-
-// timeoutOr turns the end of the flow's deadline into a message that says
-// what was waited for.
-func timeoutOr(ctx context.Context, o *Options, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return context.Canceled
-	}
-	if ctx.Err() == context.DeadlineExceeded {
-		what := "the authorization callback on " + o.redirect.String()
-		if o.Headless {
-			what = "the headless flow"
-		}
-		if o.Headless {
-			return fmt.Errorf("timed out after %s waiting for %s\nTo wait longer, raise --timeout %s", o.Timeout, what, o.Timeout)
-		}
-		return fmt.Errorf("timed out after %s waiting for %s\nIf the browser shows an error page, check that the client allows the redirect URL %s; to wait longer, raise --timeout %s", o.Timeout, what, o.redirect, o.Timeout)
-	}
-	return err
-}
-
-func joinPath(base *url.URL, p string) string {
-	u := *base
-	u.Path = strings.TrimSuffix(u.Path, "/") + p
-	u.RawPath = ""
-	return u.String()
-}
-
-// maxReasonLen bounds an error quoted inside a sentence, on the callback
-// page or in the note that no browser could be opened.
-const maxReasonLen = 200
-
-// noteWriter writes notes for the person on stderr, unless --quiet.
-type noteWriter struct {
-	io    *iostreams.IOStreams
-	quiet bool
-	mu    *sync.Mutex
-}
-
-func (n *noteWriter) notef(format string, args ...any) {
-	if n.quiet {
-		return
-	}
-	n.printf(format, args...)
-}
-
-// printf writes to stderr even with --quiet.
-func (n *noteWriter) printf(format string, args ...any) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	fmt.Fprintf(n.io.ErrOut, format, args...)
 }

@@ -19,6 +19,10 @@ type idTokenVerifier struct {
 	hc       *http.Client
 	verifier *oidc.IDTokenVerifier
 	issuer   string
+	// authEndpoint is the discovery document's authorization_endpoint,
+	// read under --issuer: it is on Hydra's public URL (urls.self.public),
+	// where Hydra sends browsers.
+	authEndpoint string
 }
 
 // newIDTokenVerifier reads the discovery document at the public endpoint.
@@ -63,8 +67,9 @@ func newIssuerVerifier(octx context.Context, client *api.Client, base, clientID,
 		return nil, discoveryError(client, err, wellKnown)
 	}
 	var doc struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
+		Issuer       string `json:"issuer"`
+		JWKSURI      string `json:"jwks_uri"`
+		AuthEndpoint string `json:"authorization_endpoint"`
 	}
 	if err := p.Claims(&doc); err != nil {
 		return nil, fmt.Errorf("GET %s: reading the discovery document: %w", wellKnown, err)
@@ -79,7 +84,7 @@ func newIssuerVerifier(octx context.Context, client *api.Client, base, clientID,
 		jwks = base + rest
 	}
 	keys := oidc.NewRemoteKeySet(octx, jwks)
-	return &idTokenVerifier{hc: client.Guard().HTTP, issuer: doc.Issuer, verifier: oidc.NewVerifier(doc.Issuer, keys, &oidc.Config{ClientID: clientID})}, nil
+	return &idTokenVerifier{hc: client.Guard().HTTP, issuer: doc.Issuer, verifier: oidc.NewVerifier(doc.Issuer, keys, &oidc.Config{ClientID: clientID}), authEndpoint: doc.AuthEndpoint}, nil
 }
 
 func discoveryError(client *api.Client, err error, wellKnown string) error {

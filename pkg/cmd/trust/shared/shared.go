@@ -118,7 +118,7 @@ func CreateError(r api.TrustRequest, kid string, err error) error {
 		if r.AllowAnySubject {
 			who = "any subject"
 		}
-		return fmt.Errorf("Hydra already trusts key %q of issuer %s for %s: %w\nSee it with 'hydra trust list --issuer %s'; to change its scope or lifetime, delete it first, or let 'hydra trust sync' replace it", kid, r.Issuer, who, err, r.Issuer)
+		return fmt.Errorf("Hydra already trusts key %q of issuer %s for %s: %w\nSee it with '%s'; to change its scope or lifetime, delete it first, or let 'hydra trust sync' replace it", kid, r.Issuer, who, err, text.Command("hydra", "trust", "list", "--issuer", r.Issuer))
 	}
 	return err
 }
