@@ -53,6 +53,9 @@ type Options struct {
 	Prune bool
 	// DryRun prints the plan and changes nothing.
 	DryRun bool
+	// Force lets a prune delete a key that relationships of other
+	// subjects share, which Hydra deletes with it.
+	Force bool
 }
 
 // NewCmdSync builds the command. runF replaces the run function in tests of
@@ -60,8 +63,8 @@ type Options struct {
 func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
-	var scopes []string
-	var expiresIn, renewBefore string
+	var rel shared.RelationshipFlags
+	var renewBefore string
 
 	cmd := &cobra.Command{
 		Use:   "sync",
@@ -107,6 +110,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
+			opts.Issuer, opts.Subject, opts.AllowAnySubject = rel.Issuer, rel.Subject, rel.AllowAnySubject
 			if opts.Issuer == "" {
 				return cmdutil.FlagErrorf("--issuer is required: the iss of the issuer's tokens, such as https://token.actions.githubusercontent.com")
 			}
@@ -118,12 +122,12 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 					return err
 				}
 			}
-			if opts.Subject == "" && !opts.AllowAnySubject {
-				return cmdutil.FlagErrorf("pass --subject (the sub the tokens must carry) or --allow-any-subject")
+			if err := rel.CheckSubject("the tokens"); err != nil {
+				return err
 			}
 			opts.ExpiresIn = DefaultLifetime
-			if expiresIn != "" {
-				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", expiresIn); err != nil {
+			if rel.ExpiresIn != "" {
+				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", rel.ExpiresIn); err != nil {
 					return err
 				}
 			}
@@ -136,7 +140,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 					return cmdutil.FlagErrorf("--renew-before (%s) must be shorter than --expires-in (%s), or every run would replace every relationship", opts.RenewBefore, opts.ExpiresIn)
 				}
 			}
-			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.Scopes = rel.ScopeList()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -146,16 +150,16 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a summary on stderr only")
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer: its tokens' iss `URL`, whose discovery document names its keys")
+	shared.AddRelationshipFlags(cmd, &rel, shared.RelationshipUsage{
+		Of:        "the tokens",
+		Issuer:    "The issuer: its tokens' iss `URL`, whose discovery document names its keys",
+		ExpiresIn: "Lifetime of the relationships created, such as 720h or 30d (default 30d)",
+	})
 	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Take the keys from this `URL` instead of the discovery document")
-	fl.StringVar(&opts.Subject, "subject", "", "Trust the tokens with this sub only")
-	fl.BoolVar(&opts.AllowAnySubject, "allow-any-subject", false, "Trust the tokens with any sub (dangerous with issuers that sign for many tenants)")
-	fl.StringSliceVar(&scopes, "scope", nil, "Let the tokens ask for these scopes (repeatable, comma-separated)")
-	fl.StringVar(&expiresIn, "expires-in", "", "Lifetime of the relationships created, such as 720h or 30d (default 30d)")
 	fl.StringVar(&renewBefore, "renew-before", "", "Replace a relationship that expires within this `duration` (default: half of --expires-in)")
 	fl.BoolVar(&opts.Prune, "prune", false, "Delete the relationships whose key the issuer no longer publishes")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
-	cmd.MarkFlagsMutuallyExclusive("subject", "allow-any-subject")
+	fl.BoolVar(&opts.Force, "force", false, "Let --prune delete a key that other subjects' relationships share; Hydra deletes theirs with it")
 	return cmd
 }
 
