@@ -93,6 +93,17 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			and kid, since Hydra returns no key material: an issuer that reuses a
 			kid for a new key is not noticed.
 
+			Hydra stores one key per issuer and kid, shared by the relationships
+			of every subject that name them, and deleting any of them deletes the
+			key and all of them. Relationships of other subjects are kept: a
+			replace creates those that shared the key again, with their subject,
+			scope and expiry, and names each on stderr with its new ID. A prune
+			leaves a key that other subjects' relationships share, and exits 1,
+			unless --force, which lets Hydra delete theirs too.
+
+			Ctrl-C or SIGTERM starts no new step; a replace under way is finished
+			if Hydra answers in time, and otherwise stderr says what was deleted.
+
 			--dry-run prints the plan and changes nothing. A summary goes to
 			stderr; with --format, the plan or outcome is printed on stdout as
 			data. The requests for the issuer's keys carry no -H header.
@@ -187,8 +198,31 @@ type Action struct {
 	Reason     string `json:"reason,omitempty"`
 	// Done says whether the step was carried out.
 	Done bool `json:"done"`
+	// Deleted says that a replace deleted the old relationship, even if
+	// its successor could not be created.
+	Deleted bool `json:"deleted,omitempty"`
+	// SharedWith are the relationships of other subjects that share the
+	// key: Hydra deletes them with this one (see shared's data model).
+	SharedWith []string `json:"shared_with,omitempty"`
+	// Recreated are those a replace created again, each with its new ID.
+	Recreated []Sharer `json:"recreated,omitempty"`
+	// AlsoDeleted are those a --force prune deleted with this one.
+	AlsoDeleted []Sharer `json:"also_deleted,omitempty"`
 
-	key *shared.Key
+	key     *shared.Key
+	sharers []*api.Trust
+	// blocked marks a prune left undone because of sharers, without
+	// --force.
+	blocked bool
+}
+
+// Sharer is a relationship of another subject that shares a key.
+type Sharer struct {
+	// ReplacedID is its old ID, when it was created again as ID.
+	ReplacedID      string `json:"replaced_id,omitempty"`
+	ID              string `json:"id"`
+	Subject         string `json:"subject,omitempty"`
+	AllowAnySubject bool   `json:"allow_any_subject,omitempty"`
 }
 
 // Result is the plan and what became of it.
@@ -255,6 +289,9 @@ func syncRun(ctx context.Context, opts *Options) error {
 	res.Actions = Plan(opts, keys, existing, time.Now())
 	if !opts.DryRun {
 		err = apply(ctx, opts, client, res)
+		if err == nil {
+			err = blockedPrunes(res)
+		}
 	}
 	summarize(opts.IO.ErrOut, res)
 	if opts.Format.Name != "" {
@@ -271,7 +308,9 @@ func syncRun(ctx context.Context, opts *Options) error {
 }
 
 // Plan decides what to do with each key and each matching relationship.
-// Relationships of other subjects are not touched.
+// Relationships of other subjects are not touched: Hydra deletes those that
+// share the key of a relationship deleted here, so a replace creates them
+// again, and a prune leaves such a key alone unless --force.
 func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time) []Action {
 	mine := map[string]*api.Trust{}
 	var order []*api.Trust
@@ -295,11 +334,11 @@ func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time
 		case t == nil:
 			actions = append(actions, Action{Action: ActionCreate, KID: k.KID, ExpiresAt: text.Stamp(expires), Reason: "new key", key: k})
 		case !sameScopes(t.Scope, opts.Scopes):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
-				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k})
+			actions = append(actions, withSharers(Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
+				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k}, t, existing))
 		case t.ExpiresAt.Before(now.Add(opts.RenewBefore)):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
-				Reason: "expires at " + text.Stamp(t.ExpiresAt), key: k})
+			actions = append(actions, withSharers(Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
+				Reason: "expires at " + text.Stamp(t.ExpiresAt), key: k}, t, existing))
 		default:
 			actions = append(actions, Action{Action: ActionKeep, KID: k.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt)})
 		}
@@ -308,13 +347,30 @@ func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time
 		if published[t.PublicKey.KID] {
 			continue
 		}
-		a := Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}
-		if opts.Prune {
+		a := withSharers(Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}, t, existing)
+		switch {
+		case opts.Prune && len(a.sharers) > 0 && !opts.Force:
+			// Its key cannot be created again, since the issuer no
+			// longer publishes it.
+			a.blocked = true
+			a.Reason = fmt.Sprintf("the issuer no longer publishes this key, but %d relationships of other subjects share it, and Hydra would delete them with it: %s; --force deletes them too",
+				len(a.sharers), shared.DescribeAll(a.sharers))
+		case opts.Prune:
 			a.Action, a.Reason = ActionDelete, "the issuer no longer publishes this key"
 		}
 		actions = append(actions, a)
 	}
 	return actions
+}
+
+// withSharers records the relationships of other subjects that share t's
+// key, which Hydra deletes with t.
+func withSharers(a Action, t *api.Trust, existing []*api.Trust) Action {
+	a.sharers = shared.Sharers(t, existing)
+	for _, o := range a.sharers {
+		a.SharedWith = append(a.SharedWith, o.ID)
+	}
+	return a
 }
 
 func sameScopes(a, b []string) bool {
@@ -324,11 +380,35 @@ func sameScopes(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
+// finishGrace is how long a replace under way at Ctrl-C or SIGTERM may
+// still take: once its old relationship is deleted, stopping before the new
+// one exists would leave the key untrusted. main ends the process one
+// second after the signal (interruptGrace in cmd/hydra/main.go), and what
+// happened must be printed before that.
+var finishGrace = 600 * time.Millisecond
+
+// finishing returns a context for the requests of one replace: detached
+// from ctx, so that Ctrl-C does not cut them off, but cancelled
+// finishGrace after ctx is, so that they end before the process does.
+// Each request is bounded by --timeout besides.
+func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	stop := context.AfterFunc(ctx, func() { timer = time.AfterFunc(finishGrace, cancel) })
+	return fctx, func() {
+		if !stop() && timer != nil {
+			timer.Stop()
+		}
+		cancel()
+	}
+}
+
 // apply carries out the plan: new keys first, then replacements, then
 // deletions, so that a failure part-way leaves more trust in place rather
-// than less. It stops at the first failure.
+// than less. It stops at the first failure, and starts no step after
+// Ctrl-C; a replace under way then gets finishGrace to end.
 func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) error {
-	create := func(a *Action) error {
+	create := func(ctx context.Context, a *Action) error {
 		expires, _ := time.Parse(time.RFC3339, a.ExpiresAt)
 		req := api.TrustRequest{Issuer: opts.Issuer, Subject: opts.Subject, AllowAnySubject: opts.AllowAnySubject,
 			Scope: opts.Scopes, JWK: a.key.JWK, ExpiresAt: expires}
@@ -345,29 +425,117 @@ func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) 
 			if a.Action != phase {
 				continue
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			switch phase {
 			case ActionCreate:
-				if err := create(a); err != nil {
+				if err := create(ctx, a); err != nil {
 					return fmt.Errorf("creating the relationship for key %q: %w", a.KID, err)
 				}
+				a.Done = true
 			case ActionReplace:
-				// Hydra refuses a second relationship for the same
-				// issuer, subject and kid, and has no update.
-				if err := client.DeleteTrust(ctx, a.ReplacedID); err != nil {
-					return fmt.Errorf("replacing the relationship %s for key %q: deleting it: %w", a.ReplacedID, a.KID, err)
-				}
-				if err := create(a); err != nil {
-					return fmt.Errorf("replacing the relationship %s for key %q: it was deleted, but creating its successor failed, so Hydra no longer trusts this key; run the sync again: %w", a.ReplacedID, a.KID, err)
+				if err := replace(ctx, opts, client, a, create); err != nil {
+					return err
 				}
 			case ActionDelete:
 				if err := client.DeleteTrust(ctx, a.ID); err != nil {
 					return fmt.Errorf("deleting the relationship %s for key %q: %w", a.ID, a.KID, shared.TrustError(a.ID, err))
 				}
+				a.Done = true
+				// Hydra deleted the relationships that shared the key
+				// with it (allowed by --force; see Plan).
+				for _, o := range a.sharers {
+					a.AlsoDeleted = append(a.AlsoDeleted, Sharer{ID: o.ID, Subject: o.Subject, AllowAnySubject: o.AllowAnySubject})
+				}
 			}
-			a.Done = true
 		}
 	}
 	return nil
+}
+
+// replace deletes a relationship and creates its successor, since Hydra
+// has no update and refuses a second relationship for the same issuer,
+// subject and kid. Hydra's delete also takes the relationships of other
+// subjects that share the key (see shared's data model): they are created
+// again afterwards, with the same key, subject, scope and expiry.
+func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, create func(context.Context, *Action) error) error {
+	fctx, done := finishing(ctx)
+	defer done()
+	interrupted := func() string {
+		if ctx.Err() != nil {
+			return " (interrupted)"
+		}
+		return ""
+	}
+	if err := client.DeleteTrust(fctx, a.ReplacedID); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted while deleting the relationship %s for key %q, to replace it: Hydra may have deleted it%s; run the sync again: %w", a.ReplacedID, a.KID, sharersClause(a.sharers, "and with it "), err)
+		}
+		return fmt.Errorf("replacing the relationship %s for key %q: deleting it: %w", a.ReplacedID, a.KID, shared.TrustError(a.ReplacedID, err))
+	}
+	a.Deleted = true
+	if err := create(fctx, a); err != nil {
+		return fmt.Errorf("replacing the relationship %s for key %q: it was deleted%s, but creating its successor failed%s, so Hydra no longer trusts this key for %s%s; run the sync again: %w",
+			a.ReplacedID, a.KID, sharersClause(a.sharers, "with "), interrupted(), whose(opts.Subject, opts.AllowAnySubject), othersClause(a.sharers), err)
+	}
+	a.Done = true
+	var lost []*api.Trust
+	var firstErr error
+	for _, o := range a.sharers {
+		t, err := shared.Recreate(fctx, client, o, *a.key)
+		if err != nil {
+			lost = append(lost, o)
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		a.Recreated = append(a.Recreated, Sharer{ReplacedID: o.ID, ID: t.ID, Subject: o.Subject, AllowAnySubject: o.AllowAnySubject})
+	}
+	if len(lost) > 0 {
+		return fmt.Errorf("replacing the relationship %s for key %q: Hydra deleted %d relationships of other subjects with it, since they shared the key, and %d of them could not be created again%s, so Hydra no longer trusts this key for them: %s. Create each again with 'hydra trust create --issuer %s --kid %s' and its subject, scope and expiry: %w",
+			a.ReplacedID, a.KID, len(a.sharers), len(lost), interrupted(), shared.DescribeAll(lost), printer.Printable(opts.Issuer), printer.Printable(a.KID), firstErr)
+	}
+	return nil
+}
+
+func whose(subject string, any bool) string {
+	if any {
+		return "any subject"
+	}
+	return fmt.Sprintf("subject %q", subject)
+}
+
+// sharersClause names the relationships that a delete took along, after
+// prefix, for a message; "" when none.
+func sharersClause(sharers []*api.Trust, prefix string) string {
+	if len(sharers) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s%d relationships of other subjects that share its key: %s)", prefix, len(sharers), shared.DescribeAll(sharers))
+}
+
+func othersClause(sharers []*api.Trust) string {
+	if len(sharers) == 0 {
+		return ""
+	}
+	return ", nor for those other subjects"
+}
+
+// blockedPrunes is the error for the relationships --prune left in place
+// because relationships of other subjects share their key.
+func blockedPrunes(res *Result) error {
+	var kids []string
+	for _, a := range res.Actions {
+		if a.blocked {
+			kids = append(kids, fmt.Sprintf("%q", a.KID))
+		}
+	}
+	if len(kids) == 0 {
+		return nil
+	}
+	return fmt.Errorf("not pruned: key %s, which relationships of other subjects share: Hydra would delete theirs too. Pass --force to delete them all", strings.Join(kids, ", "))
 }
 
 // summarize writes one line per step and a count, for people and CI logs.
@@ -385,6 +553,8 @@ func summarize(w io.Writer, res *Result) {
 			verb = "kept"
 		case a.Action == ActionStale:
 			verb = "kept stale"
+		case a.Action == ActionReplace && a.Deleted && !a.Done:
+			verb = "deleted, not replaced,"
 		case a.Done:
 			verb += "d"
 		case res.DryRun:
@@ -407,6 +577,14 @@ func summarize(w io.Writer, res *Result) {
 			fmt.Fprintf(&b, " [%s]", printer.Printable(a.Reason))
 		}
 		b.WriteByte('\n')
+		for _, o := range a.Recreated {
+			fmt.Fprintf(&b, "  re-created the relationship %s of %s as %s: it shared key %s, so Hydra deleted it with %s\n",
+				o.ReplacedID, printer.Printable(whose(o.Subject, o.AllowAnySubject)), o.ID, printer.Printable(a.KID), a.ReplacedID)
+		}
+		for _, o := range a.AlsoDeleted {
+			fmt.Fprintf(&b, "  also deleted the relationship %s of %s: it shared key %s (--force)\n",
+				o.ID, printer.Printable(whose(o.Subject, o.AllowAnySubject)), printer.Printable(a.KID))
+		}
 	}
 	if res.DryRun {
 		fmt.Fprintf(&b, "dry run, nothing changed: %s for %s: would create %d, replace %d, delete %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),
@@ -414,8 +592,12 @@ func summarize(w io.Writer, res *Result) {
 	} else {
 		done := map[string]int{}
 		for _, a := range res.Actions {
-			if a.Done {
+			switch {
+			case a.Done:
 				done[a.Action]++
+			case a.Deleted:
+				// A replace cut short after its delete.
+				done[ActionDelete]++
 			}
 		}
 		fmt.Fprintf(&b, "%s for %s: created %d, replaced %d, deleted %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),
