@@ -6,6 +6,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -294,6 +295,11 @@ func syncRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	summarize(opts.IO.ErrOut, res)
+	if err != nil && errors.Is(err, context.Canceled) && err != ctx.Err() {
+		// main prints only "interrupted" for Ctrl-C, and what was
+		// deleted must not go unsaid.
+		fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", err)
+	}
 	if opts.Format.Name != "" {
 		raw, merr := json.Marshal(res)
 		if merr != nil {
