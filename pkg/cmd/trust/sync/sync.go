@@ -457,7 +457,9 @@ func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) 
 			}
 		}
 	}
-	return nil
+	// A step finished after Ctrl-C: all is done, but the run was
+	// interrupted, and exits as such.
+	return ctx.Err()
 }
 
 // replace deletes a relationship and creates its successor, since Hydra
