@@ -6,9 +6,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"testing"
+
+	"github.com/hydratoken/hydra/test/hydratest"
 )
 
 // Hydra stores one key per issuer and kid, shared by every relationship
@@ -213,5 +216,57 @@ func TestTrustCreateIssuerNotAURL(t *testing.T) {
 		if got := trustList(t, issuer); len(got) != 0 {
 			t.Errorf("created %v", got)
 		}
+	}
+}
+
+// compatTrustSharedKeys checks on an older Hydra what the tests above
+// check on v2.3.0: its trust relationships share one key per issuer and
+// kid alike, and the commands keep the other subjects' relationships.
+func compatTrustSharedKeys(t *testing.T, s *hydratest.Server) {
+	env := compatEnv(s)
+	hydra := func(args ...string) result { t.Helper(); return compatRun(t, env, args...) }
+	subjects := func(issuer string) map[string]map[string]any {
+		t.Helper()
+		r := hydra("trust", "list", "--issuer", issuer, "--format", "json")
+		r.wantCode(t, 0)
+		var all []map[string]any
+		if err := json.Unmarshal([]byte(r.Stdout), &all); err != nil {
+			t.Fatalf("trust list: %v\n%s", err, r.Stdout)
+		}
+		out := map[string]map[string]any{}
+		for _, tr := range all {
+			out[fmt.Sprint(tr["subject"])] = tr
+		}
+		return out
+	}
+
+	iss := startIssuer(t)
+	hydra("trust", "sync", "--issuer", iss.URL, "--subject", "S1", "--scope", "deploy").wantCode(t, 0)
+	hydra("trust", "sync", "--issuer", iss.URL, "--subject", "S2", "--scope", "deploy").wantCode(t, 0)
+	before := subjects(iss.URL)["S2"]
+	r := hydra("trust", "sync", "--issuer", iss.URL, "--subject", "S1", "--scope", "deploy,read")
+	r.wantCode(t, 0)
+	after := subjects(iss.URL)["S2"]
+	if after == nil || fmt.Sprint(after["scope"]) != fmt.Sprint(before["scope"]) {
+		t.Fatalf("S2's relationship was %v, is %v\nstderr:\n%s", before, after, r.Stderr)
+	}
+	r.wantStderr(t, fmt.Sprintf("re-created the relationship %s of subject \"S2\"", before["id"]))
+
+	issuer := "https://compat-shared.example"
+	key := publicKeyPEM(t, "key.pub.pem", "ec")
+	var ids []string
+	for _, sub := range []string{"team-a", "team-b"} {
+		r := hydra("trust", "create", "--issuer", issuer, "--subject", sub, "--expires-in", "1h", "--public-key", key, "-q")
+		r.wantCode(t, 0)
+		ids = append(ids, r.oneLine(t))
+	}
+	r = hydra("trust", "delete", ids[0])
+	r.wantCode(t, 1)
+	r.wantStderr(t, "not deleted", ids[1])
+	hydra("trust", "get", ids[1]).wantCode(t, 0)
+	r = hydra("trust", "delete", ids[0], ids[1])
+	r.wantCode(t, 0)
+	if len(subjects(issuer)) != 0 {
+		t.Errorf("left: %v", subjects(issuer))
 	}
 }
