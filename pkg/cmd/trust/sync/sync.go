@@ -399,14 +399,20 @@ var finishGrace = 600 * time.Millisecond
 // Each request is bounded by --timeout besides.
 func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	var timer *time.Timer
-	stop := context.AfterFunc(ctx, func() { timer = time.AfterFunc(finishGrace, cancel) })
-	return fctx, func() {
-		if !stop() && timer != nil {
-			timer.Stop()
+	go func() {
+		select {
+		case <-ctx.Done():
+			t := time.NewTimer(finishGrace)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				cancel()
+			case <-fctx.Done():
+			}
+		case <-fctx.Done():
 		}
-		cancel()
-	}
+	}()
+	return fctx, cancel
 }
 
 // apply carries out the plan: new keys first, then replacements, then
