@@ -76,8 +76,14 @@ func (g *DeleteGuard) Delete(ctx context.Context, id string) error {
 		g.gone[o.ID] = true
 	}
 	for _, o := range others {
-		fmt.Fprintf(g.ErrOut, "also deleted by Hydra with %s, since it shared key %q of issuer %s (--force): %s\n",
-			id, printer.Printable(t.PublicKey.KID), printer.Printable(t.Issuer), Describe(o))
+		// Say only what Hydra's answer shows: a 404 for the other one.
+		what := "also deleted by Hydra"
+		var apiErr *api.Error
+		if _, err := g.Client.GetTrust(ctx, o.ID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+			what = "may have been deleted by Hydra too (not confirmed)"
+		}
+		fmt.Fprintf(g.ErrOut, "%s with %s, since it shared key %q of issuer %s (--force): %s\n",
+			what, id, printer.Printable(t.PublicKey.KID), printer.Printable(t.Issuer), Describe(o))
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ import (
 //     URL cannot be read through /admin/keys, whose set is one path
 //     segment. Whether a stored key is the same as a given one can only be
 //     known when the kid is the key's RFC 7638 thumbprint.
+//   - Conversely, an issuer that is not a URL names a key set that
+//     /admin/keys can reach: deleting that set, or a key in it, deletes
+//     the relationships of that issuer (or kid) too.
 //
 // So, before any delete, Sharers finds the relationships that the delete
 // would take with it; the commands re-create them or refuse (see
