@@ -497,6 +497,11 @@ func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, 
 	var lost []*api.Trust
 	var firstErr error
 	for _, o := range a.sharers {
+		// Only what Hydra did delete is created again: a Hydra that
+		// kept it (no cascade) answers 200.
+		if _, err := client.GetTrust(fctx, o.ID); err == nil {
+			continue
+		}
 		t, err := shared.Recreate(fctx, client, o, *a.key)
 		if err != nil {
 			lost = append(lost, o)
