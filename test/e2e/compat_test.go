@@ -101,6 +101,7 @@ func TestCompat(t *testing.T) {
 			t.Run("browser sign-in", func(t *testing.T) { compatBrowser(t, s) })
 			t.Run("token flush", func(t *testing.T) { compatFlush(t, s) })
 			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
+			t.Run("trust's shared keys", func(t *testing.T) { compatTrustSharedKeys(t, s) })
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
 		})
 	}

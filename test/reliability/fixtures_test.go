@@ -155,6 +155,25 @@ func trustHandler() http.Handler {
 	})
 }
 
+// trustDeleteHandler is Hydra's admin API for trust delete: each
+// relationship shares its key with no other.
+func trustDeleteHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		id := strings.TrimPrefix(r.URL.Path, "/admin/trust/grants/jwt-bearer/issuers/")
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/admin/trust/grants/jwt-bearer/issuers":
+			_, _ = w.Write([]byte(`[]`))
+		case r.Method == http.MethodGet:
+			_, _ = w.Write([]byte(`{"id":"` + id + `","issuer":"https://issuer.example","subject":"s","scope":["read"],"public_key":{"set":"https://issuer.example","kid":"k-` + id + `"},"expires_at":"2099-01-01T00:00:00Z"}`))
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
 // syncHandler is an issuer (discovery and keys) beside Hydra's admin API,
 // for trust sync: the list holds a relationship for a key the issuer no
 // longer publishes, so that a run creates one and deletes one.

@@ -48,6 +48,11 @@ type Options struct {
 	PublicKeyFile string
 	JWKSURL       string
 	KID           string
+
+	// Force creates the relationship even when the issuer already stores
+	// a key under its kid that may not be the key given (see
+	// shared.KIDInUse).
+	Force bool
 }
 
 // NewCmdCreate builds the command. runF replaces the run function in tests
@@ -55,8 +60,8 @@ type Options struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
-	var scopes []string
-	var expiresIn, expiresAt string
+	var rel shared.RelationshipFlags
+	var expiresAt string
 
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -76,6 +81,14 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			public half of a key is ever sent. Hydra needs a key ID: --kid sets
 			one, and a key without one gets its RFC 7638 thumbprint.
 
+			Hydra stores one key per issuer and key ID, shared by every
+			relationship that names them, and keeps the key it stored first. So
+			when the issuer already has relationships with this key ID, the new
+			one would trust their key, not the one given: unless the key ID is the
+			key's thumbprint, which names one key only, the command refuses and
+			names them. --force creates it all the same, for when the stored key
+			is known to be this one.
+
 			To follow an issuer whose keys rotate, use 'hydra trust sync' instead.
 
 			The output is the new relationship's JSON; -q prints its ID.
@@ -94,15 +107,19 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
-			if opts.Issuer == "" {
+			if rel.Issuer == "" {
 				return cmdutil.FlagErrorf("--issuer is required: the iss of the assertions to trust")
 			}
-			if opts.Subject == "" && !opts.AllowAnySubject {
-				return cmdutil.FlagErrorf("pass --subject (the sub the assertions must carry) or --allow-any-subject")
+			if _, err := shared.CheckURL("--issuer", rel.Issuer); err != nil {
+				return err
 			}
+			if err := rel.CheckSubject("the assertions"); err != nil {
+				return err
+			}
+			opts.Issuer, opts.Subject, opts.AllowAnySubject = rel.Issuer, rel.Subject, rel.AllowAnySubject
 			switch {
-			case expiresIn != "":
-				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", expiresIn); err != nil {
+			case rel.ExpiresIn != "":
+				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", rel.ExpiresIn); err != nil {
 					return err
 				}
 			case expiresAt != "":
@@ -123,7 +140,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if (opts.JWKFile == "-" || opts.PublicKeyFile == "-") && opts.Admin.AccessToken.File == "-" {
 				return cmdutil.FlagErrorf("the key and --access-token-file cannot both be read from stdin")
 			}
-			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.Scopes = rel.ScopeList()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -134,17 +151,17 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmdutil.AddFormatFlag(cmd, &format, "indented JSON")
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the new relationship's ID")
-	fl.StringVar(&opts.Issuer, "issuer", "", "Trust assertions with this iss `URL`")
-	fl.StringVar(&opts.Subject, "subject", "", "Trust assertions with this sub only")
-	fl.BoolVar(&opts.AllowAnySubject, "allow-any-subject", false, "Trust assertions with any sub (dangerous with issuers that sign for many tenants)")
-	fl.StringSliceVar(&scopes, "scope", nil, "Let the assertions ask for these scopes (repeatable, comma-separated)")
-	fl.StringVar(&expiresIn, "expires-in", "", "Stop trusting the key after this `duration`, such as 720h or 30d")
+	shared.AddRelationshipFlags(cmd, &rel, shared.RelationshipUsage{
+		Of:        "assertions",
+		Issuer:    "Trust assertions with this iss `URL`",
+		ExpiresIn: "Stop trusting the key after this `duration`, such as 720h or 30d",
+	})
 	fl.StringVar(&expiresAt, "expires-at", "", "Stop trusting the key at this RFC 3339 `time`")
 	fl.StringVar(&opts.JWKFile, "jwk", "", "Read the key from this JWK or JWK set `file` ('-' for stdin)")
 	fl.StringVar(&opts.PublicKeyFile, "public-key", "", "Read the key from this PEM public key or certificate `file` ('-' for stdin)")
 	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Fetch the key set at this `URL` and take the key --kid names")
 	fl.StringVar(&opts.KID, "kid", "", "The key's ID: picks a key of a set, or names a key that has none")
-	cmd.MarkFlagsMutuallyExclusive("subject", "allow-any-subject")
+	fl.BoolVar(&opts.Force, "force", false, "Create it even when the issuer already stores a key under this key ID, which the new relationship then trusts")
 	cmd.MarkFlagsMutuallyExclusive("expires-in", "expires-at")
 	cmd.MarkFlagsMutuallyExclusive("jwk", "public-key", "jwks-url")
 	return cmd
@@ -172,6 +189,9 @@ func createRun(ctx context.Context, opts *Options) error {
 		Issuer: opts.Issuer, Subject: opts.Subject, AllowAnySubject: opts.AllowAnySubject,
 		Scope: opts.Scopes, JWK: key.JWK, ExpiresAt: expires,
 	}
+	if err := checkKID(ctx, opts, client, req, key); err != nil {
+		return err
+	}
 	t, err := client.CreateTrust(ctx, req)
 	if err != nil {
 		return shared.CreateError(req, key.KID, err)
@@ -179,6 +199,32 @@ func createRun(ctx context.Context, opts *Options) error {
 	return shared.Trusts.Print(opts.IO.Out, []*api.Trust{t}, printer.Output{
 		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
 	})
+}
+
+// checkKID refuses a key ID under which the issuer already stores a key
+// that may be another: Hydra would make the new relationship trust the
+// stored key, and drop the one given (see shared's data model). A kid that
+// is the key's thumbprint names this key only, and a relationship of the
+// same subject is left to Hydra, which refuses it as a conflict.
+func checkKID(ctx context.Context, opts *Options, client *api.Client, req api.TrustRequest, key shared.Key) error {
+	if opts.Force || shared.IsThumbprintKID(key) {
+		return nil
+	}
+	inUse, err := shared.KIDInUse(ctx, client, req.Issuer, key.KID)
+	if err != nil {
+		return fmt.Errorf("checking whether issuer %s already has a key with ID %q: %w", printer.Printable(req.Issuer), printer.Printable(key.KID), err)
+	}
+	if len(inUse) == 0 {
+		return nil
+	}
+	for _, t := range inUse {
+		if t.AllowAnySubject == req.AllowAnySubject && (req.AllowAnySubject || t.Subject == req.Subject) {
+			return nil
+		}
+	}
+	return fmt.Errorf("issuer %s already has a key with ID %q, trusted by %s. Hydra stores one key per issuer and key ID, and would make this relationship trust that stored key, not the one given, which Hydra's admin API does not let this tool compare.\n"+
+		"Give the new key another --kid (or leave --kid out, so that its thumbprint names it); if the stored key is this very key, pass --force",
+		printer.Printable(req.Issuer), printer.Printable(key.KID), shared.DescribeAll(inUse))
 }
 
 // loadKey reads or fetches the key to trust.

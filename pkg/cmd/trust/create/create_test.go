@@ -46,6 +46,8 @@ func TestNewCmdCreate(t *testing.T) {
 		{Argv: "--issuer https://i --subject s --expires-in 1h --jwks-url ftp://x", WantErr: "invalid --jwks-url"},
 		{Argv: "--issuer https://i --subject s --expires-in 1h --jwk - --access-token-file -", WantErr: "stdin"},
 		{Argv: base + " -q --format json", WantErr: "cannot be used together"},
+		{Argv: "--issuer not-a-url --subject s --expires-in 1h --jwk k", WantErr: "invalid --issuer"},
+		{Argv: "--issuer ftp://i.example --subject s --expires-in 1h --jwk k", WantErr: "invalid --issuer"},
 	})
 }
 
@@ -54,6 +56,12 @@ func TestNewCmdCreate(t *testing.T) {
 func TestCreateRunSendsPublicKeyOnly(t *testing.T) {
 	var got map[string]any
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/admin/trust/grants/jwt-bearer/issuers" {
+			// The check for a key already stored under the kid: none.
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`[]`))
+			return
+		}
 		if r.Method != http.MethodPost || r.URL.Path != "/admin/trust/grants/jwt-bearer/issuers" {
 			t.Errorf("%s %s", r.Method, r.URL.Path)
 		}

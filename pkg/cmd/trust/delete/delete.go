@@ -22,6 +22,9 @@ type Options struct {
 
 	// IDs are the relationships to delete.
 	IDs []string
+	// Force deletes a relationship even when others share its key, which
+	// Hydra then deletes with it.
+	Force bool
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
@@ -36,6 +39,14 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			signed with their keys. The ID of each deleted relationship is printed
 			on stdout, one a line. Hydra answers 404 for an unknown ID, so a printed
 			ID was deleted.
+
+			Hydra stores one key per issuer and key ID, shared by every
+			relationship that names them, and deleting a relationship deletes its
+			key and every other relationship of the same issuer and key ID, of any
+			subject. So a relationship whose key others share is not deleted: it
+			is named on stderr with the others, unless they are deleted too (given
+			as arguments) or --force is given, in which case each relationship
+			Hydra deleted with it is named on stderr.
 
 			A failure does not stop the others: each is named on stderr, and the
 			command exits 1 if any failed.
@@ -58,6 +69,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Delete a relationship even when others share its key: Hydra deletes them with it")
 	cmd.ValidArgsFunction = shared.CompleteIDs(f, &opts.Admin)
 	return cmd
 }
@@ -67,9 +79,10 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	guard := &shared.DeleteGuard{Client: client, IDs: opts.IDs, Force: opts.Force, ErrOut: opts.IO.ErrOut}
 	return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, cmdutil.Deletion{
 		Noun:    "trust relationships",
-		Delete:  client.DeleteTrust,
+		Delete:  guard.Delete,
 		Explain: shared.TrustError,
 	})
 }

@@ -6,6 +6,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -53,6 +54,9 @@ type Options struct {
 	Prune bool
 	// DryRun prints the plan and changes nothing.
 	DryRun bool
+	// Force lets a prune delete a key that relationships of other
+	// subjects share, which Hydra deletes with it.
+	Force bool
 }
 
 // NewCmdSync builds the command. runF replaces the run function in tests of
@@ -60,8 +64,8 @@ type Options struct {
 func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	var format cmdutil.FormatFlag
-	var scopes []string
-	var expiresIn, renewBefore string
+	var rel shared.RelationshipFlags
+	var renewBefore string
 
 	cmd := &cobra.Command{
 		Use:   "sync",
@@ -90,6 +94,17 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			and kid, since Hydra returns no key material: an issuer that reuses a
 			kid for a new key is not noticed.
 
+			Hydra stores one key per issuer and kid, shared by the relationships
+			of every subject that name them, and deleting any of them deletes the
+			key and all of them. Relationships of other subjects are kept: a
+			replace creates those that shared the key again, with their subject,
+			scope and expiry, and names each on stderr with its new ID. A prune
+			leaves a key that other subjects' relationships share, and exits 1,
+			unless --force, which lets Hydra delete theirs too.
+
+			Ctrl-C or SIGTERM starts no new step; a replace under way is finished
+			if Hydra answers in time, and otherwise stderr says what was deleted.
+
 			--dry-run prints the plan and changes nothing. A summary goes to
 			stderr; with --format, the plan or outcome is printed on stdout as
 			data. The requests for the issuer's keys carry no -H header.
@@ -107,6 +122,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
+			opts.Issuer, opts.Subject, opts.AllowAnySubject = rel.Issuer, rel.Subject, rel.AllowAnySubject
 			if opts.Issuer == "" {
 				return cmdutil.FlagErrorf("--issuer is required: the iss of the issuer's tokens, such as https://token.actions.githubusercontent.com")
 			}
@@ -118,12 +134,12 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 					return err
 				}
 			}
-			if opts.Subject == "" && !opts.AllowAnySubject {
-				return cmdutil.FlagErrorf("pass --subject (the sub the tokens must carry) or --allow-any-subject")
+			if err := rel.CheckSubject("the tokens"); err != nil {
+				return err
 			}
 			opts.ExpiresIn = DefaultLifetime
-			if expiresIn != "" {
-				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", expiresIn); err != nil {
+			if rel.ExpiresIn != "" {
+				if opts.ExpiresIn, err = shared.ParseLifetime("--expires-in", rel.ExpiresIn); err != nil {
 					return err
 				}
 			}
@@ -136,7 +152,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 					return cmdutil.FlagErrorf("--renew-before (%s) must be shorter than --expires-in (%s), or every run would replace every relationship", opts.RenewBefore, opts.ExpiresIn)
 				}
 			}
-			opts.Scopes = cmdutil.SplitList(scopes)
+			opts.Scopes = rel.ScopeList()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -146,16 +162,16 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a summary on stderr only")
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer: its tokens' iss `URL`, whose discovery document names its keys")
+	shared.AddRelationshipFlags(cmd, &rel, shared.RelationshipUsage{
+		Of:        "the tokens",
+		Issuer:    "The issuer: its tokens' iss `URL`, whose discovery document names its keys",
+		ExpiresIn: "Lifetime of the relationships created, such as 720h or 30d (default 30d)",
+	})
 	fl.StringVar(&opts.JWKSURL, "jwks-url", "", "Take the keys from this `URL` instead of the discovery document")
-	fl.StringVar(&opts.Subject, "subject", "", "Trust the tokens with this sub only")
-	fl.BoolVar(&opts.AllowAnySubject, "allow-any-subject", false, "Trust the tokens with any sub (dangerous with issuers that sign for many tenants)")
-	fl.StringSliceVar(&scopes, "scope", nil, "Let the tokens ask for these scopes (repeatable, comma-separated)")
-	fl.StringVar(&expiresIn, "expires-in", "", "Lifetime of the relationships created, such as 720h or 30d (default 30d)")
 	fl.StringVar(&renewBefore, "renew-before", "", "Replace a relationship that expires within this `duration` (default: half of --expires-in)")
 	fl.BoolVar(&opts.Prune, "prune", false, "Delete the relationships whose key the issuer no longer publishes")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
-	cmd.MarkFlagsMutuallyExclusive("subject", "allow-any-subject")
+	fl.BoolVar(&opts.Force, "force", false, "Let --prune delete a key that other subjects' relationships share; Hydra deletes theirs with it")
 	return cmd
 }
 
@@ -183,8 +199,31 @@ type Action struct {
 	Reason     string `json:"reason,omitempty"`
 	// Done says whether the step was carried out.
 	Done bool `json:"done"`
+	// Deleted says that a replace deleted the old relationship, even if
+	// its successor could not be created.
+	Deleted bool `json:"deleted,omitempty"`
+	// SharedWith are the relationships of other subjects that share the
+	// key: Hydra deletes them with this one (see shared's data model).
+	SharedWith []string `json:"shared_with,omitempty"`
+	// Recreated are those a replace created again, each with its new ID.
+	Recreated []Sharer `json:"recreated,omitempty"`
+	// AlsoDeleted are those a --force prune deleted with this one.
+	AlsoDeleted []Sharer `json:"also_deleted,omitempty"`
 
-	key *shared.Key
+	key     *shared.Key
+	sharers []*api.Trust
+	// blocked marks a prune left undone because of sharers, without
+	// --force.
+	blocked bool
+}
+
+// Sharer is a relationship of another subject that shares a key.
+type Sharer struct {
+	// ReplacedID is its old ID, when it was created again as ID.
+	ReplacedID      string `json:"replaced_id,omitempty"`
+	ID              string `json:"id"`
+	Subject         string `json:"subject,omitempty"`
+	AllowAnySubject bool   `json:"allow_any_subject,omitempty"`
 }
 
 // Result is the plan and what became of it.
@@ -251,8 +290,16 @@ func syncRun(ctx context.Context, opts *Options) error {
 	res.Actions = Plan(opts, keys, existing, time.Now())
 	if !opts.DryRun {
 		err = apply(ctx, opts, client, res)
+		if err == nil {
+			err = blockedPrunes(res)
+		}
 	}
 	summarize(opts.IO.ErrOut, res)
+	if err != nil && errors.Is(err, context.Canceled) && err != ctx.Err() {
+		// main prints only "interrupted" for Ctrl-C, and what was
+		// deleted must not go unsaid.
+		fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", err)
+	}
 	if opts.Format.Name != "" {
 		raw, merr := json.Marshal(res)
 		if merr != nil {
@@ -267,7 +314,9 @@ func syncRun(ctx context.Context, opts *Options) error {
 }
 
 // Plan decides what to do with each key and each matching relationship.
-// Relationships of other subjects are not touched.
+// Relationships of other subjects are not touched: Hydra deletes those that
+// share the key of a relationship deleted here, so a replace creates them
+// again, and a prune leaves such a key alone unless --force.
 func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time) []Action {
 	mine := map[string]*api.Trust{}
 	var order []*api.Trust
@@ -291,11 +340,11 @@ func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time
 		case t == nil:
 			actions = append(actions, Action{Action: ActionCreate, KID: k.KID, ExpiresAt: text.Stamp(expires), Reason: "new key", key: k})
 		case !sameScopes(t.Scope, opts.Scopes):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
-				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k})
+			actions = append(actions, withSharers(Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
+				Reason: fmt.Sprintf("scope %q, want %q", strings.Join(t.Scope, " "), strings.Join(opts.Scopes, " ")), key: k}, t, existing))
 		case t.ExpiresAt.Before(now.Add(opts.RenewBefore)):
-			actions = append(actions, Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
-				Reason: "expires at " + text.Stamp(t.ExpiresAt), key: k})
+			actions = append(actions, withSharers(Action{Action: ActionReplace, KID: k.KID, ReplacedID: t.ID, ExpiresAt: text.Stamp(expires),
+				Reason: "expires at " + text.Stamp(t.ExpiresAt), key: k}, t, existing))
 		default:
 			actions = append(actions, Action{Action: ActionKeep, KID: k.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt)})
 		}
@@ -304,13 +353,30 @@ func Plan(opts *Options, keys []shared.Key, existing []*api.Trust, now time.Time
 		if published[t.PublicKey.KID] {
 			continue
 		}
-		a := Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}
-		if opts.Prune {
+		a := withSharers(Action{Action: ActionStale, KID: t.PublicKey.KID, ID: t.ID, ExpiresAt: text.Stamp(t.ExpiresAt), Reason: "the issuer no longer publishes this key; --prune deletes it"}, t, existing)
+		switch {
+		case opts.Prune && len(a.sharers) > 0 && !opts.Force:
+			// Its key cannot be created again, since the issuer no
+			// longer publishes it.
+			a.blocked = true
+			a.Reason = fmt.Sprintf("the issuer no longer publishes this key, but %d relationships of other subjects share it, and Hydra would delete them with it: %s; --force deletes them too",
+				len(a.sharers), shared.DescribeAll(a.sharers))
+		case opts.Prune:
 			a.Action, a.Reason = ActionDelete, "the issuer no longer publishes this key"
 		}
 		actions = append(actions, a)
 	}
 	return actions
+}
+
+// withSharers records the relationships of other subjects that share t's
+// key, which Hydra deletes with t.
+func withSharers(a Action, t *api.Trust, existing []*api.Trust) Action {
+	a.sharers = shared.Sharers(t, existing)
+	for _, o := range a.sharers {
+		a.SharedWith = append(a.SharedWith, o.ID)
+	}
+	return a
 }
 
 func sameScopes(a, b []string) bool {
@@ -320,50 +386,19 @@ func sameScopes(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// apply carries out the plan: new keys first, then replacements, then
-// deletions, so that a failure part-way leaves more trust in place rather
-// than less. It stops at the first failure.
-func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) error {
-	create := func(a *Action) error {
-		expires, _ := time.Parse(time.RFC3339, a.ExpiresAt)
-		req := api.TrustRequest{Issuer: opts.Issuer, Subject: opts.Subject, AllowAnySubject: opts.AllowAnySubject,
-			Scope: opts.Scopes, JWK: a.key.JWK, ExpiresAt: expires}
-		t, err := client.CreateTrust(ctx, req)
-		if err != nil {
-			return shared.CreateError(req, a.KID, err)
+// blockedPrunes is the error for the relationships --prune left in place
+// because relationships of other subjects share their key.
+func blockedPrunes(res *Result) error {
+	var kids []string
+	for _, a := range res.Actions {
+		if a.blocked {
+			kids = append(kids, fmt.Sprintf("%q", a.KID))
 		}
-		a.ID, a.ExpiresAt = t.ID, text.Stamp(t.ExpiresAt)
+	}
+	if len(kids) == 0 {
 		return nil
 	}
-	for _, phase := range []string{ActionCreate, ActionReplace, ActionDelete} {
-		for i := range res.Actions {
-			a := &res.Actions[i]
-			if a.Action != phase {
-				continue
-			}
-			switch phase {
-			case ActionCreate:
-				if err := create(a); err != nil {
-					return fmt.Errorf("creating the relationship for key %q: %w", a.KID, err)
-				}
-			case ActionReplace:
-				// Hydra refuses a second relationship for the same
-				// issuer, subject and kid, and has no update.
-				if err := client.DeleteTrust(ctx, a.ReplacedID); err != nil {
-					return fmt.Errorf("replacing the relationship %s for key %q: deleting it: %w", a.ReplacedID, a.KID, err)
-				}
-				if err := create(a); err != nil {
-					return fmt.Errorf("replacing the relationship %s for key %q: it was deleted, but creating its successor failed, so Hydra no longer trusts this key; run the sync again: %w", a.ReplacedID, a.KID, err)
-				}
-			case ActionDelete:
-				if err := client.DeleteTrust(ctx, a.ID); err != nil {
-					return fmt.Errorf("deleting the relationship %s for key %q: %w", a.ID, a.KID, shared.TrustError(a.ID, err))
-				}
-			}
-			a.Done = true
-		}
-	}
-	return nil
+	return fmt.Errorf("not pruned: key %s, which relationships of other subjects share: Hydra would delete theirs too. Pass --force to delete them all", strings.Join(kids, ", "))
 }
 
 // summarize writes one line per step and a count, for people and CI logs.
@@ -381,6 +416,8 @@ func summarize(w io.Writer, res *Result) {
 			verb = "kept"
 		case a.Action == ActionStale:
 			verb = "kept stale"
+		case a.Action == ActionReplace && a.Deleted && !a.Done:
+			verb = "deleted, not replaced,"
 		case a.Done:
 			verb += "d"
 		case res.DryRun:
@@ -403,6 +440,14 @@ func summarize(w io.Writer, res *Result) {
 			fmt.Fprintf(&b, " [%s]", printer.Printable(a.Reason))
 		}
 		b.WriteByte('\n')
+		for _, o := range a.Recreated {
+			fmt.Fprintf(&b, "  re-created the relationship %s of %s as %s: it shared key %s, so Hydra deleted it with %s\n",
+				o.ReplacedID, printer.Printable(whose(o.Subject, o.AllowAnySubject)), o.ID, printer.Printable(a.KID), a.ReplacedID)
+		}
+		for _, o := range a.AlsoDeleted {
+			fmt.Fprintf(&b, "  also deleted the relationship %s of %s: it shared key %s (--force)\n",
+				o.ID, printer.Printable(whose(o.Subject, o.AllowAnySubject)), printer.Printable(a.KID))
+		}
 	}
 	if res.DryRun {
 		fmt.Fprintf(&b, "dry run, nothing changed: %s for %s: would create %d, replace %d, delete %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),
@@ -410,8 +455,12 @@ func summarize(w io.Writer, res *Result) {
 	} else {
 		done := map[string]int{}
 		for _, a := range res.Actions {
-			if a.Done {
+			switch {
+			case a.Done:
 				done[a.Action]++
+			case a.Deleted:
+				// A replace cut short after its delete.
+				done[ActionDelete]++
 			}
 		}
 		fmt.Fprintf(&b, "%s for %s: created %d, replaced %d, deleted %d; %d kept, %d stale\n", printer.Printable(res.Issuer), printer.Printable(who),

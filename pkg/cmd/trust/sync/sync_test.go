@@ -2,6 +2,7 @@ package sync
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +63,48 @@ func TestPlan(t *testing.T) {
 		if a.KID == "k-gone" && a.Action != ActionDelete {
 			t.Errorf("--prune: %+v", a)
 		}
+	}
+}
+
+// Relationships of other subjects that share a key are recorded: a
+// replace creates them again, and a prune leaves the key alone without
+// --force, since Hydra would delete them with it.
+func TestPlanSharedKeys(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	far := now.Add(29 * 24 * time.Hour)
+	trust := func(id, sub, kid string, scope ...string) *api.Trust {
+		t := &api.Trust{ID: id, Issuer: "https://i", Subject: sub, Scope: scope, ExpiresAt: far}
+		t.PublicKey.KID = kid
+		return t
+	}
+	existing := []*api.Trust{
+		trust("t-scope", "s", "k-scope", "b"),
+		trust("o-scope", "other", "k-scope", "x"),
+		trust("t-gone", "s", "k-gone", "a"),
+		trust("o-gone", "other", "k-gone", "x"),
+	}
+	keys := []shared.Key{{KID: "k-scope"}}
+	opts := &Options{Issuer: "https://i", Subject: "s", Scopes: []string{"a"}, ExpiresIn: 30 * 24 * time.Hour, RenewBefore: 15 * 24 * time.Hour, Prune: true}
+	byKID := func() map[string]Action {
+		m := map[string]Action{}
+		for _, a := range Plan(opts, keys, existing, now) {
+			m[a.KID] = a
+		}
+		return m
+	}
+	got := byKID()
+	if a := got["k-scope"]; a.Action != ActionReplace || !reflect.DeepEqual(a.SharedWith, []string{"o-scope"}) {
+		t.Errorf("replace: %+v", a)
+	}
+	if a := got["k-gone"]; a.Action != ActionStale || !a.blocked || !reflect.DeepEqual(a.SharedWith, []string{"o-gone"}) {
+		t.Errorf("prune without --force: %+v", a)
+	}
+	res := &Result{Actions: Plan(opts, keys, existing, now)}
+	if err := blockedPrunes(res); err == nil || !strings.Contains(err.Error(), `"k-gone"`) {
+		t.Errorf("blockedPrunes: %v", err)
+	}
+	opts.Force = true
+	if a := byKID()["k-gone"]; a.Action != ActionDelete || a.blocked {
+		t.Errorf("prune with --force: %+v", a)
 	}
 }
