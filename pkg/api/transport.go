@@ -168,14 +168,33 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 func loadCAFile(path string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading --ca-cert: %w", err)
+		return nil, &CAFileReadError{File: path, Err: err}
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("--ca-cert %s holds no PEM certificate", path)
+		return nil, &CAFileReadError{File: path, NoCertificate: true}
 	}
 	return pool, nil
 }
+
+// CAFileReadError is a file of CA certificates (TransportOptions.CACertFile)
+// that could not be used: it could not be read, or holds no certificate.
+type CAFileReadError struct {
+	File string
+	// NoCertificate says that the file was read, and holds no PEM
+	// certificate.
+	NoCertificate bool
+	Err           error
+}
+
+func (e *CAFileReadError) Error() string {
+	if e.NoCertificate {
+		return fmt.Sprintf("%s holds no PEM certificate", e.File)
+	}
+	return fmt.Sprintf("reading %s: %v", e.File, e.Err)
+}
+
+func (e *CAFileReadError) Unwrap() error { return e.Err }
 
 // CAFileError is a certificate verification failure while only the CAs of
 // --ca-cert were trusted. Its advice names the file, since the system's CAs

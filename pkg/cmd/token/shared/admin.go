@@ -52,7 +52,7 @@ func (a *AdminAPI) Client(f *cmdutil.Factory, conn *cmdutil.Connection, public *
 		return nil, nil
 	}
 	admin := cmdutil.Admin{
-		Conn:        cmdutil.Connection{Headers: conn.Headers, Timeout: public.Timeout},
+		Conn:        cmdutil.Connection{Headers: conn.Headers, Timeout: conn.Timeout},
 		AccessToken: a.AccessToken,
 		Quiet:       quiet,
 	}

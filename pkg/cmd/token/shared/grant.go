@@ -111,36 +111,30 @@ func (c *Credentials) Session(f *cmdutil.Factory, conn *cmdutil.Connection, cmdP
 // credentials. The endpoint is needed unless --token-url is set and
 // needEndpoint is false.
 func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, needEndpoint bool) (*Session, error) {
-	var base, tokenURL *url.URL
-	source := conn.EndpointSource()
+	var tokenURL *url.URL
+	var ep api.Endpoint
 	if creds.TokenURL != "" {
 		u, err := cmdutil.ParseHTTPURL("--token-url", creds.TokenURL, tokenURLExample)
 		if err != nil {
 			return nil, err
 		}
-		tokenURL, source = u, "--token-url"
-		base = &url.URL{Scheme: u.Scheme, Host: u.Host}
+		tokenURL = u
+		ep = api.Endpoint{BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, Source: "--token-url"}
 	}
 	if creds.TokenURL == "" || needEndpoint {
-		u, err := conn.ResolveEndpoint(f.Getenv)
-		if err != nil {
+		var err error
+		if ep, err = conn.ResolveTarget(f.Getenv); err != nil {
 			return nil, err
 		}
-		base, source = u, conn.EndpointSource()
 	}
-	client := &api.Client{BaseURL: base, Kind: api.Public, EndpointSource: source, Timeout: conn.Timeout}
-	if tokenURL == nil {
-		tokenURL = client.URL(api.TokenPath, nil)
-	}
-	cmdutil.WarnPlainHTTP(f, base)
-	if tokenURL.Host != base.Host {
-		cmdutil.WarnPlainHTTP(f, tokenURL)
-	}
-	hc, err := conn.HTTPClient(f)
+	client, err := conn.ClientAt(f, ep)
 	if err != nil {
 		return nil, err
 	}
-	client.HTTP = hc
+	if tokenURL == nil {
+		tokenURL = client.URL(api.TokenPath, nil)
+	}
+	cmdutil.WarnPlainHTTP(f, tokenURL)
 	return &Session{API: client, TokenURL: tokenURL, Notes: f.IOStreams.ErrOut}, nil
 }
 

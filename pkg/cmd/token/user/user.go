@@ -391,7 +391,7 @@ func (fl *flow) run(ctx context.Context) error {
 	// Discovery first, so that a wrong endpoint fails before anyone signs
 	// in. Without the openid scope there is no ID token to verify.
 	if slices.Contains(opts.Scopes, "openid") {
-		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
+		public := fl.session.API
 		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
 		}
