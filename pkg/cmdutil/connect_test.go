@@ -37,7 +37,9 @@ func TestConnectSendsWhatTheTargetGets(t *testing.T) {
 			a := Admin{Conn: c, AccessToken: Secret{Value: "bearer-1", Flag: "access-token"}, Quiet: true}
 			return a.Client(f)
 		}, seen{"yes", "Bearer bearer-1"}},
-		{"external", func(f *Factory) (*api.Client, error) { return c.External(f, base, ExternalServer{Name: "the issuer", Source: "--jwks-url"}) }, seen{}},
+		{"external", func(f *Factory) (*api.Client, error) {
+			return c.External(f, base, ExternalServer{Name: "the issuer", Source: "--jwks-url"})
+		}, seen{}},
 	} {
 		f, ios := testFactory(nil)
 		errOut := ios.ErrOut.(interface{ String() string })
@@ -59,8 +61,10 @@ func TestConnectSendsWhatTheTargetGets(t *testing.T) {
 	bad := Connection{Endpoint: srv.URL, CACert: t.TempDir() + "/missing.pem"}
 	f, _ := testFactory(nil)
 	for name, build := range map[string]func(*Factory) (*api.Client, error){
-		"Hydra":    bad.Client,
-		"external": func(f *Factory) (*api.Client, error) { return bad.External(f, base, ExternalServer{Name: "x", Source: "y"}) },
+		"Hydra": bad.Client,
+		"external": func(f *Factory) (*api.Client, error) {
+			return bad.External(f, base, ExternalServer{Name: "x", Source: "y"})
+		},
 	} {
 		var fe *FlagError
 		if _, err := build(f); !errors.As(err, &fe) || !strings.Contains(err.Error(), "--ca-cert") {
