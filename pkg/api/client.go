@@ -72,7 +72,7 @@ type Client struct {
 	Advise Adviser
 
 	// Generation, when set, is the admin API's generation as
-	// --api-version gives it. When it is not, the first admin request that
+	// the user gives it. When it is not, the first admin request that
 	// Hydra v1 would answer with a 404 detects it (see Server).
 	Generation Generation
 

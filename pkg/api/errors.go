@@ -358,3 +358,39 @@ func isHydraNotFound(e *Error) bool {
 	s := e.Code + " " + e.Description
 	return strings.Contains(s, "Unable to locate the resource") || strings.Contains(s, "could not be found")
 }
+
+// UncertainError is the failure of a request that is not safe to repeat,
+// whose connection broke after the request was sent: the server may or
+// may not have done the work. It is not a *ConnError, since the server was
+// reached: a batch may go on with the next item.
+type UncertainError struct {
+	Method, URL string
+	// Err is the network error.
+	Err error
+	// What says what may or may not have happened, and what to do.
+	What string
+}
+
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("%s %s: the answer was lost (%s): %s", e.Method, e.URL, describeNetErr(e.Err), e.What)
+}
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// uncertainCreate turns the loss of a create's answer into an
+// *UncertainError: the connection broke, or the wait timed out, after the
+// request may have gone out. A connection that was never made (to the
+// server or through the proxy), or a certificate refused, sent nothing:
+// that error stays as it is.
+func uncertainCreate(err error) error {
+	var ce *ConnError
+	if !errors.As(err, &ce) || isDialErr(ce.Err) || isProxyErr(ce.Err) || isTLSError(ce.Err) ||
+		!(transientErr(ce.Err) || isTimeout(ce.Err)) {
+		return err
+	}
+	what := "the server may have created this client, under an ID it chose: look for it with 'hydra client list' before creating it again"
+	if ce.Advice != "" && isTimeout(ce.Err) {
+		what += "\n" + ce.Advice
+	}
+	return &UncertainError{Method: ce.Method, URL: ce.URL, Err: ce.Err, What: what}
+}

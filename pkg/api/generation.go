@@ -39,10 +39,10 @@ func (g Generation) String() string {
 	return "unknown"
 }
 
-// Generations are the values --api-version takes.
+// Generations are the generations a user may give.
 var Generations = []string{"v1", "v2"}
 
-// ParseGeneration parses a generation as --api-version takes it: "v1" or
+// ParseGeneration parses a generation as a user gives it: "v1" or
 // "v2" ("1" and "2" too).
 func ParseGeneration(s string) (Generation, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -62,7 +62,7 @@ type ServerInfo struct {
 	// "v1.11.10", or "" when it named none: a build from source answers
 	// "master".
 	Version string
-	// Given reports that the generation came from --api-version rather
+	// Given reports that the generation came from the user rather
 	// than from the server.
 	Given bool
 }
@@ -143,7 +143,7 @@ func (c *Client) needsDetection(path string, err error) bool {
 }
 
 // Server returns what is known about the server behind the admin API:
-// the generation given with --api-version, or else what detection finds
+// the generation given (Client.Generation), or else what detection finds
 // out, once per Client. Detection costs one request when the server names
 // its release at GET /version, and two when it does not, as a build from
 // source answers "master". It never fails: a server it cannot place is

@@ -137,7 +137,7 @@ func Advice(c *api.Client, timeout time.Duration, err error) string {
 		if ep.Kind == api.External {
 			return fmt.Sprintf("This is not what %s answers: check %s.", what, source)
 		}
-		return fmt.Sprintf("This is not an answer of %s, and it proves nothing was done: %s may name a proxy's sign-in page, a misrouted ingress or another server.", what, source)
+		return fmt.Sprintf("This is not an answer of %s, so it proves nothing: %s may name a proxy's sign-in page, a misrouted ingress or another server.", what, source)
 	case api.CauseGenerationRedirect:
 		return "The server redirects Hydra v1's path to Hydra v2's, as Hydra v2 does, though --api-version v1 is given: drop --api-version v1, or pass --api-version v2."
 	case api.CauseNeedsV2:
