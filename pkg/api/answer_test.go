@@ -95,7 +95,7 @@ func TestRedirectWithoutHost(t *testing.T) {
 		t.Fatalf("err = %v, want CauseGenerationRedirect", err)
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "redirected to http:///") || !strings.Contains(msg, "redirected to /admin/clients/a (") || !strings.Contains(msg, "names no host") {
+	if strings.Contains(msg, "redirected to http:///") || !strings.Contains(msg, "redirected to /admin/clients/a (") || !strings.Contains(msg, "no host") {
 		t.Errorf("message:\n%s", msg)
 	}
 }

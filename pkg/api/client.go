@@ -364,8 +364,7 @@ func location(resp *http.Response) (loc, note string) {
 	case err != nil:
 		return "", "the Location header is not a URL: " + strconv.Quote(text.OneLine(raw, 120))
 	case u.Scheme != "" && u.Host == "":
-		u.RawQuery, u.Fragment = "", ""
-		return u.Path, fmt.Sprintf("its Location header, %q, names no host", u.String())
+		return u.Path, "its Location header names a scheme but no host"
 	}
 	if loc, err := resp.Location(); err == nil {
 		return StripQuery(loc), ""
