@@ -188,7 +188,7 @@ type link struct {
 //   - the advice of every failure (the adviser), the target's own first.
 func (c *Connection) connect(f *Factory, ep api.Endpoint, l link) (*api.Client, error) {
 	hydra := ep.Kind != api.External
-	if l.http == nil && (hydra || l.warnPlainHTTP) {
+	if hydra || l.warnPlainHTTP {
 		WarnPlainHTTP(f, ep.BaseURL)
 	}
 	var gen api.Generation
