@@ -163,8 +163,7 @@ type link struct {
 	// bearer is the admin API's bearer token.
 	bearer string
 	// http, when set, is the HTTP client to send through: another
-	// client's, so that its settings apply without a second set of
-	// warnings.
+	// client's, whose TLS settings, headers and trace then apply.
 	http *http.Client
 	// advice is the target's own advice (see TargetAdvice).
 	advice TargetAdvice
@@ -179,7 +178,9 @@ type link struct {
 // through. It alone decides what reaches which server:
 //   - Hydra's APIs get the -H headers and --fake-tls-termination, and the
 //     admin API the bearer token; a server that is not Hydra (api.External)
-//     gets none of them, since they may carry Hydra's credentials;
+//     gets none of them, since they may carry Hydra's credentials, but for
+//     the -H headers to a server the user named for them
+//     (ExternalServer.Headers);
 //   - every client gets the TLS settings, --timeout, --retries,
 //     --fail-after and -v's trace;
 //   - the plain-HTTP warning, once per host, for Hydra's APIs (and a
