@@ -296,9 +296,11 @@ func (c *Connection) Client(f *Factory) (*api.Client, error) {
 }
 
 // ClientAt builds a client for one of Hydra's APIs at an endpoint that the
-// command resolved itself, such as the host of --token-url.
-func (c *Connection) ClientAt(f *Factory, ep api.Endpoint) (*api.Client, error) {
-	return c.connect(f, ep, link{})
+// command resolved itself, such as the host of --token-url. advice, when
+// not nil, is the endpoint's own advice, such as what to do about an
+// RFC 6749 error of the token endpoint.
+func (c *Connection) ClientAt(f *Factory, ep api.Endpoint, advice TargetAdvice) (*api.Client, error) {
+	return c.connect(f, ep, link{advice: advice})
 }
 
 // ExternalServer describes a server that is not Hydra but that a command
