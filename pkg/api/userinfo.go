@@ -58,7 +58,7 @@ func (c *Client) Userinfo(ctx context.Context, accessToken string) (*Userinfo, e
 func jwtPayload(token string) (json.RawMessage, error) {
 	algs := []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
 		jose.ES256, jose.ES384, jose.ES512, jose.EdDSA, jose.HS256, jose.HS384, jose.HS512}
-	obj, err := jose.ParseSigned(token, algs)
+	obj, err := jose.ParseSignedCompact(token, algs)
 	if err != nil {
 		return nil, errors.New("the signed (application/jwt) answer is not a JWS")
 	}
