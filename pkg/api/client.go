@@ -15,13 +15,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
-// Kind says which of Hydra's two APIs an endpoint is.
+// Kind says which server an endpoint is: one of Hydra's two APIs, or a
+// server that is not Hydra.
 type Kind int
 
 const (
@@ -31,11 +32,18 @@ const (
 	// Admin is Hydra's admin API, port 4445 by default: clients,
 	// introspection, login and consent.
 	Admin
+	// External is a server that is not Hydra, which a command must reach:
+	// an issuer's key set, a CI system's ID token service. It gets no -H
+	// header and no bearer token meant for Hydra.
+	External
 )
 
 func (k Kind) String() string {
-	if k == Admin {
+	switch k {
+	case Admin:
 		return "admin"
+	case External:
+		return "external"
 	}
 	return "public"
 }
@@ -44,35 +52,38 @@ func (k Kind) String() string {
 // broken server cannot exhaust memory.
 const MaxBodySize = 16 << 20
 
-// Client talks to one Hydra API.
+// Client talks to one endpoint: one of Hydra's APIs, or a server that is
+// not Hydra. The command layer builds every Client in one place
+// (cmdutil's connection), which decides what it sends.
 type Client struct {
 	// HTTP is the client built by NewHTTPClient.
 	HTTP *http.Client
 
-	// BaseURL is the API's root, such as http://127.0.0.1:4445.
-	BaseURL *url.URL
-
-	// Kind is which API BaseURL is, used to explain a 404 that comes from
-	// the other one.
-	Kind Kind
+	// Endpoint is the server: its URL, its target and where the URL came
+	// from.
+	Endpoint
 
 	// BearerToken, when set, is sent as "Authorization: Bearer" on every
 	// request, for admin APIs behind an authorizing proxy.
 	BearerToken string
 
-	// EndpointSource names where BaseURL can be set, such as
-	// "--endpoint or HYDRA_ADMIN_URL", for advice in error messages.
-	EndpointSource string
-
-	// Timeout is the per-request limit, named in timeout messages.
-	Timeout time.Duration
+	// Advise, when set, fills in what to do about each failure this
+	// client reports, from its Cause.
+	Advise Adviser
 
 	// Generation, when set, is the admin API's generation as
-	// --api-version gives it. When it is not, the first admin request that
+	// the user gives it. When it is not, the first admin request that
 	// Hydra v1 would answer with a 404 detects it (see Server).
 	Generation Generation
 
 	detect detection
+}
+
+// WithHTTP returns a client of the same endpoint, credentials and advice
+// that sends through hc instead, such as c's own HTTP client with a cookie
+// jar.
+func (c *Client) WithHTTP(hc *http.Client) *Client {
+	return &Client{HTTP: hc, Endpoint: c.Endpoint, BearerToken: c.BearerToken, Generation: c.Generation, Advise: c.Advise}
 }
 
 // Response is a successful answer with its body read.
@@ -116,6 +127,9 @@ type Request struct {
 	Retry bool
 	// OK lists extra statuses that count as success besides 2xx.
 	OK []int
+	// Answer is what a 2xx answer must be (the response rule); the zero
+	// value expects no body for a DELETE, and JSON otherwise.
+	Answer Answer
 }
 
 // Do sends r and reads the answer. A status outside 2xx (and r.OK) gives an
@@ -132,8 +146,16 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		gen = V1
 		resp, err = c.do(ctx, r, gen)
 	}
-	c.generationAdvice(err, r.Path, gen)
-	return resp, err
+	c.generationCause(err, r.Path, gen)
+	return resp, c.advise(err)
+}
+
+// advise lets the Adviser fill in the advice of err, and returns err.
+func (c *Client) advise(err error) error {
+	if err != nil && c.Advise != nil {
+		c.Advise(c, err)
+	}
+	return err
 }
 
 func (c *Client) do(ctx context.Context, r Request, gen Generation) (*Response, error) {
@@ -163,12 +185,26 @@ func (c *Client) do(ctx context.Context, r Request, gen Generation) (*Response, 
 	if c.BearerToken != "" && req.Header.Get("Authorization") == "" {
 		req.Header.Set("Authorization", "Bearer "+c.BearerToken)
 	}
-	return c.Send(req, r.OK...)
+	resp, err := c.send(req, r.OK...)
+	if err == nil && resp.StatusCode/100 == 2 {
+		err = checkAnswer(req.Method, req.URL, resp, r.Answer)
+		if err != nil {
+			return nil, scrubSecrets(err.(*Error), requestSecrets(req))
+		}
+	}
+	return resp, err
 }
 
 // Send sends a prepared request through c's HTTP client and reads the
-// answer, as Do does.
+// answer. Unlike Do, it leaves a 2xx answer for the caller to judge: it
+// serves a flow that follows redirects by hand, where any 2xx is already
+// a failure.
 func (c *Client) Send(req *http.Request, ok ...int) (*Response, error) {
+	resp, err := c.send(req, ok...)
+	return resp, c.advise(err)
+}
+
+func (c *Client) send(req *http.Request, ok ...int) (*Response, error) {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, c.connError(req, err)
@@ -217,25 +253,21 @@ func (c *Client) connError(req *http.Request, err error) error {
 	e := &ConnError{Method: req.Method, URL: StripQuery(req.URL), Err: err}
 	switch {
 	case e.IsTLS():
+		e.Cause = CauseTLS
 		var caErr *CAFileError
 		if errors.As(err, &caErr) {
-			e.Advice = fmt.Sprintf("Only the CAs in --ca-cert %s are trusted, not the system's, and none of them signed the server's certificate: pass the file of the CA that did, or leave out --ca-cert to trust the system's CAs; to skip verification (insecure), pass --skip-tls-verify.", caErr.File)
-		} else {
-			e.Advice = "To trust the server's certificate authority, pass --ca-cert FILE; to skip verification (insecure), pass --skip-tls-verify."
+			e.CAFile = caErr.File
 		}
 	case isTimeout(err) || errors.Is(err, context.DeadlineExceeded):
-		if c.Timeout > 0 {
-			e.Advice = fmt.Sprintf("No answer within --timeout %s. Check that the endpoint is right, or raise --timeout.", c.Timeout)
-		}
+		e.Cause = CauseTimeout
 	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		// The message already says to use http://.
+		e.Cause = CausePlainHTTPServer
 	case viaProxy(req) != "":
-		e.Advice = fmt.Sprintf("The request went through the proxy %s, set by HTTPS_PROXY or HTTP_PROXY (NO_PROXY lists hosts that skip it): check that proxy, or the endpoint.", viaProxy(req))
+		e.Cause, e.Proxy = CauseProxy, viaProxy(req)
 	case isDialErr(err):
-		e.Advice = fmt.Sprintf("Is Hydra's %s API listening there? Set the URL with %s.", c.Kind, c.source())
+		e.Cause = CauseDial
 	default:
-		// Connected, but the exchange broke: a wrong server or a bad proxy.
-		e.Advice = fmt.Sprintf("The server took the connection but the exchange failed: check that %s names Hydra's %s API.", c.source(), c.Kind)
+		e.Cause = CauseBrokenExchange
 	}
 	return e
 }
@@ -258,13 +290,6 @@ func viaProxy(req *http.Request) string {
 	return MaskURL(u)
 }
 
-func (c *Client) source() string {
-	if c.EndpointSource == "" {
-		return "--endpoint"
-	}
-	return c.EndpointSource
-}
-
 func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) error {
 	e := &Error{
 		Method:     req.Method,
@@ -281,34 +306,30 @@ func (c *Client) httpError(req *http.Request, resp *http.Response, raw []byte) e
 		demoteToExcerpt(e)
 	}
 	isJSON := e.Code != "" || e.Description != ""
+	prefixed := c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != ""
 	switch {
 	case resp.StatusCode/100 == 3:
-		if loc, err := resp.Location(); err == nil {
-			e.Location = StripQuery(loc)
-		} else if l := resp.Header.Get("Location"); l != "" {
-			e.Location = l
-		}
-		e.Advice = fmt.Sprintf("An API endpoint should not redirect. Hydra v2 redirects Hydra v1 paths, and a proxy may redirect http to https: check the URL given with %s.", c.source())
-	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && isHydraRoute404(e):
-		e.Advice = fmt.Sprintf("The endpoint URL has a path, %s, and this tool adds Hydra's own paths to it. Hydra serves both APIs at the root of their ports: drop the path from the URL given with %s.", c.BaseURL.Path, c.source())
-	case resp.StatusCode == http.StatusNotFound && c.BaseURL != nil && strings.Trim(c.BaseURL.Path, "/") != "" && !isHydraNotFound(e):
-		gatewayNotFound(e, c.BaseURL, c.Kind, c.source())
+		e.Location, e.LocationNote = location(resp)
+		e.Cause = CauseRedirect
+	case resp.StatusCode == http.StatusNotFound && prefixed && isHydraRoute404(e):
+		e.Cause = CauseRoutePrefix
+	case resp.StatusCode == http.StatusNotFound && prefixed && !isHydraNotFound(e):
+		// Not Hydra's word on the resource: shown as an excerpt, so that
+		// no command reads it as, say, "no client with ID".
+		demoteToExcerpt(e)
+		e.Cause = CauseGateway404
 	case resp.StatusCode == http.StatusBadRequest && strings.Contains(e.Excerpt, "Client sent an HTTP request to an HTTPS server"):
-		e.Advice = fmt.Sprintf("The server speaks HTTPS on this port: use an https:// URL with %s.", c.source())
+		e.Cause = CauseHTTPSPort
 	case resp.StatusCode == http.StatusUnauthorized && c.Kind == Admin && c.BearerToken != "":
-		e.Advice = "The admin API, or an authorizing proxy in front of it, refused the access token given with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
+		e.Cause = CauseTokenRefused
 	case resp.StatusCode == http.StatusNotFound && !isJSON:
-		if c.Kind == Admin {
-			e.Advice = fmt.Sprintf("This path is on Hydra's admin API, and the server does not know it: %s may point at the public API. Hydra's admin API listens on port 4445 by default, the public API on 4444.", c.source())
-		} else {
-			e.Advice = fmt.Sprintf("This path is on Hydra's public API, and the server does not know it: %s may point at the admin API or another server. Hydra's public API listens on port 4444 by default, the admin API on 4445.", c.source())
-		}
+		e.Cause = CauseWrongAPI
 	// Hydra's admin API asks for no credentials: a 401 or 403 comes from an
 	// authorizing proxy such as Oathkeeper, whose answer may be JSON.
 	case (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.Kind == Admin && c.BearerToken == "":
-		e.Advice = "The admin API may sit behind an authorizing proxy: pass a token with --access-token, --access-token-file or OAUTH2_ACCESS_TOKEN."
+		e.Cause = CauseTokenNeeded
 	}
-	if w := resp.Header.Get("WWW-Authenticate"); w != "" && e.Advice == "" && !isJSON {
+	if w := resp.Header.Get("WWW-Authenticate"); w != "" && e.Cause == CauseNone && !isJSON {
 		e.Advice = "The server asks for authentication: " + Excerpt([]byte(w), 120)
 	}
 	return scrubSecrets(e, requestSecrets(req))
@@ -323,29 +344,30 @@ func DecodeJSON(resp *Response, method string, u *url.URL, v any) error {
 	return nil
 }
 
-// BadBodyError reports a success status whose body could not be used.
-func BadBodyError(resp *Response, method string, u *url.URL, cause error) error {
-	what := "the body is not valid JSON"
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(cause, &typeErr):
-		what = fmt.Sprintf("field %q has a JSON %s where %s was expected", typeErr.Field, typeErr.Value, typeErr.Type)
-	case cause != nil && !isSyntax(cause):
-		what = cause.Error()
-	}
-	status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	ct := resp.Header.Get("Content-Type")
-	msg := fmt.Sprintf("%s %s: %s, but %s", method, StripQuery(u), status, what)
-	if ct != "" && !strings.Contains(ct, "json") {
-		msg += fmt.Sprintf(" (Content-Type: %s)", text.OneLine(ct, 80))
-	}
-	if ex := Excerpt(resp.Body, 120); ex != "" && isSyntax(cause) {
-		msg += fmt.Sprintf(": %q", ex)
-	}
-	return &Error{Method: method, URL: StripQuery(u), StatusCode: resp.StatusCode, Status: status, Description: msg, raw: true}
-}
-
 func isSyntax(err error) bool {
 	var syn *json.SyntaxError
 	return errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// location reads a redirect's target for a message, without its query. A
+// Location that names no host where it names a scheme, as Hydra v2's
+// answer to a Hydra v1 path does ("http:///admin/clients"), is shown as
+// the path it names, with a note: printed as it is, it reads as a URL the
+// tool could have followed.
+func location(resp *http.Response) (loc, note string) {
+	raw := resp.Header.Get("Location")
+	if raw == "" {
+		return "", ""
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", "the Location header is not a URL: " + strconv.Quote(text.OneLine(raw, 120))
+	case u.Scheme != "" && u.Host == "":
+		return u.Path, "its Location header names a scheme but no host"
+	}
+	if loc, err := resp.Location(); err == nil {
+		return StripQuery(loc), ""
+	}
+	return StripQuery(u), ""
 }

@@ -8,11 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hydratoken/hydra/pkg/text"
@@ -122,7 +122,7 @@ func (c *Client) CreateClient(ctx context.Context, doc []byte) (*OAuth2Client, e
 		// The secret the server made was in the lost answer: set a new
 		// one, chosen here so that the patch can be repeated.
 		if secret, err = c.setSecret(ctx, id); err != nil {
-			return nil, fmt.Errorf("client %q was created, but the secret the server made for it was lost with the answer, and setting a new one failed: %w\nSet one with '%s'", id, err, text.Command("hydra", "client", "update", id, "--secret-file", "FILE"))
+			return nil, fmt.Errorf("client %q was created, but the secret the server made for it was lost with the answer, and setting a new one failed: %w\nGive it a new secret with '%s' before using it", id, err, text.Command("hydra", "client", "update", id))
 		}
 	}
 	if secret != "" {
@@ -221,42 +221,6 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// UncertainError is the failure of a request that is not safe to repeat,
-// whose connection broke after the request was sent: the server may or
-// may not have done the work. It is not a *ConnError, since the server was
-// reached: a batch may go on with the next item.
-type UncertainError struct {
-	Method, URL string
-	// Err is the network error.
-	Err error
-	// What says what may or may not have happened, and what to do.
-	What string
-}
-
-func (e *UncertainError) Error() string {
-	return fmt.Sprintf("%s %s: the answer was lost (%s): %s", e.Method, e.URL, describeNetErr(e.Err), e.What)
-}
-
-func (e *UncertainError) Unwrap() error { return e.Err }
-
-// uncertainCreate turns the loss of a create's answer into an
-// *UncertainError: the connection broke, or the wait timed out, after the
-// request may have gone out. A connection that was never made (to the
-// server or through the proxy), or a certificate refused, sent nothing:
-// that error stays as it is.
-func uncertainCreate(err error) error {
-	var ce *ConnError
-	if !errors.As(err, &ce) || isDialErr(ce.Err) || isProxyErr(ce.Err) || isTLSError(ce.Err) ||
-		!(transientErr(ce.Err) || isTimeout(ce.Err)) {
-		return err
-	}
-	what := "the server may have created this client, under an ID it chose: look for it with 'hydra client list' before creating it again"
-	if ce.Advice != "" && isTimeout(ce.Err) {
-		what += "\n" + ce.Advice
-	}
-	return &UncertainError{Method: ce.Method, URL: ce.URL, Err: ce.Err, What: what}
-}
-
 // GetClient fetches one client. The admin API never returns its secret.
 func (c *Client) GetClient(ctx context.Context, id string) (*OAuth2Client, error) {
 	p := clientPath(id)
@@ -322,6 +286,19 @@ type ClientPage struct {
 	NextPageToken string
 	// TotalCount is the server's X-Total-Count, or -1 when it sent none.
 	TotalCount int
+	// size is the length of the page's body, for the walk's memory limit.
+	size int
+}
+
+// AllClients walks every page of clients (see Pages).
+func (c *Client) AllClients(ctx context.Context) iter.Seq2[*OAuth2Client, error] {
+	return Pages(ctx, "clients", c.URL(ClientsPath, nil), func(ctx context.Context, token string) (PageOf[*OAuth2Client], error) {
+		p, err := c.ListClients(ctx, ListClientsOptions{PageToken: token})
+		if err != nil {
+			return PageOf[*OAuth2Client]{}, err
+		}
+		return PageOf[*OAuth2Client]{Items: p.Clients, Next: p.NextPageToken, Size: p.size}, nil
+	})
 }
 
 // ListClients fetches one page of clients. The list never carries secrets.
@@ -346,7 +323,7 @@ func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) (*Client
 		}
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ClientsPath, nil), err)
 	}
-	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header)}
+	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header), size: len(resp.Body)}
 	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil && n >= 0 {
 		page.TotalCount = n
 	}
@@ -366,102 +343,4 @@ func (c *Client) parseClientResponse(resp *Response, method, path string) (*OAut
 		return nil, BadBodyError(resp, method, c.URL(path, nil), err)
 	}
 	return cl, nil
-}
-
-// NextPageToken returns the page_token of the RFC 8288 Link header's
-// rel="next" target, as Hydra's token pagination sends it, or "" when there
-// is no next page. Hydra v1 pages with limit and offset instead: the offset
-// is then the token, which the admin path mapping sends back as offset.
-func NextPageToken(h http.Header) string {
-	for _, l := range ParseLinks(h.Values("Link")) {
-		if !l.HasRel("next") {
-			continue
-		}
-		u, err := url.Parse(l.URL)
-		if err != nil {
-			continue
-		}
-		if t := u.Query().Get("page_token"); t != "" {
-			return t
-		}
-		if t := u.Query().Get("offset"); t != "" && !u.Query().Has("page_token") {
-			return t
-		}
-	}
-	return ""
-}
-
-// Link is one link of an RFC 8288 Link header.
-type Link struct {
-	URL    string
-	Params map[string]string
-}
-
-// HasRel reports whether the link's rel parameter, a space-separated list,
-// contains rel.
-func (l Link) HasRel(rel string) bool {
-	for _, r := range strings.Fields(l.Params["rel"]) {
-		if strings.EqualFold(r, rel) {
-			return true
-		}
-	}
-	return false
-}
-
-// ParseLinks parses Link header values: comma-separated `<url>; k=v; k="v"`
-// entries. Commas inside <...> or quotes do not split entries. Malformed
-// entries are skipped. (No Go module served here parses Link headers, and
-// this is all of the grammar Hydra's answers use.)
-func ParseLinks(values []string) []Link {
-	var links []Link
-	for _, v := range values {
-		for _, entry := range splitOutside(v, ',') {
-			entry = strings.TrimSpace(entry)
-			if !strings.HasPrefix(entry, "<") {
-				continue
-			}
-			end := strings.IndexByte(entry, '>')
-			if end < 0 {
-				continue
-			}
-			l := Link{URL: entry[1:end], Params: map[string]string{}}
-			for _, p := range splitOutside(entry[end+1:], ';') {
-				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				k = strings.ToLower(strings.TrimSpace(k))
-				if k == "" {
-					continue
-				}
-				val = strings.TrimSpace(val)
-				if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
-					val = val[1 : len(val)-1]
-				}
-				if _, dup := l.Params[k]; !dup {
-					l.Params[k] = val
-				}
-			}
-			links = append(links, l)
-		}
-	}
-	return links
-}
-
-// splitOutside splits s at sep where sep is neither inside <...> nor inside
-// double quotes.
-func splitOutside(s string, sep byte) []string {
-	var parts []string
-	inAngle, inQuote, start := false, false, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' && !inAngle:
-			inQuote = !inQuote
-		case c == '<' && !inQuote:
-			inAngle = true
-		case c == '>' && !inQuote:
-			inAngle = false
-		case c == sep && !inAngle && !inQuote:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
 }

@@ -48,7 +48,7 @@ func adminStub(t *testing.T, h http.HandlerFunc) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{HTTP: hc, BaseURL: u, Kind: Admin}
+	return &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}
 }
 
 func TestListClients(t *testing.T) {
@@ -111,7 +111,7 @@ func TestCreateClientIsNotRetried(t *testing.T) {
 	defer srv.Close()
 	u, _ := url.Parse(srv.URL)
 	hc, _ := NewHTTPClient(TransportOptions{Timeout: 5 * time.Second, Retries: 2})
-	c := &Client{HTTP: hc, BaseURL: u, Kind: Admin}
+	c := &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}
 	if _, err := c.CreateClient(context.Background(), []byte(`{}`)); err == nil {
 		t.Fatal("want an error")
 	}

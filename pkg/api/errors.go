@@ -46,9 +46,16 @@ type Error struct {
 
 	// Location is where a redirect pointed, without its query.
 	Location string
+	// LocationNote says what is wrong with a Location that cannot be
+	// used, such as one that names no host.
+	LocationNote string
 
 	// RetryAfter is the server's Retry-After header, if any.
 	RetryAfter string
+
+	// Cause is why the request failed, as far as the answer tells, for
+	// the command layer's advice.
+	Cause Cause
 
 	// Advice is a sentence telling the user what to try, when the cause
 	// can be guessed.
@@ -60,6 +67,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.raw {
+		if e.Advice != "" {
+			return e.Description + "\n" + e.Advice
+		}
 		return e.Description
 	}
 	// Every field but Advice comes from the server: each is folded to one
@@ -86,8 +96,13 @@ func (e *Error) Error() string {
 	if hint != "" && !strings.Contains(desc, hint) {
 		fmt.Fprintf(&b, "\nhint: %s", hint)
 	}
-	if e.Location != "" {
+	switch {
+	case e.Location != "" && e.LocationNote != "":
+		fmt.Fprintf(&b, "\nthe server redirected to %s (%s), which this tool does not follow", text.OneLine(e.Location, 300), text.OneLine(e.LocationNote, 300))
+	case e.Location != "":
 		fmt.Fprintf(&b, "\nthe server redirected to %s, which this tool does not follow", text.OneLine(e.Location, 300))
+	case e.LocationNote != "":
+		fmt.Fprintf(&b, "\nthe server redirected, but %s", text.OneLine(e.LocationNote, 300))
 	}
 	if e.RetryAfter != "" {
 		fmt.Fprintf(&b, "\nthe server asked to retry %s", retryAfterPhrase(e.RetryAfter))
@@ -219,6 +234,13 @@ type ConnError struct {
 	Method string
 	URL    string
 	Err    error
+	// Cause is why no answer came, for the command layer's advice.
+	Cause Cause
+	// CAFile, with CauseTLS, names the file of the only CAs trusted.
+	CAFile string
+	// Proxy, with CauseProxy, is the proxy the request went through,
+	// masked.
+	Proxy string
 	// Advice tells the user what to try.
 	Advice string
 }
@@ -337,14 +359,38 @@ func isHydraNotFound(e *Error) bool {
 	return strings.Contains(s, "Unable to locate the resource") || strings.Contains(s, "could not be found")
 }
 
-// gatewayNotFound explains a 404 for an endpoint URL with a path that is
-// neither Hydra's "no such route" nor Hydra's "no such resource": a gateway
-// in front of Hydra answered. Its body, even when it is a JSON error, is not
-// Hydra's word on the resource, so it is shown as an excerpt: no command
-// reads it as "no client with ID".
-func gatewayNotFound(e *Error, base *url.URL, kind Kind, source string) {
-	demoteToExcerpt(e)
-	e.Advice = fmt.Sprintf("This 404 is not Hydra's own answer, so it says nothing about the resource: a gateway or proxy at %s answered it. "+
-		"Check that it routes the path prefix %s, given with %s, to Hydra's %s API; this tool adds Hydra's own paths to that prefix.",
-		base.Host, strings.TrimSuffix(base.Path, "/"), source, kind)
+// UncertainError is the failure of a request that is not safe to repeat,
+// whose connection broke after the request was sent: the server may or
+// may not have done the work. It is not a *ConnError, since the server was
+// reached: a batch may go on with the next item.
+type UncertainError struct {
+	Method, URL string
+	// Err is the network error.
+	Err error
+	// What says what may or may not have happened, and what to do.
+	What string
+}
+
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("%s %s: the answer was lost (%s): %s", e.Method, e.URL, describeNetErr(e.Err), e.What)
+}
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// uncertainCreate turns the loss of a create's answer into an
+// *UncertainError: the connection broke, or the wait timed out, after the
+// request may have gone out. A connection that was never made (to the
+// server or through the proxy), or a certificate refused, sent nothing:
+// that error stays as it is.
+func uncertainCreate(err error) error {
+	var ce *ConnError
+	if !errors.As(err, &ce) || isDialErr(ce.Err) || isProxyErr(ce.Err) || isTLSError(ce.Err) ||
+		!(transientErr(ce.Err) || isTimeout(ce.Err)) {
+		return err
+	}
+	what := "the server may have created this client, under an ID it chose: look for it with 'hydra client list' before creating it again"
+	if ce.Advice != "" && isTimeout(ce.Err) {
+		what += "\n" + ce.Advice
+	}
+	return &UncertainError{Method: ce.Method, URL: ce.URL, Err: ce.Err, What: what}
 }

@@ -49,7 +49,7 @@ func failAfterClient(t *testing.T, base string, failAfter, step time.Duration) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{HTTP: &http.Client{Transport: rt}, BaseURL: u, Kind: Admin}, clock
+	return &Client{HTTP: &http.Client{Transport: rt}, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}, clock
 }
 
 // closedPort returns a loopback address that refuses connections.
@@ -150,7 +150,7 @@ func TestFailAfterReachesServerThatStarts(t *testing.T) {
 	})
 	rt := &retryTransport{next: next, retries: -1, initial: time.Millisecond, failAfter: time.Minute}
 	u, _ := url.Parse("http://" + addr)
-	c := &Client{HTTP: &http.Client{Transport: rt}, BaseURL: u, Kind: Admin}
+	c := &Client{HTTP: &http.Client{Transport: rt}, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}
 	// A grant-like request, not marked safe.
 	resp, err := c.Do(context.Background(), introspectReq(false))
 	if err != nil {

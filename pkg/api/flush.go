@@ -28,7 +28,7 @@ func (c *Client) FlushInactiveTokens(ctx context.Context, notAfter time.Time) er
 	if err != nil {
 		return err
 	}
-	_, err = c.Do(ctx, Request{Method: http.MethodPost, Path: FlushPath, JSON: body})
+	_, err = c.Do(ctx, Request{Method: http.MethodPost, Path: FlushPath, JSON: body, Answer: AnswerEmpty})
 	var e *Error
 	if errors.As(err, &e) && e.StatusCode == http.StatusNotFound && c.Generation == GenerationUnknown {
 		// Hydra v2 has no route for it: say so, rather than a bare 404.

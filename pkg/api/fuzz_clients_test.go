@@ -30,7 +30,7 @@ func (s stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func stubClient(kind Kind, t stubTransport) *Client {
-	return &Client{HTTP: &http.Client{Transport: t}, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1:4445"}, Kind: kind}
+	return &Client{HTTP: &http.Client{Transport: t}, Endpoint: Endpoint{BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1:4445"}, Kind: kind}}
 }
 
 func FuzzParseClient(f *testing.F) {

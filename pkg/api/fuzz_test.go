@@ -75,7 +75,7 @@ func FuzzErrorBody(f *testing.F) {
 		}
 		resp := &http.Response{StatusCode: status, Status: strconv.Itoa(status) + " " + http.StatusText(status), Header: h, Request: req}
 		for _, kind := range []Kind{Admin, Public} {
-			c := &Client{Kind: kind}
+			c := &Client{Endpoint: Endpoint{Kind: kind}}
 			err := c.httpError(req, resp, body)
 			msg := err.Error()
 			checkMessage(t, msg, status)

@@ -39,10 +39,10 @@ func (g Generation) String() string {
 	return "unknown"
 }
 
-// Generations are the values --api-version takes.
+// Generations are the generations a user may give.
 var Generations = []string{"v1", "v2"}
 
-// ParseGeneration parses a generation as --api-version takes it: "v1" or
+// ParseGeneration parses a generation as a user gives it: "v1" or
 // "v2" ("1" and "2" too).
 func ParseGeneration(s string) (Generation, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -62,7 +62,7 @@ type ServerInfo struct {
 	// "v1.11.10", or "" when it named none: a build from source answers
 	// "master".
 	Version string
-	// Given reports that the generation came from --api-version rather
+	// Given reports that the generation came from the user rather
 	// than from the server.
 	Given bool
 }
@@ -143,7 +143,7 @@ func (c *Client) needsDetection(path string, err error) bool {
 }
 
 // Server returns what is known about the server behind the admin API:
-// the generation given with --api-version, or else what detection finds
+// the generation given (Client.Generation), or else what detection finds
 // out, once per Client. Detection costs one request when the server names
 // its release at GET /version, and two when it does not, as a build from
 // source answers "master". It never fails: a server it cannot place is
@@ -268,16 +268,19 @@ func (c *Client) RequireGeneration(ctx context.Context, want Generation, feature
 	if info.Generation == GenerationUnknown || info.Generation == want {
 		return nil
 	}
-	return &GenerationError{Feature: feature, Want: want, Server: info, URL: StripQuery(c.BaseURL)}
+	return c.advise(&GenerationError{Feature: feature, Want: want, Server: info, URL: StripQuery(c.BaseURL)})
 }
 
 // GenerationError says that a feature of one Hydra generation was used
-// against a server of the other.
+// against a server of the other. Its Cause is CauseWrongGeneration.
 type GenerationError struct {
 	Feature string
 	Want    Generation
 	Server  ServerInfo
 	URL     string
+	// Fix, when set, says how to correct the generation the tool assumed,
+	// such as the flag that gave it (the command layer's advice).
+	Fix string
 	// Advice tells the user what to do instead, when there is something.
 	Advice string
 }
@@ -285,11 +288,11 @@ type GenerationError struct {
 func (e *GenerationError) Error() string {
 	how := "detected"
 	if e.Server.Given {
-		how = "given with --api-version"
+		how = "as given"
 	}
 	msg := fmt.Sprintf("%s needs Hydra %s, but the admin API at %s is %s (%s)", e.Feature, e.Want, e.URL, e.Server.Name(), how)
-	if e.Server.Given {
-		msg += fmt.Sprintf("; if the server is Hydra %s, pass --api-version %s, or leave it out to detect it", e.Want, e.Want)
+	if e.Fix != "" {
+		msg += "; " + e.Fix
 	}
 	if e.Advice != "" {
 		msg += "\n" + e.Advice
@@ -297,19 +300,18 @@ func (e *GenerationError) Error() string {
 	return msg
 }
 
-// generationAdvice explains an answer by the server's generation: a route
+// generationCause explains an answer by the server's generation: a route
 // 404 for a path that exists only in Hydra v2 sent to Hydra v1, or for a v2
-// path sent to a server that --api-version v2 wrongly calls Hydra v2; and
-// Hydra v2's redirect of a v1 path, sent because --api-version v1 wrongly
-// calls it Hydra v1. v2Path is the path before mapping, gen the generation
-// it was sent for.
-func (c *Client) generationAdvice(err error, v2Path string, gen Generation) {
+// path sent to a server that was given as Hydra v2; and Hydra v2's
+// redirect of a v1 path, sent because the server was given as Hydra v1.
+// v2Path is the path before mapping, gen the generation it was sent for.
+func (c *Client) generationCause(err error, v2Path string, gen Generation) {
 	var e *Error
 	if !errors.As(err, &e) || c.Kind != Admin || !strings.HasPrefix(v2Path, "/admin/") {
 		return
 	}
 	if e.StatusCode/100 == 3 && c.Generation == V1 && strings.Contains(locationPath(e.Location), "/admin/") {
-		e.Advice = "The server redirects Hydra v1's path to Hydra v2's, as Hydra v2 does, though --api-version v1 is given: drop --api-version v1, or pass --api-version v2."
+		e.Cause = CauseGenerationRedirect
 		return
 	}
 	if e.StatusCode != http.StatusNotFound || e.Code != "" || e.Description != "" {
@@ -317,12 +319,9 @@ func (c *Client) generationAdvice(err error, v2Path string, gen Generation) {
 	}
 	switch {
 	case gen == V1:
-		info := c.Server(context.Background())
-		e.Advice = fmt.Sprintf("%s has no such path: this request needs Hydra v2 (its path there is %s).", info.Name(), v2Path)
-		if info.Given {
-			e.Advice += " If the server is Hydra v2, drop --api-version v1."
-		}
+		e.Cause = CauseNeedsV2
+		e.Advice = fmt.Sprintf("%s has no such path: this request needs Hydra v2 (its path there is %s).", c.Server(context.Background()).Name(), v2Path)
 	case c.Generation == V2:
-		e.Advice = "The server has no route for this Hydra v2 path, though --api-version v2 is given: if it is Hydra v1, pass --api-version v1, or leave the flag out to detect the version."
+		e.Cause = CauseNotV2
 	}
 }

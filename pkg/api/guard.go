@@ -3,12 +3,15 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
+
+	"golang.org/x/oauth2"
 )
 
 // Guard is an HTTP client for libraries that send requests and read the
@@ -68,12 +71,11 @@ func (t *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &Error{Method: req.Method, URL: u, StatusCode: resp.StatusCode, Status: resp.Status, Description: err.Error()}
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, t.c.httpError(req, resp, raw)
+		return nil, t.c.advise(t.c.httpError(req, resp, raw))
 	}
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}
-	var v json.RawMessage
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, scrubSecrets(BadBodyError(r, req.Method, req.URL, err), requestSecrets(req))
+	if err := checkAnswer(req.Method, req.URL, r, AnswerJSON); err != nil {
+		return nil, t.c.advise(scrubSecrets(err.(*Error), requestSecrets(req)))
 	}
 	t.mu.Lock()
 	t.last = r
@@ -100,7 +102,48 @@ func (c *Client) LibraryError(err error, method string, u *url.URL) error {
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return c.connError(&http.Request{Method: method, URL: u}, ue.Err)
+		return c.advise(c.connError(&http.Request{Method: method, URL: u}, ue.Err))
 	}
 	return nil
+}
+
+// TokenError turns an error from a golang.org/x/oauth2 token request to
+// tokenURL into this package's typed errors. An *Error from a Guard is
+// returned as it is; an *oauth2.RetrieveError becomes an *Error with the
+// RFC 6749 §5.2 fields and Hydra's hint; a transport failure becomes a
+// *ConnError with advice (LibraryError). last, the Guard's last successful
+// answer, names the status of a 200 whose token response x/oauth2 refused,
+// such as one without access_token.
+func (c *Client) TokenError(err error, tokenURL *url.URL, last *Response) error {
+	if err == nil {
+		return nil
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(err, new(*Error)) && errors.As(err, &re) && re.Response != nil {
+		req := re.Response.Request
+		if req == nil {
+			req = &http.Request{Method: http.MethodPost, URL: tokenURL}
+		}
+		e := c.httpError(req, re.Response, re.Body)
+		// x/oauth2 also reads errors from form-encoded bodies, which
+		// parseErrorBody does not.
+		if ae, ok := e.(*Error); ok && ae.Code == "" && re.ErrorCode != "" {
+			ae.Code, ae.Description, ae.Excerpt = re.ErrorCode, re.ErrorDescription, ""
+		}
+		return c.advise(e)
+	}
+	if e := c.LibraryError(err, http.MethodPost, tokenURL); e != nil {
+		return e
+	}
+	// x/oauth2 prefixes its own messages, such as "server response
+	// missing access_token"; keep the substance and name the request and,
+	// when there was one, the answer.
+	msg := strings.TrimPrefix(err.Error(), "oauth2: ")
+	if msg == "server response missing access_token" {
+		msg = `the token response has no "access_token"`
+	}
+	if last != nil {
+		return BadBodyError(last, http.MethodPost, tokenURL, errors.New(msg))
+	}
+	return fmt.Errorf("%s %s: %s", http.MethodPost, StripQuery(tokenURL), msg)
 }

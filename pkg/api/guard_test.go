@@ -47,7 +47,7 @@ func TestGuardWithGoOIDC(t *testing.T) {
 				t.Fatal(err)
 			}
 			base, _ := url.Parse(srv.URL)
-			c := &Client{HTTP: hc, BaseURL: base, Kind: Public}
+			c := &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: base, Kind: Public}}
 			g := c.Guard()
 			ctx := oidc.ClientContext(context.Background(), g.HTTP)
 			_, err = oidc.NewRemoteKeySet(ctx, srv.URL+"/.well-known/jwks.json").VerifySignature(ctx, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln")

@@ -30,7 +30,7 @@ func TestErrorsScrubEchoedSecrets(t *testing.T) {
 	defer echo.Close()
 	u, _ := url.Parse(echo.URL)
 	hc, _ := NewHTTPClient(TransportOptions{Timeout: 5 * time.Second})
-	c := &Client{HTTP: hc, BaseURL: u, Kind: Admin, BearerToken: bearer}
+	c := &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: u, Kind: Admin}, BearerToken: bearer}
 
 	for _, r := range []Request{
 		{Method: http.MethodPost, Path: IntrospectPath, Form: url.Values{"token": {token}}},

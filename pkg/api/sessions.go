@@ -49,6 +49,8 @@ type ConsentPage struct {
 	NextPageToken string
 	// TotalCount is the server's X-Total-Count, or -1 when it sent none.
 	TotalCount int
+	// size is the length of the page's body, for the walk's memory limit.
+	size int
 }
 
 // ListConsentSessions fetches one page of the consent sessions that
@@ -70,7 +72,7 @@ func (c *Client) ListConsentSessions(ctx context.Context, subject string, pageSi
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ConsentSessionsPath, nil), err)
 	}
-	page := &ConsentPage{NextPageToken: NextPageToken(resp.Header), TotalCount: -1}
+	page := &ConsentPage{NextPageToken: NextPageToken(resp.Header), TotalCount: -1, size: len(resp.Body)}
 	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil && n >= 0 {
 		page.TotalCount = n
 	}
@@ -124,30 +126,22 @@ func (c *Client) RevokeLoginSessions(ctx context.Context, subject, sid string) e
 	return err
 }
 
-// maxConsentPages bounds ListAllConsentSessions: a million sessions at
-// Hydra's largest page, more than any subject grants, so that a server
-// whose pages never end cannot keep the tool looping.
-const maxConsentPages = 1000
-
-// ListAllConsentSessions walks every page of subject's consent sessions.
-// total is the server's count of them, or -1 when it sent none: Hydra
-// v2.3.0's Link header for this list names no next page, so a count above
-// len(sessions) means that some were not listed.
+// ListAllConsentSessions walks every page of subject's consent sessions
+// (see Pages). total is the server's count of them, or -1 when it sent
+// none: Hydra v2.3.0's Link header for this list names no next page, so a
+// count above len(sessions) means that some were not listed.
 func (c *Client) ListAllConsentSessions(ctx context.Context, subject string) (sessions []*ConsentSession, total int, err error) {
-	var all []*ConsentSession
-	token := ""
-	seen := map[string]bool{}
-	for range maxConsentPages {
-		page, err := c.ListConsentSessions(ctx, subject, 1000, token)
+	total = -1
+	all, err := Collect(Pages(ctx, "consent sessions", c.URL(ConsentSessionsPath, nil), func(ctx context.Context, token string) (PageOf[*ConsentSession], error) {
+		p, err := c.ListConsentSessions(ctx, subject, 1000, token)
 		if err != nil {
-			return nil, -1, err
+			return PageOf[*ConsentSession]{}, err
 		}
-		all = append(all, page.Sessions...)
-		if page.NextPageToken == "" || len(page.Sessions) == 0 || seen[page.NextPageToken] {
-			return all, page.TotalCount, nil
-		}
-		seen[page.NextPageToken] = true
-		token = page.NextPageToken
+		total = p.TotalCount
+		return PageOf[*ConsentSession]{Items: p.Sessions, Next: p.NextPageToken, Size: p.size}, nil
+	}))
+	if err != nil {
+		return nil, -1, err
 	}
-	return nil, -1, fmt.Errorf("GET %s: more than %d pages of consent sessions; the server's pagination does not end", StripQuery(c.URL(ConsentSessionsPath, nil)), maxConsentPages)
+	return all, total, nil
 }

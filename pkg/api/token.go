@@ -3,13 +3,8 @@ package api
 import (
 	"context"
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
-
-	"golang.org/x/oauth2"
 )
 
 // Paths of the OAuth 2.0 endpoints in Hydra v2.
@@ -51,7 +46,8 @@ func (c *Client) Revoke(ctx context.Context, token, hint string, auth ClientAuth
 	if err := auth.Authenticate(form, header); err != nil {
 		return err
 	}
-	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: RevokePath, Form: form, Header: header})
+	// RFC 7009 §2.2: a 200 with no body.
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: RevokePath, Form: form, Header: header, Answer: AnswerEmpty})
 	return err
 }
 
@@ -61,52 +57,4 @@ func (c *Client) Revoke(ctx context.Context, token, hint string, auth ClientAuth
 func (c *Client) DeleteTokens(ctx context.Context, clientID string) error {
 	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: DeleteTokensPath, Query: url.Values{"client_id": {clientID}}, Retry: true})
 	return err
-}
-
-// TokenError turns an error from a golang.org/x/oauth2 token request to
-// tokenURL into this package's typed errors. An *Error from a Guard is
-// returned as it is; an *oauth2.RetrieveError becomes an *Error with the
-// RFC 6749 §5.2 fields and Hydra's hint; a transport failure becomes a
-// *ConnError with advice. last, the Guard's last successful answer, names
-// the status of a 200 whose token response x/oauth2 refused, such as one
-// without access_token.
-func (c *Client) TokenError(err error, tokenURL *url.URL, last *Response) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, context.Canceled) {
-		return context.Canceled
-	}
-	var ae *Error
-	if errors.As(err, &ae) {
-		return ae
-	}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil {
-		req := re.Response.Request
-		if req == nil {
-			req = &http.Request{Method: http.MethodPost, URL: tokenURL}
-		}
-		e := c.httpError(req, re.Response, re.Body)
-		// x/oauth2 also reads errors from form-encoded bodies, which
-		// parseErrorBody does not.
-		if ae, ok := e.(*Error); ok && ae.Code == "" && re.ErrorCode != "" {
-			ae.Code, ae.Description, ae.Excerpt = re.ErrorCode, re.ErrorDescription, ""
-		}
-		return e
-	}
-	if e := c.LibraryError(err, http.MethodPost, tokenURL); e != nil {
-		return e
-	}
-	// x/oauth2 prefixes its own messages, such as "server response
-	// missing access_token"; keep the substance and name the request and,
-	// when there was one, the answer.
-	msg := strings.TrimPrefix(err.Error(), "oauth2: ")
-	if msg == "server response missing access_token" {
-		msg = `the token response has no "access_token"`
-	}
-	if last != nil {
-		return BadBodyError(last, http.MethodPost, tokenURL, errors.New(msg))
-	}
-	return fmt.Errorf("%s %s: %s", http.MethodPost, StripQuery(tokenURL), msg)
 }

@@ -57,7 +57,7 @@ func testClient(t *testing.T, base string, o TransportOptions) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{HTTP: hc, BaseURL: u, Kind: Admin}
+	return &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}
 }
 
 func always(code int) func(int32) int { return func(int32) int { return code } }
@@ -186,7 +186,7 @@ func TestRetryConnectionRefusedWhileStarting(t *testing.T) {
 	rt := &retryTransport{next: &refusedOnce{next: base, refused: start}, retries: 3, initial: time.Millisecond}
 	hc := &http.Client{Transport: rt}
 	u, _ := url.Parse("http://" + addr)
-	c := &Client{HTTP: hc, BaseURL: u, Kind: Admin}
+	c := &Client{HTTP: hc, Endpoint: Endpoint{BaseURL: u, Kind: Admin}}
 
 	resp, err := c.Do(context.Background(), introspectReq(true))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -135,6 +136,20 @@ type TrustPage struct {
 	Trusts []*Trust
 	// NextPageToken is the token of the next page, or empty on the last.
 	NextPageToken string
+	// size is the length of the page's body, for the walk's memory limit.
+	size int
+}
+
+// AllTrusts walks every page of trust relationships, of one issuer when
+// issuer is set (see Pages).
+func (c *Client) AllTrusts(ctx context.Context, issuer string) iter.Seq2[*Trust, error] {
+	return Pages(ctx, "trust relationships", c.URL(TrustPath, nil), func(ctx context.Context, token string) (PageOf[*Trust], error) {
+		p, err := c.ListTrusts(ctx, ListTrustsOptions{Issuer: issuer, PageToken: token})
+		if err != nil {
+			return PageOf[*Trust]{}, err
+		}
+		return PageOf[*Trust]{Items: p.Trusts, Next: p.NextPageToken, Size: p.size}, nil
+	})
 }
 
 // ListTrusts fetches one page of trust relationships.
@@ -157,7 +172,7 @@ func (c *Client) ListTrusts(ctx context.Context, o ListTrustsOptions) (*TrustPag
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(TrustPath, nil), err)
 	}
-	page := &TrustPage{NextPageToken: NextPageToken(resp.Header)}
+	page := &TrustPage{NextPageToken: NextPageToken(resp.Header), size: len(resp.Body)}
 	for i, raw := range items {
 		t, err := ParseTrust(raw)
 		if err != nil {

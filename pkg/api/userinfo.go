@@ -30,7 +30,7 @@ type Userinfo struct {
 // is retried.
 func (c *Client) Userinfo(ctx context.Context, accessToken string) (*Userinfo, error) {
 	h := http.Header{"Authorization": {"Bearer " + accessToken}}
-	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: UserinfoPath, Header: h, Retry: true})
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: UserinfoPath, Header: h, Retry: true, Answer: AnswerJSONOrJWT})
 	if err != nil {
 		return nil, err
 	}

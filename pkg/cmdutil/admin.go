@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,11 +30,13 @@ func AddAdminFlags(cmd *cobra.Command, a *Admin) {
 // Client builds the admin API client: endpoint, TLS, headers, retries and
 // the bearer token.
 func (a *Admin) Client(f *Factory) (*api.Client, error) {
-	base, err := a.Conn.ResolveEndpoint(f.Getenv)
+	conn := a.Conn
+	conn.Kind = api.Admin
+	ep, err := conn.ResolveTarget(f.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return a.client(f, base, nil)
+	return a.client(f, ep, nil)
 }
 
 // ClientFor builds the admin API client of a command whose own --endpoint
@@ -46,36 +47,21 @@ func (a *Admin) Client(f *Factory) (*api.Client, error) {
 // headers and trace without a second set of warnings; otherwise a client
 // is built from a.Conn.
 func (a *Admin) ClientFor(f *Factory, hc *http.Client, flag, endpoint string) (*api.Client, error) {
-	base, err := resolveEndpoint(api.Admin, flag, endpoint, []string{EnvAdminURL}, f.Getenv)
+	base, source, err := resolveEndpoint(api.Admin, flag, endpoint, []string{EnvAdminURL}, f.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	client, err := a.client(f, base, hc)
-	if err != nil {
-		return nil, err
-	}
-	client.EndpointSource = flag + " or " + EnvAdminURL
-	return client, nil
+	return a.client(f, api.Endpoint{BaseURL: base, Kind: api.Admin, Source: source}, hc)
 }
 
-func (a *Admin) client(f *Factory, base *url.URL, hc *http.Client) (*api.Client, error) {
+func (a *Admin) client(f *Factory, ep api.Endpoint, hc *http.Client) (*api.Client, error) {
 	bearer, err := bearerToken(f, &a.AccessToken, a.Conn.Headers, a.Quiet)
 	if err != nil {
 		return nil, err
 	}
 	conn := a.Conn
 	conn.Kind = api.Admin
-	gen, err := conn.Generation()
-	if err != nil {
-		return nil, err
-	}
-	if hc == nil {
-		WarnPlainHTTP(f, base)
-		if hc, err = conn.HTTPClient(f); err != nil {
-			return nil, err
-		}
-	}
-	return &api.Client{HTTP: hc, BaseURL: base, Kind: api.Admin, EndpointSource: conn.EndpointSource(), Timeout: conn.Timeout, BearerToken: bearer, Generation: gen}, nil
+	return conn.connect(f, ep, link{bearer: bearer, http: hc})
 }
 
 // CompleteClientIDs is the ValidArgsFunction of commands that take client

@@ -71,7 +71,7 @@ func TestAdminClientFor(t *testing.T) {
 		t.Errorf("client %+v, err %v", c, err)
 	}
 	c, err = a.ClientFor(f, nil, "--admin-endpoint", "http://127.0.0.1:5445")
-	if err != nil || c.BaseURL.Host != "127.0.0.1:5445" || c.EndpointSource != "--admin-endpoint or HYDRA_ADMIN_URL" {
+	if err != nil || c.BaseURL.Host != "127.0.0.1:5445" || c.Source != "--admin-endpoint" {
 		t.Errorf("client %+v, err %v", c, err)
 	}
 }

@@ -246,6 +246,8 @@ func TestConnectionHeaders(t *testing.T) {
 	var got http.Header
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Clone()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
 	}))
 	defer ts.Close()
 

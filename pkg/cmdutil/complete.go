@@ -29,6 +29,37 @@ const completionPageSize = 1000
 // an error status) silently offers nothing: completion must never print
 // into the user's prompt.
 func CompleteClientIDs(f *Factory, conn *Connection, token *Secret) cobra.CompletionFunc {
+	return completeWith(f, conn, token, func(ctx context.Context, client *api.Client, args []string, toComplete string) []cobra.Completion {
+		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: completionPageSize})
+		if err != nil {
+			return nil
+		}
+		var out []cobra.Completion
+		for _, c := range page.Clients {
+			if !strings.HasPrefix(c.ClientID, toComplete) || slices.Contains(args, c.ClientID) {
+				continue
+			}
+			if text.Printable(c.ClientID) != c.ClientID {
+				continue // no shell should be handed control characters
+			}
+			out = append(out, cobra.CompletionWithDesc(c.ClientID, text.Printable(c.ClientName)))
+		}
+		return out
+	})
+}
+
+// CompleteWith returns a ValidArgsFunction that offers what list finds
+// through this admin connection, as CompleteClientIDs does for clients: the
+// command's own flags and the environment apply, the requests write nothing
+// and give up quickly, and any failure offers nothing.
+func (a *Admin) CompleteWith(f *Factory, list func(ctx context.Context, c *api.Client, args []string, toComplete string) []cobra.Completion) cobra.CompletionFunc {
+	return completeWith(f, &a.Conn, &a.AccessToken, list)
+}
+
+// completeWith is the completion of every argument that the admin API
+// knows: a quiet client (completionClient), a time limit, and nothing
+// offered on any failure.
+func completeWith(f *Factory, conn *Connection, token *Secret, list func(ctx context.Context, c *api.Client, args []string, toComplete string) []cobra.Completion) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		const directive = cobra.ShellCompDirectiveNoFileComp
 		client, err := completionClient(f, conn, token)
@@ -41,21 +72,7 @@ func CompleteClientIDs(f *Factory, conn *Connection, token *Secret) cobra.Comple
 		}
 		ctx, cancel := context.WithTimeout(ctx, CompletionTimeout)
 		defer cancel()
-		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: completionPageSize})
-		if err != nil {
-			return nil, directive
-		}
-		var out []cobra.Completion
-		for _, c := range page.Clients {
-			if !strings.HasPrefix(c.ClientID, toComplete) || slices.Contains(args, c.ClientID) {
-				continue
-			}
-			if text.Printable(c.ClientID) != c.ClientID {
-				continue // no shell should be handed control characters
-			}
-			out = append(out, cobra.CompletionWithDesc(c.ClientID, text.Printable(c.ClientName)))
-		}
-		return out, directive
+		return list(ctx, client, args, toComplete), directive
 	}
 }
 
@@ -67,24 +84,23 @@ func completionClient(f *Factory, conn *Connection, token *Secret) (*api.Client,
 		Getenv:    f.Getenv,
 	}
 	c := *conn
+	c.Kind = api.Admin
 	c.Verbose, c.Retries, c.FailAfter, c.Timeout = false, 0, 0, CompletionTimeout
-	base, err := c.ResolveEndpoint(quiet.Getenv)
+	c.APIVersion = "" // a bad --api-version detects
+	if gen, err := conn.Generation(); err == nil && gen != api.GenerationUnknown {
+		c.APIVersion = conn.APIVersion
+	}
+	ep, err := c.ResolveTarget(quiet.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	hc, err := c.HTTPClient(quiet)
-	if err != nil {
-		return nil, err
-	}
-	gen, _ := c.Generation() // a bad --api-version detects
-	client := &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, Timeout: c.Timeout, Generation: gen}
+	var bearer string
 	if token != nil && token.File != "-" {
 		// Stdin belongs to the shell during completion: never read it.
-		if bearer, err := bearerToken(quiet, token, c.Headers, true); err == nil {
-			client.BearerToken = bearer
-		}
+		// A token that cannot be read completes without it.
+		bearer, _ = bearerToken(quiet, token, c.Headers, true)
 	}
-	return client, nil
+	return c.connect(quiet, ep, link{bearer: bearer})
 }
 
 // CompleteClientIDFlag makes the flag named flag complete client IDs.

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -114,20 +115,26 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts .
 	}
 }
 
-// EndpointSource names where the endpoint can be set, for messages.
-func (c *Connection) EndpointSource() string {
-	return "--endpoint or " + strings.Join(EndpointEnv(c.Kind), "/")
-}
-
 // ResolveEndpoint returns the API's base URL from --endpoint or the
 // environment.
 func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, error) {
-	return resolveEndpoint(c.Kind, "--endpoint", c.Endpoint, EndpointEnv(c.Kind), getenv)
+	ep, err := c.ResolveTarget(getenv)
+	return ep.BaseURL, err
+}
+
+// ResolveTarget returns the endpoint of the API that --endpoint names: its
+// URL, from the flag or else the environment, its target, and where the
+// URL came from.
+func (c *Connection) ResolveTarget(getenv func(string) string) (api.Endpoint, error) {
+	u, source, err := resolveEndpoint(c.Kind, "--endpoint", c.Endpoint, EndpointEnv(c.Kind), getenv)
+	return api.Endpoint{BaseURL: u, Kind: c.Kind, Source: source}, err
 }
 
 // resolveEndpoint returns the base URL of an API of this kind from value,
-// given as flag, or else from the first of envs that is set.
-func resolveEndpoint(kind api.Kind, flag, value string, envs []string, getenv func(string) string) (*url.URL, error) {
+// given as flag, or else from the first of envs that is set, and where it
+// came from, as messages name it: the flag, or the variable (which the
+// flag overrides).
+func resolveEndpoint(kind api.Kind, flag, value string, envs []string, getenv func(string) string) (*url.URL, string, error) {
 	raw, from := strings.TrimSpace(value), flag
 	if raw == "" {
 		for _, name := range envs {
@@ -138,15 +145,18 @@ func resolveEndpoint(kind api.Kind, flag, value string, envs []string, getenv fu
 		}
 	}
 	if raw == "" {
-		return nil, FlagErrorf("no %s API URL: pass %s or set %s (Hydra's %s API listens on %s by default)",
+		return nil, "", FlagErrorf("no %s API URL: pass %s or set %s (Hydra's %s API listens on %s by default)",
 			kind, flag, strings.Join(envs, " or "), kind, defaultURL(kind))
 	}
 	u, err := ParseHTTPURL(from, raw, defaultURL(kind))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	u.RawQuery, u.Fragment = "", ""
-	return u, nil
+	if from != flag {
+		from = fmt.Sprintf("%s (or %s, which overrides it)", from, flag)
+	}
+	return u, from, nil
 }
 
 func defaultURL(kind api.Kind) string {
@@ -156,16 +166,75 @@ func defaultURL(kind api.Kind) string {
 	return "http://127.0.0.1:4444"
 }
 
-// HTTPClient builds the HTTP client for these flags, and warns on stderr
-// about settings that weaken security.
-func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
-	headers := http.Header{}
+// link says what the one constructor, connect, sends to an endpoint
+// beyond what the connection flags say.
+type link struct {
+	// bearer is the admin API's bearer token.
+	bearer string
+	// http, when set, is the HTTP client to send through: another
+	// client's, whose TLS settings, headers and trace then apply.
+	http *http.Client
+	// advice is the target's own advice (see TargetAdvice).
+	advice TargetAdvice
+	// warnPlainHTTP warns about a server that is not Hydra over plain
+	// HTTP, as for Hydra's APIs.
+	warnPlainHTTP bool
+	// headers sends the -H headers to a server that is not Hydra.
+	headers bool
+}
+
+// connect is the one constructor of every client the tool sends requests
+// through. It alone decides what reaches which server:
+//   - Hydra's APIs get the -H headers and --fake-tls-termination, and the
+//     admin API the bearer token; a server that is not Hydra (api.External)
+//     gets none of them, since they may carry Hydra's credentials, but for
+//     the -H headers to a server the user named for them
+//     (ExternalServer.Headers);
+//   - every client gets the TLS settings, --timeout, --retries,
+//     --fail-after and -v's trace;
+//   - the plain-HTTP warning, once per host, for Hydra's APIs (and a
+//     server that is not Hydra when l says so);
+//   - the admin API's generation, from --api-version or detected;
+//   - the advice of every failure (the adviser), the target's own first.
+func (c *Connection) connect(f *Factory, ep api.Endpoint, l link) (*api.Client, error) {
+	hydra := ep.Kind != api.External
+	if hydra || l.warnPlainHTTP {
+		WarnPlainHTTP(f, ep.BaseURL)
+	}
+	var gen api.Generation
+	if ep.Kind == api.Admin {
+		var err error
+		if gen, err = c.Generation(); err != nil {
+			return nil, err
+		}
+	}
+	hc := l.http
+	if hc == nil {
+		var err error
+		if hc, err = c.httpClient(f, hydra, hydra || l.warnPlainHTTP, hydra || l.headers); err != nil {
+			return nil, err
+		}
+	}
+	client := &api.Client{HTTP: hc, Endpoint: ep, Generation: gen, Advise: c.adviser(l.advice)}
+	if ep.Kind == api.Admin {
+		client.BearerToken = l.bearer
+	}
+	return client, nil
+}
+
+// httpClient builds the HTTP client for these flags; hydra says whether
+// it is for Hydra's APIs, which alone get --fake-tls-termination, warn
+// whether to warn about --skip-tls-verify, and headers whether it sends
+// the -H headers. A TLS setting it cannot use (an unreadable --ca-cert)
+// is a usage error.
+func (c *Connection) httpClient(f *Factory, hydra, warn, headers bool) (*http.Client, error) {
+	parsed := http.Header{}
 	for _, h := range c.Headers {
 		name, value, err := api.ParseHeader(h)
 		if err != nil {
 			return nil, FlagErrorf("-H/--http-header: %w", err)
 		}
-		headers.Add(name, value)
+		parsed.Add(name, value)
 	}
 	if c.Timeout < 0 {
 		return nil, FlagErrorf("--timeout must not be negative")
@@ -176,35 +245,44 @@ func (c *Connection) HTTPClient(f *Factory) (*http.Client, error) {
 	if c.FailAfter < 0 {
 		return nil, FlagErrorf("--fail-after must not be negative")
 	}
-	if c.SkipTLSVerify {
+	opts := api.TransportOptions{
+		SkipTLSVerify:   c.SkipTLSVerify,
+		CACertFile:      c.CACert,
+		Timeout:         c.Timeout,
+		Retries:         c.retries(),
+		FailAfter:       c.FailAfter,
+		MaxConnsPerHost: c.MaxConnsPerHost,
+	}
+	if headers {
+		opts.Headers = parsed
+	}
+	if hydra {
+		opts.FakeTLSTermination = c.FakeTLSTermination
+	}
+	if warn && c.SkipTLSVerify && f.firstTime("--skip-tls-verify") {
 		fmt.Fprintln(f.IOStreams.ErrOut, "warning: --skip-tls-verify is set: the server's identity is not checked, so anyone on the network path can read the tokens and secrets sent")
 	}
-	opts := api.TransportOptions{
-		SkipTLSVerify:      c.SkipTLSVerify,
-		CACertFile:         c.CACert,
-		Headers:            headers,
-		FakeTLSTermination: c.FakeTLSTermination,
-		Timeout:            c.Timeout,
-		Retries:            c.retries(),
-		FailAfter:          c.FailAfter,
-		MaxConnsPerHost:    c.MaxConnsPerHost,
-	}
-	return c.newHTTPClient(f, opts)
-}
-
-// newHTTPClient builds an HTTP client with opts, tracing to stderr with -v.
-// A TLS setting it cannot use (an unreadable --ca-cert) is a usage error.
-// Each caller chooses the fields of opts itself: which flags reach which
-// server is the point of having two callers.
-func (c *Connection) newHTTPClient(f *Factory, opts api.TransportOptions) (*http.Client, error) {
 	if c.Verbose {
 		opts.Trace = f.IOStreams.ErrOut
 	}
 	client, err := api.NewHTTPClient(opts)
 	if err != nil {
-		return nil, FlagErrorWrap(err)
+		return nil, FlagErrorWrap(caFileError(err))
 	}
 	return client, nil
+}
+
+// caFileError names --ca-cert in the api package's message about the file
+// it names.
+func caFileError(err error) error {
+	var e *api.CAFileReadError
+	if errors.As(err, &e) {
+		if e.NoCertificate {
+			return fmt.Errorf("--ca-cert %s holds no PEM certificate", e.File)
+		}
+		return fmt.Errorf("reading --ca-cert: %w", e.Err)
+	}
+	return err
 }
 
 // retries is the retry count for the transport: --retries, or, under
@@ -219,20 +297,47 @@ func (c *Connection) retries() int {
 
 // Client resolves the endpoint and builds an API client for it.
 func (c *Connection) Client(f *Factory) (*api.Client, error) {
-	base, err := c.ResolveEndpoint(f.Getenv)
+	ep, err := c.ResolveTarget(f.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	WarnPlainHTTP(f, base)
-	gen, err := c.Generation()
-	if err != nil {
-		return nil, err
-	}
-	hc, err := c.HTTPClient(f)
-	if err != nil {
-		return nil, err
-	}
-	return &api.Client{HTTP: hc, BaseURL: base, Kind: c.Kind, EndpointSource: c.EndpointSource(), Timeout: c.Timeout, Generation: gen}, nil
+	return c.connect(f, ep, link{})
+}
+
+// ClientAt builds a client for one of Hydra's APIs at an endpoint that the
+// command resolved itself, such as the host of --token-url. advice, when
+// not nil, is the endpoint's own advice, such as what to do about an
+// RFC 6749 error of the token endpoint.
+func (c *Connection) ClientAt(f *Factory, ep api.Endpoint, advice TargetAdvice) (*api.Client, error) {
+	return c.connect(f, ep, link{advice: advice})
+}
+
+// ExternalServer describes a server that is not Hydra but that a command
+// must reach: an issuer's key set, a CI system's ID token service.
+type ExternalServer struct {
+	// Name names it in messages: "the issuer's key set".
+	Name string
+	// Source says where its URL came from: a flag, an environment
+	// variable, a discovery document.
+	Source string
+	// Advice, when not nil, is the target's own advice.
+	Advice TargetAdvice
+	// Headers sends the -H headers to it, for a server the user named
+	// with a flag of its own, as token decode's --jwks-url. The bearer
+	// token of the admin API is never sent.
+	Headers bool
+	// WarnPlainHTTP warns about plain HTTP to it, as for Hydra's APIs.
+	WarnPlainHTTP bool
+}
+
+// External builds a client for a server that is not Hydra, at base's
+// scheme and host. Unless s says so, it gets no -H header, and never
+// --fake-tls-termination or a bearer token: they are meant for Hydra and
+// may carry its credentials.
+func (c *Connection) External(f *Factory, base *url.URL, s ExternalServer) (*api.Client, error) {
+	root := &url.URL{Scheme: base.Scheme, Host: base.Host}
+	ep := api.Endpoint{BaseURL: root, Kind: api.External, Name: s.Name, Source: s.Source}
+	return c.connect(f, ep, link{advice: s.Advice, warnPlainHTTP: s.WarnPlainHTTP, headers: s.Headers})
 }
 
 // Generation is the admin API's generation that --api-version gives, or
@@ -249,9 +354,10 @@ func (c *Connection) Generation() (api.Generation, error) {
 }
 
 // WarnPlainHTTP warns, in one line on stderr, when u is plain HTTP to a host
-// that is not loopback: secrets would cross the network unencrypted.
+// that is not loopback: secrets would cross the network unencrypted. It
+// warns once per host and run.
 func WarnPlainHTTP(f *Factory, u *url.URL) {
-	if u.Scheme != "http" || IsLoopback(u.Hostname()) {
+	if u.Scheme != "http" || IsLoopback(u.Hostname()) || !f.firstTime("plain-http "+strings.ToLower(u.Host)) {
 		return
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s is plain HTTP to a host that is not loopback: tokens and secrets cross the network unencrypted\n", api.StripQuery(u))

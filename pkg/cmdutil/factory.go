@@ -5,6 +5,7 @@ package cmdutil
 
 import (
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,11 @@ type Factory struct {
 	// Browser opens URLs for the authorization code flow.
 	Browser Browser
 
+	// warned records the warnings given once per run (see firstTime),
+	// under warnedMu. A copy of the Factory made after the first warning
+	// shares it.
+	warned map[string]bool
+
 	// deferred holds the subcommands that AddSubcommands has not built
 	// yet, by parent, while a command line's branch is being built.
 	deferred map[*cobra.Command][]Subcommand
@@ -41,4 +47,24 @@ func New(ios *iostreams.IOStreams) *Factory {
 		Getenv:    os.Getenv,
 		Browser:   &SystemBrowser{Getenv: os.Getenv, Stderr: ios.ErrOut},
 	}
+}
+
+// warnedMu guards the warned sets of every Factory: a lock held for a map
+// lookup, taken a few times a run.
+var warnedMu sync.Mutex
+
+// firstTime reports whether key is seen for the first time in this run,
+// for warnings given once: a command that connects to one host through
+// several clients warns once.
+func (f *Factory) firstTime(key string) bool {
+	warnedMu.Lock()
+	defer warnedMu.Unlock()
+	if f.warned[key] {
+		return false
+	}
+	if f.warned == nil {
+		f.warned = map[string]bool{}
+	}
+	f.warned[key] = true
+	return true
 }

@@ -145,6 +145,12 @@ var hostileCases = []hostileCase{
 		code: cmdutil.ExitFailure, want: []string{"400 Bad Request", "invalid_request"}},
 	{name: "wrong Content-Type: an HTML page with 200", shapes: answerShapes, server: respond(200, html, htmlPage("Sign in to the corporate proxy")),
 		code: cmdutil.ExitFailure, want: []string{"200 OK", "text/html"}},
+	// Issue 22 point 7: a proxy's sign-in page, or a misrouted ingress,
+	// answers 200 with HTML to every request. No command may take it for
+	// success, whatever it expects: a deletion's 204, a revocation's empty
+	// 200, a redirect, or JSON.
+	{name: "every request answered 200 with an HTML page", server: respond(200, html, htmlPage("Sign in to the corporate proxy")),
+		code: cmdutil.ExitFailure, want: []string{"200 OK"}},
 	{name: "malformed JSON", shapes: answerShapes, server: respond(200, jsonCT, `{"active": true,, "access_token": "x", "client_id": "c"}`),
 		code: cmdutil.ExitFailure, want: []string{"200 OK", "not valid JSON"}},
 	{name: "truncated JSON", shapes: answerShapes, server: respond(200, jsonCT, `{"active": true, "access_token": "x", "client_id": "c", "sub": "fo`),

@@ -4,6 +4,7 @@ package list
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,17 +19,6 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
-
-// MaxPages bounds the walk over all pages, so that a server that keeps
-// answering with a next page cannot keep the command running forever. At
-// Hydra's default of 250 clients a page, it allows 2.5 million clients.
-const MaxPages = 10000
-
-// maxListBytes bounds the clients that the walk over all pages keeps in
-// memory: each page is capped, but a server that keeps sending full pages
-// with new tokens could otherwise exhaust memory before MaxPages. 512 MiB
-// is some 200 times what a million of Hydra's clients take. Tests lower it.
-var maxListBytes = 512 << 20
 
 // MaxPageSize is the largest page Hydra's admin API serves for clients.
 const MaxPageSize = 1000
@@ -146,35 +136,15 @@ func listRun(ctx context.Context, opts *Options) error {
 	return shared.Clients.Print(opts.IO.Out, clients, out)
 }
 
-// All fetches every page of clients, following the next-page tokens. It
-// stops at MaxPages, or when the server repeats a token.
+// All fetches every page of clients, following the next-page tokens
+// (api.Pages, with its limits).
 func All(ctx context.Context, client *api.Client) ([]*api.OAuth2Client, error) {
-	var all []*api.OAuth2Client
-	seen := map[string]bool{}
-	token := ""
-	size := 0
-	for range MaxPages {
-		page, err := client.ListClients(ctx, api.ListClientsOptions{PageToken: token})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Clients...)
-		for _, c := range page.Clients {
-			size += len(c.Raw)
-		}
-		if size > maxListBytes {
-			return nil, fmt.Errorf("listing clients: the server sent more than %d MiB of clients and asks for more; stopping. Fetch pages one at a time with --page-size and --page-token", maxListBytes>>20)
-		}
-		if page.NextPageToken == "" || len(page.Clients) == 0 {
-			return all, nil
-		}
-		if seen[page.NextPageToken] {
-			return nil, fmt.Errorf("listing clients: the server sent next-page token %q twice; stopping rather than looping", page.NextPageToken)
-		}
-		seen[page.NextPageToken] = true
-		token = page.NextPageToken
+	all, err := api.Collect(client.AllClients(ctx))
+	var pe *api.PageError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%w\nFetch pages one at a time with --page-size and --page-token", err)
 	}
-	return nil, fmt.Errorf("listing clients: more than %d pages; fetch pages one at a time with --page-size and --page-token", MaxPages)
+	return all, err
 }
 
 // printableToken returns a page token as the user can paste it back: as it

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 )
@@ -167,8 +168,8 @@ func TestAllStopsOnTooMuchData(t *testing.T) {
 		io.WriteString(w, `[{"client_id":"a","client_name":"`+strings.Repeat("x", 1000)+`"}]`)
 	}))
 	defer srv.Close()
-	defer func(old int) { maxListBytes = old }(maxListBytes)
-	maxListBytes = 10 << 10
+	defer func(old int) { api.MaxListBytes = old }(api.MaxListBytes)
+	api.MaxListBytes = 10 << 10
 	f, _, _, _ := cmdtest.Factory(nil)
 	o := &Options{IO: f.IOStreams, Factory: f}
 	o.Admin.Conn = (&clienttest.Server{Server: srv}).Conn()

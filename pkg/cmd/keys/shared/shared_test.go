@@ -119,7 +119,7 @@ func TestCompleteKeyIDs(t *testing.T) {
 	}))
 	defer srv.Close()
 	u, _ := url.Parse(srv.URL)
-	c := &api.Client{HTTP: srv.Client(), BaseURL: u, Kind: api.Admin}
+	c := &api.Client{HTTP: srv.Client(), Endpoint: api.Endpoint{BaseURL: u, Kind: api.Admin}}
 	got := CompleteKeyIDs(context.Background(), c, []string{"s"}, "k")
 	if len(got) != 1 || got[0] != "k1\tES256 sig" {
 		t.Errorf("completions: %q", got)

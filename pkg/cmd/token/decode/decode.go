@@ -205,18 +205,17 @@ func segment(s, what string) ([]byte, error) {
 // through the tool's HTTP client, guarded so that the answer is capped and an
 // error page is reported by its status, not quoted whole by go-oidc.
 func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
-	hc, err := opts.Conn.HTTPClient(opts.Factory)
-	if err != nil {
-		return err
-	}
 	u, err := url.Parse(jwksURL)
 	if err != nil {
 		return cmdutil.FlagErrorf("invalid keys URL %s: %v", api.RedactURL(jwksURL), err)
 	}
-	cmdutil.WarnPlainHTTP(opts.Factory, u)
 	// The URL comes from the token's iss claim or --jwks-url; only the
-	// flag can change it.
-	client := &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: "--jwks-url", Timeout: opts.Conn.Timeout}
+	// flag can change it, and only a key server named with it gets -H.
+	client, err := opts.Conn.External(opts.Factory, u, cmdutil.ExternalServer{Name: "the issuer's key set", Source: "--jwks-url",
+		Headers: opts.JWKSURL != "", WarnPlainHTTP: true})
+	if err != nil {
+		return err
+	}
 	guard := client.Guard()
 	ctx = oidc.ClientContext(api.WithRetry(ctx), guard.HTTP)
 	_, err = oidc.NewRemoteKeySet(ctx, jwksURL).VerifySignature(ctx, token)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -42,17 +41,16 @@ func gitHubActionsToken(ctx context.Context, o *Options, audience string) (strin
 	}
 	q := u.Query()
 	q.Set("audience", audience)
-	hc, err := o.Conn.ThirdPartyHTTPClient(o.Factory)
+	client, err := o.Conn.External(o.Factory, u, cmdutil.ExternalServer{Name: "GitHub's ID token service", Source: EnvGitHubRequestURL, Advice: gitHubAdvice})
 	if err != nil {
 		return "", err
 	}
-	client := &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: EnvGitHubRequestURL, Timeout: o.Conn.Timeout}
 	resp, err := client.Do(ctx, api.Request{
 		Method: http.MethodGet, Path: u.EscapedPath(), Query: q, Retry: true,
 		Header: http.Header{"Authorization": {"bearer " + reqToken}},
 	})
 	if err != nil {
-		return "", gitHubError(err)
+		return "", err
 	}
 	var body struct {
 		Value string `json:"value"`
@@ -67,22 +65,23 @@ func gitHubActionsToken(ctx context.Context, o *Options, audience string) (strin
 	return body.Value, nil
 }
 
-// gitHubError replaces advice that assumes the server is Hydra.
-func gitHubError(err error) error {
+// gitHubAdvice is the advice of GitHub's ID token service, registered with
+// its endpoint, for the answers whose meaning is GitHub's own.
+func gitHubAdvice(err error) string {
 	var ce *api.ConnError
-	if errors.As(err, &ce) && strings.HasPrefix(ce.Advice, "Is Hydra's") {
-		ce.Advice = fmt.Sprintf("Is GitHub's ID token service reachable from this runner? The URL comes from %s.", EnvGitHubRequestURL)
+	if errors.As(err, &ce) && ce.Cause == api.CauseDial {
+		return fmt.Sprintf("Is GitHub's ID token service reachable from this runner? The URL comes from %s.", EnvGitHubRequestURL)
 	}
 	var ae *api.Error
 	if errors.As(err, &ae) {
 		switch {
 		case ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden:
-			ae.Advice = fmt.Sprintf("GitHub refused %s: it is valid only while its job runs, and the workflow or job must grant 'permissions: id-token: write'.", EnvGitHubRequestToken)
+			return fmt.Sprintf("GitHub refused %s: it is valid only while its job runs, and the workflow or job must grant 'permissions: id-token: write'.", EnvGitHubRequestToken)
 		case ae.StatusCode == http.StatusNotFound:
-			ae.Advice = fmt.Sprintf("GitHub's ID token service is not at the URL in %s: is this a GitHub Actions job?", EnvGitHubRequestURL)
+			return fmt.Sprintf("GitHub's ID token service is not at the URL in %s: is this a GitHub Actions job?", EnvGitHubRequestURL)
 		}
 	}
-	return err
+	return ""
 }
 
 // looksLikeJWT reports whether s is a compact JWS: three base64url parts,

@@ -46,22 +46,15 @@ func (a *AdminAPI) Known(f *cmdutil.Factory) bool {
 // (TLS, headers, timeout, retries and trace); conn is the command's
 // connection, whose -H headers decide, as for every admin command, whether
 // the access token is sent. Plain HTTP to a host other than loopback is
-// warned about unless public already was.
+// warned about once per host, by the one constructor.
 func (a *AdminAPI) Client(f *cmdutil.Factory, conn *cmdutil.Connection, public *api.Client, quiet bool) (*api.Client, error) {
 	if !a.Known(f) {
 		return nil, nil
 	}
 	admin := cmdutil.Admin{
-		Conn:        cmdutil.Connection{Headers: conn.Headers, Timeout: public.Timeout},
+		Conn:        cmdutil.Connection{Headers: conn.Headers, Timeout: conn.Timeout},
 		AccessToken: a.AccessToken,
 		Quiet:       quiet,
 	}
-	client, err := admin.ClientFor(f, public.HTTP, adminEndpointFlag, a.Endpoint)
-	if err != nil {
-		return nil, err
-	}
-	if u := client.BaseURL; !strings.EqualFold(u.Host, public.BaseURL.Host) || u.Scheme != public.BaseURL.Scheme {
-		cmdutil.WarnPlainHTTP(f, u)
-	}
-	return client, nil
+	return admin.ClientFor(f, public.HTTP, adminEndpointFlag, a.Endpoint)
 }

@@ -46,7 +46,7 @@ func FuzzTokenResponse(f *testing.F) {
 		}
 		tokenURL := &url.URL{Scheme: "http", Host: "127.0.0.1:4444", Path: api.TokenPath}
 		client := &api.Client{HTTP: &http.Client{Transport: cannedTransport{status, contentType, body}},
-			BaseURL: &url.URL{Scheme: "http", Host: tokenURL.Host}, Kind: api.Public}
+			Endpoint: api.Endpoint{BaseURL: &url.URL{Scheme: "http", Host: tokenURL.Host}, Kind: api.Public}}
 		s := &Session{API: client, TokenURL: tokenURL, Auth: &Auth{ClientID: "id", Method: AuthBasic, Secret: secret}}
 		tok, err := s.Token(context.Background(), ClientCredentials([]string{"read"}, nil))
 		if err != nil {

@@ -89,6 +89,10 @@ type Session struct {
 	// Notes receives one-line notes for a person, such as the switch to a
 	// public client; nil discards them.
 	Notes io.Writer
+
+	// grant is the grant type of the token request in flight, "" for a
+	// revocation: the advice of an RFC 6749 error depends on it.
+	grant string
 }
 
 // Session resolves the credentials and connects: the steps every token
@@ -111,37 +115,33 @@ func (c *Credentials) Session(f *cmdutil.Factory, conn *cmdutil.Connection, cmdP
 // credentials. The endpoint is needed unless --token-url is set and
 // needEndpoint is false.
 func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, needEndpoint bool) (*Session, error) {
-	var base, tokenURL *url.URL
-	source := conn.EndpointSource()
+	var tokenURL *url.URL
+	var ep api.Endpoint
 	if creds.TokenURL != "" {
 		u, err := cmdutil.ParseHTTPURL("--token-url", creds.TokenURL, tokenURLExample)
 		if err != nil {
 			return nil, err
 		}
-		tokenURL, source = u, "--token-url"
-		base = &url.URL{Scheme: u.Scheme, Host: u.Host}
+		tokenURL = u
+		ep = api.Endpoint{BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, Source: "--token-url"}
 	}
 	if creds.TokenURL == "" || needEndpoint {
-		u, err := conn.ResolveEndpoint(f.Getenv)
-		if err != nil {
+		var err error
+		if ep, err = conn.ResolveTarget(f.Getenv); err != nil {
 			return nil, err
 		}
-		base, source = u, conn.EndpointSource()
 	}
-	client := &api.Client{BaseURL: base, Kind: api.Public, EndpointSource: source, Timeout: conn.Timeout}
-	if tokenURL == nil {
-		tokenURL = client.URL(api.TokenPath, nil)
-	}
-	cmdutil.WarnPlainHTTP(f, base)
-	if tokenURL.Host != base.Host {
-		cmdutil.WarnPlainHTTP(f, tokenURL)
-	}
-	hc, err := conn.HTTPClient(f)
+	s := &Session{Notes: f.IOStreams.ErrOut}
+	client, err := conn.ClientAt(f, ep, s.advice)
 	if err != nil {
 		return nil, err
 	}
-	client.HTTP = hc
-	return &Session{API: client, TokenURL: tokenURL, Notes: f.IOStreams.ErrOut}, nil
+	if tokenURL == nil {
+		tokenURL = client.URL(api.TokenPath, nil)
+	}
+	cmdutil.WarnPlainHTTP(f, tokenURL)
+	s.API, s.TokenURL = client, tokenURL
+	return s, nil
 }
 
 // Token is a successful token response.
@@ -190,12 +190,13 @@ func (s *Session) Token(ctx context.Context, g Grant) (*Token, error) {
 		// so a request without credentials is not worth sending.
 		return nil, fmt.Errorf("no client secret for client %s: the client credentials grant needs a confidential client: pass --client-secret-file FILE ('-' for stdin), set %s, or pass --client-secret; or sign with --private-key", s.Auth.ClientID, EnvClientSecret)
 	}
+	s.grant = g.Type
 	tok, err := s.token(ctx, g)
 	if s.retryAsPublic(err) {
 		tok, err = s.token(ctx, g)
 	}
 	if err != nil {
-		return nil, withAdvice(err, s.Auth, g.Type)
+		return nil, err
 	}
 	return tok, nil
 }
@@ -246,6 +247,7 @@ func (s *Session) token(ctx context.Context, g Grant) (*Token, error) {
 // only from the environment and the client was refused, it is sent once
 // more as a public client; if that fails too, the first error stands.
 func (s *Session) Revoke(ctx context.Context, token, hint string) error {
+	s.grant = ""
 	err := s.API.Revoke(ctx, token, hint, s.revocationAuth())
 	var e *api.Error
 	if err != nil && s.Auth.SecretFromEnv && errors.As(err, &e) && e.Code == "invalid_client" {
@@ -253,12 +255,12 @@ func (s *Session) Revoke(ctx context.Context, token, hint string) error {
 		s.Auth = confidential.public()
 		if err = s.API.Revoke(ctx, token, hint, s.revocationAuth()); err != nil {
 			s.Auth = confidential
-			return withAdvice(first, s.Auth, "")
+			return first
 		}
 		s.notePublic()
 		return nil
 	}
-	return withAdvice(err, s.Auth, "")
+	return err
 }
 
 // revocationAuth authenticates a revocation request as x/oauth2 does a
@@ -321,36 +323,38 @@ func IsPublicClientRefusal(err error) bool {
 	return strings.Contains(text, "supports client authentication method 'none'")
 }
 
-// withAdvice adds what to do about the RFC 6749 errors that a wrong
-// command line causes. grantType is "" for a revocation.
-func withAdvice(err error, auth *Auth, grantType string) error {
+// advice is the token endpoint's own advice, registered with its
+// endpoint: what to do about the RFC 6749 errors that a wrong command line
+// causes, by the client's authentication and the grant in flight.
+func (s *Session) advice(err error) string {
 	var e *api.Error
-	if !errors.As(err, &e) || e.Advice != "" {
-		return err
+	if !errors.As(err, &e) || s.Auth == nil {
+		return ""
 	}
+	auth := s.Auth
 	switch e.Code {
 	case "invalid_client":
 		switch {
 		case auth.Method == AuthPrivateKeyJWT:
-			e.Advice = fmt.Sprintf("Check --client-id, that the client's token_endpoint_auth_method is %s, and that its JWKS holds the public half of --private-key.", AuthPrivateKeyJWT)
+			return fmt.Sprintf("Check --client-id, that the client's token_endpoint_auth_method is %s, and that its JWKS holds the public half of --private-key.", AuthPrivateKeyJWT)
 		case auth.Method == AuthNone && auth.Implicit:
-			e.Advice = fmt.Sprintf("No secret or key was given, so the client was sent as a public one (none): for a confidential client, pass --client-secret-file FILE, set %s, or sign with --private-key.", EnvClientSecret)
+			return fmt.Sprintf("No secret or key was given, so the client was sent as a public one (none): for a confidential client, pass --client-secret-file FILE, set %s, or sign with --private-key.", EnvClientSecret)
 		default:
-			e.Advice = fmt.Sprintf("Check --client-id and the secret, and that --auth-method (%s) is the client's token_endpoint_auth_method.", auth.Method)
+			return fmt.Sprintf("Check --client-id and the secret, and that --auth-method (%s) is the client's token_endpoint_auth_method.", auth.Method)
 		}
 	case "invalid_scope":
-		e.Advice = "Ask only for scopes in the client's scope list (--scope)."
+		return "Ask only for scopes in the client's scope list (--scope)."
 	case "unauthorized_client":
-		e.Advice = "The client is not allowed this grant type: add it to the client's grant_types."
+		return "The client is not allowed this grant type: add it to the client's grant_types."
 	case "invalid_grant":
-		switch grantType {
+		switch s.grant {
 		case GrantAuthorizationCode:
-			e.Advice = "The code was refused: it may have expired, been used already, or the PKCE verifier or redirect URL did not match. Run the command again."
+			return "The code was refused: it may have expired, been used already, or the PKCE verifier or redirect URL did not match. Run the command again."
 		case GrantRefreshToken:
-			e.Advice = "The refresh token is expired, revoked, already used, or was issued to another client. Hydra rotates refresh tokens: use the one the last refresh returned."
+			return "The refresh token is expired, revoked, already used, or was issued to another client. Hydra rotates refresh tokens: use the one the last refresh returned."
 		default:
-			e.Advice = "The token or code is expired, revoked, already used, or was issued to another client."
+			return "The token or code is expired, revoked, already used, or was issued to another client."
 		}
 	}
-	return err
+	return ""
 }

@@ -114,7 +114,8 @@ func TestTokenRetriesAsPublicOnlyForAnEnvironmentSecret(t *testing.T) {
 }
 
 func TestRevokeRetriesAsPublic(t *testing.T) {
-	ps := newPublicServer(t, `{}`)
+	// RFC 7009 §2.2: a revocation answers 200 with no body.
+	ps := newPublicServer(t, ``)
 	f, _, _, _ := cmdtest.Factory(nil)
 	s := connectTo(t, f, ps.URL)
 	s.Auth = &Auth{ClientID: "pub", Method: AuthBasic, Secret: "left-over", SecretFromEnv: true, Implicit: true}

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -86,7 +85,7 @@ func (fl *flow) run(ctx context.Context) error {
 	// in. Without the openid scope there is no ID token to verify, but
 	// under --issuer the document still says where Hydra sends browsers.
 	if openid := slices.Contains(opts.Scopes, "openid"); openid || opts.Issuer != "" {
-		public := &api.Client{HTTP: hc, BaseURL: base, Kind: api.Public, EndpointSource: opts.Conn.EndpointSource(), Timeout: opts.Conn.Timeout}
+		public := fl.session.API
 		if fl.verifier, err = newIDTokenVerifier(ctx, public, base, fl.session.Auth.ClientID, opts.Issuer); err != nil {
 			return timeoutOr(ctx, opts, err)
 		}

@@ -60,7 +60,7 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 
 	// Sent through the tool's API client, so that an answer that is not a
 	// redirect is capped and reported as every other failure is.
-	pub := &api.Client{HTTP: &browser, BaseURL: public, Kind: api.Public, EndpointSource: fl.opts.Conn.EndpointSource(), Timeout: fl.opts.Conn.Timeout}
+	pub := fl.session.API.WithHTTP(&browser)
 
 	// The flow stays on the hosts it was sent to: the authorization URL's,
 	// and those of the URLs that the admin API answered. A redirect
@@ -101,7 +101,7 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 			return fmt.Errorf("headless sign-in: %w", e)
 		}
 		if resp.StatusCode/100 != 3 {
-			return nil, redirectErr("The headless flow expected a redirect here: check that " + pub.EndpointSource + " names Hydra's public API.")
+			return nil, redirectErr("The headless flow expected a redirect here: check that " + pub.Source + " names Hydra's public API.")
 		}
 		loc, err := u.Parse(resp.Header.Get("Location"))
 		if err != nil || resp.Header.Get("Location") == "" {
@@ -128,9 +128,9 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 			// Hydra v2 answers a Hydra v1 path with a Location that has no
 			// host; any other host is somebody else's.
 			if loc.Host == "" {
-				return nil, redirectErr("Hydra v2 redirects Hydra v1 paths like this: check that " + pub.EndpointSource + " names Hydra v2's public API.")
+				return nil, redirectErr("Hydra v2 redirects Hydra v1 paths like this: check that " + pub.Source + " names Hydra v2's public API.")
 			}
-			return nil, redirectErr("The headless flow follows redirects only on Hydra's public API, and to the login and consent URLs that the admin API returns: check " + pub.EndpointSource + ".")
+			return nil, redirectErr("The headless flow follows redirects only on Hydra's public API, and to the login and consent URLs that the admin API returns: check " + pub.Source + ".")
 		default:
 			next = loc.String()
 		}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -165,41 +164,23 @@ func ParseJWKS(data []byte) (keys []Key, skipped []string, err error) {
 // carry none of the -H headers, which are for Hydra; TLS settings,
 // timeouts, retries and -v apply.
 type Fetcher struct {
-	HTTP *http.Client
-	// Timeout is --timeout, named in messages.
-	Timeout time.Duration
+	f    *cmdutil.Factory
+	conn cmdutil.Connection
 }
 
-// NewFetcher builds a Fetcher from the command's connection flags, without
-// its headers.
+// NewFetcher builds a Fetcher from the command's connection flags.
 func NewFetcher(f *cmdutil.Factory, conn cmdutil.Connection) (*Fetcher, error) {
-	hc, err := conn.ThirdPartyHTTPClient(f)
+	return &Fetcher{f: f, conn: conn}, nil
+}
+
+// get fetches u, a server that is not Hydra: what names it in messages,
+// and source says where its URL came from.
+func (fe *Fetcher) get(ctx context.Context, u *url.URL, source, what string) (*api.Response, error) {
+	client, err := fe.conn.External(fe.f, u, cmdutil.ExternalServer{Name: what, Source: source})
 	if err != nil {
 		return nil, err
 	}
-	return &Fetcher{HTTP: hc, Timeout: conn.Timeout}, nil
-}
-
-func (fe *Fetcher) get(ctx context.Context, u *url.URL, source, what string) (*api.Response, error) {
-	client := &api.Client{HTTP: fe.HTTP, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: source, Timeout: fe.Timeout}
-	resp, err := client.Do(ctx, api.Request{Method: http.MethodGet, Path: u.EscapedPath(), Query: u.Query(), Retry: true})
-	if err != nil {
-		return nil, thirdPartyError(err, source, what)
-	}
-	return resp, nil
-}
-
-// thirdPartyError replaces advice that assumes the server is Hydra.
-func thirdPartyError(err error, source, what string) error {
-	var ce *api.ConnError
-	if errors.As(err, &ce) && strings.HasPrefix(ce.Advice, "Is Hydra's") {
-		ce.Advice = fmt.Sprintf("Is %s reachable from here? Check %s.", what, source)
-	}
-	var ae *api.Error
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && strings.Contains(ae.Advice, "Hydra's") {
-		ae.Advice = fmt.Sprintf("%s is not there: check %s.", what, source)
-	}
-	return err
+	return client.Do(ctx, api.Request{Method: http.MethodGet, Path: u.EscapedPath(), Query: u.Query(), Retry: true})
 }
 
 // CheckURL parses a URL given on the command line for the issuer or its

@@ -20,33 +20,10 @@ import (
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
-// MaxPages bounds the walk over every page of trust relationships, so that
-// a server that keeps answering with a next page cannot keep a command
-// running forever.
-const MaxPages = 1000
-
 // All fetches every trust relationship, of one issuer when issuer is set,
-// following the next-page tokens.
+// following the next-page tokens (api.Pages, with its limits).
 func All(ctx context.Context, client *api.Client, issuer string) ([]*api.Trust, error) {
-	var all []*api.Trust
-	seen := map[string]bool{}
-	token := ""
-	for range MaxPages {
-		page, err := client.ListTrusts(ctx, api.ListTrustsOptions{Issuer: issuer, PageToken: token})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Trusts...)
-		if page.NextPageToken == "" || len(page.Trusts) == 0 {
-			return all, nil
-		}
-		if seen[page.NextPageToken] {
-			return nil, fmt.Errorf("listing trust relationships: the server sent next-page token %q twice; stopping rather than looping", page.NextPageToken)
-		}
-		seen[page.NextPageToken] = true
-		token = page.NextPageToken
-	}
-	return nil, fmt.Errorf("listing trust relationships: more than %d pages; stopping", MaxPages)
+	return api.Collect(client.AllTrusts(ctx, issuer))
 }
 
 // Subject is how a trust relationship's subject shows in tables and
