@@ -36,6 +36,7 @@ type LoginConsentApp struct {
 	remember map[string]bool
 	subjects map[string]string
 	logins   int
+	devices  int
 	seen     map[string][]FlowRequest
 }
 
@@ -70,6 +71,10 @@ func startLoginConsentApp(adminURL, prefix string, client *http.Client) (*LoginC
 	mux.HandleFunc("GET /login", a.login)
 	mux.HandleFunc("GET /consent", a.consent)
 	mux.HandleFunc("GET /logout", a.logout)
+	mux.HandleFunc("GET /device", a.device)
+	mux.HandleFunc("GET /device/success", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "The device is signed in. You can close this window.")
+	})
 	mux.HandleFunc("GET /error", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, "error: %s: %s", html.EscapeString(r.URL.Query().Get("error")), html.EscapeString(r.URL.Query().Get("error_description")))
@@ -201,6 +206,39 @@ func (a *LoginConsentApp) consent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, redirect.RedirectTo, http.StatusFound)
+}
+
+// device is the verification page of the device authorization grant
+// (Hydra v25.4 and later, urls.device.verification): it plays the person
+// who types the code shown on the device. Hydra passes the user_code of the
+// complete verification URL along; a person who opened the plain URL would
+// type it in a form, which the test drives by adding user_code itself.
+func (a *LoginConsentApp) device(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	challenge, code := q.Get("device_challenge"), q.Get("user_code")
+	if challenge == "" || code == "" {
+		http.Error(w, "want device_challenge and user_code", http.StatusBadRequest)
+		return
+	}
+	a.mu.Lock()
+	a.devices++
+	a.mu.Unlock()
+	var redirect struct {
+		RedirectTo string `json:"redirect_to"`
+	}
+	if err := a.admin(http.MethodPut, "/oauth2/auth/requests/device/accept?device_challenge="+url.QueryEscape(challenge),
+		map[string]any{"user_code": code}, &redirect); err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	http.Redirect(w, r, redirect.RedirectTo, http.StatusFound)
+}
+
+// Devices counts the device requests the app has accepted.
+func (a *LoginConsentApp) Devices() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.devices
 }
 
 func (a *LoginConsentApp) logout(w http.ResponseWriter, r *http.Request) {

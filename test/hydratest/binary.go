@@ -1,11 +1,14 @@
 // Package hydratest runs a real Ory Hydra v2.3.0, in memory on loopback
 // ports, for the end-to-end tests, the demo and the benchmarks, together
 // with a small login and consent app that accepts through the admin API.
-// For the compatibility tests it also runs Hydra v2.1.2 and v1.11.10.
+// For the compatibility tests it also runs Hydra v2.1.2, v1.11.10 and
+// v26.2.0.
 //
-// Each Hydra binary is built from the Go module proxy in its own module,
-// test/hydra-server (v2.3.0), test/hydra-server-v2.1 and
-// test/hydra-server-v1, and cached between runs.
+// The binaries of v2.3.0, v2.1.2 and v1.11.10 are built from the Go module
+// proxy, each in its own module: test/hydra-server (v2.3.0),
+// test/hydra-server-v2.1 and test/hydra-server-v1. Hydra v25.4 and later are
+// not on the proxy, so v26.2.0 is built from its source archive (see
+// archive.go). Every binary is cached between runs.
 package hydratest
 
 import (
@@ -28,11 +31,14 @@ const HydraVersion = "v2.3.0"
 const (
 	HydraV1 = "v1.11.10"
 	HydraV2 = "v2.1.2"
+	// HydraV26 is the newest release, the first with the device
+	// authorization grant (RFC 8628), built from source (archive.go).
+	HydraV26 = "v26.2.0"
 )
 
 // Versions lists every Hydra version the harness can build and start,
 // HydraVersion first.
-var Versions = []string{HydraVersion, HydraV2, HydraV1}
+var Versions = []string{HydraVersion, HydraV2, HydraV1, HydraV26}
 
 // EnvBinary names an environment variable that may point at a Hydra
 // v2.3.0 binary already built, skipping the build. EnvBinaryFor names the
@@ -60,6 +66,10 @@ var tools = map[string]tool{
 	HydraV2:      {"hydra-server-v2.1", "github.com/ory/hydra/v2"},
 	HydraV1:      {"hydra-server-v1", "github.com/ory/hydra"},
 }
+
+// hydraBuildFlags are the build flags of every Hydra release: the in-memory
+// database is SQLite.
+var hydraBuildFlags = []string{"-tags", "sqlite,sqlite_omit_load_extension"}
 
 // IsV1 reports whether version is a Hydra v1 release, whose admin API has
 // no /admin prefix and whose server has no --dev flag.
@@ -91,6 +101,9 @@ func BinaryFor(version string) (string, error) {
 	if p := os.Getenv(EnvBinaryFor(version)); p != "" {
 		return p, nil
 	}
+	if a, ok := archives[version]; ok {
+		return a.build()
+	}
 	t, ok := tools[version]
 	if !ok {
 		return "", fmt.Errorf("hydratest: no tool module builds Ory Hydra %s; known: %s", version, strings.Join(Versions, ", "))
@@ -99,8 +112,7 @@ func BinaryFor(version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return BuildCached(dir, t.pkg, "hydra-"+version,
-		[]string{"-tags", "sqlite,sqlite_omit_load_extension"}, "CGO_ENABLED=1")
+	return BuildCached(dir, t.pkg, "hydra-"+version, hydraBuildFlags, "CGO_ENABLED=1")
 }
 
 // BuildCached builds the package pkg of the tool module in moduleDir (a
@@ -115,11 +127,22 @@ func BuildCached(moduleDir, pkg, name string, flags []string, env ...string) (st
 		return "", fmt.Errorf("reading the tool module of %s: %w", name, err)
 	}
 	h := sha256.Sum256(sum)
+	return cachedBuild(name+"-"+hex.EncodeToString(h[:6]), func(out string) error {
+		return goBuild(moduleDir, pkg, out, flags, env)
+	})
+}
+
+// cachedBuild returns the path of the cached file name, calling build to
+// write it first when the cache does not hold it. build writes to a
+// temporary path, renamed into place only when it succeeds, under a file
+// lock, so that concurrent callers (test binaries of several packages)
+// build once and never see half a binary.
+func cachedBuild(name string, build func(out string) error) (string, error) {
 	cache, err := cacheDir()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(cache, fmt.Sprintf("%s-%s", name, hex.EncodeToString(h[:6])))
+	bin := filepath.Join(cache, name)
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
@@ -137,14 +160,9 @@ func BuildCached(moduleDir, pkg, name string, flags []string, env ...string) (st
 		return bin, nil // another process built it while we waited
 	}
 
-	fmt.Fprintf(os.Stderr, "hydratest: building %s into %s (once)\n", name, bin)
+	fmt.Fprintf(os.Stderr, "hydratest: building %s (once)\n", bin)
 	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
-	args := append(append([]string{"build"}, flags...), "-o", tmp, pkg)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = moduleDir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
+	if err := build(tmp); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("building %s: %w", name, err)
 	}
@@ -152,6 +170,17 @@ func BuildCached(moduleDir, pkg, name string, flags []string, env ...string) (st
 		return "", err
 	}
 	return bin, nil
+}
+
+// goBuild runs "go build flags -o out pkg" in dir, with env added to the
+// environment and its output on stderr.
+func goBuild(dir, pkg, out string, flags, env []string) error {
+	args := append(append([]string{"build"}, flags...), "-o", out, pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return cmd.Run()
 }
 
 func cacheDir() (string, error) {

@@ -156,14 +156,14 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
   consent: %s/consent
   logout: %s/logout
   error: %s/error
-secrets:
+%ssecrets:
   system:
     - hydratest-system-secret-not-for-production
 log:
   level: warn
   leak_sensitive_values: false
 dsn: %s
-%s`, ports[0], ports[1], tlsConfig, issuer, public, s.App.URL, s.App.URL, s.App.URL, s.App.URL, dsn(opts.Version), opts.Config)
+%s`, ports[0], ports[1], tlsConfig, issuer, public, s.App.URL, s.App.URL, s.App.URL, s.App.URL, deviceURLs(opts.Version, s.App.URL), dsn(opts.Version), opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()
@@ -224,23 +224,50 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 	return fmt.Errorf("the Hydra server was not ready within %s:\n%s", limit, s.Log())
 }
 
-// warmKeys asks once for the public key set, so that Hydra makes its ID
-// token signing keys now, with time to spare, rather than within the
-// --timeout of the first test that fetches them: on a loaded machine
-// making an RSA key can take seconds.
+// warmKeys asks for the public key set, so that Hydra makes its ID token
+// signing keys now, with time to spare, rather than within the --timeout
+// of the first test that fetches them: on a loaded machine making an RSA
+// key can take seconds. It asks again when a request fails: Hydra's write
+// timeout (10 s) can close the connection while it is still making the
+// keys, which it goes on making.
 func (s *Server) warmKeys(ctx context.Context, limit time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, max(limit, 30*time.Second))
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PublicURL+"/.well-known/jwks.json", nil)
-	if err != nil {
-		return err
+	client := &http.Client{Transport: s.HTTP.Transport}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.PublicURL+"/.well-known/jwks.json", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("%s", resp.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the Hydra server did not serve its keys: %w\n%s", err, s.Log())
+		case <-s.done:
+			return fmt.Errorf("the Hydra server exited while making its keys:\n%s", s.Log())
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
-	resp, err := (&http.Client{Transport: s.HTTP.Transport}).Do(req)
-	if err != nil {
-		return fmt.Errorf("the Hydra server did not serve its keys: %w\n%s", err, s.Log())
+}
+
+// HasDeviceGrant reports whether version has the device authorization
+// grant (RFC 8628), which Hydra added in v25.4.0.
+func HasDeviceGrant(version string) bool { return version == HydraV26 }
+
+// deviceURLs is the configuration of the device grant's pages, for the
+// releases that have it: an older Hydra refuses unknown settings.
+func deviceURLs(version, app string) string {
+	if !HasDeviceGrant(version) {
+		return ""
 	}
-	resp.Body.Close()
-	return nil
+	return fmt.Sprintf("  device:\n    verification: %s/device\n    success: %s/device/success\n", app, app)
 }
 
 // dsn is the in-memory database of version. Hydra v1 turns "memory" into
