@@ -374,8 +374,7 @@ func (fl *flow) discover(ctx context.Context) (*url.URL, error) {
 // when there is one.
 func (fl *flow) show(da *oauth2.DeviceAuthResponse, complete string) {
 	o := fl.opts
-	fl.printf("To sign in, open this URL in a browser, on any device:\n\n  %s\n\nand enter the code:\n\n  %s\n\n", da.VerificationURI, da.UserCode)
-	fl.printf("Or open this URL, which holds the code:\n\n  %s\n\n", complete)
+	fl.printf("To sign in, open this URL in a browser, on any device, and enter the code %s:\n\n  %s\n\nOr open this URL, which holds the code:\n\n  %s\n\n", da.UserCode, da.VerificationURI, complete)
 	left := time.Until(da.Expiry).Round(time.Second)
 	if o.Timeout > 0 && o.Timeout < left {
 		left = o.Timeout
