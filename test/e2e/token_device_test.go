@@ -132,6 +132,26 @@ func TestTokenDevice(t *testing.T) {
 				r.wantNoLeak(t, c.ClientSecret)
 			})
 		}
+		t.Run("private_key_jwt", func(t *testing.T) {
+			k := newKeyPair(t, "ec")
+			c, err := s.CreateClient(map[string]any{
+				"grant_types":                     []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"},
+				"scope":                           "openid offline",
+				"token_endpoint_auth_method":      "private_key_jwt",
+				"token_endpoint_auth_signing_alg": k.Alg,
+				"jwks":                            k.PublicJWKS,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := run{Env: env}.hydra(t, "token", "device", "--headless", "--subject", "gail@example.com", "--admin-endpoint", s.AdminURL, "--format", "json",
+				"--client-id", c.ClientID, "--private-key", writeSecretFile(t, "key.pem", k.PrivatePEM))
+			r.wantCode(t, 0)
+			tok := parseTokens(t, r)
+			if got := introspectOn(t, s, tok.AccessToken)["sub"]; got != "gail@example.com" {
+				t.Errorf("the access token is for %v, want --subject", got)
+			}
+		})
 	})
 
 	t.Run("--cache reuses the token with no new device flow", func(t *testing.T) {
