@@ -19,9 +19,8 @@ import (
 // and keys: signature, iss, aud and exp, and at_hash when the token has
 // one. It also keeps what the discovery document says of the endpoints
 // that a grant needs, such as the device authorization endpoint.
-//
-// token user has its own copy of this code (pkg/cmd/token/user/verify.go),
-// which checks the nonce as well; the two should fold into this one.
+// token user and token device verify with it; token user checks the nonce
+// as well.
 type IDTokenVerifier struct {
 	hc       *http.Client
 	verifier *oidc.IDTokenVerifier
