@@ -48,6 +48,8 @@ type Options struct {
 	// document's device_authorization_endpoint.
 	DeviceAuthURL string
 	NoOpen        bool
+	// Quiet silences notes and the warning about a secret on argv.
+	Quiet bool
 
 	// Timeout is the deadline of the whole flow; 0 means the device
 	// code's expires_in. Conn.Timeout bounds each request.
@@ -134,6 +136,7 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := opts.Prepare(cmd, nil); err != nil {
 				return err
 			}
+			opts.Credentials.Quiet = opts.Quiet
 			opts.Scopes = cmdutil.SplitList(scopes)
 			opts.Audience = cmdutil.SplitList(audience)
 			// --timeout is the flow's deadline here; each request keeps the
@@ -157,6 +160,8 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	}
 
 	fl := cmd.Flags()
+	// Before the credential flags, which then leave -q to this one.
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings and the URL and code to sign in with still show")
 	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", "a readable block of the tokens")
 	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
@@ -434,7 +439,7 @@ func withUserCode(verification, code string) string {
 }
 
 func (fl *flow) notef(format string, args ...any) {
-	if fl.opts.Credentials.Quiet {
+	if fl.opts.Quiet {
 		return
 	}
 	fl.printf(format, args...)
