@@ -418,7 +418,7 @@ func (fl *flow) timeoutOr(ctx context.Context, da *oauth2.DeviceAuthResponse, er
 	}
 	if ctx.Err() == context.DeadlineExceeded {
 		if fl.opts.Timeout == 0 {
-			return fmt.Errorf("%w before anyone completed the sign-in at %s: run the command again, and sign in before the code expires", shared.DeviceExpired, da.VerificationURI)
+			return fmt.Errorf("%w before anyone completed the sign-in at %s: run the command again, and sign in before the code expires", shared.ErrDeviceExpired, da.VerificationURI)
 		}
 		return fmt.Errorf("timed out after %s waiting for the sign-in at %s\nTo wait longer, raise --timeout %s, or pass --timeout 0 to wait as long as the code lives", fl.opts.Timeout, da.VerificationURI, fl.opts.Timeout)
 	}

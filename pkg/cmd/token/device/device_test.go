@@ -154,8 +154,8 @@ func TestDeviceRunStops(t *testing.T) {
 		want []string
 		is   error
 	}{
-		{"access_denied", []string{"the sign-in was refused", "access_denied", "run the command again"}, shared.DeviceDenied},
-		{"expired_token", []string{"the device code expired", "expired_token", "run the command again"}, shared.DeviceExpired},
+		{"access_denied", []string{"the sign-in was refused", "access_denied", "run the command again"}, shared.ErrDeviceDenied},
+		{"expired_token", []string{"the device code expired", "expired_token", "run the command again"}, shared.ErrDeviceExpired},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			s := newStub(t, "authorization_pending", tt.code)

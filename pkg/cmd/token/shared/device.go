@@ -127,13 +127,13 @@ func SleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// DeviceDenied is the error when the person, or the consent app, refused
+// ErrDeviceDenied is the error when the person, or the consent app, refused
 // the device's request (access_denied).
-var DeviceDenied = errors.New("the sign-in was refused")
+var ErrDeviceDenied = errors.New("the sign-in was refused")
 
-// DeviceExpired is the error when the device code expired before anyone
+// ErrDeviceExpired is the error when the device code expired before anyone
 // completed the sign-in (expired_token).
-var DeviceExpired = errors.New("the device code expired")
+var ErrDeviceExpired = errors.New("the device code expired")
 
 // PollDevice polls the token endpoint for the tokens of da (RFC 8628
 // §3.4–3.5): at the server's interval (5 s when it names none), 5 s more
@@ -167,9 +167,9 @@ func (s *Session) PollDevice(ctx context.Context, da *oauth2.DeviceAuthResponse,
 			interval += slowDownStep
 			continue
 		case "access_denied":
-			return nil, fmt.Errorf("%w: the person or the consent app denied the request (access_denied, %s): run the command again to retry", DeviceDenied, e.URL)
+			return nil, fmt.Errorf("%w: the person or the consent app denied the request (access_denied, %s): run the command again to retry", ErrDeviceDenied, e.URL)
 		case "expired_token":
-			return nil, fmt.Errorf("%w before anyone completed the sign-in (expired_token, %s): run the command again, and sign in before the code expires", DeviceExpired, e.URL)
+			return nil, fmt.Errorf("%w before anyone completed the sign-in (expired_token, %s): run the command again, and sign in before the code expires", ErrDeviceExpired, e.URL)
 		}
 		return nil, err
 	}
