@@ -566,6 +566,27 @@ var commands = []command{
 		good: userFlowHandler, grant: api.TokenPath,
 	},
 
+	// token device: discovery (a read), then the device authorization
+	// request and the polls of the token endpoint, a grant sent once.
+	{
+		name: "token device, secret from a file",
+		argv: func(e string) []string {
+			return []string{"token", "device", "-e", e, "--no-open", "--client-id", "app", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient},
+		kind:  api.Public, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: deviceFlowHandler, grant: api.TokenPath,
+	},
+	{
+		name: "perform device-code (v2), no openid, secret from env",
+		argv: func(string) []string {
+			return []string{"perform", "device-code", "--scope", "offline", "--no-open", "-q"}
+		},
+		env:  map[string]string{"HYDRA_URL": "$ENDPOINT", "OAUTH2_CLIENT_ID": "app", "OAUTH2_CLIENT_SECRET": secretClient},
+		kind: api.Public, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: deviceFlowHandler, grant: api.TokenPath,
+	},
+
 	// JSON Web Key sets. Creating a key is not retried (a repeat adds a
 	// second key); reads, PUTs and DELETEs are. delete first fetches what
 	// it deletes, since Hydra answers 204 for anything.

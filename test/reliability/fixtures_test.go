@@ -129,6 +129,56 @@ func userFlowHandler() http.Handler {
 	})
 }
 
+// deviceFlowHandler answers a whole device flow (RFC 8628): discovery,
+// keys, the device authorization request, and a token endpoint that issues
+// tokens at the first poll (after the one-second interval it asks for).
+func deviceFlowHandler() http.Handler {
+	var mu sync.Mutex
+	var scope string
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		iss := scheme + "://" + r.Host
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case discoveryPath:
+			_ = json.NewEncoder(w).Encode(map[string]any{
+				"issuer":                                iss,
+				"authorization_endpoint":                iss + "/oauth2/auth",
+				"device_authorization_endpoint":         iss + "/oauth2/device/auth",
+				"token_endpoint":                        iss + "/oauth2/token",
+				"jwks_uri":                              iss + jwksPath,
+				"response_types_supported":              []string{"code"},
+				"subject_types_supported":               []string{"public"},
+				"id_token_signing_alg_values_supported": []string{"ES256"},
+			})
+		case jwksPath:
+			_, _ = w.Write(jwksJSON())
+		case "/oauth2/device/auth":
+			_ = r.ParseForm()
+			mu.Lock()
+			scope = r.PostForm.Get("scope")
+			mu.Unlock()
+			_ = json.NewEncoder(w).Encode(map[string]any{"device_code": secretCode, "user_code": "ABCD-EFGH",
+				"verification_uri": iss + "/oauth2/device/verify", "verification_uri_complete": iss + "/oauth2/device/verify?user_code=ABCD-EFGH",
+				"expires_in": 600, "interval": 1})
+		case "/oauth2/token":
+			mu.Lock()
+			openid := slices.Contains(strings.Fields(scope), "openid")
+			mu.Unlock()
+			resp := map[string]any{"access_token": "at-result", "token_type": "bearer", "expires_in": 3600, "refresh_token": "rt-result"}
+			if openid {
+				resp["id_token"] = signedJWT(iss, map[string]any{"aud": "app"})
+			}
+			_ = json.NewEncoder(w).Encode(resp)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
 // privateKeyPEM is the stub issuer's key as a PKCS #8 PEM file, for
 // --private-key: it signs client assertions.
 func privateKeyPEM() string {

@@ -17,6 +17,7 @@ import (
 	keysimport "github.com/hydratoken/hydra/pkg/cmd/keys/import"
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/token/device"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
@@ -84,6 +85,10 @@ var v2Spellings = []v2Spelling{
 	}},
 	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return user.NewCmdUser(f, nil)
+	}},
+	// Hydra v25.4 and later: the device authorization grant.
+	{verb: "perform", noun: "device-code", v1: "token device", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
+		return device.NewCmdDevice(f, nil)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
 	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {

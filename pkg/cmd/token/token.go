@@ -8,6 +8,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/client"
 	"github.com/hydratoken/hydra/pkg/cmd/token/decode"
 	tokendelete "github.com/hydratoken/hydra/pkg/cmd/token/delete"
+	"github.com/hydratoken/hydra/pkg/cmd/token/device"
 	"github.com/hydratoken/hydra/pkg/cmd/token/flush"
 	"github.com/hydratoken/hydra/pkg/cmd/token/introspect"
 	"github.com/hydratoken/hydra/pkg/cmd/token/jwtbearer"
@@ -33,6 +34,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return tokendelete.NewCmdDelete(f, nil) }},
 		cmdutil.Subcommand{Name: "flush", Build: func() *cobra.Command { return flush.NewCmdFlush(f, nil) }},
 		cmdutil.Subcommand{Name: "user", Build: func() *cobra.Command { return user.NewCmdUser(f, nil) }},
+		cmdutil.Subcommand{Name: "device", Build: func() *cobra.Command { return device.NewCmdDevice(f, nil) }},
 		cmdutil.Subcommand{Name: "decode", Build: func() *cobra.Command { return decode.NewCmdDecode(f, nil) }},
 		cmdutil.Subcommand{Name: "cache", Build: func() *cobra.Command { return cache.NewCmdCache(f) }},
 		cmdutil.Subcommand{Name: "userinfo", Build: func() *cobra.Command { return userinfo.NewCmdUserinfo(f, nil) }},

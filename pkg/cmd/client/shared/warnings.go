@@ -13,6 +13,9 @@ var (
 	knownGrantTypes = []string{
 		"authorization_code", "implicit", "client_credentials", "refresh_token",
 		"urn:ietf:params:oauth:grant-type:jwt-bearer",
+		// Hydra v25.4 and later: the device authorization grant (token
+		// device).
+		"urn:ietf:params:oauth:grant-type:device_code",
 	}
 	knownResponseWords = []string{"code", "token", "id_token", "none"}
 	knownAuthMethods   = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}

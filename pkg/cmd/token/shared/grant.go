@@ -25,6 +25,8 @@ const (
 	// GrantJWTBearer is RFC 7523 §2.1's JWT bearer grant: the JWT goes in
 	// Grant.Params as "assertion".
 	GrantJWTBearer = api.JWTBearerGrantType
+	// GrantDeviceCode is RFC 8628 §3.4's device access token request.
+	GrantDeviceCode = "urn:ietf:params:oauth:grant-type:device_code"
 )
 
 // Grant is one request to the token endpoint, before client
@@ -71,6 +73,14 @@ func AuthorizationCode(code, verifier, redirectURL string) Grant {
 // for any other grant, or as a public one.
 func JWTBearer(assertion string, scopes []string) Grant {
 	return Grant{Type: GrantJWTBearer, Params: url.Values{"assertion": {assertion}}, Scopes: scopes}
+}
+
+// DeviceCode polls for the tokens of a device authorization (RFC 8628
+// §3.4): deviceCode is the device_code of the device authorization
+// response. Its scopes were asked for with the device authorization
+// request.
+func DeviceCode(deviceCode string) Grant {
+	return Grant{Type: GrantDeviceCode, Params: url.Values{"device_code": {deviceCode}}}
 }
 
 // Session is a client talking to Hydra's token and revocation endpoints:

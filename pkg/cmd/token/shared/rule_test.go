@@ -230,6 +230,7 @@ func TestGrantConstructors(t *testing.T) {
 		{RefreshToken("rt"), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"rt"}}},
 		{AuthorizationCode("c", "v", "http://127.0.0.1:1/cb"), url.Values{"grant_type": {"authorization_code"}, "code": {"c"}, "code_verifier": {"v"}, "redirect_uri": {"http://127.0.0.1:1/cb"}}},
 		{JWTBearer("jwt", []string{"s"}), url.Values{"grant_type": {GrantJWTBearer}, "assertion": {"jwt"}, "scope": {"s"}}},
+		{DeviceCode("dc"), url.Values{"grant_type": {GrantDeviceCode}, "device_code": {"dc"}}},
 	} {
 		ts := newTokenServer(t, 200, okBody)
 		f, _, _, _ := cmdtest.Factory(nil)

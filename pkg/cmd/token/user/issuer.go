@@ -34,7 +34,7 @@ func (fl *flow) useIssuer(v *idTokenVerifier) error {
 	if u, err := url.Parse(o.Issuer); err == nil {
 		fl.viaEndpoint = append(fl.viaEndpoint, u)
 	}
-	auth, err := url.Parse(v.authEndpoint)
+	auth, err := url.Parse(v.v.AuthEndpoint)
 	if err != nil || (auth.Scheme != "http" && auth.Scheme != "https") || auth.Host == "" {
 		// Without a usable authorization endpoint, the flow starts at the
 		// endpoint's, as without --issuer.
