@@ -5,7 +5,6 @@ package decode
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -168,37 +168,14 @@ func decodeRun(ctx context.Context, opts *Options) error {
 	return writeView(opts.IO.Out, d, sig, time.Now())
 }
 
-// split takes a compact JWS apart, and explains what other tokens are.
+// split takes a compact JWS apart (shared.SplitJWT, which explains what
+// other tokens are).
 func split(token string) (*decoded, error) {
-	parts := strings.Split(token, ".")
-	switch {
-	case strings.HasPrefix(token, "ory_") || len(parts) == 2 && !strings.HasPrefix(token, "ey"):
-		return nil, errors.New("this is an opaque token, not a JWT: Hydra's default access and refresh tokens can only be introspected (hydra token introspect)")
-	case len(parts) == 5:
-		return nil, errors.New("this is an encrypted JWT (JWE): it cannot be decoded without the recipient's key")
-	case len(parts) != 3:
-		return nil, fmt.Errorf("this is not a JWT: a JWT has three dot-separated parts, this has %d", len(parts))
-	}
-	header, err := segment(parts[0], "header")
+	p, err := shared.SplitJWT(token)
 	if err != nil {
 		return nil, err
 	}
-	claims, err := segment(parts[1], "claims")
-	if err != nil {
-		return nil, err
-	}
-	return &decoded{header: header, claims: claims}, nil
-}
-
-func segment(s, what string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-	if err != nil {
-		return nil, fmt.Errorf("this is not a JWT: its %s is not base64url", what)
-	}
-	if !gjson.ValidBytes(b) || !gjson.ParseBytes(b).IsObject() {
-		return nil, fmt.Errorf("this is not a JWT: its %s is not a JSON object", what)
-	}
-	return b, nil
+	return &decoded{header: p.Header, claims: p.Claims}, nil
 }
 
 // verify checks the token's signature with the keys at jwksURL, fetched
