@@ -326,7 +326,7 @@ func whyUnparsed(token string, err error) error {
 	case strings.EqualFold(alg, "none"):
 		return invalidf(`alg is "none": the token is not signed, and proves nothing`)
 	case strings.HasPrefix(strings.ToUpper(alg), "HS"):
-		return invalidf("alg is %s, an HMAC with a shared secret: an issuer's public keys cannot verify it, and a token so signed with a public key proves nothing", alg)
+		return invalidf("alg is %q, an HMAC with a shared secret: an issuer's public keys cannot verify it, and a token so signed with a public key proves nothing", alg)
 	case alg == "":
 		return invalidf("the header names no alg")
 	case !slices.Contains(signatureAlgs, jose.SignatureAlgorithm(alg)):

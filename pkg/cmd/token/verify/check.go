@@ -191,16 +191,17 @@ func unix(sec float64) time.Time {
 	return time.Unix(int64(whole), int64((sec-whole)*1e9))
 }
 
-// ago renders a duration for a person: 3m, 2h5m, 12s.
+// ago renders a duration for a person, rounded to its largest units:
+// 12s, 3m, 2h5m, 3d.
 func ago(d time.Duration) string {
-	d = d.Round(time.Second)
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
+		return fmt.Sprintf("%dd", int(d.Round(time.Hour).Hours()/24))
 	case d >= time.Hour:
-		return strings.TrimSuffix(d.Truncate(time.Minute).String(), "0s")
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
 	case d >= time.Minute:
-		return strings.TrimSuffix(d.String(), "0s")
+		return fmt.Sprintf("%dm", int(d.Round(time.Minute).Minutes()))
 	}
-	return d.String()
+	return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
 }
