@@ -9,14 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
 
@@ -179,8 +177,9 @@ func split(token string) (*decoded, error) {
 }
 
 // verify checks the token's signature with the keys at jwksURL, fetched
-// through the tool's HTTP client, guarded so that the answer is capped and an
-// error page is reported by its status, not quoted whole by go-oidc.
+// through the tool's HTTP client (capped, and an error page reported by its
+// status), with shared.KeySet, as token verify does: only the algorithms
+// each key allows, and one reload for a kid the keys lack.
 func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	hc, err := opts.Conn.HTTPClient(opts.Factory)
 	if err != nil {
@@ -194,20 +193,27 @@ func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	// The URL comes from the token's iss claim or --jwks-url; only the
 	// flag can change it.
 	client := &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: "--jwks-url", Timeout: opts.Conn.Timeout}
-	guard := client.Guard()
-	ctx = oidc.ClientContext(api.WithRetry(ctx), guard.HTTP)
-	_, err = oidc.NewRemoteKeySet(ctx, jwksURL).VerifySignature(ctx, token)
-	if err == nil {
-		return nil
-	}
-	if e := client.LibraryError(err, http.MethodGet, u); e != nil {
-		if errors.Is(e, context.Canceled) {
-			return e
+	keys := shared.NewKeySet("the keys at "+api.StripQuery(u), func(ctx context.Context) ([]byte, error) {
+		return client.JWKS(ctx, u)
+	})
+	fetchErr := func(err error) error {
+		if errors.Is(err, context.Canceled) {
+			return err
 		}
-		return fmt.Errorf("fetching the keys to verify the signature: %w", e)
+		return fmt.Errorf("fetching the keys to verify the signature: %w", err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "oidc: ")
-	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), text.OneLine(msg, 300))
+	if err := keys.Load(ctx); err != nil {
+		return fetchErr(err)
+	}
+	_, err = keys.Verify(ctx, token)
+	var invalid *shared.InvalidError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &invalid):
+		return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), text.OneLine(invalid.Reason, 300))
+	}
+	return fetchErr(err)
 }
 
 // document is the JSON that --format prints: the header and claims as the

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -293,6 +295,9 @@ func keySet(ctx context.Context, opts *Options) (*shared.KeySet, string, error) 
 		}), opts.Issuer, nil
 	}
 
+	if opts.Conn.Endpoint == "" && !slices.ContainsFunc(cmdutil.EndpointEnv(api.Public), func(env string) bool { return strings.TrimSpace(opts.Factory.Getenv(env)) != "" }) {
+		return nil, "", cmdutil.FlagErrorf("no keys to verify with: pass the issuer's public API with --endpoint (or %s) to discover them, or --jwks-file or --jwks-url with --issuer", strings.Join(cmdutil.EndpointEnv(api.Public), "/"))
+	}
 	client, err := opts.Conn.Client(opts.Factory)
 	if err != nil {
 		return nil, "", err

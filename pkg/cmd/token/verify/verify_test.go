@@ -209,6 +209,12 @@ func TestVerifyRun(t *testing.T) {
 		t.Errorf("opaque: %v", err)
 	}
 
+	// No source of keys at all: a usage error that names each.
+	_, _, err = runVerify(t, Options{Token: good}, "")
+	if cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "--jwks-file or --jwks-url") {
+		t.Errorf("no keys: %v", err)
+	}
+
 	// Keys that cannot be got: exit 1.
 	_, _, err = runVerify(t, Options{Token: good, JWKSURL: "http://127.0.0.1:1/jwks", Issuer: is.srv.URL}, "")
 	if cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure || !strings.Contains(err.Error(), "getting the keys") {
