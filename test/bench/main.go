@@ -112,6 +112,14 @@ type report struct {
 
 func (r *report) add(figure, value, reference string) {
 	r.rows = append(r.rows, row{figure: figure, value: value, reference: reference})
+	r.progress()
+}
+
+// progress shows the row just added on stderr, so that a run stopped
+// before the table still leaves its figures.
+func (r *report) progress() {
+	x := r.rows[len(r.rows)-1]
+	step("%s: %s; %s %s %s %s", x.figure, x.value, x.reference, x.ratio, x.target, x.status)
 }
 
 // check adds a figure with a target: ratio = value/ref must be ≤ limit
@@ -128,6 +136,7 @@ func (r *report) check(figure, value, reference string, ratio, limit float64, at
 		r.missed++
 	}
 	r.rows = append(r.rows, row{figure, value, reference, fmt.Sprintf("%.2f", ratio), fmt.Sprintf("%s %.2f", op, limit), status})
+	r.progress()
 }
 
 func (r *report) print(w io.Writer) {
