@@ -8,6 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,7 +34,8 @@ import (
 // stream of a million.
 //
 // Hydra mints c.verifyDistinct tokens (a client with access_token_strategy
-// jwt); the input repeats them, in order, to c.verifyTokens lines (and to
+// jwt), signed with an RSA 2048 key that the bench imports into Hydra's
+// access token set; the input repeats them, in order, to c.verifyTokens lines (and to
 // c.verifyMemory for the memory figure). Neither command caches anything
 // per token, so a repeated line costs what a new one would: the whole
 // signature check for verify, a request for introspect. Introspect gets
@@ -45,6 +49,18 @@ func verifyFigures(ctx context.Context, c config, cli string, srv *hydratest.Ser
 		"token_endpoint_auth_method": "client_secret_basic",
 		"access_token_strategy":      "jwt",
 	}
+	dir, err := os.MkdirTemp("", "hydra-bench-verify-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// Hydra makes RSA 4096 keys; the limit named in the issue, and the
+	// common case, is RSA 2048. A 2048-bit key imported into Hydra's
+	// access token set is the newest, which Hydra signs with: the tokens
+	// are still Hydra's own, and introspectable.
+	if err := importSigningKey(ctx, cli, srv, dir); err != nil {
+		return err
+	}
 	distinct, err := mintTokensFor(srv, client, c.verifyDistinct)
 	if err != nil {
 		return err
@@ -52,11 +68,9 @@ func verifyFigures(ctx context.Context, c config, cli string, srv *hydratest.Ser
 	if strings.Count(distinct[0], ".") != 2 {
 		return fmt.Errorf("access_token_strategy jwt gave a token that is not a JWT")
 	}
-	dir, err := os.MkdirTemp("", "hydra-bench-verify-")
-	if err != nil {
-		return err
+	if h, _ := base64.RawURLEncoding.DecodeString(strings.Split(distinct[0], ".")[0]); !bytes.Contains(h, []byte(`"`+benchKID+`"`)) {
+		return fmt.Errorf("Hydra did not sign with the key imported as %s: header %s", benchKID, h)
 	}
-	defer os.RemoveAll(dir)
 	jwks := filepath.Join(dir, "jwks.json")
 	if err := fetchTo(srv.PublicURL+"/.well-known/jwks.json", jwks); err != nil {
 		return err
@@ -139,6 +153,33 @@ func verifyFigures(ctx context.Context, c config, cli string, srv *hydratest.Ser
 			fmt.Sprintf("target 60 MiB (%.0f tokens/s)%s", float64(c.verifyMemory)/s.wall.Seconds(), rssNote()), ratio(s.rss, limit), 1, false)
 	}
 	return nil
+}
+
+// benchKID is the kid of the RSA 2048 key the bench imports into Hydra's
+// access token set.
+const benchKID = "bench-rs2048"
+
+// importSigningKey makes an RSA 2048 key and imports it into Hydra's
+// access token set with the CLI.
+func importSigningKey(ctx context.Context, cli string, srv *hydratest.Server, dir string) error {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return err
+	}
+	_, err = proc{
+		name: "hydra keys import",
+		args: []string{cli, "keys", "import", "hydra.jwt.access-token", path, "--alg", "RS256", "--use", "sig", "--kid", benchKID},
+		env:  []string{"HYDRA_ADMIN_URL=" + srv.AdminURL},
+	}.run(ctx)
+	return err
 }
 
 // mintTokensFor mints n access tokens with the client credentials grant
