@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -284,12 +285,10 @@ func keySet(ctx context.Context, opts *Options) (*shared.KeySet, string, error) 
 			return nil, "", cmdutil.FlagErrorf("--jwks-url: %v", err)
 		}
 		// The user named this server, so -H goes there too.
-		hc, err := opts.Conn.HTTPClient(opts.Factory)
+		client, err := keyServer(opts, u, "--jwks-url", true)
 		if err != nil {
 			return nil, "", err
 		}
-		cmdutil.WarnPlainHTTP(opts.Factory, u)
-		client := &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: "--jwks-url", Timeout: opts.Conn.Timeout}
 		return shared.NewKeySet("the keys at "+api.StripQuery(u), func(ctx context.Context) ([]byte, error) {
 			return client.JWKS(ctx, u)
 		}), opts.Issuer, nil
@@ -320,12 +319,9 @@ func keySet(ctx context.Context, opts *Options) (*shared.KeySet, string, error) 
 	keysClient := client
 	if u.Host != client.BaseURL.Host {
 		// Another host: the -H headers, meant for Hydra, stay home.
-		hc, err := opts.Conn.ThirdPartyHTTPClient(opts.Factory)
-		if err != nil {
+		if keysClient, err = keyServer(opts, u, "the discovery document's jwks_uri", false); err != nil {
 			return nil, "", err
 		}
-		cmdutil.WarnPlainHTTP(opts.Factory, u)
-		keysClient = &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: client.EndpointSource, Timeout: opts.Conn.Timeout}
 	}
 	issuer := opts.Issuer
 	if issuer == "" {
@@ -334,6 +330,24 @@ func keySet(ctx context.Context, opts *Options) (*shared.KeySet, string, error) 
 	return shared.NewKeySet("the keys at "+api.StripQuery(u), func(ctx context.Context) ([]byte, error) {
 		return keysClient.JWKS(ctx, u)
 	}), issuer, nil
+}
+
+// keyServer builds the client for a key set at u that is not Hydra's API,
+// with the -H headers only when the user named it (headers), and a
+// warning for plain HTTP. source says where u came from, for messages.
+func keyServer(opts *Options, u *url.URL, source string, headers bool) (*api.Client, error) {
+	var hc *http.Client
+	var err error
+	if headers {
+		hc, err = opts.Conn.HTTPClient(opts.Factory)
+	} else {
+		hc, err = opts.Conn.ThirdPartyHTTPClient(opts.Factory)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cmdutil.WarnPlainHTTP(opts.Factory, u)
+	return &api.Client{HTTP: hc, BaseURL: &url.URL{Scheme: u.Scheme, Host: u.Host}, Kind: api.Public, EndpointSource: source, Timeout: opts.Conn.Timeout}, nil
 }
 
 // readKeyFile reads --jwks-file, capped: a key set is a few KiB.
