@@ -103,7 +103,7 @@ func TokenList(f *Factory, args []string) iter.Seq[TokenItem] {
 				}
 				continue
 			}
-			for tok, err := range stdinTokens(f) {
+			for tok, err := range StdinTokens(f) {
 				var lineErr *batch.LineError
 				switch {
 				case errors.As(err, &lineErr):
@@ -122,12 +122,13 @@ func TokenList(f *Factory, args []string) iter.Seq[TokenItem] {
 	}
 }
 
-// stdinTokens yields the tokens on stdin, one a line. From a terminal each
+// StdinTokens yields the tokens on stdin, one a line, unchecked (TokenList
+// checks them; token verify's stream checks them per line). From a terminal each
 // token is read without echo, after a prompt on stderr, until an empty line
 // or Ctrl-D, so that tokens typed or pasted there are never shown;
 // otherwise the lines are read as they come, with batch.Lines' limits.
 // Either way, white space around a token is trimmed.
-func stdinTokens(f *Factory) iter.Seq2[string, error] {
+func StdinTokens(f *Factory) iter.Seq2[string, error] {
 	ios := f.IOStreams
 	if !ios.IsStdinTTY() {
 		return batch.Lines(ios.In)

@@ -53,7 +53,15 @@ type config struct {
 	strict      bool
 	// defaultHashing repeats figure 7 against a Hydra with its default hashing.
 	defaultHashing bool
+	// figures selects the figures to run, by number; empty runs all.
+	figures map[string]bool
+	// Figure 8 (token verify): distinct tokens minted, lines verified,
+	// lines introspected for comparison, lines of the memory run.
+	verifyDistinct, verifyTokens, verifyIntrospect, verifyMemory int
 }
+
+// want reports whether figure n is to be run.
+func (c config) want(n string) bool { return len(c.figures) == 0 || c.figures[n] }
 
 func main() {
 	var c config
@@ -67,7 +75,18 @@ func main() {
 	flag.BoolVar(&c.https, "https", true, "measure one introspection over HTTPS too, against a second Hydra serving TLS")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 when a target is missed")
 	flag.BoolVar(&c.defaultHashing, "default-hashing", true, "measure figure 7's single call again against a second Hydra with its default secret hashing")
+	flag.IntVar(&c.verifyDistinct, "verify-distinct", 2000, "distinct JWT access tokens Hydra mints for figure 8")
+	flag.IntVar(&c.verifyTokens, "verify-tokens", 100_000, "lines token verify - reads in figure 8's throughput")
+	flag.IntVar(&c.verifyIntrospect, "verify-introspect", 5000, "of those lines, how many token introspect - reads for figure 8's comparison")
+	flag.IntVar(&c.verifyMemory, "verify-memory", 1_000_000, "lines in figure 8's memory run (0 skips it)")
+	figures := flag.String("figures", "", "run only these figures, by number, comma-separated, such as 8 or 3,4 (default: all)")
 	flag.Parse()
+	if *figures != "" {
+		c.figures = map[string]bool{}
+		for _, f := range strings.Split(*figures, ",") {
+			c.figures[strings.TrimSpace(f)] = true
+		}
+	}
 	// Bounded: the whole run stops after 30 minutes, or on Ctrl-C.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -93,6 +112,14 @@ type report struct {
 
 func (r *report) add(figure, value, reference string) {
 	r.rows = append(r.rows, row{figure: figure, value: value, reference: reference})
+	r.progress()
+}
+
+// progress shows the row just added on stderr, so that a run stopped
+// before the table still leaves its figures.
+func (r *report) progress() {
+	x := r.rows[len(r.rows)-1]
+	step("%s: %s; %s %s %s %s", x.figure, x.value, x.reference, x.ratio, x.target, x.status)
 }
 
 // check adds a figure with a target: ratio = value/ref must be ≤ limit
@@ -109,6 +136,7 @@ func (r *report) check(figure, value, reference string, ratio, limit float64, at
 		r.missed++
 	}
 	r.rows = append(r.rows, row{figure, value, reference, fmt.Sprintf("%.2f", ratio), fmt.Sprintf("%s %.2f", op, limit), status})
+	r.progress()
 }
 
 func (r *report) print(w io.Writer) {
@@ -136,20 +164,23 @@ func run(ctx context.Context, c config) (int, error) {
 
 	rep := &report{}
 	// Size first: it needs no server.
-	if fi, err := os.Stat(cli); err == nil {
+	if fi, err := os.Stat(cli); err == nil && c.want("5") {
 		hfi, _ := os.Stat(hydraBin)
 		mb := float64(fi.Size()) / 1e6
 		rep.check("5. binary size (stripped)", fmt.Sprintf("%.1f MB", mb), fmt.Sprintf("target 14 MB; Hydra's %.0f MB", float64(hfi.Size())/1e6), mb/14, 1, false)
 	}
 
 	// The memory figure needs no Hydra either: a fake endpoint answers.
-	if c.memory > 0 {
+	if c.memory > 0 && c.want("4") {
 		step("4. memory: %d tokens from stdin against a fake endpoint", c.memory)
 		if err := memoryFigure(ctx, c, cli, rep); err != nil {
 			return 1, fmt.Errorf("memory figure: %w", err)
 		}
 	}
 
+	if !c.want("1") && !c.want("2") && !c.want("3") && !c.want("6") && !c.want("7") && !c.want("8") {
+		return finish(rep, c)
+	}
 	step("starting Ory Hydra %s in memory", hydratest.HydraVersion)
 	startCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	// Client secrets are hashed with one PBKDF2 iteration, so that minting
@@ -161,45 +192,63 @@ func run(ctx context.Context, c config) (int, error) {
 	}
 	defer srv.Stop()
 
-	need := max(c.batch, c.xargs, 1)
-	step("minting %d tokens", need)
-	tokens, err := mintTokens(srv, need)
-	if err != nil {
-		return 1, err
+	var tokens []string
+	if c.want("1") || c.want("3") {
+		need := max(c.batch, c.xargs, 1)
+		step("minting %d tokens", need)
+		if tokens, err = mintTokens(srv, need); err != nil {
+			return 1, err
+		}
 	}
 
-	step("1. one introspection, %d processes each", c.runs)
-	if err := singleFigure(ctx, c, cli, hydraBin, srv, tokens[0], rep); err != nil {
-		return 1, fmt.Errorf("single introspection: %w", err)
+	if c.want("1") {
+		step("1. one introspection, %d processes each", c.runs)
+		if err := singleFigure(ctx, c, cli, hydraBin, srv, tokens[0], rep); err != nil {
+			return 1, fmt.Errorf("single introspection: %w", err)
+		}
 	}
-	step("2. start-up, %d processes each", c.runs)
-	if err := startupFigure(ctx, c, cli, hydraBin, rep); err != nil {
-		return 1, fmt.Errorf("start-up: %w", err)
+	if c.want("2") {
+		step("2. start-up, %d processes each", c.runs)
+		if err := startupFigure(ctx, c, cli, hydraBin, rep); err != nil {
+			return 1, fmt.Errorf("start-up: %w", err)
+		}
 	}
-	if c.https {
+	if c.https && c.want("6") {
 		step("6. one introspection over HTTPS, %d processes each", c.runs)
 		if err := httpsFigure(ctx, c, cli, rep); err != nil {
 			return 1, fmt.Errorf("https: %w", err)
 		}
 	}
-	if c.batch > 0 {
+	if c.batch > 0 && c.want("3") {
 		step("3. batch: %d tokens at concurrency %d, %d rounds", c.batch, c.concurrency, c.rounds)
 		if err := batchFigure(ctx, c, cli, srv, tokens[:c.batch], rep); err != nil {
 			return 1, fmt.Errorf("batch: %w", err)
 		}
 	}
 
-	step("7. token client --cache: %d processes each, then 100 sequential calls", c.runs)
-	if err := cacheFigure(ctx, c, cli, srv, rep); err != nil {
-		return 1, fmt.Errorf("token cache: %w", err)
+	if c.want("7") {
+		step("7. token client --cache: %d processes each, then 100 sequential calls", c.runs)
+		if err := cacheFigure(ctx, c, cli, srv, rep); err != nil {
+			return 1, fmt.Errorf("token cache: %w", err)
+		}
 	}
-	if c.defaultHashing {
+	if c.defaultHashing && c.want("7") {
 		step("7. token client --cache against a Hydra with its default secret hashing, %d processes each", c.runs)
 		if err := cacheDefaultHashingFigure(ctx, c, cli, rep); err != nil {
 			return 1, fmt.Errorf("token cache, default hashing: %w", err)
 		}
 	}
 
+	if c.want("8") && c.verifyTokens > 0 {
+		if err := verifyFigures(ctx, c, cli, srv, rep); err != nil {
+			return 1, fmt.Errorf("token verify: %w", err)
+		}
+	}
+	return finish(rep, c)
+}
+
+// finish prints the report and chooses the exit code.
+func finish(rep *report, c config) (int, error) {
 	fmt.Println()
 	slices.SortStableFunc(rep.rows, func(a, b row) int { return strings.Compare(a.figure[:2], b.figure[:2]) })
 	rep.print(os.Stdout)

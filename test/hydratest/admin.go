@@ -62,6 +62,16 @@ func (s *Server) ClientCredentials(c Client, scopes ...string) (TokenResponse, e
 	return s.token(c, form)
 }
 
+// ClientCredentialsFor gets a token with the client credentials grant for
+// the given audiences, which the client must be allowed.
+func (s *Server) ClientCredentialsFor(c Client, audience []string, scopes ...string) (TokenResponse, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {strings.Join(audience, " ")}}
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
+	}
+	return s.token(c, form)
+}
+
 func (s *Server) token(c Client, form url.Values) (TokenResponse, error) {
 	req, err := http.NewRequest(http.MethodPost, s.PublicURL+"/oauth2/token", strings.NewReader(form.Encode()))
 	if err != nil {

@@ -543,6 +543,25 @@ var commands = []command{
 		good: jwksHandler, endpointFlag: "--jwks-url",
 	},
 
+	// token verify reads discovery and the keys, or the keys alone: reads.
+	{
+		name: "token verify, discovery",
+		argv: func(e string) []string {
+			return []string{"token", "verify", "-e", e, "-H", "Authorization: Bearer " + secretAccessToken, signedJWT(e, nil)}
+		},
+		kind: api.Public, path: discoveryPath, shape: shapeDiscovery, retry: true,
+		good: userFlowHandler,
+	},
+	{
+		name: "token verify, --jwks-url, tokens from stdin",
+		argv: func(e string) []string {
+			return []string{"token", "verify", "--jwks-url", e + jwksPath, "--issuer", "https://issuer.example", "-H", "X-Api-Key: " + secretHeader, "-"}
+		},
+		stdin: signedJWT("https://issuer.example", nil) + "\n" + signedJWT("https://issuer.example", nil) + "\n",
+		kind:  api.Public, path: jwksPath, shape: shapeJWKS, retry: true,
+		good: jwksHandler, endpointFlag: "--jwks-url",
+	},
+
 	// token user --headless: discovery (a read), then the authorization
 	// request, then the code exchange, a grant sent once.
 	{

@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/revoke"
 	"github.com/hydratoken/hydra/pkg/cmd/token/user"
 	"github.com/hydratoken/hydra/pkg/cmd/token/userinfo"
+	"github.com/hydratoken/hydra/pkg/cmd/token/verify"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -38,6 +39,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		cmdutil.Subcommand{Name: "decode", Build: func() *cobra.Command { return decode.NewCmdDecode(f, nil) }},
 		cmdutil.Subcommand{Name: "cache", Build: func() *cobra.Command { return cache.NewCmdCache(f) }},
 		cmdutil.Subcommand{Name: "userinfo", Build: func() *cobra.Command { return userinfo.NewCmdUserinfo(f, nil) }},
+		cmdutil.Subcommand{Name: "verify", Build: func() *cobra.Command { return verify.NewCmdVerify(f, nil) }},
 	)
 	return cmd
 }

@@ -5,23 +5,21 @@ package decode
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -168,42 +166,20 @@ func decodeRun(ctx context.Context, opts *Options) error {
 	return writeView(opts.IO.Out, d, sig, time.Now())
 }
 
-// split takes a compact JWS apart, and explains what other tokens are.
+// split takes a compact JWS apart (shared.SplitJWT, which explains what
+// other tokens are).
 func split(token string) (*decoded, error) {
-	parts := strings.Split(token, ".")
-	switch {
-	case strings.HasPrefix(token, "ory_") || len(parts) == 2 && !strings.HasPrefix(token, "ey"):
-		return nil, errors.New("this is an opaque token, not a JWT: Hydra's default access and refresh tokens can only be introspected (hydra token introspect)")
-	case len(parts) == 5:
-		return nil, errors.New("this is an encrypted JWT (JWE): it cannot be decoded without the recipient's key")
-	case len(parts) != 3:
-		return nil, fmt.Errorf("this is not a JWT: a JWT has three dot-separated parts, this has %d", len(parts))
-	}
-	header, err := segment(parts[0], "header")
+	p, err := shared.SplitJWT(token)
 	if err != nil {
 		return nil, err
 	}
-	claims, err := segment(parts[1], "claims")
-	if err != nil {
-		return nil, err
-	}
-	return &decoded{header: header, claims: claims}, nil
-}
-
-func segment(s, what string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-	if err != nil {
-		return nil, fmt.Errorf("this is not a JWT: its %s is not base64url", what)
-	}
-	if !gjson.ValidBytes(b) || !gjson.ParseBytes(b).IsObject() {
-		return nil, fmt.Errorf("this is not a JWT: its %s is not a JSON object", what)
-	}
-	return b, nil
+	return &decoded{header: p.Header, claims: p.Claims}, nil
 }
 
 // verify checks the token's signature with the keys at jwksURL, fetched
-// through the tool's HTTP client, guarded so that the answer is capped and an
-// error page is reported by its status, not quoted whole by go-oidc.
+// through the tool's HTTP client (capped, and an error page reported by its
+// status), with shared.KeySet, as token verify does: only the algorithms
+// each key allows, and one reload for a kid the keys lack.
 func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	u, err := url.Parse(jwksURL)
 	if err != nil {
@@ -216,20 +192,27 @@ func verify(ctx context.Context, opts *Options, jwksURL, token string) error {
 	if err != nil {
 		return err
 	}
-	guard := client.Guard()
-	ctx = oidc.ClientContext(api.WithRetry(ctx), guard.HTTP)
-	_, err = oidc.NewRemoteKeySet(ctx, jwksURL).VerifySignature(ctx, token)
-	if err == nil {
-		return nil
-	}
-	if e := client.LibraryError(err, http.MethodGet, u); e != nil {
-		if errors.Is(e, context.Canceled) {
-			return e
+	keys := shared.NewKeySet("the keys at "+api.StripQuery(u), func(ctx context.Context) ([]byte, error) {
+		return client.JWKS(ctx, u)
+	})
+	fetchErr := func(err error) error {
+		if errors.Is(err, context.Canceled) {
+			return err
 		}
-		return fmt.Errorf("fetching the keys to verify the signature: %w", e)
+		return fmt.Errorf("fetching the keys to verify the signature: %w", err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "oidc: ")
-	return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), text.OneLine(msg, 300))
+	if err := keys.Load(ctx); err != nil {
+		return fetchErr(err)
+	}
+	_, err = keys.Verify(ctx, token)
+	var invalid *shared.InvalidError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &invalid):
+		return fmt.Errorf("the signature does not verify against the keys at %s: %s\nThe token may have been altered, or signed by another issuer; nothing was shown", api.StripQuery(u), text.OneLine(invalid.Reason, 300))
+	}
+	return fetchErr(err)
 }
 
 // document is the JSON that --format prints: the header and claims as the
