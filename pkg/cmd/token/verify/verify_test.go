@@ -113,12 +113,6 @@ func (is *testIssuer) addKey(kid string, publish bool) {
 	}
 }
 
-func (is *testIssuer) publish(kid string) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	is.published = append(is.published, kid)
-}
-
 func (is *testIssuer) jwks() []byte {
 	is.mu.Lock()
 	defer is.mu.Unlock()
