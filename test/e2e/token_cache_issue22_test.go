@@ -188,3 +188,57 @@ func TestTokenCacheRevokeByAnotherClientKeepsTheEntry(t *testing.T) {
 	r.wantStderr(t, "Removed the revoked token from the token cache (client "+a.ClientID)
 	wantActive(t, tokA.oneLine(t), false)
 }
+
+// TestTokenCacheSaveFailureDefaultOutput: when the cache cannot store a
+// refreshed token of "token user", the default view, which shows the
+// refresh token, is all that stdout holds, and a selection of the access
+// token, which does not hold it, leaves it on stderr: the response is never printed on stdout a second time, and
+// the run exits 0, as with --format json. Before, both printed the whole
+// response on stdout after the output and exited 1, and the selection
+// printed it on stderr as well.
+func TestTokenCacheSaveFailureDefaultOutput(t *testing.T) {
+	c := authCodeClient(t, 4446, true, nil)
+	proxy := newRecordingProxy(t, srv.PublicURL)
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"default view", nil},
+		{"jsonpath=access_token", []string{"--format", "jsonpath=access_token"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			env := cacheEnv(serverEnv(), srv.PublicURL, home)
+			args := append([]string{"token", "user", "--headless", "--subject", "alice", "--client-id", c.ClientID,
+				"--token-url", proxy.URL + "/oauth2/token", "--cache"}, tc.extra...)
+			run{Env: env}.hydra(t, args...).wantCode(t, 0)
+
+			r := run{Env: env}.hydraFileLimit(t, "2", append(args, "--min-ttl", "2h")...)
+			r.wantCode(t, 0)
+			r.wantStderr(t, "The token was not cached")
+			if strings.Contains(r.Stdout, "{") {
+				t.Fatalf("stdout holds the token response besides the output:\n%s", r.Stdout)
+			}
+			var rt string
+			if tc.extra == nil {
+				for _, line := range strings.Split(r.Stdout, "\n") {
+					if f := strings.Fields(line); len(f) == 3 && f[0] == "REFRESH" {
+						rt = f[2]
+					}
+				}
+				if strings.Contains(r.Stderr, "shown only once") {
+					t.Errorf("the view shows the refresh token, yet stderr repeats it:\n%s", r.Stderr)
+				}
+			} else {
+				if n := len(strings.Split(strings.TrimSpace(r.Stdout), "\n")); n != 1 {
+					t.Fatalf("stdout has %d lines, want the access token:\n%s", n, r.Stdout)
+				}
+				rt = shownOnStderr(t, r).RefreshToken
+			}
+			if rt == "" {
+				t.Fatalf("the new refresh token is nowhere:\nstdout:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
+			}
+			wantActive(t, rt, true)
+		})
+	}
+}

@@ -134,6 +134,15 @@ func TestTrustSyncReplaceInterrupted(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", want, errOut)
 				}
 			}
+			// A sentence, not Go's `Post "URL": context canceled`.
+			for _, raw := range []string{"context canceled", `Post "`} {
+				if strings.Contains(errOut, raw) {
+					t.Errorf("stderr has the raw Go error %q:\n%s", raw, errOut)
+				}
+			}
+			if !strings.Contains(errOut, "Hydra did not answer before the interrupted run had to end") {
+				t.Errorf("stderr does not say why the create failed:\n%s", errOut)
+			}
 		})
 	}
 }

@@ -652,14 +652,14 @@ var commands = []command{
 		},
 		files: map[string]string{"$BEARER_FILE": secretAccessToken},
 		kind:  api.Admin, path: api.KeysPath + "/s1", shape: shapeJWKS, retry: true,
-		ok: keySetOK,
+		ok: keySetOK, good: keysDeleteHandler,
 	},
 	{
 		name: "delete jwk (v2) --kid",
 		argv: func(string) []string { return []string{"delete", "jwk", "s1", "--kid", "k1"} },
 		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		kind: api.Admin, path: api.KeysPath + "/s1/k1", shape: shapeJWKS, retry: true,
-		ok: keySetOK,
+		ok: keySetOK, good: keysDeleteHandler,
 	},
 	{
 		name: "keys import, a private PEM key",

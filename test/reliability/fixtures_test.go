@@ -16,6 +16,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/hydratoken/hydra/pkg/api"
 )
 
 // The stub issuer's signing key, made once: ES256 keeps it fast.
@@ -277,6 +279,24 @@ func gitHubHandler() http.Handler {
 
 // deleteTokensHandler serves token delete's run: 204 to the deletion, and
 // the client to the GET that confirms it exists.
+// keysDeleteHandler answers keys delete as Hydra does when no trust
+// relationship uses the set: its GET of the set or key, the list of trust
+// relationships of the issuer named like the set (none), and the DELETE.
+func keysDeleteHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		case r.URL.Path == api.TrustPath:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("[]"))
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(keySetOK))
+		}
+	})
+}
+
 func deleteTokensHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/clients/") {

@@ -4,12 +4,14 @@ package delete
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -24,6 +26,9 @@ type Options struct {
 	Sets []string
 	// KeyID, when set, deletes only this key of the one set.
 	KeyID string
+	// Force deletes a set or key that trust relationships use, and them
+	// with it.
+	Force bool
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
@@ -42,6 +47,11 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			answers a real one, so each is fetched first: a missing one is named
 			on stderr, and the command exits 1. A failure does not stop the
 			others.
+
+			A set named after a trust relationship's issuer (one that is not a
+			URL) holds that relationship's key, and Hydra deletes the
+			relationship with it. Such a set or key is not deleted: the
+			relationships are named, and --force deletes them too.
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -63,6 +73,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.ValidArgsFunction = shared.CompleteSets(0)
 	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Delete only the key with this key ID")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Delete a set or key that trust relationships use, and them with it")
 	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	return cmd
 }
@@ -72,6 +83,28 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// guarded deletes set, or its key kid, with del, unless trust
+	// relationships use it: Hydra would delete them with it (see
+	// shared.TrustsUsing). --force deletes them too, and names them.
+	guarded := func(ctx context.Context, set, kid string, del func() error) error {
+		ts, err := shared.TrustsUsing(ctx, client, set, kid)
+		if !opts.Force {
+			if err != nil {
+				return fmt.Errorf("checking which trust relationships use it failed, so it was not deleted (--force deletes it unchecked): %w", err)
+			}
+			if err := shared.TrustGuard(set, kid, ts); err != nil {
+				return err
+			}
+		}
+		if err := del(); err != nil {
+			return err
+		}
+		for _, t := range ts {
+			fmt.Fprintf(opts.IO.ErrOut, "Hydra also deleted the trust relationship %s (issuer %s, kid %q), whose key it held (--force).\n",
+				printer.Printable(t.ID), printer.Printable(t.Issuer), printer.Printable(t.PublicKey.KID))
+		}
+		return nil
+	}
 	d := cmdutil.Deletion{
 		Noun: "key sets",
 		Delete: func(ctx context.Context, set string) error {
@@ -80,7 +113,7 @@ func deleteRun(ctx context.Context, opts *Options) error {
 			if _, err := client.GetKeySet(ctx, set); err != nil {
 				return err
 			}
-			return client.DeleteKeySet(ctx, set)
+			return guarded(ctx, set, "", func() error { return client.DeleteKeySet(ctx, set) })
 		},
 		Explain: func(set string, err error) error { return shared.SetError(set, "", err) },
 	}
@@ -89,7 +122,7 @@ func deleteRun(ctx context.Context, opts *Options) error {
 			if _, err := client.GetKey(ctx, set, opts.KeyID); err != nil {
 				return err
 			}
-			return client.DeleteKey(ctx, set, opts.KeyID)
+			return guarded(ctx, set, opts.KeyID, func() error { return client.DeleteKey(ctx, set, opts.KeyID) })
 		}
 		d.Explain = func(set string, err error) error { return shared.SetError(set, opts.KeyID, err) }
 		d.Shown = func(string) string { return opts.KeyID }

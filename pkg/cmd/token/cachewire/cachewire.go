@@ -249,24 +249,18 @@ func (r *Result) OAuth2() *oauth2.Token {
 // nothing.
 func (r *Result) Kept() bool { return r.cached && r.saveErr == nil }
 
-// Finish is called after the command printed the token. When the cache
-// could not store a new token, it says so; when that token's refresh token
-// exists nowhere else (the output did not show it), it prints the whole
-// token response on stdout so that it is not lost, and fails.
-func (r *Result) Finish(ios *iostreams.IOStreams, format printer.Format) error {
-	if r.saveErr == nil {
-		return nil
-	}
-	shown := format.Name == printer.JSON || format.Name == printer.JSONPretty || format.Name == printer.YAML || format.Name == printer.Table
-	if r.Token.RefreshToken == "" || shown {
+// Finish is called after the command printed the token: when the cache
+// could not store a new token, it says so on stderr. Nothing is lost: the
+// command printed the token with RefreshTokenKept false (Kept), so its
+// output path (shared.PrintTokenWith, through printer.ShowOnce) put the
+// refresh token on stderr when stdout does not hold it. The run exits 0:
+// the token was obtained and printed, as --cache's docs say of a cache that
+// cannot store.
+func (r *Result) Finish(ios *iostreams.IOStreams, _ printer.Format) error {
+	if r.saveErr != nil {
 		fmt.Fprintf(ios.ErrOut, "warning: %s\nThe token was not cached.\n", r.saveErr)
-		return nil
 	}
-	p := printer.Printer{Format: printer.Format{Name: printer.JSON}}
-	if err := p.Print(ios.Out, r.Token.Response, nil); err != nil {
-		return err
-	}
-	return fmt.Errorf("%w\nThe new refresh token could not be cached, so the whole token response is on stdout: keep its refresh_token, as the one it replaces is spent", r.saveErr)
+	return nil
 }
 
 // Credential is the Key.Credential of a client that authenticates with

@@ -12,42 +12,35 @@ import (
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
 
-func TestFinishNeverLosesARefreshToken(t *testing.T) {
+// Finish only warns: the token's output path already kept a refresh token
+// that the cache could not (Kept is false), on stdout or on stderr, so a
+// second copy on stdout would break the output, and an exit 1 would say
+// that no token was obtained (issue 22, the cache that cannot store).
+func TestFinishWarnsOnce(t *testing.T) {
 	saveErr := errors.New("token cache: writing the OS keyring failed: no keyring")
 	withRT, _ := tokencache.ParseResponse([]byte(`{"access_token":"at","refresh_token":"rt-new","expires_in":60}`), time.Now())
 	noRT, _ := tokencache.ParseResponse([]byte(`{"access_token":"at","expires_in":60}`), time.Now())
-	for _, tc := range []struct {
-		name       string
-		tok        *tokencache.Token
-		format     string
-		wantErr    bool
-		wantStdout string
-	}{
-		{"refresh token not shown: the response goes to stdout", withRT, "", true, `{"access_token":"at","refresh_token":"rt-new","expires_in":60}` + "\n"},
-		{"jsonpath does not show it either", withRT, "jsonpath=access_token", true, `"rt-new"`},
-		{"json showed it", withRT, "json", false, ""},
-		{"nothing to lose", noRT, "", false, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tok := range []*tokencache.Token{withRT, noRT} {
+		for _, f := range []string{"", "jsonpath=access_token", "json"} {
 			ios, _, stdout, stderr := iostreams.Test()
-			format, _ := printer.ParseFormat(tc.format)
-			err := (&Result{Token: tc.tok, saveErr: saveErr}).Finish(ios, format)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v", err)
+			format, _ := printer.ParseFormat(f)
+			r := &Result{Token: tok, saveErr: saveErr, cached: true}
+			if r.Kept() {
+				t.Fatal("a token the cache could not store is kept")
 			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) {
-				t.Errorf("stdout %q, want %q", stdout, tc.wantStdout)
+			if err := r.Finish(ios, format); err != nil {
+				t.Errorf("%q: err = %v", f, err)
 			}
-			if tc.wantErr && !strings.Contains(err.Error(), "keep its refresh_token") {
-				t.Errorf("err = %v", err)
+			if stdout.Len() != 0 {
+				t.Errorf("%q: stdout %q", f, stdout)
 			}
-			if !tc.wantErr && !strings.Contains(stderr.String(), "The token was not cached.") {
-				t.Errorf("stderr %q", stderr)
+			if n := strings.Count(stderr.String(), "The token was not cached."); n != 1 {
+				t.Errorf("%q: stderr %q", f, stderr)
 			}
-		})
+		}
 	}
 	ios, _, stdout, stderr := iostreams.Test()
-	if err := (&Result{Token: withRT}).Finish(ios, printer.Format{}); err != nil || stdout.Len()+stderr.Len() != 0 {
+	if err := (&Result{Token: withRT, cached: true}).Finish(ios, printer.Format{}); err != nil || stdout.Len()+stderr.Len() != 0 {
 		t.Fatalf("a stored token: %v %q %q", err, stdout, stderr)
 	}
 }

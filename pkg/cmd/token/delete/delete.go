@@ -108,7 +108,8 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		if errors.As(err, &e) && e.StatusCode == http.StatusNotFound && e.Code != "" {
 			return fmt.Errorf("Hydra has no client with ID %q, so no tokens were deleted (it answers 204 for any ID): check --client-id, such as with 'hydra client list'", opts.ClientID)
 		}
-		return fmt.Errorf("the tokens of client %s were deleted, but checking that the client exists failed, so the deletion is not confirmed: %w", opts.ClientID, err)
+		// The 204 proves nothing (see above): no deletion is claimed.
+		return fmt.Errorf("the deletion of the tokens of client %s is not confirmed: the server answered the deletion as Hydra does for any client ID, but checking that the client exists failed: %w", printer.Printable(opts.ClientID), err)
 	}
 	if ids := opts.Output.List(opts.IO); ids != nil {
 		if err := ids.Add(opts.ClientID); err != nil {

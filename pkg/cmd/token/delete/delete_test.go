@@ -35,6 +35,12 @@ func TestDeleteRun(t *testing.T) {
 			// The check that the client exists, after the deletion.
 			w.Header().Set("Content-Type", "application/json")
 			id := strings.TrimPrefix(r.URL.Path, "/admin/clients/")
+			if id == "proxied" {
+				// A proxy's sign-in page: not Hydra's client.
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<html><body>Sign in</body></html>")
+				return
+			}
 			if id == "typo" {
 				w.WriteHeader(http.StatusNotFound)
 				io.WriteString(w, `{"error":"Unable to locate the resource","error_description":""}`)
@@ -66,6 +72,9 @@ func TestDeleteRun(t *testing.T) {
 		{"server error", []string{"--client-id", "bad"}, "", "", "500 Internal Server Error: server_error: boom"},
 		// Hydra answers 204 for any ID: a mistyped one is no success.
 		{"unknown client", []string{"--client-id", "typo"}, "", "", `Hydra has no client with ID "typo", so no tokens were deleted`},
+		// The 204 proves nothing, so a check that fails confirms no
+		// deletion, and the message claims none (issue 22 point 7).
+		{"the check gets a page that is not Hydra's", []string{"--client-id", "proxied"}, "", "", `the deletion of the tokens of client proxied is not confirmed`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +83,9 @@ func TestDeleteRun(t *testing.T) {
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "were deleted") && !strings.Contains(err.Error(), "no tokens were deleted") {
+					t.Errorf("the error claims a deletion: %v", err)
 				}
 			} else if err != nil {
 				t.Fatal(err)

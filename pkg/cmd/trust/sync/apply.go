@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -108,6 +109,7 @@ func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, 
 		return ""
 	}
 	if err := client.DeleteTrust(fctx, a.ReplacedID); err != nil {
+		err = cutOffAsSuch(err)
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted while deleting the relationship %s for key %q, to replace it: Hydra may have deleted it%s; run the sync again: %w", a.ReplacedID, a.KID, sharersClause(a.sharers, "and with it "), err)
 		}
@@ -115,6 +117,7 @@ func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, 
 	}
 	a.Deleted = true
 	if err := create(fctx, a); err != nil {
+		err = cutOffAsSuch(err)
 		return fmt.Errorf("replacing the relationship %s for key %q: it was deleted%s, but creating its successor failed%s, so Hydra no longer trusts this key for %s%s; run the sync again: %w",
 			a.ReplacedID, a.KID, sharersClause(a.sharers, "with "), interrupted(), whose(opts.Subject, opts.AllowAnySubject), othersClause(a.sharers), err)
 	}
@@ -129,6 +132,7 @@ func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, 
 		}
 		t, err := shared.Recreate(fctx, client, o, *a.key)
 		if err != nil {
+			err = cutOffAsSuch(err)
 			lost = append(lost, o)
 			if firstErr == nil {
 				firstErr = err
@@ -142,6 +146,27 @@ func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, 
 			a.ReplacedID, a.KID, len(a.sharers), len(lost), interrupted(), shared.DescribeAll(lost), printer.Printable(opts.Issuer), printer.Printable(a.KID), firstErr)
 	}
 	return nil
+}
+
+// errCutOff is a request of a replace that the end of finishGrace cut
+// off: Hydra did not answer before the process had to exit. It is still a
+// context.Canceled, so that the run exits 130, but its message is a
+// sentence, not Go's `Post "URL": context canceled`.
+type errCutOff struct{}
+
+func (errCutOff) Error() string {
+	return "Hydra did not answer before the interrupted run had to end"
+}
+
+func (errCutOff) Unwrap() error { return context.Canceled }
+
+// cutOffAsSuch returns errCutOff for a request that the grace's end
+// cancelled, and err otherwise.
+func cutOffAsSuch(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return errCutOff{}
+	}
+	return err
 }
 
 func whose(subject string, any bool) string {
