@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-jose/go-jose/v4"
-
 	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/jwkey"
@@ -30,13 +28,8 @@ import (
 // It returns the assertion obtained, for the grant, and fl, or a copy with
 // the cache off when the assertion's identity cannot be read.
 func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.Key, string, *cachewire.Flags, error) {
-	var clientKey *jose.JSONWebKey
-	if s.Auth.Key != nil {
-		// The client's own private_key_jwt key (from the environment).
-		clientKey = &s.Auth.Key.JWK
-	}
 	key := tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantJWTBearer, Scopes: o.Scopes,
-		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, clientKey)}
+		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, clientKey(s.Auth))}
 	fl := &o.Cache
 	if o.SigningKey != "" {
 		if !fl.Enabled {

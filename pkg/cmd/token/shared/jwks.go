@@ -226,7 +226,7 @@ type Verified struct {
 // reason; any other error is the reload's failure to get the keys.
 // The keys must have been loaded.
 func (k *KeySet) Verify(ctx context.Context, token string) (*Verified, error) {
-	obj, err := jose.ParseSigned(token, signatureAlgs)
+	obj, err := jose.ParseSignedCompact(token, signatureAlgs)
 	if err != nil {
 		return nil, whyUnparsed(token, err)
 	}
