@@ -2,7 +2,6 @@ package device
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
@@ -23,8 +23,8 @@ const maxHops = 20
 // on a page). Whether it worked is for the polling to prove: the token
 // endpoint answers with tokens only for an accepted device request.
 //
-// token user --headless accepts login and consent the same way
-// (pkg/cmd/token/user/headless.go); the two should share that code.
+// token user --headless accepts login and consent the same way, through
+// shared.Headless.
 func (fl *flow) signInHeadless(ctx context.Context, complete, userCode string) error {
 	o := fl.opts
 	public := fl.session.API
@@ -35,6 +35,7 @@ func (fl *flow) signInHeadless(ctx context.Context, complete, userCode string) e
 	if admin == nil {
 		return cmdutil.FlagErrorf("--headless accepts the device request, login and consent through Hydra's admin API: pass --admin-endpoint or set %s (port 4445 by default)", cmdutil.EnvAdminURL)
 	}
+	hl := shared.Headless{Admin: admin, Subject: o.Subject}
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return err
@@ -82,11 +83,11 @@ func (fl *flow) signInHeadless(ctx context.Context, complete, userCode string) e
 		q := loc.Query()
 		switch {
 		case q.Get("device_challenge") != "":
-			next, err = acceptDevice(ctx, admin, q.Get("device_challenge"), userCode)
+			next, err = hl.AcceptDevice(ctx, q.Get("device_challenge"), userCode)
 		case q.Get("login_challenge") != "":
-			next, err = fl.acceptLogin(ctx, admin, q.Get("login_challenge"))
+			next, err = hl.AcceptLogin(ctx, q.Get("login_challenge"))
 		case q.Get("consent_challenge") != "":
-			next, err = acceptConsent(ctx, admin, q.Get("consent_challenge"))
+			next, err = hl.AcceptConsent(ctx, q.Get("consent_challenge"))
 			consented = err == nil
 		case q.Get("error") != "":
 			return fmt.Errorf("headless sign-in: the flow ended with %s: %s", q.Get("error"), q.Get("error_description"))
@@ -103,82 +104,4 @@ func (fl *flow) signInHeadless(ctx context.Context, complete, userCode string) e
 		}
 	}
 	return fmt.Errorf("headless sign-in: more than %d redirects", maxHops)
-}
-
-// flowRequest is the part of Hydra's login and consent requests used here.
-type flowRequest struct {
-	Skip                         bool     `json:"skip"`
-	Subject                      string   `json:"subject"`
-	RequestedScope               []string `json:"requested_scope"`
-	RequestedAccessTokenAudience []string `json:"requested_access_token_audience"`
-}
-
-type redirectTo struct {
-	RedirectTo string `json:"redirect_to"`
-}
-
-func acceptDevice(ctx context.Context, admin *api.Client, challenge, userCode string) (string, error) {
-	var r redirectTo
-	q := url.Values{"device_challenge": {challenge}}
-	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/device/accept", q, map[string]any{"user_code": userCode}, &r); err != nil {
-		return "", fmt.Errorf("headless sign-in: accepting the device request: %w", err)
-	}
-	return r.RedirectTo, nil
-}
-
-func (fl *flow) acceptLogin(ctx context.Context, admin *api.Client, challenge string) (string, error) {
-	q := url.Values{"login_challenge": {challenge}}
-	var req flowRequest
-	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/login", q, nil, &req); err != nil {
-		return "", fmt.Errorf("headless sign-in: reading the login request: %w", err)
-	}
-	if req.Skip && req.Subject != fl.opts.Subject {
-		return "", fmt.Errorf("headless sign-in: Hydra remembers %s as signed in, not %s", req.Subject, fl.opts.Subject)
-	}
-	var r redirectTo
-	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/login/accept", q, map[string]any{"subject": fl.opts.Subject, "remember": false}, &r); err != nil {
-		return "", fmt.Errorf("headless sign-in: accepting the login: %w", err)
-	}
-	return r.RedirectTo, nil
-}
-
-func acceptConsent(ctx context.Context, admin *api.Client, challenge string) (string, error) {
-	q := url.Values{"consent_challenge": {challenge}}
-	var req flowRequest
-	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/consent", q, nil, &req); err != nil {
-		return "", fmt.Errorf("headless sign-in: reading the consent request: %w", err)
-	}
-	body := map[string]any{
-		"grant_scope":                 nonNil(req.RequestedScope),
-		"grant_access_token_audience": nonNil(req.RequestedAccessTokenAudience),
-		"remember":                    false,
-	}
-	var r redirectTo
-	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/consent/accept", q, body, &r); err != nil {
-		return "", fmt.Errorf("headless sign-in: accepting the consent: %w", err)
-	}
-	return r.RedirectTo, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func adminJSON(ctx context.Context, c *api.Client, method, path string, q url.Values, in, out any) error {
-	r := api.Request{Method: method, Path: path, Query: q, Retry: method == http.MethodGet}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		r.JSON = b
-	}
-	resp, err := c.Do(ctx, r)
-	if err != nil {
-		return err
-	}
-	return api.DecodeJSON(resp, method, c.URL(path, nil), out)
 }

@@ -12,8 +12,7 @@ import (
 
 // WriteTokenBlock writes a token response as a readable block, one token
 // or fact per line, labelled as in Hydra's CLI: the default view of the
-// commands that get tokens for a person (token device; token user has its
-// own copy, in pkg/cmd/token/user/output.go, to fold into this one).
+// commands that get tokens for a person (token user, token device).
 func WriteTokenBlock(w io.Writer, t *Token, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {

@@ -2,9 +2,6 @@ package user
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -43,7 +40,7 @@ func (fl *flow) cached(ctx context.Context, s *shared.Session) error {
 			}
 			return t.Raw, nil
 		},
-		Subject: idTokenSubject,
+		Subject: shared.IDTokenSubject,
 	})
 	if err != nil {
 		return err
@@ -52,29 +49,4 @@ func (fl *flow) cached(ctx context.Context, s *shared.Session) error {
 		return err
 	}
 	return res.Finish(o.IO, o.Format)
-}
-
-// idTokenSubject reads the sub claim of a token response's ID token, for
-// "cache list" only: the flow verified the ID token; the claim is not
-// trusted for anything else.
-func idTokenSubject(raw []byte) string {
-	var r struct {
-		IDToken string `json:"id_token"`
-	}
-	if json.Unmarshal(raw, &r) != nil {
-		return ""
-	}
-	parts := strings.Split(r.IDToken, ".")
-	if len(parts) != 3 {
-		return ""
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return ""
-	}
-	var c struct {
-		Sub string `json:"sub"`
-	}
-	_ = json.Unmarshal(payload, &c)
-	return c.Sub
 }

@@ -2,7 +2,6 @@ package user
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/loopback"
 )
@@ -48,6 +48,7 @@ func (fl *flow) runHeadless(ctx context.Context, hc *http.Client, public *url.UR
 // followHeadless plays the browser. It returns the parameters of the
 // redirect to the redirect URL.
 func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url.URL, admin *api.Client, authURL string) (url.Values, error) {
+	hl := shared.Headless{Admin: admin, Subject: fl.opts.Subject}
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return nil, err
@@ -117,9 +118,9 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 		q := loc.Query()
 		switch {
 		case q.Get("login_challenge") != "":
-			next, err = fl.acceptLogin(ctx, admin, q.Get("login_challenge"))
+			next, err = hl.AcceptLogin(ctx, q.Get("login_challenge"))
 		case q.Get("consent_challenge") != "":
-			next, err = fl.acceptConsent(ctx, admin, q.Get("consent_challenge"))
+			next, err = hl.AcceptConsent(ctx, q.Get("consent_challenge"))
 		case q.Get("error") != "":
 			// Hydra sends the browser to its error page when it cannot
 			// redirect to the client, such as for an unknown redirect URL.
@@ -143,74 +144,4 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 
 func sameEndpoint(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host) && a.Path == b.Path
-}
-
-// flowRequest is the part of Hydra's login and consent requests used here.
-type flowRequest struct {
-	Skip                         bool     `json:"skip"`
-	Subject                      string   `json:"subject"`
-	RequestedScope               []string `json:"requested_scope"`
-	RequestedAccessTokenAudience []string `json:"requested_access_token_audience"`
-}
-
-type redirectTo struct {
-	RedirectTo string `json:"redirect_to"`
-}
-
-func (fl *flow) acceptLogin(ctx context.Context, admin *api.Client, challenge string) (string, error) {
-	q := url.Values{"login_challenge": {challenge}}
-	var req flowRequest
-	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/login", q, nil, &req); err != nil {
-		return "", fmt.Errorf("headless sign-in: reading the login request: %w", err)
-	}
-	if req.Skip && req.Subject != fl.opts.Subject {
-		return "", fmt.Errorf("headless sign-in: Hydra remembers %s as signed in, not %s", req.Subject, fl.opts.Subject)
-	}
-	body := map[string]any{"subject": fl.opts.Subject, "remember": false}
-	var r redirectTo
-	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/login/accept", q, body, &r); err != nil {
-		return "", fmt.Errorf("headless sign-in: accepting the login: %w", err)
-	}
-	return r.RedirectTo, nil
-}
-
-func (fl *flow) acceptConsent(ctx context.Context, admin *api.Client, challenge string) (string, error) {
-	q := url.Values{"consent_challenge": {challenge}}
-	var req flowRequest
-	if err := adminJSON(ctx, admin, http.MethodGet, "/admin/oauth2/auth/requests/consent", q, nil, &req); err != nil {
-		return "", fmt.Errorf("headless sign-in: reading the consent request: %w", err)
-	}
-	body := map[string]any{
-		"grant_scope":                 nonNil(req.RequestedScope),
-		"grant_access_token_audience": nonNil(req.RequestedAccessTokenAudience),
-		"remember":                    false,
-	}
-	var r redirectTo
-	if err := adminJSON(ctx, admin, http.MethodPut, "/admin/oauth2/auth/requests/consent/accept", q, body, &r); err != nil {
-		return "", fmt.Errorf("headless sign-in: accepting the consent: %w", err)
-	}
-	return r.RedirectTo, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func adminJSON(ctx context.Context, c *api.Client, method, path string, q url.Values, in, out any) error {
-	r := api.Request{Method: method, Path: path, Query: q, Retry: method == http.MethodGet}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		r.JSON = b
-	}
-	resp, err := c.Do(ctx, r)
-	if err != nil {
-		return err
-	}
-	return api.DecodeJSON(resp, method, c.URL(path, nil), out)
 }
