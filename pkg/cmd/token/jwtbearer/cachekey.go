@@ -38,7 +38,7 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 	key := tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantJWTBearer, Scopes: o.Scopes,
 		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, clientKey)}
 	fl := &o.Cache
-	if o.SigningKey != "" {
+	if o.source == "key" {
 		if !fl.Enabled {
 			return key, "", fl, nil
 		}
@@ -60,8 +60,9 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 			"assertion_key": tp}
 		return key, "", fl, nil
 	}
-	if o.AssertionFrom != "" && !fl.Enabled {
-		// Without the cache, GitHub's token is fetched when the grant runs.
+	if o.fetched() && !fl.Enabled {
+		// Without the cache, a fetched token is fetched when the grant
+		// runs.
 		return key, "", fl, nil
 	}
 	assertion, err := o.assertion(ctx, s.TokenURL)
@@ -79,8 +80,8 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 	}
 	key.Subject = sub
 	key.Extra = map[string]string{"assertion_issuer": iss}
-	if o.AssertionFrom != "" {
-		key.Extra["assertion_from"] = o.AssertionFrom
+	if o.fetched() {
+		key.Extra["assertion_from"] = o.source
 		key.Extra["assertion_audience"] = o.audience(s.TokenURL)
 	}
 	return key, assertion, fl, nil
