@@ -57,9 +57,14 @@ func readTimes(assertion string) times {
 // warnings are for what Hydra may refuse, depending on its settings.
 // source is the settled assertion source; audience is the aud that Hydra
 // wants.
-func (o *Options) checkAssertion(assertion, source, audience string, now time.Time) (warnings []string, err error) {
+//
+// hydraAudience, called only when the aud lacks audience, returns the
+// token URL that Hydra announces in its discovery document: behind a
+// port-forward or a proxy, that one, not the URL used here, is the aud it
+// wants. It returns "" when it cannot be read.
+func (o *Options) checkAssertion(assertion, source, audience string, hydraAudience func() string, now time.Time) (warnings []string, err error) {
 	c, t := readClaims(assertion), readTimes(assertion)
-	if !slices.Contains(c.Aud, audience) {
+	if !slices.Contains(c.Aud, audience) && (o.Audience != "" || hydraAudience == nil || !slices.Contains(c.Aud, hydraAudience())) {
 		got := "it has no aud"
 		if len(c.Aud) > 0 {
 			got = fmt.Sprintf("its aud is %q", strings.Join(c.Aud, " "))

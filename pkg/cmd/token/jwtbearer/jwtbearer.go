@@ -7,6 +7,7 @@ package jwtbearer
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -394,7 +395,7 @@ func (opts *Options) grant(ctx context.Context, s *shared.Session, assertion str
 	if opts.source != "key" {
 		// A signed assertion is made fresh here: nothing to check.
 		now := time.Now()
-		warnings, err := opts.checkAssertion(assertion, opts.source, opts.audience(s.TokenURL), now)
+		warnings, err := opts.checkAssertion(assertion, opts.source, opts.audience(s.TokenURL), func() string { return discoveredTokenURL(ctx, s) }, now)
 		if err != nil {
 			return nil, err
 		}
@@ -516,4 +517,25 @@ func clientKey(a *shared.Auth) *jose.JSONWebKey {
 		return nil
 	}
 	return &a.Key.JWK
+}
+
+// discoveredTokenURL is the token_endpoint of Hydra's OpenID discovery
+// document, or "" when it cannot be read: it is asked only when the
+// assertion's aud is not the token URL used here, to tell a wrong aud from
+// a Hydra reached through a port-forward or a proxy.
+func discoveredTokenURL(ctx context.Context, s *shared.Session) string {
+	ctx, cancel := context.WithTimeout(ctx, diagnoseTimeout)
+	defer cancel()
+	const path = "/.well-known/openid-configuration"
+	resp, err := s.API.Do(ctx, api.Request{Method: http.MethodGet, Path: path})
+	if err != nil {
+		return ""
+	}
+	var doc struct {
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	if api.DecodeJSON(resp, http.MethodGet, s.API.URL(path, nil), &doc) != nil {
+		return ""
+	}
+	return doc.TokenEndpoint
 }
