@@ -109,7 +109,6 @@ func TestTokenCacheClearRevoke(t *testing.T) {
 		"Revoked and removed the cached token of client "+c.ClientID, "confirmed inactive through introspection",
 		"error: the cached token of client "+userClient, proxy.addr, "Its entry is kept: 'hydra token cache clear --client-id "+userClient+"'",
 		"1 of 2 cached tokens could not be revoked")
-	t.Log(r.Stderr)
 	r.assertClean(t)
 	if r.Stdout != "" {
 		t.Errorf("stdout: %q", r.Stdout)
