@@ -8,9 +8,13 @@
 package reliability
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hydratoken/hydra/pkg/api"
 )
@@ -51,8 +55,24 @@ const (
 	secretGitHub      = "ghreq-SECRET-77e1a0"  // a GitHub Actions job's ACTIONS_ID_TOKEN_REQUEST_TOKEN
 )
 
-// assertionJWT is a JWT bearer assertion that carries secretAssertion.
-const assertionJWT = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2kiLCJzdWIiOiJzIn0." + secretAssertion
+// assertionJWT stands for a JWT bearer assertion in a row's env or stdin:
+// each run gets a fresh one (freshAssertion), as a CI job does, since
+// jwt-bearer refuses an assertion it spent already.
+const assertionJWT = "$ASSERTION"
+
+// assertionAudience is the aud of the assertions, passed to jwt-bearer
+// with --assertion-audience, as the stub's URL changes with each server.
+const assertionAudience = "https://hydra.example/oauth2/token"
+
+// freshAssertion is a JWT bearer assertion that carries secretAssertion
+// as its signature, with the claims that jwt-bearer checks before sending
+// it (aud, a fresh jti, iat and exp).
+func freshAssertion() string {
+	now := time.Now().Unix()
+	payload, _ := json.Marshal(map[string]any{"iss": "https://i", "sub": "s", "aud": assertionAudience, "iat": now, "exp": now + 3600,
+		"jti": strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.Itoa(rand.Int())})
+	return "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0." + base64.RawURLEncoding.EncodeToString(payload) + "." + secretAssertion
+}
 
 // allSecrets is checked against every output of every row.
 var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh, secretAssertion, secretGitHub}
@@ -245,7 +265,7 @@ var commands = []command{
 	{
 		name: "token jwt-bearer, assertion on stdin, public client",
 		argv: func(e string) []string {
-			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
+			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--assertion-audience", assertionAudience, "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
 		},
 		stdin: assertionJWT + "\n",
 		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
@@ -254,7 +274,7 @@ var commands = []command{
 	{
 		name: "token jwt-bearer, assertion from env, secret from a file",
 		argv: func(e string) []string {
-			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--assertion-audience", assertionAudience, "--client-secret-file", "$SECRET_FILE", "--format", "json"}
 		},
 		env:   map[string]string{"CI_ID_TOKEN": assertionJWT, "OAUTH2_CLIENT_ID": "c"},
 		files: map[string]string{"$SECRET_FILE": secretClient},
@@ -275,7 +295,7 @@ var commands = []command{
 		// The identity token is fetched first (a read), then spent once.
 		name: "token jwt-bearer --assertion-from github-actions",
 		argv: func(string) []string {
-			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
+			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--assertion-audience", assertionAudience, "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
 		},
 		env: map[string]string{"HYDRA_URL": "$ENDPOINT", "ACTIONS_ID_TOKEN_REQUEST_URL": "$ENDPOINT" + gitHubPath + "?api-version=2.0",
 			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": secretGitHub},

@@ -144,7 +144,7 @@ func runBinary(t *testing.T, c command, endpoint string, env map[string]string, 
 	}
 	cmd := exec.Command(binary(t), append(argvFor(t, c, endpoint), extra...)...)
 	cmd.Env = subprocessEnv(all)
-	cmd.Stdin = strings.NewReader(c.stdin)
+	cmd.Stdin = strings.NewReader(stdinFor(c))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -217,7 +217,7 @@ func TestInterruptBinary(t *testing.T) {
 	srv := stub(t, hangUntilDone(t, arrived))
 	cmd := exec.Command(binary(t), append(argvFor(t, c, srv.URL), "--timeout", "0")...)
 	cmd.Env = subprocessEnv(envFor(c, srv.URL))
-	cmd.Stdin = strings.NewReader(c.stdin)
+	cmd.Stdin = strings.NewReader(stdinFor(c))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
