@@ -8,16 +8,41 @@
 package reliability
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
+	"github.com/hydratoken/hydra/pkg/tokencache"
 )
+
+// seedCacheEntry caches, in a new cache directory, a token of the
+// confidential client c (secret secretClient) from endpoint, with an access
+// and a refresh token, and returns XDG_CACHE_HOME naming it.
+func seedCacheEntry(t *testing.T, endpoint string) map[string]string {
+	t.Helper()
+	home := t.TempDir()
+	c, err := tokencache.Open(tokencache.Options{Storage: tokencache.StorageDisk, Dir: filepath.Join(home, "hydra", "tokens")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := tokencache.Key{Issuer: endpoint + api.TokenPath, ClientID: "c", Grant: "authorization_code", Credential: cachewire.Credential("client_secret_basic", secretClient, nil)}
+	_, err = c.Get(context.Background(), tokencache.Request{Key: key, MinTTL: -1, Grant: func(context.Context) (*tokencache.Token, error) {
+		return tokencache.ParseResponse([]byte(`{"access_token":"`+secretToken+`","refresh_token":"`+secretRefresh+`","token_type":"bearer","expires_in":3600}`), time.Now())
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"XDG_CACHE_HOME": home}
+}
 
 // shape is what a successful answer to a command's first request looks
 // like. Hostile cases that corrupt one shape (an "active" that is not a
@@ -127,6 +152,10 @@ type command struct {
 	// where -H is refused: the secrets suite then checks only that nothing
 	// leaks.
 	sendsNoSecret bool
+	// seed, when set, prepares what the command reads before it sends
+	// anything, such as a token cache entry of the endpoint, and returns
+	// the environment that names it. It runs before each invocation.
+	seed func(t *testing.T, endpoint string) map[string]string
 	// endpointFlag is what a message about a wrong endpoint must name;
 	// empty means --endpoint.
 	endpointFlag string
@@ -311,6 +340,17 @@ var commands = []command{
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+	},
+	{
+		// The cached entry's refresh token is revoked first, with the
+		// entry's client and the secret given; its server is the endpoint.
+		name: "token cache clear --revoke, secret from a file",
+		argv: func(string) []string {
+			return []string{"token", "cache", "clear", "--revoke", "--client-id", "c", "--client-secret-file", "$SECRET_FILE"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		seed:  seedCacheEntry,
+		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty, endpointFlag: "--token-url",
 	},
 	{
 		name:  "revoke token (v2), secrets from env and stdin",

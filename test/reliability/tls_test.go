@@ -138,7 +138,7 @@ func (p *proxy) seen() []string {
 // proxy settings from this environment.
 func runBinary(t *testing.T, c command, endpoint string, env map[string]string, extra ...string) result {
 	t.Helper()
-	all := envFor(c, endpoint)
+	all := envFor(t, c, endpoint)
 	for k, v := range env {
 		all[k] = v
 	}
@@ -216,7 +216,7 @@ func TestInterruptBinary(t *testing.T) {
 	arrived := make(chan struct{}, 1)
 	srv := stub(t, hangUntilDone(t, arrived))
 	cmd := exec.Command(binary(t), append(argvFor(t, c, srv.URL), "--timeout", "0")...)
-	cmd.Env = subprocessEnv(envFor(c, srv.URL))
+	cmd.Env = subprocessEnv(envFor(t, c, srv.URL))
 	cmd.Stdin = strings.NewReader(stdinFor(c))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
@@ -100,6 +101,7 @@ func NewCmdClear(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	fl.StringVar(&opts.Credentials.AuthMethod, "auth-method", "", "With --revoke: how a confidential client authenticates: "+strings.Join(shared.AuthMethods, ", ")+" (default: "+shared.AuthPrivateKeyJWT+" with --private-key, "+shared.AuthBasic+" with a secret, else "+shared.AuthNone+")")
 	fl.StringVar(&opts.Credentials.PrivateKey, "private-key", "", "With --revoke: sign a "+shared.AuthPrivateKeyJWT+" client assertion with the private key in this PEM or JWK `file` ('-' for stdin) (env: "+shared.EnvPrivateKey+")")
 	fl.BoolVarP(&opts.Credentials.Quiet, "quiet", "q", false, "Do not warn about a secret given on the command line")
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.NoEndpoint)
 	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --revoke: URL of Hydra's admin API, to confirm through introspection that the tokens are inactive")
 	_ = cmd.RegisterFlagCompletionFunc("auth-method", cobra.FixedCompletions(shared.AuthMethods, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("client-id", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {

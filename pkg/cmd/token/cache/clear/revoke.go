@@ -2,6 +2,7 @@ package clear
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -76,6 +77,12 @@ func revokeRun(ctx context.Context, opts *Options, dir string) error {
 		}
 		conn := opts.Conn
 		s, err := shared.Connect(opts.Factory, &conn, &shared.Credentials{TokenURL: e.Key.Issuer}, false)
+		var usage *cmdutil.FlagError
+		if errors.As(err, &usage) {
+			// A flag that is wrong (an unreadable --ca-cert) is wrong for
+			// every entry: a usage error, and nothing is revoked.
+			return cmdutil.Step{Err: err, Fatal: true}
+		}
 		if err != nil {
 			return fail(err)
 		}
