@@ -129,13 +129,15 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			when this one goes through a port-forward).
 
 			Before it is sent, the assertion is checked as Hydra will check it,
-			so that none is spent on a known refusal: its aud, its jti and iat
+			so that none is spent on a known refusal: its aud (the token URL, or
+			the token_endpoint of Hydra's discovery document), its jti and iat
 			(which Hydra requires unless oauth2.grant.jwt.jti_optional or
 			iat_optional is set), its exp and nbf; an exp further than Hydra's
 			default max_ttl (720h) is a warning. An assertion is single-use:
-			each one spent is recorded (a hash of its iss and jti, until it
-			expires) in %[7]s beside the token cache's directory, and is refused
-			here if given again, saying when it was spent.
+			each one spent is recorded, as a hash of its iss and jti until it
+			expires, in %[7]s beside the token cache's
+			directory, and is refused here if given again, saying when it was
+			spent.
 
 			The client authenticates as for the other token commands. A public
 			client (token_endpoint_auth_method none, with the grant type
