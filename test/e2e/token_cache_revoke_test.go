@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -148,5 +152,89 @@ func TestTokenCacheClearRevoke(t *testing.T) {
 	r.wantCode(t, 2)
 	if !strings.Contains(r.Stderr, "--client-secret-file applies only with --revoke") {
 		t.Errorf("stderr: %s", r.Stderr)
+	}
+}
+
+// TestTokenCacheClearRevokeServerStopsMidway: two entries of one server,
+// which goes away after the first entry's revocations: the first entry is
+// revoked and removed, the second kept with a message, and the exit status
+// is 1.
+func TestTokenCacheClearRevokeServerStopsMidway(t *testing.T) {
+	home := t.TempDir()
+	env := cacheEnv(serverEnv(), srv.PublicURL, home)
+	target, _ := url.Parse(srv.PublicURL)
+	forward := httputil.NewSingleHostReverseProxy(target)
+
+	var mu sync.Mutex
+	owner := map[string]string{} // token -> entry
+	first, stopped := "", false
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/revoke" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			form, _ := url.ParseQuery(string(body))
+			mu.Lock()
+			entry := owner[form.Get("token")]
+			if first == "" {
+				first = entry
+			}
+			if entry != first {
+				stopped = true
+			}
+			gone := stopped
+			mu.Unlock()
+			if gone {
+				// The server went away: the connection is dropped.
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+		}
+		forward.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	userClient := authCodeClient(t, 4446, true, nil).ClientID
+	r := run{Env: env}.hydra(t, userCacheArgs(userClient, proxy.URL, "--format", "json")...)
+	r.wantCode(t, 0)
+	user := parseTokens(t, r)
+	c := newClient(t, "read")
+	secret := writeSecretFile(t, "secret", c.ClientSecret)
+	r = run{Env: env}.hydra(t, "token", "client", "--client-id", c.ClientID, "--client-secret-file", secret, "--token-url", proxy.URL+"/oauth2/token", "--cache", "--format", "jsonpath=access_token")
+	r.wantCode(t, 0)
+	cc := r.oneLine(t)
+	mu.Lock()
+	owner[user.AccessToken], owner[user.RefreshToken], owner[cc] = userClient, userClient, c.ClientID
+	mu.Unlock()
+
+	r = run{Env: env}.hydra(t, "token", "cache", "clear", "--revoke", "--issuer", proxy.URL, "--client-secret-file", secret, "--retries", "0")
+	r.wantCode(t, 1)
+	r.assertClean(t)
+	mu.Lock()
+	done := first
+	mu.Unlock()
+	kept := userClient
+	if done == userClient {
+		kept = c.ClientID
+	}
+	r.wantStderr(t, "Revoked and removed the cached token of client "+done, "error: the cached token of client "+kept, "Its entry is kept", "1 of 2 cached tokens could not be revoked")
+	if done == userClient {
+		wantActive(t, user.AccessToken, false)
+		wantActive(t, user.RefreshToken, false)
+		wantActive(t, cc, true)
+	} else {
+		wantActive(t, cc, false)
+		wantActive(t, user.AccessToken, true)
+		wantActive(t, user.RefreshToken, true)
+	}
+	if n := cacheEntries(t, home); n != 1 {
+		t.Fatalf("%d entries, want the one kept", n)
+	}
+	l := run{Env: env}.hydra(t, "token", "cache", "list", "--format", "jsonpath=$[*].client_id")
+	l.wantCode(t, 0)
+	if strings.TrimSpace(l.Stdout) != kept {
+		t.Errorf("the entry kept is %q, want %s's", l.Stdout, kept)
 	}
 }
