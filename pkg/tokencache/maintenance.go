@@ -177,3 +177,43 @@ func Forget(cacheDir string, r Revocation, kr Keyring) (*Forgotten, error) {
 	}
 	return out, errors.Join(errs...)
 }
+
+// Select returns the entries that f selects, with their tokens (read from
+// the keyring, through kr or the system keyring when nil, for the entries
+// kept there), for "cache clear --revoke". Entries whose token cannot be
+// read are returned in errs, and the files that were bypassed in bad.
+func Select(cacheDir string, f Filter, kr Keyring) (entries []*Entry, bad []error, errs []error, err error) {
+	d, err := openDir(cacheDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	all, bad := d.list()
+	kr = orSystem(kr)
+	for _, e := range all {
+		if !f.Match(e) {
+			continue
+		}
+		if e.Storage == StorageKeyring {
+			full, err := storeOf(e, d, kr).load(e.ID)
+			if err != nil || full == nil || full.Token == nil {
+				if err == nil {
+					err = errors.New("the keyring holds no token for the entry of client " + e.Key.ClientID)
+				}
+				errs = append(errs, err)
+				continue
+			}
+			e = full
+		}
+		entries = append(entries, e)
+	}
+	return entries, bad, errs, nil
+}
+
+// RemoveEntry removes one entry that Select returned.
+func RemoveEntry(cacheDir string, e *Entry, kr Keyring) error {
+	d, err := openDir(cacheDir)
+	if err != nil {
+		return err
+	}
+	return storeOf(e, d, orSystem(kr)).remove(e.ID)
+}

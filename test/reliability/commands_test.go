@@ -8,12 +8,41 @@
 package reliability
 
 import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
+	"time"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
+	"github.com/hydratoken/hydra/pkg/tokencache"
 )
+
+// seedCacheEntry caches, in a new cache directory, a token of the
+// confidential client c (secret secretClient) from endpoint, with an access
+// and a refresh token, and returns XDG_CACHE_HOME naming it.
+func seedCacheEntry(t *testing.T, endpoint string) map[string]string {
+	t.Helper()
+	home := t.TempDir()
+	c, err := tokencache.Open(tokencache.Options{Storage: tokencache.StorageDisk, Dir: filepath.Join(home, "hydra", "tokens")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := tokencache.Key{Issuer: endpoint + api.TokenPath, ClientID: "c", Grant: "authorization_code", Credential: cachewire.Credential("client_secret_basic", secretClient, nil)}
+	_, err = c.Get(context.Background(), tokencache.Request{Key: key, MinTTL: -1, Grant: func(context.Context) (*tokencache.Token, error) {
+		return tokencache.ParseResponse([]byte(`{"access_token":"`+secretToken+`","refresh_token":"`+secretRefresh+`","token_type":"bearer","expires_in":3600}`), time.Now())
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"XDG_CACHE_HOME": home}
+}
 
 // shape is what a successful answer to a command's first request looks
 // like. Hostile cases that corrupt one shape (an "active" that is not a
@@ -51,8 +80,24 @@ const (
 	secretGitHub      = "ghreq-SECRET-77e1a0"  // a GitHub Actions job's ACTIONS_ID_TOKEN_REQUEST_TOKEN
 )
 
-// assertionJWT is a JWT bearer assertion that carries secretAssertion.
-const assertionJWT = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2kiLCJzdWIiOiJzIn0." + secretAssertion
+// assertionJWT stands for a JWT bearer assertion in a row's env or stdin:
+// each run gets a fresh one (freshAssertion), as a CI job does, since
+// jwt-bearer refuses an assertion it spent already.
+const assertionJWT = "$ASSERTION"
+
+// assertionAudience is the aud of the assertions, passed to jwt-bearer
+// with --assertion-audience, as the stub's URL changes with each server.
+const assertionAudience = "https://hydra.example/oauth2/token"
+
+// freshAssertion is a JWT bearer assertion that carries secretAssertion
+// as its signature, with the claims that jwt-bearer checks before sending
+// it (aud, a fresh jti, iat and exp).
+func freshAssertion() string {
+	now := time.Now().Unix()
+	payload, _ := json.Marshal(map[string]any{"iss": "https://i", "sub": "s", "aud": assertionAudience, "iat": now, "exp": now + 3600,
+		"jti": strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.Itoa(rand.Int())})
+	return "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0." + base64.RawURLEncoding.EncodeToString(payload) + "." + secretAssertion
+}
 
 // allSecrets is checked against every output of every row.
 var allSecrets = []string{secretToken, secretAccessToken, secretHeader, secretClient, secretCode, secretVerifier, secretRefresh, secretAssertion, secretGitHub}
@@ -107,6 +152,10 @@ type command struct {
 	// where -H is refused: the secrets suite then checks only that nothing
 	// leaks.
 	sendsNoSecret bool
+	// seed, when set, prepares what the command reads before it sends
+	// anything, such as a token cache entry of the endpoint, and returns
+	// the environment that names it. It runs before each invocation.
+	seed func(t *testing.T, endpoint string) map[string]string
 	// endpointFlag is what a message about a wrong endpoint must name;
 	// empty means --endpoint.
 	endpointFlag string
@@ -245,7 +294,7 @@ var commands = []command{
 	{
 		name: "token jwt-bearer, assertion on stdin, public client",
 		argv: func(e string) []string {
-			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
+			return []string{"token", "jwt-bearer", "-e", e, "--client-id", "c", "--assertion-file", "-", "--assertion-audience", assertionAudience, "--scope", "read", "-H", "X-Api-Key: " + secretHeader}
 		},
 		stdin: assertionJWT + "\n",
 		kind:  api.Public, path: api.TokenPath, shape: shapeToken,
@@ -254,7 +303,7 @@ var commands = []command{
 	{
 		name: "token jwt-bearer, assertion from env, secret from a file",
 		argv: func(e string) []string {
-			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--client-secret-file", "$SECRET_FILE", "--format", "json"}
+			return []string{"token", "jwt-bearer", "-e", e, "--assertion-env", "CI_ID_TOKEN", "--assertion-audience", assertionAudience, "--client-secret-file", "$SECRET_FILE", "--format", "json"}
 		},
 		env:   map[string]string{"CI_ID_TOKEN": assertionJWT, "OAUTH2_CLIENT_ID": "c"},
 		files: map[string]string{"$SECRET_FILE": secretClient},
@@ -275,7 +324,7 @@ var commands = []command{
 		// The identity token is fetched first (a read), then spent once.
 		name: "token jwt-bearer --assertion-from github-actions",
 		argv: func(string) []string {
-			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
+			return []string{"token", "jwt-bearer", "--assertion-from", "github-actions", "--assertion-audience", assertionAudience, "--client-id", "c", "-H", "X-Api-Key: " + secretHeader}
 		},
 		env: map[string]string{"HYDRA_URL": "$ENDPOINT", "ACTIONS_ID_TOKEN_REQUEST_URL": "$ENDPOINT" + gitHubPath + "?api-version=2.0",
 			"ACTIONS_ID_TOKEN_REQUEST_TOKEN": secretGitHub},
@@ -291,6 +340,17 @@ var commands = []command{
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+	},
+	{
+		// The cached entry's refresh token is revoked first, with the
+		// entry's client and the secret given; its server is the endpoint.
+		name: "token cache clear --revoke, secret from a file",
+		argv: func(string) []string {
+			return []string{"token", "cache", "clear", "--revoke", "--client-id", "c", "--client-secret-file", "$SECRET_FILE"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		seed:  seedCacheEntry,
+		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty, endpointFlag: "--token-url",
 	},
 	{
 		name:  "revoke token (v2), secrets from env and stdin",

@@ -15,11 +15,10 @@ import (
 // sendsNothing lists the leaf commands that send no request, each with the
 // reason. Every other leaf command must have a row in commands.
 var sendsNothing = map[string]string{
-	"hydra version":           "prints the build's version, commit and date",
-	"hydra completion":        "prints a shell completion script",
-	"hydra help":              "prints help",
-	"hydra token cache list":  "reads the local token cache only",
-	"hydra token cache clear": "removes entries from the local token cache only",
+	"hydra version":          "prints the build's version, commit and date",
+	"hydra completion":       "prints a shell completion script",
+	"hydra help":             "prints help",
+	"hydra token cache list": "reads the local token cache only",
 }
 
 // Every leaf command that sends requests has a row in commands, so that it

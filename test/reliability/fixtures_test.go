@@ -268,7 +268,7 @@ func gitHubHandler() http.Handler {
 				_, _ = w.Write([]byte(`{"message":"Bad credentials"}`))
 				return
 			}
-			_ = json.NewEncoder(w).Encode(map[string]string{"value": assertionJWT})
+			_ = json.NewEncoder(w).Encode(map[string]string{"value": freshAssertion()})
 		case "/oauth2/token":
 			_, _ = w.Write([]byte(tokenOK))
 		default:

@@ -53,19 +53,30 @@ func argvFor(t *testing.T, c command, endpoint string) []string {
 	return argv
 }
 
-func envFor(c command, endpoint string) map[string]string {
+func envFor(t *testing.T, c command, endpoint string) map[string]string {
+	t.Helper()
 	env := map[string]string{}
 	for k, v := range c.env {
-		env[k] = strings.ReplaceAll(v, "$ENDPOINT", endpoint)
+		env[k] = strings.ReplaceAll(strings.ReplaceAll(v, "$ENDPOINT", endpoint), assertionJWT, freshAssertion())
+	}
+	if c.seed != nil {
+		for k, v := range c.seed(t, endpoint) {
+			env[k] = v
+		}
 	}
 	return env
+}
+
+// stdinFor is the row's stdin, with a fresh assertion for assertionJWT.
+func stdinFor(c command) string {
+	return strings.ReplaceAll(c.stdin, assertionJWT, freshAssertion())
 }
 
 // invoke runs a row in-process, as cmd/hydra's main does, with extra flags
 // appended. Cancelling ctx is Ctrl-C.
 func invoke(ctx context.Context, t *testing.T, c command, endpoint string, extra ...string) result {
 	t.Helper()
-	r := invokeArgs(ctx, t, envFor(c, endpoint), c.stdin, append(argvFor(t, c, endpoint), extra...))
+	r := invokeArgs(ctx, t, envFor(t, c, endpoint), stdinFor(c), append(argvFor(t, c, endpoint), extra...))
 	r.echoes = c.echoes
 	return r
 }

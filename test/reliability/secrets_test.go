@@ -144,6 +144,10 @@ var envMarkers = map[string]string{
 	"ACTIONS_ID_TOKEN_REQUEST_URL":   "http://marker-actions-url-3f0e.example",
 	"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "marker-actions-token-d81b",
 	"HYDRA_TOKEN_CACHE":              "marker-token-cache-4f2d",
+	"GITLAB_CI":                      "marker-gitlab-ci-0c7a",
+	"CIRCLECI":                       "marker-circleci-b35e",
+	"KUBERNETES_SERVICE_HOST":        "marker-k8s-host-61d9",
+	"HYDRA_ID_TOKEN":                 "marker-hydra-id-token-2e84",
 }
 
 // Every environment variable the tool names in an Env constant has a

@@ -138,13 +138,13 @@ func (p *proxy) seen() []string {
 // proxy settings from this environment.
 func runBinary(t *testing.T, c command, endpoint string, env map[string]string, extra ...string) result {
 	t.Helper()
-	all := envFor(c, endpoint)
+	all := envFor(t, c, endpoint)
 	for k, v := range env {
 		all[k] = v
 	}
 	cmd := exec.Command(binary(t), append(argvFor(t, c, endpoint), extra...)...)
 	cmd.Env = subprocessEnv(all)
-	cmd.Stdin = strings.NewReader(c.stdin)
+	cmd.Stdin = strings.NewReader(stdinFor(c))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -216,8 +216,8 @@ func TestInterruptBinary(t *testing.T) {
 	arrived := make(chan struct{}, 1)
 	srv := stub(t, hangUntilDone(t, arrived))
 	cmd := exec.Command(binary(t), append(argvFor(t, c, srv.URL), "--timeout", "0")...)
-	cmd.Env = subprocessEnv(envFor(c, srv.URL))
-	cmd.Stdin = strings.NewReader(c.stdin)
+	cmd.Env = subprocessEnv(envFor(t, c, srv.URL))
+	cmd.Stdin = strings.NewReader(stdinFor(c))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {

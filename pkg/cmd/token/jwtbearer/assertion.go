@@ -161,6 +161,9 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 	case e.Code == "jti_known":
 		headline = "the assertion was already used"
 		e.Advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q: an assertion is single-use. Get a fresh one: --assertion-from %s and --assertion-key make a new one on each run; a file or variable must be refilled by its issuer.", c.JTI, FromGitHubActions)
+		if o.source == FromKubernetes {
+			e.Advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q. %s", c.JTI, rotationAdvice(assertion, o.kubernetesFile(), time.Now()))
+		}
 	case strings.Contains(reason, "No public JWK was registered"):
 		headline = fmt.Sprintf("Hydra trusts no key of issuer %q for subject %q", c.Iss, c.Sub)
 		kid := "no kid"

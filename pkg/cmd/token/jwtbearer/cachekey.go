@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/jwkey"
@@ -31,7 +33,7 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 	key := tokencache.Key{Issuer: s.TokenURL.String(), ClientID: s.Auth.ClientID, Grant: shared.GrantJWTBearer, Scopes: o.Scopes,
 		Credential: cachewire.Credential(s.Auth.Method, s.Auth.Secret, clientKey(s.Auth))}
 	fl := &o.Cache
-	if o.SigningKey != "" {
+	if o.source == "key" {
 		if !fl.Enabled {
 			return key, "", fl, nil
 		}
@@ -53,8 +55,9 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 			"assertion_key": tp}
 		return key, "", fl, nil
 	}
-	if o.AssertionFrom != "" && !fl.Enabled {
-		// Without the cache, GitHub's token is fetched when the grant runs.
+	if o.fetched() && !fl.Enabled {
+		// Without the cache, a fetched token is fetched when the grant
+		// runs.
 		return key, "", fl, nil
 	}
 	assertion, err := o.assertion(ctx, s.TokenURL)
@@ -72,8 +75,8 @@ func (o *Options) cacheKey(ctx context.Context, s *shared.Session) (tokencache.K
 	}
 	key.Subject = sub
 	key.Extra = map[string]string{"assertion_issuer": iss}
-	if o.AssertionFrom != "" {
-		key.Extra["assertion_from"] = o.AssertionFrom
+	if o.fetched() {
+		key.Extra["assertion_from"] = o.source
 		key.Extra["assertion_audience"] = o.audience(s.TokenURL)
 	}
 	return key, assertion, fl, nil
@@ -98,4 +101,12 @@ func assertionIdentity(jwt string) (iss, sub string, ok bool) {
 		return "", "", false
 	}
 	return *c.Iss, *c.Sub, true
+}
+
+// clientKey is the client's private_key_jwt key, for the cache key.
+func clientKey(a *shared.Auth) *jose.JSONWebKey {
+	if a.Key == nil {
+		return nil
+	}
+	return &a.Key.JWK
 }

@@ -76,10 +76,34 @@ func TestNewCmdJWTBearer(t *testing.T) {
 		}},
 		{Argv: "", WantErr: "no assertion"},
 		{Argv: "--assertion-file a --assertion-env B", WantErr: "assertion"},
-		{Argv: "--assertion-from gitlab", WantErr: "unknown --assertion-from"},
+		{Argv: "--assertion-from jenkins", WantErr: "unknown --assertion-from"},
+		{Argv: "--assertion-from buildkite", WantErr: "one issuer (https://agent.buildkite.com)"},
+		{Argv: "--assertion-from gitlab --assertion-env GL", Check: func(t *testing.T, o *Options) {
+			if o.AssertionFrom != FromGitLab || o.gitLabVariable() != "GL" {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--assertion-from gitlab", Check: func(t *testing.T, o *Options) {
+			if o.gitLabVariable() != DefaultGitLabVariable {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--assertion-from kubernetes", Check: func(t *testing.T, o *Options) {
+			if o.kubernetesFile() != DefaultKubernetesFile {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--assertion-from auto --assertion-env GL --assertion-file f", Check: func(t *testing.T, o *Options) {}},
+		{Argv: "--assertion-from gitlab --assertion-file f", WantErr: "--assertion-file does not apply"},
+		{Argv: "--assertion-from kubernetes --assertion-env X", WantErr: "--assertion-env does not apply"},
+		{Argv: "--assertion-from circleci --assertion-env X", WantErr: "do not apply"},
 		{Argv: "--private-key k.pem --issuer https://i", WantErr: "needs --issuer and --subject"},
 		{Argv: "--assertion-file a --subject s", WantErr: "are for the assertion that --assertion-key signs"},
-		{Argv: "--assertion-file a --assertion-audience x", WantErr: "--assertion-audience applies"},
+		{Argv: "--assertion-file a --assertion-audience x", Check: func(t *testing.T, o *Options) {
+			if o.Audience != "x" {
+				t.Errorf("--assertion-audience is the aud checked in an assertion from a file: %+v", o)
+			}
+		}},
 		{Argv: "--assertion-env X=eyJ", WantErr: "variable's name"},
 		{Argv: "--assertion-file - --client-secret-file -", WantErr: "stdin"},
 		{Argv: "--assertion-file a --auth-method magic", WantErr: "unknown --auth-method"},

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/text"
@@ -23,6 +26,15 @@ type Options struct {
 	Factory *cmdutil.Factory
 
 	Filter tokencache.Filter
+
+	// Revoke revokes each entry's tokens before removing it, with the
+	// Credentials (for a confidential client) and, to confirm it, the
+	// Admin API.
+	Revoke      bool
+	Credentials shared.Credentials
+	Admin       shared.AdminAPI
+	Conn        cmdutil.Connection
+	CommandPath string
 	// Keyring replaces the OS keyring in tests.
 	Keyring tokencache.Keyring
 }
@@ -34,30 +46,64 @@ func NewCmdClear(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove cached tokens",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Remove cached tokens from the token cache: all of them, or only those
 			of a client (--client-id) or of an issuer (--issuer, the token URL or
 			the server's base URL). Entries kept in the OS keyring are removed from
-			it too. The tokens are not revoked: use "hydra token revoke" for that.
+			it too.
+
+			The tokens are not revoked, unless --revoke is given: then each
+			entry's refresh token and access token are revoked at its own token
+			server, as its own client, before it is removed, so that a CI job can
+			clean up after itself. A public client (token_endpoint_auth_method
+			none) needs nothing more; a confidential one needs its credentials,
+			given as for "hydra token client" (--client-secret-file,
+			%[1]s, --private-key, --auth-method). When the admin API is known
+			(--admin-endpoint or %[2]s), introspection confirms that both tokens
+			are inactive. An entry that could not be revoked (its server did not
+			answer, refused the client, or left a token active) is kept, with a
+			message, and the exit status is 1.
 
 			What was removed is said on stderr; nothing goes to stdout.
-		`),
+		`, shared.EnvClientSecret, cmdutil.EnvAdminURL),
 		Example: text.Doc(`
 			$ hydra token cache clear
 			$ hydra token cache clear --client-id my-client
 			$ hydra token cache clear --issuer https://auth.example.com
+
+			# At the end of a CI job whose public client cached a token
+			$ hydra token cache clear --revoke --client-id ci-deploy
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !opts.Revoke {
+				for _, name := range []string{"client-secret", "client-secret-file", "auth-method", "private-key", "admin-endpoint", "access-token", "access-token-file"} {
+					if cmd.Flags().Changed(name) {
+						return cmdutil.FlagErrorf("--%s applies only with --revoke", name)
+					}
+				}
+			}
+			if err := opts.Credentials.Validate(); err != nil {
+				return err
+			}
+			opts.CommandPath = cmd.CommandPath()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return clearRun(opts)
+			return clearRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Filter.ClientID, "client-id", "", "Remove only the tokens of this client")
 	fl.StringVar(&opts.Filter.Issuer, "issuer", "", "Remove only the tokens of this issuer: a token `URL`, or the base URL of its server")
+	fl.BoolVar(&opts.Revoke, "revoke", false, "Revoke each entry's refresh and access tokens, as its client, before removing it; an entry that could not be revoked is kept")
+	cmdutil.AddSecretFlags(cmd, &opts.Credentials.Secret, "client-secret", shared.EnvClientSecret, "With --revoke: the secret of a confidential client")
+	fl.StringVar(&opts.Credentials.AuthMethod, "auth-method", "", "With --revoke: how a confidential client authenticates: "+strings.Join(shared.AuthMethods, ", ")+" (default: "+shared.AuthPrivateKeyJWT+" with --private-key, "+shared.AuthBasic+" with a secret, else "+shared.AuthNone+")")
+	fl.StringVar(&opts.Credentials.PrivateKey, "private-key", "", "With --revoke: sign a "+shared.AuthPrivateKeyJWT+" client assertion with the private key in this PEM or JWK `file` ('-' for stdin) (env: "+shared.EnvPrivateKey+")")
+	fl.BoolVarP(&opts.Credentials.Quiet, "quiet", "q", false, "Do not warn about a secret given on the command line")
+	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.NoEndpoint)
+	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --revoke: URL of Hydra's admin API, to confirm through introspection that the tokens are inactive")
+	_ = cmd.RegisterFlagCompletionFunc("auth-method", cobra.FixedCompletions(shared.AuthMethods, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("client-id", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return cachedValues(f, func(e *tokencache.Entry) string { return e.Key.ClientID }), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -88,7 +134,7 @@ func cachedValues(f *cmdutil.Factory, field func(*tokencache.Entry) string) []co
 	return out
 }
 
-func clearRun(opts *Options) error {
+func clearRun(ctx context.Context, opts *Options) error {
 	dir, err := tokencache.DefaultDir(opts.Factory.Getenv)
 	if err != nil {
 		return fmt.Errorf("cannot find the token cache: %w", err)
@@ -96,6 +142,9 @@ func clearRun(opts *Options) error {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(opts.IO.ErrOut, "The token cache is empty (%s does not exist).\n", dir)
 		return nil
+	}
+	if opts.Revoke {
+		return revokeRun(ctx, opts, dir)
 	}
 	res, err := tokencache.Clear(dir, opts.Filter, opts.Keyring)
 	if err != nil {

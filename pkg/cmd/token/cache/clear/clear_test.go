@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hydratoken/hydra/pkg/cmd/token/cachewire"
+	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -76,5 +78,30 @@ func TestClearRun(t *testing.T) {
 	}
 	if _, errOut = clear(); !strings.Contains(errOut, "The token cache is empty.") {
 		t.Fatalf("stderr %q", errOut)
+	}
+}
+
+func TestNewCmdClearRevoke(t *testing.T) {
+	cmdtest.RunArgvCases(t, NewCmdClear, []cmdtest.ArgvCase[Options]{
+		{Argv: "--revoke --client-id c --client-secret-file s.txt", Check: func(t *testing.T, o *Options) {
+			if !o.Revoke || o.Filter.ClientID != "c" || o.Credentials.Secret.File != "s.txt" {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{Argv: "--client-secret-file s.txt", WantErr: "--client-secret-file applies only with --revoke"},
+		{Argv: "--admin-endpoint http://127.0.0.1:4445", WantErr: "applies only with --revoke"},
+		{Argv: "--revoke --auth-method magic", WantErr: "unknown --auth-method"},
+	})
+}
+
+// An entry of a public client is told apart by its ID, so that --revoke
+// sends its ID alone, whatever secret the flags give.
+func TestPublicEntry(t *testing.T) {
+	k := tokencache.Key{Issuer: "http://127.0.0.1:4444/oauth2/token", ClientID: "c", Grant: "jwt-bearer"}
+	pub, conf := k, k
+	pub.Credential = cachewire.Credential(shared.AuthNone, "", nil)
+	conf.Credential = cachewire.Credential(shared.AuthBasic, "s", nil)
+	if !public(&tokencache.Entry{Key: k, ID: pub.ID()}) || public(&tokencache.Entry{Key: k, ID: conf.ID()}) {
+		t.Fatal("public entries are not told apart")
 	}
 }
