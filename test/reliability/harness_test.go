@@ -266,6 +266,7 @@ func TestMain(m *testing.M) {
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
+	os.RemoveAll(subprocessHome())
 	os.Exit(code)
 }
 
@@ -277,10 +278,22 @@ func gcPercent() int {
 	return p
 }
 
+// subprocessHome is the built binary's HOME: a folder of the test run's
+// own, so that nothing the binary keeps (the token cache, the record of
+// spent assertions) lands in the developer's home. TestMain removes it.
+var subprocessHome = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "hydra-reliability-home-")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+})
+
 // subprocessEnv is a minimal environment for the built binary: no proxy,
-// endpoint or credential settings leak in from the test's own environment.
+// endpoint or credential settings leak in from the test's own environment,
+// and HOME is the test run's own.
 func subprocessEnv(extra map[string]string) []string {
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "NO_COLOR=1"}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + subprocessHome(), "NO_COLOR=1"}
 	for k, v := range extra {
 		env = append(env, k+"="+v)
 	}
