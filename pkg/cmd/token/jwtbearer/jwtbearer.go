@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/go-jose/go-jose/v4"
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
@@ -349,12 +348,4 @@ func (o *Options) assertion(ctx context.Context, tokenURL *url.URL) (string, err
 		return "", fmt.Errorf("the assertion from %s is not a JWT (want three base64url parts, header.payload.signature); it is not shown, since it may be a secret", from)
 	}
 	return a, nil
-}
-
-// clientKey is the client's private_key_jwt key, for the cache key.
-func clientKey(a *shared.Auth) *jose.JSONWebKey {
-	if a.Key == nil {
-		return nil
-	}
-	return &a.Key.JWK
 }
