@@ -120,7 +120,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			As an assertion is single-use, --cache (or HYDRA_TOKEN_CACHE=disk) is how
 			the steps of a job share one token: it is kept, keyed by the identity
 			the assertion proves (its issuer and subject, read locally, and the
-			signing key's thumbprint with --private-key), and reused, with no
+			signing key's thumbprint with --assertion-key), and reused, with no
 			assertion spent, while it has more than --min-ttl left. See
 			docs/token-cache.md.
 
