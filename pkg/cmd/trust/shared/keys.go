@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -42,6 +43,11 @@ func PublicKey(jwk jose.JSONWebKey, kid string) (Key, error) {
 	}
 	if kid != "" {
 		pub.KeyID = kid
+	}
+	if !utf8.ValidString(pub.KeyID) {
+		// JSON would carry another kid than the one named in messages
+		// and matched against.
+		return Key{}, errors.New("the key ID is not valid UTF-8")
 	}
 	if pub.KeyID == "" {
 		if pub.KeyID, err = jwkey.Thumbprint(&pub); err != nil {
