@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -77,6 +78,31 @@ func FuzzParseHeader(f *testing.F) {
 		}
 		if value != strings.TrimSpace(value) {
 			t.Fatalf("value %q not trimmed", value)
+		}
+	})
+}
+
+// FuzzUserinfo: any 200 of the userinfo endpoint, JSON or a signed JWT,
+// gives claims that are a JSON object, or an error usable in a message that
+// never carries the access token. Seeds are in testdata/fuzz/FuzzUserinfo.
+func FuzzUserinfo(f *testing.F) {
+	const token = "ory_at_fuzz-access-token"
+	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
+		c := stubClient(Public, stubTransport{status: http.StatusOK, header: http.Header{"Content-Type": {contentType}}, body: body})
+		u, err := c.Userinfo(context.Background(), token)
+		if err != nil {
+			if u != nil {
+				t.Fatal("claims with an error")
+			}
+			checkMessage(t, err.Error(), http.StatusOK)
+			if strings.Contains(err.Error(), token) {
+				t.Fatalf("the message carries the access token: %q", err)
+			}
+			return
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(u.Claims, &obj) != nil || obj == nil {
+			t.Fatalf("claims %q are not an object", u.Claims)
 		}
 	})
 }
