@@ -33,8 +33,8 @@ const (
 	// introspection, login and consent.
 	Admin
 	// External is a server that is not Hydra, which a command must reach:
-	// an issuer's key set, a CI system's ID token service. It gets no -H
-	// header and no bearer token meant for Hydra.
+	// an issuer's key set, a CI system's ID token service. It gets none of the
+	// user's extra headers and no bearer token meant for Hydra.
 	External
 )
 
