@@ -151,6 +151,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 }
 
 // advise lets the Adviser fill in the advice of err, and returns err.
+// Advised gives err, an error about one of c's answers that the caller
+// judged itself (a flow that follows redirects by hand, with Send), the
+// advice of c's target, as c's own errors get it: the one adviser. An
+// *Error's Cause selects the advice.
+func (c *Client) Advised(err error) error { return c.advise(err) }
+
 func (c *Client) advise(err error) error {
 	if err != nil && c.Advise != nil {
 		c.Advise(c, err)
