@@ -132,14 +132,19 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 		}
 	}
 	s := &Session{Notes: f.IOStreams.ErrOut}
-	client, err := conn.ClientAt(f, ep, s.advice)
+	var also []*url.URL
+	if tokenURL != nil {
+		// A --token-url on another host than the endpoint: the
+		// constructor's plain-HTTP warning covers it too.
+		also = append(also, tokenURL)
+	}
+	client, err := conn.ClientAt(f, ep, s.advice, also...)
 	if err != nil {
 		return nil, err
 	}
 	if tokenURL == nil {
 		tokenURL = client.URL(api.TokenPath, nil)
 	}
-	cmdutil.WarnPlainHTTP(f, tokenURL)
 	s.API, s.TokenURL = client, tokenURL
 	return s, nil
 }
