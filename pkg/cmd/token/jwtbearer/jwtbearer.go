@@ -271,9 +271,22 @@ func (opts *Options) grant(ctx context.Context, s *shared.Session, assertion str
 			return nil, err
 		}
 	}
+	// Hydra's refusals of the assertion are explained by the advice
+	// registered with the token endpoint, which also names the failure.
+	c := readClaims(assertion)
+	var headline string
+	s.GrantAdvice = func(err error) string {
+		var advice string
+		headline, advice = refusal(ctx, err, c, s.TokenURL.String(), s.Auth.ClientID, opts)
+		return advice
+	}
+	defer func() { s.GrantAdvice = nil }()
 	tok, err := s.Token(ctx, shared.JWTBearer(assertion, opts.Scopes))
 	if err != nil {
-		return nil, explain(ctx, err, assertion, s.TokenURL.String(), s.Auth.ClientID, opts)
+		if headline != "" {
+			return nil, fmt.Errorf("%s: %w", headline, err)
+		}
+		return nil, err
 	}
 	return tok, nil
 }

@@ -90,6 +90,12 @@ type Session struct {
 	// public client; nil discards them.
 	Notes io.Writer
 
+	// GrantAdvice, when set, is the advice of the grant's own refusals,
+	// registered by its command with the token endpoint's: it is asked
+	// first, and "" leaves the error to the token endpoint's advice. The
+	// JWT bearer grant explains Hydra's refusals of an assertion this way.
+	GrantAdvice cmdutil.TargetAdvice
+
 	// grant is the grant type of the token request in flight, "" for a
 	// revocation: the advice of an RFC 6749 error depends on it.
 	grant string
@@ -332,6 +338,11 @@ func IsPublicClientRefusal(err error) bool {
 // endpoint: what to do about the RFC 6749 errors that a wrong command line
 // causes, by the client's authentication and the grant in flight.
 func (s *Session) advice(err error) string {
+	if s.GrantAdvice != nil && s.grant != "" {
+		if a := s.GrantAdvice(err); a != "" {
+			return a
+		}
+	}
 	var e *api.Error
 	if !errors.As(err, &e) || s.Auth == nil {
 		return ""
