@@ -33,8 +33,8 @@ const (
 	// introspection, login and consent.
 	Admin
 	// External is a server that is not Hydra, which a command must reach:
-	// an issuer's key set, a CI system's ID token service. It gets no -H
-	// header and no bearer token meant for Hydra.
+	// an issuer's key set, a CI system's ID token service. It gets none of the
+	// user's extra headers and no bearer token meant for Hydra.
 	External
 )
 
@@ -151,6 +151,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 }
 
 // advise lets the Adviser fill in the advice of err, and returns err.
+// Advised gives err, an error about one of c's answers that the caller
+// judged itself (a flow that follows redirects by hand, with Send), the
+// advice of c's target, as c's own errors get it: the one adviser. An
+// *Error's Cause selects the advice.
+func (c *Client) Advised(err error) error { return c.advise(err) }
+
 func (c *Client) advise(err error) error {
 	if err != nil && c.Advise != nil {
 		c.Advise(c, err)

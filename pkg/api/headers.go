@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// ParseHeader parses a -H value of the form "Name: value". The value may
-// itself contain colons.
+// ParseHeader parses a user's extra header, of the form "Name: value".
+// The value may itself contain colons.
 func ParseHeader(s string) (name, value string, err error) {
 	name, value, ok := strings.Cut(s, ":")
 	name = strings.TrimSpace(name)
@@ -18,7 +18,7 @@ func ParseHeader(s string) (name, value string, err error) {
 	return name, strings.TrimSpace(value), nil
 }
 
-// headerTransport adds the user's -H headers. It adds them only where the
+// headerTransport adds the user's extra headers, only where the
 // request does not set the header itself.
 type headerTransport struct {
 	next    http.RoundTripper

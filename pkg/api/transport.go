@@ -107,8 +107,9 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		rt = &caFileTransport{next: rt, file: o.CACertFile}
 	}
 	if o.Trace != nil {
-		// The values of -H headers are masked whole: the tool cannot tell
-		// a credential from a harmless value by the header's name.
+		// The values of the user's extra headers are masked whole: the
+		// tool cannot tell a credential from a harmless value by the
+		// header's name.
 		masked := map[string]bool{}
 		for k := range o.Headers {
 			masked[http.CanonicalHeaderKey(k)] = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -372,5 +373,40 @@ func TestSecretArgvWarningNamesQuietOnlyWhereItExists(t *testing.T) {
 		if got := ios.ErrOut.(fmt.Stringer).String(); strings.Contains(got, "-q silences this") != quiet {
 			t.Errorf("with -q %v: warning = %q", quiet, got)
 		}
+	}
+}
+
+// The one constructor gives every plain-HTTP warning: for the endpoint,
+// for the other URLs a client is sent to (a --token-url on another host),
+// and for a server that is not Hydra in its own words; each host once.
+func TestConstructorWarnsPlainHTTPOncePerHost(t *testing.T) {
+	f, ios := testFactory(nil)
+	c := &Connection{Kind: api.Public, Endpoint: "http://hydra.example:4444"}
+	tokenURL, _ := url.Parse("http://auth.example/oauth2/token")
+	ep, err := c.ResolveTarget(f.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ClientAt(f, ep, nil, tokenURL); err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := url.Parse("http://keys.example/jwks.json")
+	for range 2 {
+		if _, err := c.External(f, keys, ExternalServer{Name: "the issuer's key set", PlainHTTPRisk: "the keys could be replaced in transit"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := ios.ErrOut.(fmt.Stringer).String()
+	for _, want := range []string{
+		"warning: http://hydra.example:4444 is plain HTTP to a host that is not loopback: tokens and secrets cross the network unencrypted\n",
+		"warning: http://auth.example/oauth2/token is plain HTTP to a host that is not loopback: tokens and secrets cross the network unencrypted\n",
+		"warning: http://keys.example is plain HTTP to a host that is not loopback: the keys could be replaced in transit\n",
+	} {
+		if strings.Count(got, want) != 1 {
+			t.Errorf("want once %q, got:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "\n"); n != 3 {
+		t.Errorf("%d lines:\n%s", n, got)
 	}
 }

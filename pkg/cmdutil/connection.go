@@ -177,8 +177,14 @@ type link struct {
 	// advice is the target's own advice (see TargetAdvice).
 	advice TargetAdvice
 	// warnPlainHTTP warns about a server that is not Hydra over plain
-	// HTTP, as for Hydra's APIs.
+	// HTTP, as for Hydra's APIs; plainHTTPRisk, when set, says what plain
+	// HTTP risks there instead of the usual words (see ExternalServer).
 	warnPlainHTTP bool
+	plainHTTPRisk string
+	// also are other URLs the client is sent to, beyond ep's host, such
+	// as a --token-url on another host: the plain-HTTP warning covers
+	// them too.
+	also []*url.URL
 	// headers sends the -H headers to a server that is not Hydra.
 	headers bool
 }
@@ -192,14 +198,19 @@ type link struct {
 //     (ExternalServer.Headers);
 //   - every client gets the TLS settings, --timeout, --retries,
 //     --fail-after and -v's trace;
-//   - the plain-HTTP warning, once per host, for Hydra's APIs (and a
-//     server that is not Hydra when l says so);
+//   - the plain-HTTP warning, once per host, for Hydra's APIs and the
+//     other URLs the client is sent to (and a server that is not Hydra
+//     when l says so, in its own words when it has them);
 //   - the admin API's generation, from --api-version or detected;
 //   - the advice of every failure (the adviser), the target's own first.
 func (c *Connection) connect(f *Factory, ep api.Endpoint, l link) (*api.Client, error) {
 	hydra := ep.Kind != api.External
+	l.warnPlainHTTP = l.warnPlainHTTP || l.plainHTTPRisk != ""
 	if hydra || l.warnPlainHTTP {
-		WarnPlainHTTP(f, ep.BaseURL)
+		warnPlainHTTP(f, ep.BaseURL, l.plainHTTPRisk)
+	}
+	for _, u := range l.also {
+		warnPlainHTTP(f, u, l.plainHTTPRisk)
 	}
 	var gen api.Generation
 	if ep.Kind == api.Admin {
@@ -307,9 +318,11 @@ func (c *Connection) Client(f *Factory) (*api.Client, error) {
 // ClientAt builds a client for one of Hydra's APIs at an endpoint that the
 // command resolved itself, such as the host of --token-url. advice, when
 // not nil, is the endpoint's own advice, such as what to do about an
-// RFC 6749 error of the token endpoint.
-func (c *Connection) ClientAt(f *Factory, ep api.Endpoint, advice TargetAdvice) (*api.Client, error) {
-	return c.connect(f, ep, link{advice: advice})
+// RFC 6749 error of the token endpoint. also are the other URLs of Hydra
+// that the client is sent to, such as a --token-url on another host than
+// the endpoint: the plain-HTTP warning covers them.
+func (c *Connection) ClientAt(f *Factory, ep api.Endpoint, advice TargetAdvice, also ...*url.URL) (*api.Client, error) {
+	return c.connect(f, ep, link{advice: advice, also: also})
 }
 
 // ExternalServer describes a server that is not Hydra but that a command
@@ -328,6 +341,10 @@ type ExternalServer struct {
 	Headers bool
 	// WarnPlainHTTP warns about plain HTTP to it, as for Hydra's APIs.
 	WarnPlainHTTP bool
+	// PlainHTTPRisk, when set, warns about plain HTTP to it in these
+	// words: what plain HTTP risks there, such as "the keys Hydra is told
+	// to trust could be replaced in transit" for an issuer's keys.
+	PlainHTTPRisk string
 }
 
 // External builds a client for a server that is not Hydra, at base's
@@ -337,7 +354,7 @@ type ExternalServer struct {
 func (c *Connection) External(f *Factory, base *url.URL, s ExternalServer) (*api.Client, error) {
 	root := &url.URL{Scheme: base.Scheme, Host: base.Host}
 	ep := api.Endpoint{BaseURL: root, Kind: api.External, Name: s.Name, Source: s.Source}
-	return c.connect(f, ep, link{advice: s.Advice, warnPlainHTTP: s.WarnPlainHTTP, headers: s.Headers})
+	return c.connect(f, ep, link{advice: s.Advice, warnPlainHTTP: s.WarnPlainHTTP, plainHTTPRisk: s.PlainHTTPRisk, headers: s.Headers})
 }
 
 // Generation is the admin API's generation that --api-version gives, or
@@ -356,11 +373,18 @@ func (c *Connection) Generation() (api.Generation, error) {
 // WarnPlainHTTP warns, in one line on stderr, when u is plain HTTP to a host
 // that is not loopback: secrets would cross the network unencrypted. It
 // warns once per host and run.
-func WarnPlainHTTP(f *Factory, u *url.URL) {
+func WarnPlainHTTP(f *Factory, u *url.URL) { warnPlainHTTP(f, u, "") }
+
+// warnPlainHTTP is WarnPlainHTTP, saying what plain HTTP risks at u in
+// risk's words when it is not "".
+func warnPlainHTTP(f *Factory, u *url.URL, risk string) {
 	if u.Scheme != "http" || IsLoopback(u.Hostname()) || !f.firstTime("plain-http "+strings.ToLower(u.Host)) {
 		return
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s is plain HTTP to a host that is not loopback: tokens and secrets cross the network unencrypted\n", api.StripQuery(u))
+	if risk == "" {
+		risk = "tokens and secrets cross the network unencrypted"
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s is plain HTTP to a host that is not loopback: %s\n", api.StripQuery(u), risk)
 }
 
 // IsLoopback reports whether host is localhost or a loopback address.

@@ -1,9 +1,11 @@
 package tokencache
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzParseEntry reads any content as an entry file. It never panics, and
@@ -77,6 +79,29 @@ func FuzzKeyringLoad(f *testing.F) {
 		}
 		if e == nil || e.ID != id || e.Version != entryVersion || e.Token == nil || e.Token.AccessToken == "" {
 			t.Fatalf("accepted %+v", e)
+		}
+	})
+}
+
+// FuzzParseResponse reads any token response as the cache keeps it. It
+// never panics; what it accepts has an access token, keeps the response as
+// sent, and expires after it was obtained, however large expires_in is.
+// Seeds are in testdata/fuzz/FuzzParseResponse.
+func FuzzParseResponse(f *testing.F) {
+	obtained := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		tok, err := ParseResponse(raw, obtained)
+		if err != nil {
+			if tok != nil {
+				t.Fatal("a token with an error")
+			}
+			return
+		}
+		if tok.AccessToken == "" || !bytes.Equal(tok.Response, raw) {
+			t.Fatalf("accepted %q as %+v", raw, tok)
+		}
+		if !tok.Expiry.IsZero() && !tok.Expiry.After(obtained) {
+			t.Fatalf("%q expires at %v, before it was obtained", raw, tok.Expiry)
 		}
 	})
 }

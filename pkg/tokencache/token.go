@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 )
@@ -86,6 +87,9 @@ func ParseResponse(raw []byte, obtainedAt time.Time) (*Token, error) {
 		Response:     append(json.RawMessage(nil), raw...),
 	}
 	if secs, ok := parseExpiresIn(r.ExpiresIn); ok && secs > 0 {
+		// Beyond what a Duration holds (some 292 years), the product
+		// would wrap around to a time in the past.
+		secs = min(secs, int64(math.MaxInt64/time.Second))
 		t.Expiry = obtainedAt.Add(time.Duration(secs) * time.Second)
 	}
 	return t, nil

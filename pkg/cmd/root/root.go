@@ -33,6 +33,15 @@ func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 			Commands answer to Hydra v1's spellings (hydra token client) and to
 			Hydra v2's (hydra perform client-credentials).
+
+			--format, where a command has it, takes json, json-pretty, yaml,
+			table, jsonpath=EXPR or jsonpointer=PTR (RFC 6901). EXPR is one
+			RFC 9535 JSONPath ($.client_id), kubectl's brace form wrapped whole
+			({.client_id}), or a gjson path (client_id), as Hydra v2's CLI takes;
+			kubectl templates ({range}, text around an expression) are a usage
+			error. Several values print one a line. A path that selects nothing
+			is an error, never an empty {}, except where a command says that it
+			still succeeds (a value shown once then goes to stderr).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445

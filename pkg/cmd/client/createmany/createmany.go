@@ -133,19 +133,8 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 // it may already have reached the server, and then only its answer holds the
 // client's secret. It gets finishGrace to be answered.
 func createOne(ctx context.Context, client *api.Client, doc shared.Doc) (*api.OAuth2Client, error) {
-	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	grace := finishGrace
-	stop := context.AfterFunc(ctx, func() {
-		t := time.NewTimer(grace)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			cancel()
-		case <-reqCtx.Done():
-		}
-	})
-	defer stop()
+	reqCtx, done := cmdutil.Finishing(ctx, finishGrace)
+	defer done()
 	return client.CreateClient(reqCtx, doc.Marshal())
 }
 

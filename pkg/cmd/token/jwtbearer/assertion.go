@@ -147,22 +147,24 @@ func readClaims(assertion string) claims {
 	return c
 }
 
-// explain turns Hydra's refusals of the grant into what to do. The
-// assertion itself is never quoted.
-func explain(ctx context.Context, err error, assertion, tokenURL, clientID string, o *Options) error {
+// refusal is the advice of Hydra's refusals of the grant, registered with
+// the token endpoint (Session.GrantAdvice), and the headline that names
+// the failure; both "" for an error it has nothing to add to. c are the
+// assertion's claims: the assertion itself is never quoted. Hydra gives
+// several refusals one error code, so its description tells them apart.
+func refusal(ctx context.Context, err error, assertion, tokenURL, clientID string, o *Options) (headline, advice string) {
 	var e *api.Error
 	if !errors.As(err, &e) {
-		return err
+		return "", ""
 	}
 	c := readClaims(assertion)
 	reason := e.Description + " " + e.Hint
-	var headline string
 	switch {
 	case e.Code == "jti_known":
 		headline = "the assertion was already used"
-		e.Advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q: an assertion is single-use. Get a fresh one: --assertion-from %s and --assertion-key make a new one on each run; a file or variable must be refilled by its issuer.", c.JTI, FromGitHubActions)
+		advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q: an assertion is single-use. Get a fresh one: --assertion-from %s and --assertion-key make a new one on each run; a file or variable must be refilled by its issuer.", c.JTI, FromGitHubActions)
 		if o.source == FromKubernetes {
-			e.Advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q. %s", c.JTI, rotationAdvice(assertion, o.kubernetesFile(), time.Now()))
+			advice = fmt.Sprintf("Hydra has already accepted an assertion with jti %q. %s", c.JTI, rotationAdvice(assertion, o.kubernetesFile(), time.Now()))
 		}
 	case strings.Contains(reason, "No public JWK was registered"):
 		headline = fmt.Sprintf("Hydra trusts no key of issuer %q for subject %q", c.Iss, c.Sub)
@@ -170,14 +172,14 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 		if c.KID != "" {
 			kid = fmt.Sprintf("kid %q", c.KID)
 		}
-		e.Advice = fmt.Sprintf("Either Hydra has no trust relationship for this issuer, or its relationships pin another subject, or the issuer signed with a key (%s) that Hydra does not trust yet. See 'hydra trust list --issuer %s'; 'hydra trust sync --issuer %s --subject %s --scope ...' trusts the issuer's current keys for this subject.",
+		advice = fmt.Sprintf("Either Hydra has no trust relationship for this issuer, or its relationships pin another subject, or the issuer signed with a key (%s) that Hydra does not trust yet. See 'hydra trust list --issuer %s'; 'hydra trust sync --issuer %s --subject %s --scope ...' trusts the issuer's current keys for this subject.",
 			kid, text.ShellQuote(c.Iss), text.ShellQuote(c.Iss), text.ShellQuote(c.Sub))
 		if d := diagnose(ctx, o, c); d != nil {
-			headline, e.Advice = d.headline, d.advice
+			headline, advice = d.headline, d.advice
 		}
 	case strings.Contains(reason, "'aud'"):
 		headline = "the assertion is for another audience"
-		e.Advice = fmt.Sprintf("Its aud is %q, and Hydra wants its token URL, %s. Ask the issuer for that audience: --assertion-from %s asks for the token URL unless --assertion-audience says otherwise; in GitLab CI, set id_tokens: NAME: aud: %s.",
+		advice = fmt.Sprintf("Its aud is %q, and Hydra wants its token URL, %s. Ask the issuer for that audience: --assertion-from %s asks for the token URL unless --assertion-audience says otherwise; in GitLab CI, set id_tokens: NAME: aud: %s.",
 			strings.Join(c.Aud, " "), tokenURL, FromGitHubActions, tokenURL)
 	case strings.Contains(reason, "parameter expired"):
 		headline = "the assertion has expired"
@@ -185,24 +187,22 @@ func explain(ctx context.Context, err error, assertion, tokenURL, clientID strin
 		if !c.Exp.IsZero() {
 			when = fmt.Sprintf(" It expired at %s (now %s).", c.Exp.Format(time.RFC3339), time.Now().UTC().Format(time.RFC3339))
 		}
-		e.Advice = "Get a fresh one, and use it at once; check the clocks of this machine and Hydra if it was fresh." + when
+		advice = "Get a fresh one, and use it at once; check the clocks of this machine and Hydra if it was fresh." + when
 	case e.Code == "unauthorized_client":
 		headline = fmt.Sprintf("client %q may not use the JWT bearer grant", clientID)
-		e.Advice = fmt.Sprintf("Add %s to the client's grant types: hydra client update %s --grant-type %s (listing every grant type it keeps).", api.JWTBearerGrantType, text.ShellQuote(clientID), api.JWTBearerGrantType)
+		advice = fmt.Sprintf("Add %s to the client's grant types: hydra client update %s --grant-type %s (listing every grant type it keeps).", api.JWTBearerGrantType, text.ShellQuote(clientID), api.JWTBearerGrantType)
 	case e.Code == "invalid_scope" && strings.Contains(reason, "public key registered"):
 		headline = "the trust relationship does not allow this scope"
-		e.Advice = fmt.Sprintf("Ask only for scopes that 'hydra trust list --issuer %s' shows for this subject (and that the client has), or widen them with 'hydra trust sync --scope'.", text.ShellQuote(c.Iss))
+		advice = fmt.Sprintf("Ask only for scopes that 'hydra trust list --issuer %s' shows for this subject (and that the client has), or widen them with 'hydra trust sync --scope'.", text.ShellQuote(c.Iss))
 	case e.Code == "invalid_client" && o.Credentials.AuthMethod == shared.AuthNone:
 		headline = "Hydra refused the client"
-		e.Advice = fmt.Sprintf("Check --client-id (%s); a client without a secret needs token_endpoint_auth_method none. For a confidential client, give its secret with --client-secret-file or %s.", shared.EnvClientID, shared.EnvClientSecret)
+		advice = fmt.Sprintf("Check --client-id (%s); a client without a secret needs token_endpoint_auth_method none. For a confidential client, give its secret with --client-secret-file or %s.", shared.EnvClientID, shared.EnvClientSecret)
 	case strings.Contains(reason, "Unable to parse JSON Web Token"):
 		headline = "Hydra could not read the assertion as a JWT"
-		e.Advice = "Check that the file or variable holds the issuer's token alone, as the issuer wrote it."
+		advice = "Check that the file or variable holds the issuer's token alone, as the issuer wrote it."
 	case e.Code == "invalid_grant":
 		headline = "Hydra refused the assertion"
-		e.Advice = "Hydra's reason is above; the assertion's iss, sub, aud, exp, iat and jti must all pass."
-	default:
-		return err
+		advice = "Hydra's reason is above; the assertion's iss, sub, aud, exp, iat and jti must all pass."
 	}
-	return fmt.Errorf("%s: %w", headline, e)
+	return headline, advice
 }

@@ -159,7 +159,7 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			As an assertion is single-use, --cache (or HYDRA_TOKEN_CACHE=disk) is how
 			the steps of a job share one token: it is kept, keyed by the identity
 			the assertion proves (its issuer and subject, read locally, and the
-			signing key's thumbprint with --private-key), and reused, with no
+			signing key's thumbprint with --assertion-key), and reused, with no
 			assertion spent, while it has more than --min-ttl left. An assertion
 			already spent here gets the token it bought, however little it has
 			left, while it has not expired. See docs/token-cache.md.
@@ -408,9 +408,21 @@ func (opts *Options) grant(ctx context.Context, s *shared.Session, assertion str
 			return nil, opts.replayed(assertion, at)
 		}
 	}
+	// Hydra's refusals of the assertion are explained by the advice
+	// registered with the token endpoint, which also names the failure.
+	var headline string
+	s.GrantAdvice = func(err error) string {
+		var advice string
+		headline, advice = refusal(ctx, err, assertion, s.TokenURL.String(), s.Auth.ClientID, opts)
+		return advice
+	}
+	defer func() { s.GrantAdvice = nil }()
 	tok, err := s.Token(ctx, shared.JWTBearer(assertion, opts.Scopes))
 	if err != nil {
-		return nil, explain(ctx, err, assertion, s.TokenURL.String(), s.Auth.ClientID, opts)
+		if headline != "" {
+			return nil, fmt.Errorf("%s: %w", headline, err)
+		}
+		return nil, err
 	}
 	if err := spent.add(assertion, time.Now()); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: the spent assertion could not be recorded, so a replay of it will go to Hydra to be refused: %s\n", err)

@@ -100,6 +100,12 @@ type Session struct {
 	// public client; nil discards them.
 	Notes io.Writer
 
+	// GrantAdvice, when set, is the advice of the grant's own refusals,
+	// registered by its command with the token endpoint's: it is asked
+	// first, and "" leaves the error to the token endpoint's advice. The
+	// JWT bearer grant explains Hydra's refusals of an assertion this way.
+	GrantAdvice cmdutil.TargetAdvice
+
 	// grant is the grant type of the token request in flight, "" for a
 	// revocation: the advice of an RFC 6749 error depends on it.
 	grant string
@@ -142,14 +148,19 @@ func Connect(f *cmdutil.Factory, conn *cmdutil.Connection, creds *Credentials, n
 		}
 	}
 	s := &Session{Notes: f.IOStreams.ErrOut}
-	client, err := conn.ClientAt(f, ep, s.advice)
+	var also []*url.URL
+	if tokenURL != nil {
+		// A --token-url on another host than the endpoint: the
+		// constructor's plain-HTTP warning covers it too.
+		also = append(also, tokenURL)
+	}
+	client, err := conn.ClientAt(f, ep, s.advice, also...)
 	if err != nil {
 		return nil, err
 	}
 	if tokenURL == nil {
 		tokenURL = client.URL(api.TokenPath, nil)
 	}
-	cmdutil.WarnPlainHTTP(f, tokenURL)
 	s.API, s.TokenURL = client, tokenURL
 	return s, nil
 }
@@ -337,6 +348,11 @@ func IsPublicClientRefusal(err error) bool {
 // endpoint: what to do about the RFC 6749 errors that a wrong command line
 // causes, by the client's authentication and the grant in flight.
 func (s *Session) advice(err error) string {
+	if s.GrantAdvice != nil && s.grant != "" {
+		if a := s.GrantAdvice(err); a != "" {
+			return a
+		}
+	}
 	var e *api.Error
 	if !errors.As(err, &e) || s.Auth == nil {
 		return ""

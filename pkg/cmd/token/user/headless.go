@@ -89,9 +89,11 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 			}
 			return nil, fmt.Errorf("headless sign-in: %w", err)
 		}
-		redirectErr := func(advice string) error {
+		// redirectErr is the flow's judgment of an answer, worded by the
+		// one adviser from its cause, as the client's own errors are.
+		redirectErr := func(cause api.Cause, fact string) error {
 			e := &api.Error{Method: http.MethodGet, URL: api.StripQuery(u), StatusCode: resp.StatusCode,
-				Status: fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode)), Advice: advice}
+				Status: fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode)), Cause: cause, Description: fact}
 			if l := resp.Header.Get("Location"); l != "" {
 				if lu, err := url.Parse(l); err == nil {
 					e.Location = api.StripQuery(lu)
@@ -99,14 +101,14 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 					e.Location = "an unusable Location"
 				}
 			}
-			return fmt.Errorf("headless sign-in: %w", e)
+			return fmt.Errorf("headless sign-in: %w", pub.Advised(e))
 		}
 		if resp.StatusCode/100 != 3 {
-			return nil, redirectErr("The headless flow expected a redirect here: check that " + pub.Source + " names Hydra's public API.")
+			return nil, redirectErr(api.CauseUnexpectedBody, "the headless flow expected a redirect here")
 		}
 		loc, err := u.Parse(resp.Header.Get("Location"))
 		if err != nil || resp.Header.Get("Location") == "" {
-			return nil, redirectErr("")
+			return nil, redirectErr(api.CauseNone, "the redirect has no usable Location")
 		}
 		if sameEndpoint(loc, redirect) {
 			if fl.opts.ResponseMode == loopback.ModeFragment {
@@ -129,9 +131,9 @@ func (fl *flow) followHeadless(ctx context.Context, hc *http.Client, public *url
 			// Hydra v2 answers a Hydra v1 path with a Location that has no
 			// host; any other host is somebody else's.
 			if loc.Host == "" {
-				return nil, redirectErr("Hydra v2 redirects Hydra v1 paths like this: check that " + pub.Source + " names Hydra v2's public API.")
+				return nil, redirectErr(api.CauseRedirect, "a redirect without a host, as Hydra v2's to a Hydra v1 path")
 			}
-			return nil, redirectErr("The headless flow follows redirects only on Hydra's public API, and to the login and consent URLs that the admin API returns: check " + pub.Source + ".")
+			return nil, redirectErr(api.CauseRedirect, "the headless flow follows redirects only on Hydra's public API, and to the login and consent URLs that the admin API returns")
 		default:
 			next = loc.String()
 		}

@@ -7,10 +7,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -42,6 +42,11 @@ func PublicKey(jwk jose.JSONWebKey, kid string) (Key, error) {
 	}
 	if kid != "" {
 		pub.KeyID = kid
+	}
+	if !utf8.ValidString(pub.KeyID) {
+		// JSON would carry another kid than the one named in messages
+		// and matched against.
+		return Key{}, errors.New("the key ID is not valid UTF-8")
 	}
 	if pub.KeyID == "" {
 		if pub.KeyID, err = jwkey.Thumbprint(&pub); err != nil {
@@ -176,7 +181,7 @@ func NewFetcher(f *cmdutil.Factory, conn cmdutil.Connection) (*Fetcher, error) {
 // get fetches u, a server that is not Hydra: what names it in messages,
 // and source says where its URL came from.
 func (fe *Fetcher) get(ctx context.Context, u *url.URL, source, what string) (*api.Response, error) {
-	client, err := fe.conn.External(fe.f, u, cmdutil.ExternalServer{Name: what, Source: source})
+	client, err := fe.conn.External(fe.f, u, cmdutil.ExternalServer{Name: what, Source: source, PlainHTTPRisk: "the keys Hydra is told to trust could be replaced in transit"})
 	if err != nil {
 		return nil, err
 	}
@@ -237,14 +242,4 @@ func (fe *Fetcher) JWKS(ctx context.Context, u *url.URL, source string) ([]Key, 
 		return nil, nil, api.BadBodyError(resp, http.MethodGet, u, err)
 	}
 	return keys, skipped, nil
-}
-
-// WarnPlainHTTP warns when the issuer's keys come over plain HTTP from a
-// host that is not loopback, where they could be replaced in transit. A
-// host that is Hydra's own (admin) was warned about already.
-func WarnPlainHTTP(w io.Writer, u, admin *url.URL) {
-	if u == nil || u.Scheme != "http" || cmdutil.IsLoopback(u.Hostname()) || (admin != nil && admin.Host == u.Host) {
-		return
-	}
-	fmt.Fprintf(w, "warning: %s is plain HTTP to a host that is not loopback: the keys Hydra is told to trust could be replaced in transit\n", api.StripQuery(u))
 }

@@ -2,6 +2,7 @@ package shared
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,6 +19,11 @@ func ParseLifetime(flag, s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		var n int
 		if n, err = strconv.Atoi(days); err == nil {
+			// A count of days that a Duration cannot hold (some 292
+			// years) would wrap around, to minutes or to a negative.
+			if n > int(math.MaxInt64/int64(24*time.Hour)) {
+				return 0, cmdutil.FlagErrorf("%s %q is too long: at most %dd", flag, s, math.MaxInt64/int64(24*time.Hour))
+			}
 			d = time.Duration(n) * 24 * time.Hour
 		}
 	} else {

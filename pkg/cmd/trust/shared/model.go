@@ -2,14 +2,13 @@ package shared
 
 import (
 	"context"
-	"crypto"
-	"encoding/base64"
 	"fmt"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/jwkey"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -116,6 +115,6 @@ func IsThumbprintKID(k Key) bool {
 	if err := jwk.UnmarshalJSON(k.JWK); err != nil {
 		return false
 	}
-	tp, err := jwk.Thumbprint(crypto.SHA256)
-	return err == nil && base64.RawURLEncoding.EncodeToString(tp) == k.KID
+	tp, err := jwkey.Thumbprint(&jwk)
+	return err == nil && tp == k.KID
 }

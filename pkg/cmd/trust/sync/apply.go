@@ -8,6 +8,7 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/trust/shared"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -18,28 +19,6 @@ import (
 // second after the signal (interruptGrace in cmd/hydra/main.go), and what
 // happened must be printed before that.
 var finishGrace = 600 * time.Millisecond
-
-// finishing returns a context for the requests of one replace: detached
-// from ctx, so that Ctrl-C does not cut them off, but cancelled
-// finishGrace after ctx is, so that they end before the process does.
-// Each request is bounded by --timeout besides.
-func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	go func() {
-		select {
-		case <-ctx.Done():
-			t := time.NewTimer(finishGrace)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				cancel()
-			case <-fctx.Done():
-			}
-		case <-fctx.Done():
-		}
-	}()
-	return fctx, cancel
-}
 
 // apply carries out the plan: new keys first, then replacements, then
 // deletions, so that a failure part-way leaves more trust in place rather
@@ -100,7 +79,7 @@ func apply(ctx context.Context, opts *Options, client *api.Client, res *Result) 
 // subjects that share the key (see shared's data model): they are created
 // again afterwards, with the same key, subject, scope and expiry.
 func replace(ctx context.Context, opts *Options, client *api.Client, a *Action, create func(context.Context, *Action) error) error {
-	fctx, done := finishing(ctx)
+	fctx, done := cmdutil.Finishing(ctx, finishGrace)
 	defer done()
 	interrupted := func() string {
 		if ctx.Err() != nil {

@@ -252,14 +252,6 @@ func syncRun(ctx context.Context, opts *Options) error {
 		}
 		source = "the discovery document's jwks_uri (or pass --jwks-url)"
 	}
-	admin, _ := opts.Admin.Conn.ResolveEndpoint(opts.Factory.Getenv)
-	warned := map[string]bool{}
-	for _, u := range []*url.URL{issuerURL(opts.Issuer), jwksURL} {
-		if u != nil && !warned[u.Host] {
-			warned[u.Host] = true
-			shared.WarnPlainHTTP(opts.IO.ErrOut, u, admin)
-		}
-	}
 	keys, skipped, err := fetcher.JWKS(ctx, jwksURL, source)
 	if err != nil {
 		return err
@@ -479,12 +471,4 @@ func table(res *Result) printer.TableData {
 		t.Rows = append(t.Rows, []string{a.Action, a.KID, id, a.ExpiresAt, fmt.Sprint(a.Done), a.Reason})
 	}
 	return t
-}
-
-func issuerURL(issuer string) *url.URL {
-	u, err := url.Parse(issuer)
-	if err != nil {
-		return nil
-	}
-	return u
 }
