@@ -28,6 +28,12 @@ type Style struct {
 	// QuietActive gives introspection -q: whether each token is active,
 	// true or false, one a line.
 	QuietActive bool
+	// HydraTable prints the default output, and --format table, as Hydra
+	// v2's CLI does (ory/x cmdx): a tab-padded vertical table of HEADER and
+	// value lines for one item, a horizontal one for a list (with NEXT PAGE
+	// TOKEN and IS LAST PAGE rows), and "ID\t<id>" for the IDs a command
+	// deleted or revoked. See WriteHydraRow and WriteHydraTable.
+	HydraTable bool
 }
 
 // IDShape is how a command whose result is a list of IDs prints them.
