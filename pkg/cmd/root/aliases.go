@@ -53,7 +53,7 @@ var v2Spellings = []v2Spelling{
 	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return introspect.NewCmdIntrospectStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true, HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return client.NewCmdClientStyled(f, nil, s)
 	}},
 	{verb: "revoke", noun: "token", v1: "token revoke", style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {

@@ -121,7 +121,7 @@ func clientRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	tok := &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}
-	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style}); err != nil {
+	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style, Quiet: opts.Credentials.Quiet}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)
