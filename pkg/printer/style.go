@@ -45,7 +45,8 @@ const (
 	// token on stdout.
 	OwnIDs IDShape = iota
 	// V2IDs is Hydra v2's: the command takes --format and -q, and prints
-	// the IDs through an IDList: one a line by default and with -q; with
-	// --format, one document at the end (see IDList).
+	// the IDs through an IDList: one a line with -q; by default and with
+	// --format table, Hydra v2's tab-padded "ID\t<id>" table at the end
+	// (NewHydraIDList); with another --format, one document at the end.
 	V2IDs
 )

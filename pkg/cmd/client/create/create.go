@@ -22,6 +22,10 @@ const EnvSecret = "HYDRA_CLIENT_SECRET"
 
 // Options are the parsed flags and arguments of the command.
 type Options struct {
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its tab-padded table (printer.Style.HydraTable).
+	Style printer.Style
+
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
@@ -46,7 +50,13 @@ type Options struct {
 // NewCmdCreate builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdCreateStyled(f, runF, printer.Style{})
+}
+
+// NewCmdCreateStyled is NewCmdCreate with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var clientFlags *shared.ClientFlags
 
@@ -147,6 +157,7 @@ func createRun(ctx context.Context, opts *Options) error {
 		Format: opts.Format,
 		Quiet:  opts.Quiet,
 		View:   createmany.YAMLView,
+		Style:  opts.Style,
 		Array:  array,
 	}, items)
 }

@@ -113,6 +113,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		// the one page printed is the last.
 		out.Page = &printer.Page{}
 	}
+	out.HydraTable = opts.Style.HydraTable
 	var clients []*api.OAuth2Client
 	if opts.OnePage {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: opts.PageSize, PageToken: opts.PageToken})
@@ -124,7 +125,8 @@ func listRun(ctx context.Context, opts *Options) error {
 		if page.NextPageToken != "" && len(page.Clients) > 0 {
 			next = page.NextPageToken
 		}
-		if out.Enveloped() {
+		hydraTable := out.HydraTable && out.Page != nil && !out.Quiet && (out.Format.Name == "" || out.Format.Name == printer.Table)
+		if out.Enveloped() || hydraTable {
 			out.Page.NextPageToken = next
 		} else if next != "" {
 			defer fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(next))
