@@ -1,9 +1,12 @@
 package printer
 
 import (
+	"encoding/json"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/tidwall/gjson"
 )
 
 // Hydra's CLIs (v2 and later) print their default and "table" output with
@@ -62,4 +65,14 @@ func HydraPageRows(nextPageToken string) [][]string {
 		last = "true"
 	}
 	return [][]string{{}, {"NEXT PAGE TOKEN", nextPageToken}, {"IS LAST PAGE", last}}
+}
+
+// writeHydraValue prints a selected value as Hydra v2's CLI prints a
+// jsonpath or jsonpointer result: decoded, then encoded again with
+// encoding/json, indented by two spaces (so an object's members come out
+// sorted, and <, > and & escaped), and null for nothing.
+func writeHydraValue(w io.Writer, v gjson.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v.Value())
 }

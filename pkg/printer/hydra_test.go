@@ -40,3 +40,25 @@ func TestWriteHydraTable(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// Hydra v2's CLI prints a jsonpath or jsonpointer value JSON-encoded, and
+// null for a jsonpath that selects nothing.
+func TestHydraPaths(t *testing.T) {
+	raw := []byte(`{"client_name":"Get Me","scope":"a<b","n":3,"o":{"z":1,"a":[true]}}`)
+	for _, tc := range []struct {
+		format Format
+		want   string
+	}{
+		{Format{Name: JSONPath, Expr: "client_name", Hydra: true}, "\"Get Me\"\n"},
+		{Format{Name: JSONPath, Expr: "scope", Hydra: true}, "\"a\\u003cb\"\n"},
+		{Format{Name: JSONPath, Expr: "nope", Hydra: true}, "null\n"},
+		{Format{Name: JSONPath, Expr: "o", Hydra: true}, "{\n  \"a\": [\n    true\n  ],\n  \"z\": 1\n}\n"},
+		{Format{Name: JSONPointer, Expr: "/n", Hydra: true}, "3\n"},
+		{Format{Name: JSONPath, Expr: "client_name"}, "Get Me\n"},
+	} {
+		var b strings.Builder
+		if err := (Printer{Format: tc.format}).Print(&b, raw, nil); err != nil || b.String() != tc.want {
+			t.Errorf("%+v: %q, %v; want %q", tc.format, b.String(), err, tc.want)
+		}
+	}
+}

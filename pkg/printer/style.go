@@ -34,6 +34,10 @@ type Style struct {
 	// TOKEN and IS LAST PAGE rows), and "ID\t<id>" for the IDs a command
 	// deleted or revoked. See WriteHydraRow and WriteHydraTable.
 	HydraTable bool
+	// HydraPaths prints jsonpath and jsonpointer as Hydra v2's CLI does:
+	// the value JSON-encoded, and null for a jsonpath miss (Format.Hydra).
+	// The tool's own spellings keep kubectl's raw values.
+	HydraPaths bool
 }
 
 // IDShape is how a command whose result is a list of IDs prints them.

@@ -50,10 +50,10 @@ type v2Spelling struct {
 // one place where they are wired: each entry builds a fresh instance of the
 // same command, since a cobra command has one parent.
 var v2Spellings = []v2Spelling{
-	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true, HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return introspect.NewCmdIntrospectStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true, HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return client.NewCmdClientStyled(f, nil, s)
 	}},
 	{verb: "revoke", noun: "token", v1: "token revoke", style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
@@ -64,16 +64,16 @@ var v2Spellings = []v2Spelling{
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
 	// get, delete and import also accept the plurals, and list wants them.
-	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, style: printer.Style{HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return create.NewCmdCreateStyled(f, nil, s)
 	}},
-	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return get.NewCmdGetStyled(f, nil, s)
 	}},
-	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, style: printer.Style{Envelope: true, HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, style: printer.Style{Envelope: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return list.NewCmdListStyled(f, nil, s)
 	}},
-	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, style: printer.Style{HydraTable: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return update.NewCmdUpdateStyled(f, nil, s)
 	}},
 	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {

@@ -106,6 +106,7 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := opts.Key.prepare(cmd, opts, args); err != nil {
 				return err
 			}

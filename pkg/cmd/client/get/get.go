@@ -71,6 +71,7 @@ func NewCmdGetStyled(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := shared.CheckIDs(args); err != nil {
 				return err
 			}

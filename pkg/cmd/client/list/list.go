@@ -83,6 +83,7 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and %d", MaxPageSize)
 			}

@@ -86,6 +86,7 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := shared.CheckID(args[0]); err != nil {
 				return err
 			}

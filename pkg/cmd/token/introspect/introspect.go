@@ -130,6 +130,7 @@ func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Opti
 					opts.Format.Expr = "result.active"
 				}
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths && len(args) == 1
 			if len(args) > 1 {
 				for i, a := range args {
 					switch a {
