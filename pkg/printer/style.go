@@ -38,6 +38,11 @@ type Style struct {
 	// the value JSON-encoded, and null for a jsonpath miss (Format.Hydra).
 	// The tool's own spellings keep kubectl's raw values.
 	HydraPaths bool
+	// HydraDefaults makes a create without a file store what Hydra v2's
+	// CLI stores for the flags not given (its flags' defaults:
+	// response_types [code], grant_types [authorization_code],
+	// request_object_signing_alg RS256, and so on).
+	HydraDefaults bool
 }
 
 // IDShape is how a command whose result is a list of IDs prints them.

@@ -102,7 +102,7 @@ func TestClientEverySpelling(t *testing.T) {
 			}
 
 			// get
-			r = hydra(t, args(sp.argv("get"), c.ClientID)...)
+			r = hydra(t, args(sp.argv("get"), c.ClientID, "--format", "json")...)
 			r.wantCode(t, 0)
 			if got := decodeClient(t, r.Stdout); got["client_name"] != "spelling "+sp.name {
 				t.Errorf("get: %v", got)

@@ -21,6 +21,9 @@ import (
 var (
 	// ours is the path of this tool's binary under test.
 	ours string
+	// home is the HOME of every run, removed after the last: a per-test
+	// t.TempDir races with what a CLI may still be writing there.
+	home string
 	// servers holds one running Hydra per version of versions; each is
 	// also that version's own CLI (servers[v].bin).
 	servers = map[string]*server{}
@@ -51,6 +54,11 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	ours = filepath.Join(dir, "hydra")
+	home = filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	build := exec.Command("go", "build", "-o", ours, "github.com/hydratoken/hydra/cmd/hydra")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

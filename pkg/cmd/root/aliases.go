@@ -64,7 +64,7 @@ var v2Spellings = []v2Spelling{
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
 	// get, delete and import also accept the plurals, and list wants them.
-	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true, HydraDefaults: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return create.NewCmdCreateStyled(f, nil, s)
 	}},
 	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {

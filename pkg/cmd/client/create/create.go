@@ -194,6 +194,9 @@ func buildItems(opts *Options) ([]createmany.Item, bool, error) {
 	}
 	items := make([]createmany.Item, len(docs))
 	for i, d := range docs {
+		if opts.Style.HydraDefaults && opts.File == "" {
+			hydraDefaults(d)
+		}
 		applyFlags(opts, d, secret)
 		if s := d.String("client_secret"); s != "" && len(s) < 6 {
 			return nil, false, cmdutil.FlagErrorf("the client secret is %d characters long; Hydra requires at least 6", len(s))
@@ -223,6 +226,22 @@ func applyFlags(opts *Options, d shared.Doc, secret string) {
 	}
 	if secret != "" {
 		d.Set("client_secret", secret)
+	}
+}
+
+// hydraDefaults gives d the values that Hydra v2's "create oauth2-client"
+// stores when its flags are not given (its flags' defaults), so that the
+// same command line stores the same client (printer.Style.HydraDefaults).
+// The flags given are laid over them by applyFlags.
+func hydraDefaults(d shared.Doc) {
+	d.Set("grant_types", []string{"authorization_code"})
+	d.Set("response_types", []string{"code"})
+	d.Set("request_object_signing_alg", "RS256")
+	d.Set("subject_type", "public")
+	d.Set("token_endpoint_auth_method", "client_secret_basic")
+	d.Set("metadata", map[string]any{})
+	for _, k := range []string{"skip_consent", "skip_logout_consent", "backchannel_logout_session_required", "frontchannel_logout_session_required"} {
+		d.Set(k, false)
 	}
 }
 
