@@ -88,6 +88,7 @@ func cases() []pcase {
 		"-q", "jsonpath=client_name")...)
 	add(formats(v2, []string{"list", "oauth2-clients", "-e", "{admin}", "--page-size", "500"}, "-q")...)
 	add(v2("list", "oauth2-clients", "-e", "{admin}", "--page-size", "1"))
+	add(v2("ls", "oauth2-clients", "-e", "{admin}", "--page-size", "500"))
 	add(formats(v2, []string{"introspect", "token", "-e", "{admin}", "{token}"},
 		"-q", "jsonpath=active", "jsonpath=client_id")...)
 	add(v2("introspect", "token", "-e", "{admin}", "not-a-token"))

@@ -100,6 +100,10 @@ var v2Spellings = []v2Spelling{
 	}},
 }
 
+// v2VerbAliases are the other names Hydra v2 gives a verb: "hydra ls
+// oauth2-clients" is "hydra list oauth2-clients".
+var v2VerbAliases = map[string][]string{"list": {"ls"}}
+
 // addV2Spellings adds "hydra <verb> <noun>" for every entry of v2Spellings.
 func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddGroup(&cobra.Group{ID: v2GroupID, Title: "Hydra v2 spellings of the commands above:"})
@@ -113,7 +117,7 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	}
 	for _, verb := range verbs {
 		spellings := byVerb[verb]
-		f.AddSubcommands(root, cmdutil.Subcommand{Name: verb, Build: func() *cobra.Command {
+		f.AddSubcommands(root, cmdutil.Subcommand{Name: verb, Aliases: v2VerbAliases[verb], Build: func() *cobra.Command {
 			return newCmdVerb(f, verb, spellings)
 		}})
 	}
@@ -128,6 +132,7 @@ func newCmdVerb(f *cmdutil.Factory, verb string, spellings []v2Spelling) *cobra.
 	}
 	parent := cmdutil.MakeGroup(&cobra.Command{
 		Use:     verb + " <noun>",
+		Aliases: v2VerbAliases[verb],
 		Short:   "Hydra v2's " + verb + " " + strings.Join(nouns, ", "),
 		GroupID: v2GroupID,
 	})
