@@ -79,8 +79,8 @@ var v2Spellings = []v2Spelling{
 	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return deletecmd.NewCmdDeleteStyled(f, nil, s)
 	}},
-	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return importcmd.NewCmdImport(f, nil)
+	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return importcmd.NewCmdImportStyled(f, nil, s)
 	}},
 	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return user.NewCmdUser(f, nil)

@@ -38,9 +38,10 @@ func newOutput(opts Options) *output { return &output{opts: opts} }
 
 func (o *output) add(c *api.OAuth2Client, it Item) error {
 	cr := created{client: c, where: it.Where, generated: it.Doc.String("client_secret") == "" && c.ClientSecret != ""}
-	if !cr.generated {
+	if !cr.generated && !o.opts.Style.HydraTable {
 		// A secret the user gave is not echoed: it would land on screen
-		// and in logs.
+		// and in logs. Under Hydra v2's spellings it is, as Hydra's CLI
+		// prints it, so that scripts that read it keep working.
 		c.Raw = shared.WithoutSecret(c.Raw)
 	}
 	o.created = append(o.created, cr)
@@ -50,7 +51,9 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 		_, err := fmt.Fprintln(out, c.ClientID)
 		return err
 	case o.hydraTable():
-		return printer.WriteHydraRow(out, shared.HydraHeaders, shared.HydraRow(c))
+		// Printed at finish: one client as a vertical table, several as
+		// a horizontal one, as Hydra v2's CLI does.
+		return nil
 	case o.opts.Format.Name != "":
 		return nil
 	case o.opts.View == ReportView:
@@ -69,6 +72,21 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 // go through printer.ShowOnce and printer.Keep, the output path of every
 // once-shown value.
 func (o *output) finish() error {
+	if o.hydraTable() && len(o.created) > 0 {
+		var err error
+		if len(o.created) == 1 {
+			err = printer.WriteHydraRow(o.opts.IO.Out, shared.HydraHeaders, shared.HydraRow(o.created[0].client))
+		} else {
+			rows := make([][]string, len(o.created))
+			for i, c := range o.created {
+				rows[i] = shared.HydraRow(c.client)
+			}
+			err = printer.WriteHydraTable(o.opts.IO.Out, shared.HydraHeaders, rows)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if o.opts.Format.Name != "" && !o.hydraTable() && len(o.created) > 0 {
 		keep := o.keep(o.created, true)
 		keep.Output = "--format " + o.opts.Format.String()
@@ -152,7 +170,8 @@ func (o *output) keep(clients []created, ids bool) printer.Keep {
 // document is the --format document: the server's JSON of the one client,
 // or an array of them.
 func (o *output) document() json.RawMessage {
-	if !o.opts.Array && len(o.created) == 1 {
+	// Hydra v2's CLI prints one client as an object, even from an array.
+	if (!o.opts.Array || o.opts.Style.HydraTable) && len(o.created) == 1 {
 		return o.created[0].client.Raw
 	}
 	return shared.JSONArray(o.clients())
