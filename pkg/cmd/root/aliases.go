@@ -82,8 +82,8 @@ var v2Spellings = []v2Spelling{
 	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return importcmd.NewCmdImportStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return user.NewCmdUser(f, nil)
+	{verb: "perform", noun: "authorization-code", v1: "token user", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return user.NewCmdUserStyled(f, nil, s)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
 	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
