@@ -92,8 +92,8 @@ var v2Spellings = []v2Spelling{
 	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysget.NewCmdGet(f, nil)
 	}},
-	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysdelete.NewCmdDelete(f, nil)
+	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysdelete.NewCmdDeleteStyled(f, nil, s)
 	}},
 	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysimport.NewCmdImport(f, nil)
