@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -60,6 +61,8 @@ type IDOutput struct {
 	format FormatFlag
 	quiet  bool
 	parsed printer.Format
+	// quietFlag is the command's -q, its own or the one added here.
+	quietFlag *pflag.Flag
 }
 
 // AddIDOutputFlags registers the flags of shape on cmd. defaultView
@@ -75,6 +78,7 @@ func AddIDOutputFlags(cmd *cobra.Command, o *IDOutput, shape printer.IDShape, de
 		// It asks for what the default prints: the IDs, one a line.
 		cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, quietUsage)
 	}
+	o.quietFlag = cmd.Flags().Lookup("quiet")
 }
 
 // Parse checks --format: a bad one is a usage error, before any request.
@@ -90,5 +94,9 @@ func (o *IDOutput) List(ios *iostreams.IOStreams) *printer.IDList {
 	if o.shape != printer.V2IDs {
 		return nil
 	}
-	return printer.NewIDList(ios.Out, printer.Printer{Format: o.parsed, Color: ios.ColorEnabled()})
+	if o.quietFlag != nil && o.quietFlag.Value.String() == "true" {
+		// -q: the IDs alone, one a line, as Hydra v2's CLI prints them.
+		return printer.NewIDList(ios.Out, printer.Printer{})
+	}
+	return printer.NewHydraIDList(ios.Out, printer.Printer{Format: o.parsed, Color: ios.ColorEnabled()})
 }

@@ -41,6 +41,10 @@ type Kind[T any] struct {
 	Raw   func(T) []byte
 	ID    func(T) string
 	Table func([]T) TableData
+	// HydraHeaders and HydraRow are the columns of Hydra v2's table of
+	// this kind, and an item's cells in them (Output.HydraTable).
+	HydraHeaders []string
+	HydraRow     func(T) []string
 }
 
 // Output is what a command's output flags ask of a list of items.
@@ -59,6 +63,11 @@ type Output struct {
 	// Page, when not nil, asks for Hydra v2's page envelope (Style.Envelope)
 	// in the formats that print a document: see Enveloped.
 	Page *Page
+	// HydraTable prints the default output and --format table as Hydra
+	// v2's CLI does (Style.HydraTable): with One, one item as
+	// WriteHydraRow; otherwise a WriteHydraTable, with the page rows when
+	// Page is set.
+	HydraTable bool
 }
 
 // Page is what Hydra v2's page envelope says of the page printed.
@@ -81,6 +90,19 @@ func (out Output) Enveloped() bool {
 func (k Kind[T]) Print(w io.Writer, items []T, out Output) error {
 	if out.Quiet {
 		return Lines(w, items, k.ID)
+	}
+	if out.HydraTable && k.HydraRow != nil && (out.Format.Name == "" || out.Format.Name == Table) {
+		if out.One && len(items) == 1 {
+			return WriteHydraRow(w, k.HydraHeaders, k.HydraRow(items[0]))
+		}
+		rows := make([][]string, 0, len(items)+3)
+		for _, it := range items {
+			rows = append(rows, k.HydraRow(it))
+		}
+		if out.Page != nil {
+			rows = append(rows, HydraPageRows(out.Page.NextPageToken)...)
+		}
+		return WriteHydraTable(w, k.HydraHeaders, rows)
 	}
 	format := out.Format
 	if format.Name == "" {

@@ -15,6 +15,9 @@ type IDList struct {
 	w       io.Writer
 	printer Printer
 	ids     []string
+	// hydra prints the default and table output as Hydra v2's CLI does
+	// (NewHydraIDList).
+	hydra bool
 }
 
 // NewIDList returns an IDList that writes to w in p's format; p's zero
@@ -23,9 +26,17 @@ func NewIDList(w io.Writer, p Printer) *IDList {
 	return &IDList{w: w, printer: p}
 }
 
+// NewHydraIDList returns an IDList that prints as Hydra v2's CLI does: by
+// default and with --format table, at Flush, "ID\t<id>" for one ID and an
+// ID header over one line per ID for several, tab-padded (WriteHydraRow,
+// WriteHydraTable); other formats as NewIDList.
+func NewHydraIDList(w io.Writer, p Printer) *IDList {
+	return &IDList{w: w, printer: p, hydra: true}
+}
+
 // Add prints id, or keeps it for Flush.
 func (l *IDList) Add(id string) error {
-	if l.printer.Format.Name == "" {
+	if l.printer.Format.Name == "" && !l.hydra {
 		_, err := io.WriteString(l.w, id+"\n")
 		return err
 	}
@@ -49,6 +60,16 @@ func (l *IDList) Flush() error {
 	}
 	ids := l.ids
 	l.ids = nil
+	if l.hydra && (l.printer.Format.Name == "" || l.printer.Format.Name == Table) {
+		if len(ids) == 1 {
+			return WriteHydraRow(l.w, []string{"ID"}, ids)
+		}
+		rows := make([][]string, len(ids))
+		for i, id := range ids {
+			rows[i] = []string{id}
+		}
+		return WriteHydraTable(l.w, []string{"ID"}, rows)
+	}
 	return l.printer.Print(l.w, raw, func() TableData {
 		t := TableData{Headers: []string{"ID"}}
 		for _, id := range ids {

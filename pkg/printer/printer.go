@@ -55,6 +55,11 @@ type Format struct {
 	Name string
 	// Expr is the expression of jsonpath= and jsonpointer=.
 	Expr string
+	// Hydra prints jsonpath and jsonpointer as Hydra v2's CLI does
+	// (Style.HydraPaths): the selected value JSON-encoded and indented
+	// ("Get Me" with its quotes), a jsonpath as a gjson path, and null,
+	// with no error, for a jsonpath that selects nothing.
+	Hydra bool
 }
 
 // ParseFormat parses a --format value. An empty value gives the zero Format.
@@ -153,8 +158,18 @@ func (p Printer) Print(w io.Writer, raw []byte, table func() TableData) error {
 		}
 		return p.WriteTable(w, t)
 	case JSONPath:
+		if p.Format.Hydra {
+			return writeHydraValue(w, gjson.GetBytes(raw, p.Format.Expr))
+		}
 		return writeJSONPath(w, raw, p.Format.Expr)
 	case JSONPointer:
+		if p.Format.Hydra {
+			v, ok := resolvePointer(gjson.ParseBytes(raw), p.Format.Expr)
+			if !ok {
+				return &NoMatchError{Kind: "jsonpointer", Expr: p.Format.Expr}
+			}
+			return writeHydraValue(w, v)
+		}
 		return writeJSONPointer(w, raw, p.Format.Expr)
 	}
 	return &UnknownFormatError{Value: p.Format.Name, Valid: Formats}

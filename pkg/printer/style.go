@@ -28,6 +28,21 @@ type Style struct {
 	// QuietActive gives introspection -q: whether each token is active,
 	// true or false, one a line.
 	QuietActive bool
+	// HydraTable prints the default output, and --format table, as Hydra
+	// v2's CLI does (ory/x cmdx): a tab-padded vertical table of HEADER and
+	// value lines for one item, a horizontal one for a list (with NEXT PAGE
+	// TOKEN and IS LAST PAGE rows), and "ID\t<id>" for the IDs a command
+	// deleted or revoked. See WriteHydraRow and WriteHydraTable.
+	HydraTable bool
+	// HydraPaths prints jsonpath and jsonpointer as Hydra v2's CLI does:
+	// the value JSON-encoded, and null for a jsonpath miss (Format.Hydra).
+	// The tool's own spellings keep kubectl's raw values.
+	HydraPaths bool
+	// HydraDefaults makes a create without a file store what Hydra v2's
+	// CLI stores for the flags not given (its flags' defaults:
+	// response_types [code], grant_types [authorization_code],
+	// request_object_signing_alg RS256, and so on).
+	HydraDefaults bool
 }
 
 // IDShape is how a command whose result is a list of IDs prints them.
@@ -39,7 +54,8 @@ const (
 	// token on stdout.
 	OwnIDs IDShape = iota
 	// V2IDs is Hydra v2's: the command takes --format and -q, and prints
-	// the IDs through an IDList: one a line by default and with -q; with
-	// --format, one document at the end (see IDList).
+	// the IDs through an IDList: one a line with -q; by default and with
+	// --format table, Hydra v2's tab-padded "ID\t<id>" table at the end
+	// (NewHydraIDList); with another --format, one document at the end.
 	V2IDs
 )

@@ -121,7 +121,7 @@ func TestV2SpellingOutput(t *testing.T) {
 			{[]string{"revoke", "token", "--format", "json"}, func(tok string) string { return `"` + tok + `"` + "\n" }},
 			{[]string{"revoke", "token", "--format", "yaml"}, func(tok string) string { return tok + "\n" }},
 			{[]string{"revoke", "token", "-q"}, func(tok string) string { return tok + "\n" }},
-			{[]string{"revoke", "token"}, func(tok string) string { return tok + "\n" }},
+			{[]string{"revoke", "token"}, func(tok string) string { return "ID\t" + tok + "\t\n" }},
 			{[]string{"token", "revoke"}, func(string) string { return "" }},
 		} {
 			c2, tok2 := accessToken(t, "read")

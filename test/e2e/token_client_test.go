@@ -342,7 +342,18 @@ func TestTokenClientVerboseAndHeaders(t *testing.T) {
 
 func TestTokenClientV2Spelling(t *testing.T) {
 	c := newClient(t, "read")
+	// Issue 24's script: awk '/^ACCESS TOKEN/{print $3}' finds the token
+	// in Hydra v2's default table.
 	r := run{Env: clientEnv(c)}.hydra(t, "perform", "client-credentials", "--scope", "read")
+	r.wantCode(t, 0)
+	var awkToken string
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if f := strings.Fields(line); strings.HasPrefix(line, "ACCESS TOKEN") && len(f) >= 3 {
+			awkToken = f[2]
+		}
+	}
+	wantActive(t, awkToken, true)
+	r = run{Env: clientEnv(c)}.hydra(t, "perform", "client-credentials", "--scope", "read", "-q")
 	r.wantCode(t, 0)
 	in := wantActive(t, r.oneLine(t), true)
 	if in["client_id"] != c.ClientID {

@@ -324,9 +324,32 @@ func TestTokenUserV2Spelling(t *testing.T) {
 	c := authCodeClient(t, 4446, true, nil)
 	r := hydra(t, "perform", "authorization-code", "--headless", "--subject", "carol", "--client-id", c.ClientID, "--format", "jsonpath=id_token")
 	r.wantCode(t, 0)
-	if got := decodeSubject(t, strings.TrimSpace(r.Stdout)); got != "carol" {
+	// Hydra v2's CLI prints a jsonpath value JSON-encoded.
+	var idToken string
+	if err := json.Unmarshal([]byte(r.Stdout), &idToken); err != nil {
+		t.Fatalf("jsonpath=id_token: %v\n%s", err, r.Stdout)
+	}
+	if got := decodeSubject(t, idToken); got != "carol" {
 		t.Errorf("subject = %q, want carol", got)
 	}
+
+	// Its default output is its token table: awk '/^ACCESS TOKEN/{print $3}'
+	// finds the token; -q prints the access token alone.
+	r = hydra(t, "perform", "authorization-code", "--headless", "--subject", "carol", "--client-id", c.ClientID)
+	r.wantCode(t, 0)
+	awkToken := ""
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if f := strings.Fields(line); strings.HasPrefix(line, "ACCESS TOKEN\t") && len(f) >= 3 {
+			awkToken = f[2]
+		}
+	}
+	if !strings.HasPrefix(r.Stdout, "ACCESS TOKEN\t") || !strings.Contains(r.Stdout, "\nREFRESH TOKEN\t") || !strings.Contains(r.Stdout, "\nID TOKEN\t") || !strings.Contains(r.Stdout, "\nEXPIRY\t") {
+		t.Errorf("not Hydra's token table:\n%s", r.Stdout)
+	}
+	wantActive(t, awkToken, true)
+	r = hydra(t, "perform", "authorization-code", "--headless", "--subject", "carol", "--client-id", c.ClientID, "-q")
+	r.wantCode(t, 0)
+	wantActive(t, r.oneLine(t), true)
 }
 
 func TestTokenUserUsageErrors(t *testing.T) {

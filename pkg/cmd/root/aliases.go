@@ -51,10 +51,10 @@ type v2Spelling struct {
 // one place where they are wired: each entry builds a fresh instance of the
 // same command, since a cobra command has one parent.
 var v2Spellings = []v2Spelling{
-	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "introspect", noun: "token", v1: "token introspect", style: printer.Style{QuietActive: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return introspect.NewCmdIntrospectStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "perform", noun: "client-credentials", v1: "token client", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return client.NewCmdClientStyled(f, nil, s)
 	}},
 	{verb: "revoke", noun: "token", v1: "token revoke", style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
@@ -65,26 +65,26 @@ var v2Spellings = []v2Spelling{
 	}},
 	// Hydra v2 names the client "oauth2-client" and accepts "client"; its
 	// get, delete and import also accept the plurals, and list wants them.
-	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return create.NewCmdCreate(f, nil)
+	{verb: "create", noun: "oauth2-client", v1: "client create", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true, HydraDefaults: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return create.NewCmdCreateStyled(f, nil, s)
 	}},
-	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return get.NewCmdGet(f, nil)
+	{verb: "get", noun: "oauth2-client", v1: "client get", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return get.NewCmdGetStyled(f, nil, s)
 	}},
-	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, style: printer.Style{Envelope: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	{verb: "list", noun: "oauth2-clients", v1: "client list", aliases: []string{"clients", "client", "oauth2-client"}, style: printer.Style{Envelope: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return list.NewCmdListStyled(f, nil, s)
 	}},
-	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return update.NewCmdUpdate(f, nil)
+	{verb: "update", noun: "oauth2-client", v1: "client update", aliases: []string{"client"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return update.NewCmdUpdateStyled(f, nil, s)
 	}},
 	{verb: "delete", noun: "oauth2-client", v1: "client delete", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return deletecmd.NewCmdDeleteStyled(f, nil, s)
 	}},
-	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return importcmd.NewCmdImport(f, nil)
+	{verb: "import", noun: "oauth2-client", v1: "client import", aliases: []string{"client", "clients", "oauth2-clients"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return importcmd.NewCmdImportStyled(f, nil, s)
 	}},
-	{verb: "perform", noun: "authorization-code", v1: "token user", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return user.NewCmdUser(f, nil)
+	{verb: "perform", noun: "authorization-code", v1: "token user", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return user.NewCmdUserStyled(f, nil, s)
 	}},
 	// Hydra v25.4 and later: the device authorization grant.
 	{verb: "perform", noun: "device-code", v1: "token device", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
@@ -97,13 +97,17 @@ var v2Spellings = []v2Spelling{
 	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysget.NewCmdGet(f, nil)
 	}},
-	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysdelete.NewCmdDelete(f, nil)
+	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysdelete.NewCmdDeleteStyled(f, nil, s)
 	}},
 	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
 		return keysimport.NewCmdImport(f, nil)
 	}},
 }
+
+// v2VerbAliases are the other names Hydra v2 gives a verb: "hydra ls
+// oauth2-clients" is "hydra list oauth2-clients".
+var v2VerbAliases = map[string][]string{"list": {"ls"}}
 
 // addV2Spellings adds "hydra <verb> <noun>" for every entry of v2Spellings.
 func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
@@ -118,7 +122,7 @@ func addV2Spellings(root *cobra.Command, f *cmdutil.Factory) {
 	}
 	for _, verb := range verbs {
 		spellings := byVerb[verb]
-		f.AddSubcommands(root, cmdutil.Subcommand{Name: verb, Build: func() *cobra.Command {
+		f.AddSubcommands(root, cmdutil.Subcommand{Name: verb, Aliases: v2VerbAliases[verb], Build: func() *cobra.Command {
 			return newCmdVerb(f, verb, spellings)
 		}})
 	}
@@ -133,6 +137,7 @@ func newCmdVerb(f *cmdutil.Factory, verb string, spellings []v2Spelling) *cobra.
 	}
 	parent := cmdutil.MakeGroup(&cobra.Command{
 		Use:     verb + " <noun>",
+		Aliases: v2VerbAliases[verb],
 		Short:   "Hydra v2's " + verb + " " + strings.Join(nouns, ", "),
 		GroupID: v2GroupID,
 	})

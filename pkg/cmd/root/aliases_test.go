@@ -45,11 +45,11 @@ func TestV2DeleteAccessTokensTakesTheClientID(t *testing.T) {
 		wantCode int
 		wantOut  string
 	}{
-		{[]string{"delete", "access-tokens", "c1"}, 0, "c1\n"},
+		{[]string{"delete", "access-tokens", "c1"}, 0, "ID\tc1\t\n"},
 		{[]string{"delete", "access-tokens"}, 2, ""},
 		{[]string{"delete", "access-tokens", "--client-id", "c1", "c1"}, 2, ""},
 		// The v1 flag, hidden, still works for scripts that mix spellings.
-		{[]string{"delete", "access-tokens", "--client-id", "c1"}, 0, "c1\n"},
+		{[]string{"delete", "access-tokens", "--client-id", "c1"}, 0, "ID\tc1\t\n"},
 		{[]string{"delete", "access-tokens", "c1", "c2"}, 2, ""},
 	}
 	for _, tt := range tests {

@@ -29,12 +29,13 @@ func TestRevokeTokenOutput(t *testing.T) {
 		argv []string
 		want string
 	}{
-		{[]string{"revoke", "token", tok}, tok + "\n"},
+		// Hydra v2's tab-padded table (ory/x cmdx), as test/parity proves.
+		{[]string{"revoke", "token", tok}, "ID\t" + tok + "\t\n"},
 		{[]string{"revoke", "token", "-q", tok}, tok + "\n"},
 		{[]string{"revoke", "token", "--format", "json", tok}, `"` + tok + `"` + "\n"},
 		{[]string{"revoke", "token", "--format", "json-pretty", tok}, `"` + tok + `"` + "\n"},
 		{[]string{"revoke", "token", "--format", "yaml", tok}, tok + "\n"},
-		{[]string{"revoke", "token", "--format", "table", tok}, "ID\n" + tok + "\n"},
+		{[]string{"revoke", "token", "--format", "table", tok}, "ID\t" + tok + "\t\n"},
 		{[]string{"token", "revoke", tok}, ""},
 	} {
 		t.Run(strings.Join(tc.argv, " "), func(t *testing.T) {
@@ -77,7 +78,8 @@ func TestListEnvelopeCarriesThePageTokenAsItIs(t *testing.T) {
 	}{
 		{[]string{"list", "oauth2-clients", "--page-size", "1", "--format", "json"},
 			`{"items":[{"client_id":"c1","client_name":"\u003cone\u003e"}],"next_page_token":"a\"b\tc","is_last_page":false}` + "\n", ""},
-		{[]string{"list", "oauth2-clients", "--page-size", "1", "--format", "jsonpath=next_page_token"}, next + "\n", ""},
+		// JSON-encoded, as Hydra v2's CLI prints a jsonpath value.
+		{[]string{"list", "oauth2-clients", "--page-size", "1", "--format", "jsonpath=next_page_token"}, `"a\"b\tc"` + "\n", ""},
 		{[]string{"list", "oauth2-clients", "--page-size", "1", "-q"}, "c1\n", `next page: --page-token "a\"b\tc"` + "\n"},
 		{[]string{"client", "list", "--page-size", "1", "--format", "json"},
 			`[{"client_id":"c1","client_name":"<one>"}]` + "\n", `next page: --page-token "a\"b\tc"` + "\n"},
@@ -116,11 +118,11 @@ func TestDeleteClientFormats(t *testing.T) {
 		wantCode int
 		want     string
 	}{
-		{[]string{"delete", "oauth2-client", "a"}, 0, "a\n"},
+		{[]string{"delete", "oauth2-client", "a"}, 0, "ID\ta\t\n"},
 		{[]string{"delete", "oauth2-client", "-q", "a", "b"}, 0, "a\nb\n"},
 		{[]string{"delete", "oauth2-client", "--format", "json", "a"}, 0, `"a"` + "\n"},
 		{[]string{"delete", "oauth2-client", "--format", "json", "a", "gone", "b"}, 1, `["a","b"]` + "\n"},
-		{[]string{"delete", "oauth2-client", "--format", "table", "a", "b"}, 0, "ID\na\nb\n"},
+		{[]string{"delete", "oauth2-client", "--format", "table", "a", "b"}, 0, "ID\t\na\t\nb\t\n"},
 		{[]string{"delete", "oauth2-client", "--format", "jsonpath=$[1]", "a", "b"}, 0, "b\n"},
 		{[]string{"delete", "oauth2-client", "--format", "nope", "a"}, 2, ""},
 		{[]string{"client", "delete", "--format", "json", "a"}, 2, ""},

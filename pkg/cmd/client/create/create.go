@@ -22,6 +22,10 @@ const EnvSecret = "HYDRA_CLIENT_SECRET"
 
 // Options are the parsed flags and arguments of the command.
 type Options struct {
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its tab-padded table (printer.Style.HydraTable).
+	Style printer.Style
+
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
@@ -46,7 +50,13 @@ type Options struct {
 // NewCmdCreate builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdCreateStyled(f, runF, printer.Style{})
+}
+
+// NewCmdCreateStyled is NewCmdCreate with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var clientFlags *shared.ClientFlags
 
@@ -96,6 +106,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := opts.Key.prepare(cmd, opts, args); err != nil {
 				return err
 			}
@@ -147,6 +158,7 @@ func createRun(ctx context.Context, opts *Options) error {
 		Format: opts.Format,
 		Quiet:  opts.Quiet,
 		View:   createmany.YAMLView,
+		Style:  opts.Style,
 		Array:  array,
 	}, items)
 }
@@ -182,6 +194,9 @@ func buildItems(opts *Options) ([]createmany.Item, bool, error) {
 	}
 	items := make([]createmany.Item, len(docs))
 	for i, d := range docs {
+		if opts.Style.HydraDefaults && opts.File == "" {
+			hydraDefaults(d)
+		}
 		applyFlags(opts, d, secret)
 		if s := d.String("client_secret"); s != "" && len(s) < 6 {
 			return nil, false, cmdutil.FlagErrorf("the client secret is %d characters long; Hydra requires at least 6", len(s))
@@ -211,6 +226,22 @@ func applyFlags(opts *Options, d shared.Doc, secret string) {
 	}
 	if secret != "" {
 		d.Set("client_secret", secret)
+	}
+}
+
+// hydraDefaults gives d the values that Hydra v2's "create oauth2-client"
+// stores when its flags are not given (its flags' defaults), so that the
+// same command line stores the same client (printer.Style.HydraDefaults).
+// The flags given are laid over them by applyFlags.
+func hydraDefaults(d shared.Doc) {
+	d.Set("grant_types", []string{"authorization_code"})
+	d.Set("response_types", []string{"code"})
+	d.Set("request_object_signing_alg", "RS256")
+	d.Set("subject_type", "public")
+	d.Set("token_endpoint_auth_method", "client_secret_basic")
+	d.Set("metadata", map[string]any{})
+	for _, k := range []string{"skip_consent", "skip_logout_consent", "backchannel_logout_session_required", "frontchannel_logout_session_required"} {
+		d.Set(k, false)
 	}
 }
 

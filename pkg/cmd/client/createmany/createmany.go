@@ -65,6 +65,11 @@ type Options struct {
 	Quiet bool
 	// View is the output without Format or Quiet.
 	View View
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints each client as its tab-padded table, by default
+	// and with --format table, its secret included, as Hydra's CLI does
+	// (printer.Style.HydraTable).
+	Style printer.Style
 	// Array asks --format for a JSON array even of one client, as for an
 	// array in a file; otherwise a single client prints as an object.
 	Array bool

@@ -17,6 +17,10 @@ import (
 
 // Options are the parsed flags and arguments of the command.
 type Options struct {
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its tab-padded table (printer.Style.HydraTable).
+	Style printer.Style
+
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
@@ -31,7 +35,13 @@ type Options struct {
 // NewCmdGet builds the command. runF replaces the run function in tests of
 // flag parsing.
 func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdGetStyled(f, runF, printer.Style{})
+}
+
+// NewCmdGetStyled is NewCmdGet with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdGetStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 
 	cmd := &cobra.Command{
@@ -61,6 +71,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := shared.CheckIDs(args); err != nil {
 				return err
 			}
@@ -92,6 +103,6 @@ func getRun(ctx context.Context, opts *Options) error {
 		clients = append(clients, c)
 	}
 	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
-		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(),
+		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(), HydraTable: opts.Style.HydraTable,
 	})
 }

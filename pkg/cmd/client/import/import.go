@@ -27,12 +27,23 @@ type Options struct {
 
 	// Files are the files to import; "-" is stdin.
 	Files []string
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its tab-padded table and reads stdin when no file
+	// is named (printer.Style.HydraTable).
+	Style printer.Style
 }
 
 // NewCmdImport builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdImportStyled(f, runF, printer.Style{})
+}
+
+// NewCmdImportStyled is NewCmdImport with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	cmd := &cobra.Command{
 		Use:   "import <file>...",
@@ -74,6 +85,12 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
+			if len(args) == 0 && opts.Style.HydraTable {
+				// Hydra v2's CLI reads stdin when no file is named:
+				// cat clients.json | hydra import oauth2-client.
+				args = []string{"-"}
+			}
 			stdin := 0
 			for _, a := range args {
 				if a == "-" {
@@ -89,6 +106,9 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			}
 			return importRun(cmd.Context(), opts)
 		},
+	}
+	if style.HydraTable {
+		cmd.Args = cobra.ArbitraryArgs
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a line of report per client")
@@ -133,6 +153,7 @@ func importRun(ctx context.Context, opts *Options) error {
 		Format: opts.Format,
 		Quiet:  opts.Quiet,
 		View:   createmany.ReportView,
+		Style:  opts.Style,
 		// --format prints one array, whatever the files held.
 		Array: true,
 		Verb:  "imported",

@@ -83,6 +83,7 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and %d", MaxPageSize)
 			}
@@ -113,6 +114,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		// the one page printed is the last.
 		out.Page = &printer.Page{}
 	}
+	out.HydraTable = opts.Style.HydraTable
 	var clients []*api.OAuth2Client
 	if opts.OnePage {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: opts.PageSize, PageToken: opts.PageToken})
@@ -124,7 +126,8 @@ func listRun(ctx context.Context, opts *Options) error {
 		if page.NextPageToken != "" && len(page.Clients) > 0 {
 			next = page.NextPageToken
 		}
-		if out.Enveloped() {
+		hydraTable := out.HydraTable && out.Page != nil && !out.Quiet && (out.Format.Name == "" || out.Format.Name == printer.Table)
+		if out.Enveloped() || hydraTable {
 			out.Page.NextPageToken = next
 		} else if next != "" {
 			defer fmt.Fprintf(opts.IO.ErrOut, "next page: --page-token %s\n", printableToken(next))

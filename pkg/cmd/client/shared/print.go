@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -25,12 +26,34 @@ func Table(clients []*api.OAuth2Client) printer.TableData {
 	return t
 }
 
+// HydraHeaders are the columns of Hydra v2's table of clients.
+var HydraHeaders = []string{"CLIENT ID", "CLIENT SECRET", "GRANT TYPES", "RESPONSE TYPES", "SCOPE", "AUDIENCE", "REDIRECT URIS"}
+
+// HydraRow is a client's cells in Hydra v2's table: lists joined with ", "
+// (the audience with ","), and the secret when the answer has one.
+func HydraRow(c *api.OAuth2Client) []string {
+	join := func(k, sep string) string {
+		var parts []string
+		for _, v := range gjson.GetBytes(c.Raw, k).Array() {
+			parts = append(parts, v.String())
+		}
+		return strings.Join(parts, sep)
+	}
+	return []string{
+		c.ClientID, c.ClientSecret, join("grant_types", ", "), join("response_types", ", "),
+		gjson.GetBytes(c.Raw, "scope").String(), join("audience", ","), join("redirect_uris", ", "),
+	}
+}
+
 // Clients is how clients print: their JSON as the server sent it, the
 // client ID for -q/--quiet, and Table.
 var Clients = printer.Kind[*api.OAuth2Client]{
 	Raw:   func(c *api.OAuth2Client) []byte { return c.Raw },
 	ID:    func(c *api.OAuth2Client) string { return c.ClientID },
 	Table: Table,
+
+	HydraHeaders: HydraHeaders,
+	HydraRow:     HydraRow,
 }
 
 // JSONArray joins the clients' raw JSON into one array, keeping every field

@@ -21,6 +21,10 @@ import (
 
 // Options are the parsed flags and arguments of the command.
 type Options struct {
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its tab-padded table (printer.Style.HydraTable).
+	Style printer.Style
+
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
 
@@ -41,7 +45,13 @@ type Options struct {
 // NewCmdUpdate builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdUpdateStyled(f, runF, printer.Style{})
+}
+
+// NewCmdUpdateStyled is NewCmdUpdate with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var clientFlags *shared.ClientFlags
 
@@ -76,6 +86,7 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
 				return err
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths
 			if err := shared.CheckID(args[0]); err != nil {
 				return err
 			}
@@ -128,6 +139,9 @@ func updateRun(ctx context.Context, opts *Options) error {
 	shared.WarnDropped(ctx, opts.IO.ErrOut, client, d, c, "updated")
 	if opts.Quiet {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
+	}
+	if opts.Style.HydraTable && (opts.Format.Name == "" || opts.Format.Name == printer.Table) {
+		return printer.WriteHydraRow(opts.IO.Out, shared.HydraHeaders, shared.HydraRow(c))
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
 	err = p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })

@@ -29,11 +29,22 @@ type Options struct {
 	// Force deletes a set or key that trust relationships use, and them
 	// with it.
 	Force bool
+
+	// Output prints the deleted sets (or key IDs) as the spelling the
+	// command was called by asks (printer.Style.IDs): Hydra v2's takes
+	// --format and -q.
+	Output cmdutil.IDOutput
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdDeleteStyled(f, runF, printer.Style{})
+}
+
+// NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
+// such as Hydra v2's (see printer.Style).
+func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "delete <set>...",
@@ -63,6 +74,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := shared.CheckSets(args, opts.KeyID, cmd.Flags().Changed("kid")); err != nil {
 				return err
 			}
+			if err := opts.Output.Parse(); err != nil {
+				return err
+			}
 			opts.Sets = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -71,6 +85,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the set names, one a line", "Print only the set names, one a line")
 	cmd.ValidArgsFunction = shared.CompleteSets(0)
 	cmd.Flags().StringVar(&opts.KeyID, "kid", "", "Delete only the key with this key ID")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Delete a set or key that trust relationships use, and them with it")
@@ -127,5 +142,14 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		d.Explain = func(set string, err error) error { return shared.SetError(set, opts.KeyID, err) }
 		d.Shown = func(string) string { return opts.KeyID }
 	}
-	return cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
+	ids := opts.Output.List(opts.IO)
+	if ids == nil {
+		return cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
+	}
+	d.Print = ids.Add
+	err = cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
+	if ferr := ids.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
 }

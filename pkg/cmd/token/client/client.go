@@ -120,8 +120,9 @@ func clientRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	opts.Format.Hydra = opts.Style.HydraPaths
 	tok := &shared.Token{AccessToken: res.Token.AccessToken, Raw: res.Raw, RefreshTokenKept: res.Kept()}
-	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style}); err != nil {
+	if err := shared.PrintTokenWith(opts.IO, tok, shared.TokenOutput{Format: opts.Format, Style: opts.Style, Quiet: opts.Credentials.Quiet}); err != nil {
 		return err
 	}
 	return res.Finish(opts.IO, opts.Format)

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,6 +45,11 @@ type Options struct {
 	// Tokens are the tokens to introspect. A single "-" reads them from
 	// stdin, one a line.
 	Tokens []string
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints one token's answer as its tab-padded table
+	// (printer.Style.HydraTable).
+	Style printer.Style
 }
 
 // NewCmdIntrospect builds the command. runF replaces the run function in
@@ -55,7 +62,7 @@ func NewCmdIntrospect(f *cmdutil.Factory, runF func(context.Context, *Options) e
 // spelling: Hydra v2's "introspect token" takes -q, which prints only
 // whether the token is active (printer.Style.QuietActive).
 func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var scopes []string
 	var quietActive bool
@@ -123,6 +130,7 @@ func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Opti
 					opts.Format.Expr = "result.active"
 				}
 			}
+			opts.Format.Hydra = opts.Style.HydraPaths && len(args) == 1
 			if len(args) > 1 {
 				for i, a := range args {
 					switch a {
@@ -188,6 +196,17 @@ func introspectRun(ctx context.Context, opts *Options) error {
 	return introspectBatch(ctx, opts, seq, total)
 }
 
+// hydraHeaders are the rows of Hydra v2's table of an introspection.
+var hydraHeaders = []string{"ACTIVE", "SUBJECT", "CLIENT ID", "SCOPE", "EXPIRY", "TOKEN USE"}
+
+// hydraRow is an introspection in Hydra v2's table: the expiry in Go's
+// time.Time String form, in the local time zone, and the Unix epoch when
+// the answer has none, as Hydra's CLI prints it.
+func hydraRow(res *api.Introspection) []string {
+	return []string{strconv.FormatBool(res.Active), res.Subject, res.ClientID, res.Scope,
+		time.Unix(res.ExpiresAt, 0).String(), res.TokenUse}
+}
+
 // introspectOne prints one token's answer as the server sent it.
 func introspectOne(ctx context.Context, opts *Options, token string) error {
 	if token == "" {
@@ -200,6 +219,9 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 	res, err := client.Introspect(ctx, token, opts.Scopes)
 	if err != nil {
 		return err
+	}
+	if opts.Style.HydraTable && (opts.Format.Name == "" || opts.Format.Name == printer.Table) {
+		return printer.WriteHydraRow(opts.IO.Out, hydraHeaders, hydraRow(res))
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
 	err = p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) })

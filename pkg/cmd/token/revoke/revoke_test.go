@@ -296,7 +296,7 @@ func TestRevokeRunEcho(t *testing.T) {
 	if strings.Join(*revoked, ",") != "tok-one,tok-other,tok-two" {
 		t.Errorf("revoked %q", *revoked)
 	}
-	if stdout.String() != "tok-one\ntok-two\n" {
+	if stdout.String() != "ID\t\ntok-one\t\ntok-two\t\n" {
 		t.Errorf("stdout = %q, want the two revoked tokens", stdout)
 	}
 	for _, tok := range []string{"tok-one", "tok-other", "tok-bearer", "tok-two"} {

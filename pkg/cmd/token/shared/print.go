@@ -23,6 +23,9 @@ type TokenOutput struct {
 	// SingleUse says that the token was bought with a single-use
 	// assertion (jwt-bearer): the whole response is shown once.
 	SingleUse bool
+	// Quiet is -q: with Style.HydraTable, the access token alone, as
+	// Hydra v2's CLI prints a row's first column with -q.
+	Quiet bool
 }
 
 // PrintToken prints a token response: in --format when one was given, or
@@ -52,6 +55,11 @@ func PrintTokenWith(ios *iostreams.IOStreams, tok *Token, o TokenOutput) error {
 	}
 	render := func(w io.Writer) error {
 		switch {
+		case o.Style.HydraTable && o.Quiet:
+			_, err := fmt.Fprintln(w, tok.AccessToken)
+			return err
+		case o.Style.HydraTable && (o.Format.Name == "" || o.Format.Name == printer.Table):
+			return printer.WriteHydraRow(w, hydraTokenHeaders, hydraTokenRow(tok))
 		case o.Format.Name != "":
 			return printer.Printer{Format: o.Format, Color: ios.ColorEnabled()}.Print(w, raw, nil)
 		case o.View != nil:
@@ -74,6 +82,34 @@ func PrintTokenWith(ios *iostreams.IOStreams, tok *Token, o TokenOutput) error {
 		}
 	}
 	return printer.ShowOnce(ios.Out, ios.ErrOut, render, keep)
+}
+
+// hydraTokenHeaders are the rows of Hydra v2's table of a token.
+var hydraTokenHeaders = []string{"ACCESS TOKEN", "REFRESH TOKEN", "ID TOKEN", "EXPIRY"}
+
+// hydraTokenRow is a token as Hydra v2's CLI prints Go's oauth2.Token in
+// its table: "<empty>" for a missing refresh or ID token, and the expiry in
+// Go's time.Time String form, in the local time zone, to the second.
+func hydraTokenRow(tok *Token) []string {
+	var v struct {
+		RefreshToken string          `json:"refresh_token"`
+		IDToken      json.RawMessage `json:"id_token"`
+	}
+	_ = json.Unmarshal(tok.Raw, &v)
+	refresh, id := "<empty>", "<empty>"
+	if v.RefreshToken != "" {
+		refresh = v.RefreshToken
+	}
+	if len(v.IDToken) > 0 && string(v.IDToken) != "null" {
+		var s string
+		if json.Unmarshal(v.IDToken, &s) == nil {
+			id = s
+		} else {
+			id = string(v.IDToken)
+		}
+	}
+	// A zero expiry prints as Go prints the zero time, as Hydra's does.
+	return []string{tok.AccessToken, refresh, id, tok.Expiry().Round(time.Second).String()}
 }
 
 // WithExpiry adds "expiry" (RFC 3339, UTC, whole seconds), when the access

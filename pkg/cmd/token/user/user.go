@@ -84,12 +84,23 @@ type Options struct {
 
 	// redirect is the parsed redirect URL.
 	redirect *url.URL
+
+	// Style is the output of the spelling the command was called by:
+	// Hydra v2's prints its token table, and -q the access token alone
+	// (printer.Style.HydraTable).
+	Style printer.Style
 }
 
 // NewCmdUser builds the command. runF replaces the run function in tests of
 // flag parsing.
 func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdUserStyled(f, runF, printer.Style{})
+}
+
+// NewCmdUserStyled is NewCmdUser with the output of another spelling, such
+// as Hydra v2's (see printer.Style).
+func NewCmdUserStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var format cmdutil.FormatFlag
 	var scopes, audience, prompts []string
 
