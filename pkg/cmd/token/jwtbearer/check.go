@@ -12,7 +12,8 @@ import (
 )
 
 // hydraMaxTTL is Hydra's default oauth2.grant.jwt.max_ttl: it refuses an
-// assertion whose exp is further away.
+// assertion whose exp is further than that from its iat (from now, for an
+// assertion without iat), as fosite's RFC 7523 handler measures it.
 const hydraMaxTTL = 720 * time.Hour
 
 // clockSkew is the leeway given to an iat or nbf in the future.
@@ -92,8 +93,12 @@ func (o *Options) checkAssertion(assertion, source, audience string, hydraAudien
 			return nil, fmt.Errorf("the assertion is not valid yet: its %s is %s, and it is %s here. Check this machine's clock and the issuer's; Hydra refuses it until then", nb.name, stamp(nb.at), stamp(now))
 		}
 	}
-	if left := t.Exp.Sub(now); left > hydraMaxTTL {
-		warnings = append(warnings, fmt.Sprintf("the assertion expires at %s, %s from now, later than Hydra's default oauth2.grant.jwt.max_ttl (720h) allows: Hydra refuses it unless its max_ttl is longer. Ask the issuer for a shorter-lived token", stamp(t.Exp), left.Round(time.Hour)))
+	issued, from := t.IAT, "its iat"
+	if issued.IsZero() {
+		issued, from = now, "now"
+	}
+	if life := t.Exp.Sub(issued); life > hydraMaxTTL {
+		warnings = append(warnings, fmt.Sprintf("the assertion expires at %s, %s after %s, later than Hydra's default oauth2.grant.jwt.max_ttl (720h) allows: Hydra refuses it unless its max_ttl is longer. Ask the issuer for a shorter-lived token", stamp(t.Exp), life.Round(time.Hour), from))
 	}
 	return warnings, nil
 }

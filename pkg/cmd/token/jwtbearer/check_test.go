@@ -49,6 +49,9 @@ func TestCheckAssertion(t *testing.T) {
 		{name: "iat ahead within skew", change: map[string]any{"iat": now.Unix() + 30}},
 		{name: "iat ahead", change: map[string]any{"iat": now.Unix() + 600}, want: "not valid yet"},
 		{name: "over max_ttl", change: map[string]any{"exp": now.Add(721 * time.Hour).Unix()}, warning: "max_ttl (720h)"},
+		// Hydra measures exp from iat: an old iat makes a near exp too far.
+		{name: "over max_ttl from iat", change: map[string]any{"iat": now.Add(-700 * time.Hour).Unix(), "exp": now.Add(30 * time.Hour).Unix()}, warning: "730h0m0s after its iat"},
+		{name: "within max_ttl from iat", change: map[string]any{"iat": now.Add(-10 * time.Hour).Unix(), "exp": now.Add(700 * time.Hour).Unix()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := good()
