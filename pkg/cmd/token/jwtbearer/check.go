@@ -72,11 +72,11 @@ func (o *Options) checkAssertion(assertion, source, audience string, hydraAudien
 		}
 		return nil, fmt.Errorf("the assertion is for another audience: %s, and Hydra wants its token URL, %s\n%s", got, audience, o.audienceAdvice(source, audience))
 	}
-	if !t.HasJTI {
-		return nil, fmt.Errorf("the assertion has no jti: Hydra refuses it unless its configuration sets oauth2.grant.jwt.jti_optional: true. Ask the issuer for tokens with a jti, or set that option in Hydra's configuration (a jti is what makes an assertion single-use)")
+	if !t.HasJTI && !o.JTIOptional {
+		return nil, fmt.Errorf("the assertion has no jti: Hydra refuses it unless its configuration sets oauth2.grant.jwt.jti_optional: true. Ask the issuer for tokens with a jti, or set that option in Hydra's configuration (a jti is what makes an assertion single-use), or, if Hydra sets it, pass --jti-optional")
 	}
-	if t.IAT.IsZero() {
-		return nil, fmt.Errorf("the assertion has no iat: Hydra refuses it unless its configuration sets oauth2.grant.jwt.iat_optional: true. Ask the issuer for tokens with an iat, or set that option in Hydra's configuration")
+	if t.IAT.IsZero() && !o.IATOptional {
+		return nil, fmt.Errorf("the assertion has no iat: Hydra refuses it unless its configuration sets oauth2.grant.jwt.iat_optional: true. Ask the issuer for tokens with an iat, or set that option in Hydra's configuration, or, if Hydra sets it, pass --iat-optional")
 	}
 	if t.Exp.IsZero() {
 		return nil, fmt.Errorf("the assertion has no exp, which Hydra requires: ask the issuer for tokens that expire")

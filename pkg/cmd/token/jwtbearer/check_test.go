@@ -25,10 +25,10 @@ func TestCheckAssertion(t *testing.T) {
 	good := func() map[string]any {
 		return map[string]any{"iss": "https://gitlab.com", "sub": "s", "aud": aud, "jti": "j1", "iat": now.Unix() - 10, "exp": now.Unix() + 300}
 	}
-	o := &Options{}
 	for _, tc := range []struct {
 		name     string
 		change   map[string]any
+		opts     Options
 		source   string
 		discover string
 		want     string
@@ -41,8 +41,14 @@ func TestCheckAssertion(t *testing.T) {
 		{name: "circleci aud", change: map[string]any{"aud": "org-id"}, source: FromCircleCI, want: "$CIRCLE_OIDC_TOKEN"},
 		{name: "no aud", change: map[string]any{"aud": nil}, source: "env", want: "it has no aud"},
 		{name: "behind a port-forward", change: map[string]any{"aud": "https://public.example/oauth2/token"}, source: "env", discover: "https://public.example/oauth2/token"},
-		{name: "no jti", change: map[string]any{"jti": nil}, want: "oauth2.grant.jwt.jti_optional"},
-		{name: "no iat", change: map[string]any{"iat": nil}, want: "oauth2.grant.jwt.iat_optional"},
+		{name: "no jti", change: map[string]any{"jti": nil}, want: "oauth2.grant.jwt.jti_optional: true. Ask the issuer for tokens with a jti, or set that option in Hydra's configuration (a jti is what makes an assertion single-use), or, if Hydra sets it, pass --jti-optional"},
+		{name: "no iat", change: map[string]any{"iat": nil}, want: "oauth2.grant.jwt.iat_optional: true. Ask the issuer for tokens with an iat, or set that option in Hydra's configuration, or, if Hydra sets it, pass --iat-optional"},
+		{name: "no jti, --jti-optional", change: map[string]any{"jti": nil}, opts: Options{JTIOptional: true}},
+		{name: "no iat, --iat-optional", change: map[string]any{"iat": nil}, opts: Options{IATOptional: true}},
+		{name: "neither, both flags", change: map[string]any{"jti": nil, "iat": nil}, opts: Options{JTIOptional: true, IATOptional: true}},
+		{name: "no iat, --jti-optional only", change: map[string]any{"iat": nil}, opts: Options{JTIOptional: true}, want: "pass --iat-optional"},
+		{name: "no jti, --iat-optional only", change: map[string]any{"jti": nil}, opts: Options{IATOptional: true}, want: "pass --jti-optional"},
+		{name: "no jti, --jti-optional, expired", change: map[string]any{"jti": nil, "exp": now.Unix()}, opts: Options{JTIOptional: true}, want: "expired at"},
 		{name: "no exp", change: map[string]any{"exp": nil}, want: "no exp"},
 		{name: "expired", change: map[string]any{"exp": now.Unix()}, want: "expired at 2027-01-15T08:00:00Z"},
 		{name: "nbf ahead", change: map[string]any{"nbf": now.Unix() + 3600}, want: "its nbf is 2027-01-15T09:00:00Z"},
@@ -63,6 +69,7 @@ func TestCheckAssertion(t *testing.T) {
 				}
 			}
 			discover := func() string { return tc.discover }
+			o := tc.opts
 			warnings, err := o.checkAssertion(unsigned(c), tc.source, aud, discover, now)
 			switch {
 			case tc.want == "" && err != nil:
@@ -118,9 +125,27 @@ func TestSpentRecord(t *testing.T) {
 	if strings.Count(string(raw), "spent_at") != 1 || strings.Contains(string(raw), `"j"`) {
 		t.Errorf("the expired entry is not pruned, or the jti is stored: %s", raw)
 	}
-	// No jti, nothing to record.
-	if spentID(unsigned(map[string]any{"iss": "i"})) != "" {
+	// No jti (--jti-optional), nothing to record, and no replay.
+	noJTI := unsigned(map[string]any{"iss": "i", "exp": now.Add(time.Hour).Unix()})
+	if spentID(noJTI) != "" {
 		t.Error("an assertion without jti has a record ID")
+	}
+	if err := r.add(noJTI, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.spentAt(noJTI, now); ok {
+		t.Error("an assertion without jti counts as spent")
+	}
+	if raw2, _ := os.ReadFile(p); string(raw2) != string(raw) {
+		t.Errorf("an assertion without jti changed the record: %s", raw2)
+	}
+	// Nor on a machine without a record.
+	fresh := openSpent(func(k string) string { return map[string]string{"XDG_CACHE_HOME": t.TempDir()}[k] })
+	if err := fresh.add(noJTI, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(fresh.path), SpentFile)); err == nil {
+		t.Error("an assertion without jti created the record")
 	}
 }
 

@@ -57,6 +57,11 @@ type Options struct {
 	// empty means the token URL.
 	Audience string
 
+	// JTIOptional and IATOptional say that Hydra sets
+	// oauth2.grant.jwt.jti_optional and iat_optional: an assertion without
+	// a jti or an iat is then sent instead of refused here.
+	JTIOptional, IATOptional bool
+
 	// source is the settled source of the assertion: an --assertion-from
 	// value (auto detected), "file", "env" or "key".
 	source string
@@ -131,12 +136,14 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 			so that none is spent on a known refusal: its aud (the token URL, or
 			the token_endpoint of Hydra's discovery document), its jti and iat
 			(which Hydra requires unless oauth2.grant.jwt.jti_optional or
-			iat_optional is set), its exp and nbf; an exp further than Hydra's
+			iat_optional is set: then pass --jti-optional or --iat-optional),
+			its exp and nbf; an exp further than Hydra's
 			default max_ttl (720h) is a warning. An assertion is single-use:
 			each one spent is recorded, as a hash of its iss and jti until it
 			expires, in %[7]s beside the token cache's
 			directory, and is refused here if given again, saying when it was
-			spent.
+			spent. An assertion without a jti is not single-use, and is not
+			recorded.
 
 			The client authenticates as for the other token commands. A public
 			client (token_endpoint_auth_method none, with the grant type
@@ -218,6 +225,8 @@ func NewCmdJWTBearer(f *cmdutil.Factory, runF func(context.Context, *Options) er
 	fl.StringVar(&opts.Issuer, "issuer", "", "The iss of the assertion that --assertion-key signs")
 	fl.StringVar(&opts.Subject, "subject", "", "The sub of the assertion that --assertion-key signs")
 	fl.StringVar(&opts.Audience, "assertion-audience", "", "The audience Hydra wants in the assertion: asked of GitHub Actions and CircleCI, set by --assertion-key, checked in the others (default: the token URL)")
+	fl.BoolVar(&opts.JTIOptional, "jti-optional", false, "Hydra sets oauth2.grant.jwt.jti_optional: send an assertion without a jti (it is then not single-use, and this machine's record of spent assertions cannot track it)")
+	fl.BoolVar(&opts.IATOptional, "iat-optional", false, "Hydra sets oauth2.grant.jwt.iat_optional: send an assertion without an iat")
 	cachewire.AddFlags(cmd, &opts.Cache)
 	cmd.MarkFlagsMutuallyExclusive("assertion-file", "assertion-key")
 	cmd.MarkFlagsMutuallyExclusive("assertion-env", "assertion-key")
