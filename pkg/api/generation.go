@@ -145,8 +145,8 @@ func (c *Client) needsDetection(path string, err error) bool {
 // Server returns what is known about the server behind the admin API:
 // the generation given (Client.Generation), or else what detection finds
 // out, once per Client. Detection costs one request when the server names
-// its release at GET /version, and two when it does not, as a build from
-// source answers "master". It never fails: a server it cannot place is
+// its release at GET /version, and two or three when it does not, as a
+// build from source answers "master". It never fails: a server it cannot place is
 // GenerationUnknown, and the tool then uses Hydra v2's paths.
 func (c *Client) Server(ctx context.Context) ServerInfo {
 	if c.Generation != GenerationUnknown {
@@ -202,14 +202,26 @@ func (c *Client) detectServer(ctx context.Context) (info ServerInfo, complete bo
 			return info, true
 		}
 	}
-	// No release named. Hydra v1 lists clients at /clients; Hydra v2
-	// redirects that v1 path to /admin/clients.
+	// No release named. Hydra v2 and later list clients at
+	// /admin/clients; Hydra v1 has no such route (404) and lists them at
+	// /clients. /clients alone proves nothing: Hydra v2 redirects it to
+	// /admin/clients, and Hydra v25.4 and later serve it directly, with
+	// the same 200 and JSON array as Hydra v1. Both probes ask for one
+	// item and change nothing.
+	resp, err = c.probe(ctx, "/admin/clients", url.Values{"page_size": {"1"}})
+	switch {
+	case err != nil:
+		return info, ctx.Err() == nil
+	case resp.StatusCode == http.StatusOK && isJSONArray(resp.Body):
+		info.Generation = V2
+		return info, true
+	case resp.StatusCode != http.StatusNotFound:
+		return info, true
+	}
 	resp, err = c.probe(ctx, "/clients", url.Values{"limit": {"1"}})
 	switch {
 	case err != nil:
 		return info, ctx.Err() == nil
-	case resp.StatusCode/100 == 3 && strings.HasSuffix(strings.TrimSuffix(locationPath(resp.Header.Get("Location")), "/"), "/admin/clients"):
-		info.Generation = V2
 	case resp.StatusCode == http.StatusOK && isJSONArray(resp.Body):
 		info.Generation = V1
 	}
