@@ -337,3 +337,32 @@ func (c *Client) generationCause(err error, v2Path string, gen Generation) {
 		e.Cause = CauseNotV2
 	}
 }
+
+// checkV1Paging refuses a page of a list whose next page the tool cannot
+// ask for: with the generation given as v1, the tool sends a page's token
+// back as Hydra v1's offset, but a server whose Link names the next page
+// by page_token alone pages as Hydra v2 does (Hydra v25.4 and later serve
+// v1's paths so). It ignores the offset and answers the first page again,
+// with a fresh token each time, so that a walk would never end. u is the
+// list's URL, for the message.
+func (c *Client) checkV1Paging(resp *Response, u *url.URL) error {
+	if c.Kind != Admin || c.Generation != V1 {
+		return nil
+	}
+	for _, l := range ParseLinks(resp.Header.Values("Link")) {
+		if !l.HasRel("next") {
+			continue
+		}
+		next, err := url.Parse(l.URL)
+		if err != nil || !next.Query().Has("page_token") || next.Query().Has("offset") {
+			continue
+		}
+		status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		msg := fmt.Sprintf("%s %s: %s, but the server names its next page by page_token, as Hydra v2 and later do, "+
+			"not by offset as Hydra v1 does, the API version the tool was given: it cannot ask for that page",
+			http.MethodGet, StripQuery(u), status)
+		return c.advise(&Error{Method: http.MethodGet, URL: StripQuery(u), StatusCode: resp.StatusCode, Status: status,
+			Description: msg, raw: true, Cause: CauseGenerationPaging})
+	}
+	return nil
+}

@@ -51,6 +51,8 @@ type ConsentPage struct {
 	TotalCount int
 	// size is the length of the page's body, for the walk's memory limit.
 	size int
+	// sum is PageSum of the page's body.
+	sum string
 }
 
 // ListConsentSessions fetches one page of the consent sessions that
@@ -68,11 +70,14 @@ func (c *Client) ListConsentSessions(ctx context.Context, subject string, pageSi
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkV1Paging(resp, c.URL(ConsentSessionsPath, nil)); err != nil {
+		return nil, err
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ConsentSessionsPath, nil), err)
 	}
-	page := &ConsentPage{NextPageToken: NextPageToken(resp.Header), TotalCount: -1, size: len(resp.Body)}
+	page := &ConsentPage{NextPageToken: NextPageToken(resp.Header), TotalCount: -1, size: len(resp.Body), sum: PageSum(resp.Body)}
 	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil && n >= 0 {
 		page.TotalCount = n
 	}
@@ -138,7 +143,7 @@ func (c *Client) ListAllConsentSessions(ctx context.Context, subject string) (se
 			return PageOf[*ConsentSession]{}, err
 		}
 		total = p.TotalCount
-		return PageOf[*ConsentSession]{Items: p.Sessions, Next: p.NextPageToken, Size: p.size}, nil
+		return PageOf[*ConsentSession]{Items: p.Sessions, Next: p.NextPageToken, Size: p.size, Sum: p.sum}, nil
 	}))
 	if err != nil {
 		return nil, -1, err
