@@ -9,6 +9,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -97,6 +102,7 @@ func TestCompat(t *testing.T) {
 			s := compatServer(t, version)
 			t.Run("clients", func(t *testing.T) { compatClients(t, s) })
 			t.Run("dropped fields", func(t *testing.T) { compatDropped(t, s) })
+			t.Run("device grant lifespans", func(t *testing.T) { compatDeviceLifespans(t, s) })
 			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
 			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
 			t.Run("browser sign-in", func(t *testing.T) { compatBrowser(t, s) })
@@ -104,6 +110,8 @@ func TestCompat(t *testing.T) {
 			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
 			t.Run("trust's shared keys", func(t *testing.T) { compatTrustSharedKeys(t, s) })
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
+			t.Run("--api-version v1 paging", func(t *testing.T) { compatV1Paging(t, s) })
+			t.Run("detection without a release", func(t *testing.T) { compatDetectFromSource(t, s) })
 		})
 	}
 }
@@ -403,6 +411,72 @@ func compatAPIVersion(t *testing.T, s *hydratest.Server) {
 	r.assertClean(t)
 }
 
+// compatV1Paging: Hydra v26 serves v1's /clients, but pages by page_token
+// and ignores v1's offset. Given --api-version v1, a list of more than one
+// page stops at once with advice, rather than fetching page 1 again until
+// the page cap; detected, it lists every client.
+func compatV1Paging(t *testing.T, s *hydratest.Server) {
+	if s.Version != hydratest.HydraV26 {
+		t.Skip("only Hydra v25.4 and later serve v1's paths with v2's pagination")
+	}
+	env := compatEnv(s)
+	docs := make([]map[string]any, 120)
+	for i := range docs {
+		docs[i] = map[string]any{"client_name": fmt.Sprintf("paging-%d", i), "grant_types": []string{"client_credentials"}}
+	}
+	b, _ := json.Marshal(docs)
+	file := filepath.Join(t.TempDir(), "clients.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := compatRun(t, env, "client", "create", "-f", file, "-q")
+	r.wantCode(t, 0)
+	r = compatRun(t, env, "client", "list", "-q")
+	r.wantCode(t, 0)
+	if n := len(strings.Fields(r.Stdout)); n < 120 {
+		t.Fatalf("client list: %d clients, want at least 120", n)
+	}
+	r = compatRun(t, env, "client", "list", "--api-version", "v1", "-q")
+	r.wantCode(t, 1)
+	r.wantStderr(t, "names its next page by page_token", "drop --api-version v1")
+	r.assertClean(t)
+	if r.Stdout != "" {
+		t.Errorf("a part of the list on stdout:\n%.300s", r.Stdout)
+	}
+}
+
+// compatDetectFromSource: a build from source names no release at GET
+// /version ("master"). Hydra v25.4 and later answer v1's /clients with 200
+// and a JSON array, as Hydra v1 does; detection must still see a Hydra v2,
+// so that token flush points at the janitor, not at the public API.
+func compatDetectFromSource(t *testing.T, s *hydratest.Server) {
+	if hydratest.IsV1(s.Version) {
+		t.Skip("Hydra v1 serves token flush")
+	}
+	up, err := url.Parse(s.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(up)
+	masked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/version" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"version":"master"}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer masked.Close()
+	env := compatEnv(s)
+	env["HYDRA_ADMIN_URL"] = masked.URL
+	r := compatRun(t, env, "token", "flush", "--min-age", "1h")
+	r.wantCode(t, 1)
+	r.wantStderr(t, "needs Hydra v1", "is Hydra v2", "hydra janitor")
+	if strings.Contains(r.Stderr, "public API") {
+		t.Errorf("a v2 server is taken for the public API:\n%s", r.Stderr)
+	}
+}
+
 // compatDropped sets fields that older servers drop, on create, update and
 // import, and checks that each dropped one is named. Hydra v2.1 drops
 // skip_logout_consent; Hydra v1 all three; Hydra v26 none.
@@ -443,6 +517,59 @@ func compatDropped(t *testing.T, s *hydratest.Server) {
 		t.Fatal(err)
 	}
 	check(compatRun(t, env, "import", "oauth2-client", file, "--format", "json"), "imported")
+}
+
+// deviceLifespansDoc sets the device authorization grant's lifespans,
+// which Hydra v25.4 added.
+const deviceLifespansDoc = `{"grant_types":["client_credentials"],"device_authorization_grant_access_token_lifespan":"1h0m0s","device_authorization_grant_id_token_lifespan":"2h0m0s","device_authorization_grant_refresh_token_lifespan":"3h0m0s"}`
+
+var deviceLifespans = []string{"device_authorization_grant_access_token_lifespan", "device_authorization_grant_id_token_lifespan", "device_authorization_grant_refresh_token_lifespan"}
+
+// createDeviceLifespans runs client create -f with deviceLifespansDoc.
+func createDeviceLifespans(t *testing.T, env map[string]string) result {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "client.json")
+	if err := os.WriteFile(file, []byte(deviceLifespansDoc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"client", "create", "-f", file, "--format", "json"}
+	if env == nil {
+		return hydra(t, args...)
+	}
+	return compatRun(t, env, args...)
+}
+
+// compatDeviceLifespans: Hydra v26 stores the device grant's lifespans,
+// and client create neither calls them unknown nor dropped.
+func compatDeviceLifespans(t *testing.T, s *hydratest.Server) {
+	if s.Version != hydratest.HydraV26 {
+		t.Skip("Hydra v25.4 added the fields; TestCreateNamesDroppedDeviceLifespans covers v2.3.0")
+	}
+	r := createDeviceLifespans(t, compatEnv(s))
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	if strings.Contains(r.Stderr, "without") || strings.Contains(r.Stderr, "unknown") {
+		t.Errorf("warnings for fields Hydra %s stores:\n%s", s.Version, r.Stderr)
+	}
+	got := decodeClient(t, r.Stdout)
+	for i, k := range deviceLifespans {
+		if want := fmt.Sprintf("%dh0m0s", i+1); got[k] != want {
+			t.Errorf("%s = %v, want %s", k, got[k], want)
+		}
+	}
+}
+
+// Hydra v2.3.0 drops the device grant's lifespans, which v25.4 added:
+// client create names each one, and the release that stores it.
+func TestCreateNamesDroppedDeviceLifespans(t *testing.T) {
+	r := createDeviceLifespans(t, nil)
+	r.wantCode(t, 0)
+	for _, k := range deviceLifespans {
+		r.wantStderr(t, "without "+k+": Hydra v2", "does not support the field and dropped it; Hydra v25.4 and later store it")
+	}
+	if strings.Contains(r.Stderr, "unknown field") {
+		t.Errorf("a device lifespan is called unknown:\n%s", r.Stderr)
+	}
 }
 
 // Hydra v2.3 stores every field: no warning.
