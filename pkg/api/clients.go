@@ -271,7 +271,9 @@ func (c *Client) DeleteClient(ctx context.Context, id string) error {
 // ListClientsOptions selects one page of clients.
 type ListClientsOptions struct {
 	// PageSize is the number of clients per page; zero leaves it to the
-	// server, which defaults to 250 and allows at most 1000.
+	// server. Hydra v2.x defaults to 250 and allows at most 1000; Hydra
+	// v26 defaults to 100 and serves at most 500, cutting a larger size
+	// without a word. Either way the Link header names the next page.
 	PageSize int
 	// PageToken is the token of the page to fetch, from a previous page's
 	// NextPageToken; empty fetches the first page.

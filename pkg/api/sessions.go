@@ -56,8 +56,9 @@ type ConsentPage struct {
 }
 
 // ListConsentSessions fetches one page of the consent sessions that
-// subject granted. pageSize zero leaves it to the server (250; at most
-// 1000); an empty pageToken fetches the first page.
+// subject granted. pageSize zero leaves it to the server (Hydra v2.x: 250,
+// at most 1000; v26: 100, and a larger size is cut to 500 without a word);
+// an empty pageToken fetches the first page.
 func (c *Client) ListConsentSessions(ctx context.Context, subject string, pageSize int, pageToken string) (*ConsentPage, error) {
 	q := url.Values{"subject": {subject}}
 	if pageSize > 0 {
