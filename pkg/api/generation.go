@@ -79,6 +79,18 @@ func (s ServerInfo) Name() string {
 	return "the server"
 }
 
+// Release returns the major and minor of the release the server named, and
+// false when it named none.
+func (s ServerInfo) Release() (major, minor int, ok bool) {
+	m := releaseRE().FindStringSubmatch(s.Version)
+	if m == nil {
+		return 0, 0, false
+	}
+	major, _ = strconv.Atoi(m[1])
+	minor, _ = strconv.Atoi(m[2])
+	return major, minor, true
+}
+
 // detection holds what a Client learned about its server, once.
 type detection struct {
 	mu   sync.Mutex

@@ -22,12 +22,15 @@ const (
 // admin API lists it. The typed fields are the ones the tool reads; Raw is
 // the server's JSON as sent.
 type ConsentSession struct {
-	GrantScope    []string  `json:"grant_scope"`
-	GrantAudience []string  `json:"grant_access_token_audience"`
-	Remember      bool      `json:"remember"`
-	RememberFor   int64     `json:"remember_for"`
-	HandledAt     time.Time `json:"handled_at"`
-	Request       struct {
+	// ConsentRequestID identifies the session to revoke it alone
+	// (RevokeConsentSession): Hydra v25.4 and later send it.
+	ConsentRequestID string    `json:"consent_request_id"`
+	GrantScope       []string  `json:"grant_scope"`
+	GrantAudience    []string  `json:"grant_access_token_audience"`
+	Remember         bool      `json:"remember"`
+	RememberFor      int64     `json:"remember_for"`
+	HandledAt        time.Time `json:"handled_at"`
+	Request          struct {
 		Subject        string `json:"subject"`
 		LoginSessionID string `json:"login_session_id"`
 		Client         struct {
@@ -113,6 +116,24 @@ func (c *Client) RevokeConsentSessions(ctx context.Context, subject, client stri
 	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: ConsentSessionsPath, Query: q, Retry: true})
 	return err
 }
+
+// RevokeConsentSession revokes the one consent session of a consent
+// request ID, and the tokens issued under it: Hydra v25.4 and later
+// (RevokeConsentSessionSince). Hydra v2.3.0 refuses the request, as it
+// wants a subject; v26 answers 204 whether or not there was such a session,
+// so the caller checks by listing.
+func (c *Client) RevokeConsentSession(ctx context.Context, consentRequestID string) error {
+	if consentRequestID == "" {
+		return fmt.Errorf("revoking a consent session needs its consent request ID")
+	}
+	q := url.Values{"consent_request_id": {consentRequestID}}
+	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: ConsentSessionsPath, Query: q, Retry: true})
+	return err
+}
+
+// RevokeConsentSessionSince is the first release that revokes one consent
+// session by its consent request ID, as major and minor.
+var RevokeConsentSessionSince = [2]int{25, 4}
 
 // RevokeLoginSessions ends every login session of subject, or, when sid is
 // set instead, that one session (with OpenID Connect back-channel logout).
