@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hydratoken/hydra/test/hydratest"
 )
@@ -112,6 +113,7 @@ func TestCompat(t *testing.T) {
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
 			t.Run("--api-version v1 paging", func(t *testing.T) { compatV1Paging(t, s) })
 			t.Run("detection without a release", func(t *testing.T) { compatDetectFromSource(t, s) })
+			t.Run("consent revoke --consent-request-id", func(t *testing.T) { compatRevokeOneConsent(t, s) })
 		})
 	}
 }
@@ -475,6 +477,66 @@ func compatDetectFromSource(t *testing.T, s *hydratest.Server) {
 	if strings.Contains(r.Stderr, "public API") {
 		t.Errorf("a v2 server is taken for the public API:\n%s", r.Stderr)
 	}
+}
+
+// compatRevokeOneConsent: two headless grants of one subject; Hydra v26
+// lists each with its consent request ID, and consent revoke
+// --consent-request-id revokes that one alone. Older servers name no ID,
+// and the command refuses before sending anything.
+func compatRevokeOneConsent(t *testing.T, s *hydratest.Server) {
+	if hydratest.IsV1(s.Version) {
+		t.Skip("Hydra v1's consent sessions are covered by keys, sessions and trust")
+	}
+	c, err := s.CreateClient(map[string]any{
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code"},
+		"scope":                      "openid offline",
+		"redirect_uris":              []string{"http://127.0.0.1:4446/callback"},
+		"token_endpoint_auth_method": "client_secret_basic",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := "compat-revoke-one-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	env := compatEnv(s, "OAUTH2_CLIENT_ID", c.ClientID, "OAUTH2_CLIENT_SECRET", c.ClientSecret)
+	for range 2 {
+		compatRun(t, env, "token", "user", "--headless", "--subject", subject, "--scope", "openid,offline", "-q").wantCode(t, 0)
+	}
+	r := compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+	r.wantCode(t, 0)
+	var sessions []struct {
+		ID string `json:"consent_request_id"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &sessions); err != nil || len(sessions) != 2 {
+		t.Fatalf("consent list: %v, %d sessions\n%s", err, len(sessions), r.Stdout)
+	}
+	if s.Version != hydratest.HydraV26 {
+		r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", "no-such-request")
+		r.wantCode(t, 1)
+		r.wantStderr(t, "needs Hydra v25.4 or later", "nothing was revoked")
+		r = compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+		if err := json.Unmarshal([]byte(r.Stdout), &sessions); err != nil || len(sessions) != 2 {
+			t.Errorf("after a refused revoke: %v, %d sessions, want 2", err, len(sessions))
+		}
+		return
+	}
+	table := compatRun(t, env, "consent", "list", "--subject", subject)
+	if !strings.Contains(table.Stdout, "CONSENT REQUEST ID") || !strings.Contains(table.Stdout, sessions[0].ID) {
+		t.Errorf("consent list table names no consent request ID:\n%s", table.Stdout)
+	}
+	r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", sessions[0].ID)
+	r.wantCode(t, 0)
+	r.wantStderr(t, "Revoked consent session "+sessions[0].ID)
+	r.assertClean(t)
+	r = compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+	r.wantCode(t, 0)
+	if strings.Contains(r.Stdout, sessions[0].ID) || !strings.Contains(r.Stdout, sessions[1].ID) {
+		t.Errorf("after revoking %s, consent list:\n%s", sessions[0].ID, r.Stdout)
+	}
+	// Revoking it again: the list lacks it, so nothing is sent.
+	r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", sessions[0].ID)
+	r.wantCode(t, 1)
+	r.wantStderr(t, "nothing was revoked")
 }
 
 // compatDropped sets fields that older servers drop, on create, update and

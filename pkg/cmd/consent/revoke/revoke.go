@@ -6,6 +6,7 @@ package revoke
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -142,7 +143,7 @@ func revokeOne(ctx context.Context, opts *Options, client *api.Client, before []
 	info := client.Server(ctx)
 	since := api.RevokeConsentSessionSince
 	if major, minor, ok := info.Release(); (ok && (major < since[0] || major == since[0] && minor < since[1])) || info.Generation == api.V1 {
-		return fmt.Errorf("revoking one consent session by --consent-request-id needs Hydra v%d.%d or later, but the admin API at %s is %s: revoke by --client-id or --all instead",
+		return fmt.Errorf("revoking one consent session by --consent-request-id needs Hydra v%d.%d or later, but the admin API at %s is %s; nothing was revoked: revoke by --client-id or --all instead",
 			since[0], since[1], api.StripQuery(client.BaseURL), info.Name())
 	}
 	target := -1
@@ -151,6 +152,12 @@ func revokeOne(ctx context.Context, opts *Options, client *api.Client, before []
 			target = i
 			break
 		}
+	}
+	named := slices.ContainsFunc(before, func(s *api.ConsentSession) bool { return s.ConsentRequestID != "" })
+	if target < 0 && len(before) > 0 && !named {
+		// A build from source names no release: its list tells.
+		return fmt.Errorf("revoking one consent session by --consent-request-id needs Hydra v%d.%d or later, but the admin API at %s lists consent sessions without their consent request IDs, as older releases do; nothing was revoked: revoke by --client-id or --all instead",
+			since[0], since[1], api.StripQuery(client.BaseURL))
 	}
 	if target < 0 {
 		return fmt.Errorf("Hydra lists no consent session of subject %s with consent request ID %s, so nothing was revoked: \"consent list --subject %s\" shows the IDs",

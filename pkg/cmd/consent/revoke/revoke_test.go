@@ -195,4 +195,9 @@ func TestRevokeOne(t *testing.T) {
 		!strings.Contains(err.Error(), "Hydra v2.3.0") || len(s.deletes) != 0 {
 		t.Fatalf("v2.3.0: %v, deletes %v", err, s.deletes)
 	}
+	// A build from source names no release; its list names no IDs.
+	s = &consentServer{version: "master", sessions: []map[string]any{session("a")}}
+	if _, _, err := run(s, "--subject", "s", "--consent-request-id", "r1"); err == nil || !strings.Contains(err.Error(), "needs Hydra v25.4 or later") || len(s.deletes) != 0 {
+		t.Fatalf("from source: %v, deletes %v", err, s.deletes)
+	}
 }
