@@ -64,6 +64,10 @@ const (
 	// CauseGenerationRedirect: the server redirected Hydra v1's path to
 	// Hydra v2's, though the generation was given as v1.
 	CauseGenerationRedirect
+	// CauseGenerationPaging: the server pages a list with page_token, as
+	// Hydra v2 and later do, though the generation was given as v1, whose
+	// offset it ignores (Hydra v25.4 and later serve v1's paths).
+	CauseGenerationPaging
 	// CauseNeedsV2: a route 404 for a path that exists only in Hydra v2,
 	// sent to Hydra v1.
 	CauseNeedsV2

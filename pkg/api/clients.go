@@ -271,7 +271,9 @@ func (c *Client) DeleteClient(ctx context.Context, id string) error {
 // ListClientsOptions selects one page of clients.
 type ListClientsOptions struct {
 	// PageSize is the number of clients per page; zero leaves it to the
-	// server, which defaults to 250 and allows at most 1000.
+	// server. Hydra v2.x defaults to 250 and allows at most 1000; Hydra
+	// v26 defaults to 100 and serves at most 500, cutting a larger size
+	// without a word. Either way the Link header names the next page.
 	PageSize int
 	// PageToken is the token of the page to fetch, from a previous page's
 	// NextPageToken; empty fetches the first page.
@@ -288,6 +290,8 @@ type ClientPage struct {
 	TotalCount int
 	// size is the length of the page's body, for the walk's memory limit.
 	size int
+	// sum is PageSum of the page's body.
+	sum string
 }
 
 // AllClients walks every page of clients (see Pages).
@@ -297,7 +301,7 @@ func (c *Client) AllClients(ctx context.Context) iter.Seq2[*OAuth2Client, error]
 		if err != nil {
 			return PageOf[*OAuth2Client]{}, err
 		}
-		return PageOf[*OAuth2Client]{Items: p.Clients, Next: p.NextPageToken, Size: p.size}, nil
+		return PageOf[*OAuth2Client]{Items: p.Clients, Next: p.NextPageToken, Size: p.size, Sum: p.sum}, nil
 	})
 }
 
@@ -314,6 +318,9 @@ func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) (*Client
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkV1Paging(resp, c.URL(ClientsPath, nil)); err != nil {
+		return nil, err
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -323,7 +330,7 @@ func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) (*Client
 		}
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(ClientsPath, nil), err)
 	}
-	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header), size: len(resp.Body)}
+	page := &ClientPage{TotalCount: -1, NextPageToken: NextPageToken(resp.Header), size: len(resp.Body), sum: PageSum(resp.Body)}
 	if n, err := strconv.Atoi(resp.Header.Get("X-Total-Count")); err == nil && n >= 0 {
 		page.TotalCount = n
 	}

@@ -79,6 +79,18 @@ func (s ServerInfo) Name() string {
 	return "the server"
 }
 
+// Release returns the major and minor of the release the server named, and
+// false when it named none.
+func (s ServerInfo) Release() (major, minor int, ok bool) {
+	m := releaseRE().FindStringSubmatch(s.Version)
+	if m == nil {
+		return 0, 0, false
+	}
+	major, _ = strconv.Atoi(m[1])
+	minor, _ = strconv.Atoi(m[2])
+	return major, minor, true
+}
+
 // detection holds what a Client learned about its server, once.
 type detection struct {
 	mu   sync.Mutex
@@ -145,8 +157,8 @@ func (c *Client) needsDetection(path string, err error) bool {
 // Server returns what is known about the server behind the admin API:
 // the generation given (Client.Generation), or else what detection finds
 // out, once per Client. Detection costs one request when the server names
-// its release at GET /version, and two when it does not, as a build from
-// source answers "master". It never fails: a server it cannot place is
+// its release at GET /version, and two or three when it does not, as a
+// build from source answers "master". It never fails: a server it cannot place is
 // GenerationUnknown, and the tool then uses Hydra v2's paths.
 func (c *Client) Server(ctx context.Context) ServerInfo {
 	if c.Generation != GenerationUnknown {
@@ -202,14 +214,26 @@ func (c *Client) detectServer(ctx context.Context) (info ServerInfo, complete bo
 			return info, true
 		}
 	}
-	// No release named. Hydra v1 lists clients at /clients; Hydra v2
-	// redirects that v1 path to /admin/clients.
+	// No release named. Hydra v2 and later list clients at
+	// /admin/clients; Hydra v1 has no such route (404) and lists them at
+	// /clients. /clients alone proves nothing: Hydra v2 redirects it to
+	// /admin/clients, and Hydra v25.4 and later serve it directly, with
+	// the same 200 and JSON array as Hydra v1. Both probes ask for one
+	// item and change nothing.
+	resp, err = c.probe(ctx, "/admin/clients", url.Values{"page_size": {"1"}})
+	switch {
+	case err != nil:
+		return info, ctx.Err() == nil
+	case resp.StatusCode == http.StatusOK && isJSONArray(resp.Body):
+		info.Generation = V2
+		return info, true
+	case resp.StatusCode != http.StatusNotFound:
+		return info, true
+	}
 	resp, err = c.probe(ctx, "/clients", url.Values{"limit": {"1"}})
 	switch {
 	case err != nil:
 		return info, ctx.Err() == nil
-	case resp.StatusCode/100 == 3 && strings.HasSuffix(strings.TrimSuffix(locationPath(resp.Header.Get("Location")), "/"), "/admin/clients"):
-		info.Generation = V2
 	case resp.StatusCode == http.StatusOK && isJSONArray(resp.Body):
 		info.Generation = V1
 	}
@@ -324,4 +348,33 @@ func (c *Client) generationCause(err error, v2Path string, gen Generation) {
 	case c.Generation == V2:
 		e.Cause = CauseNotV2
 	}
+}
+
+// checkV1Paging refuses a page of a list whose next page the tool cannot
+// ask for: with the generation given as v1, the tool sends a page's token
+// back as Hydra v1's offset, but a server whose Link names the next page
+// by page_token alone pages as Hydra v2 does (Hydra v25.4 and later serve
+// v1's paths so). It ignores the offset and answers the first page again,
+// with a fresh token each time, so that a walk would never end. u is the
+// list's URL, for the message.
+func (c *Client) checkV1Paging(resp *Response, u *url.URL) error {
+	if c.Kind != Admin || c.Generation != V1 {
+		return nil
+	}
+	for _, l := range ParseLinks(resp.Header.Values("Link")) {
+		if !l.HasRel("next") {
+			continue
+		}
+		next, err := url.Parse(l.URL)
+		if err != nil || !next.Query().Has("page_token") || next.Query().Has("offset") {
+			continue
+		}
+		status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		msg := fmt.Sprintf("%s %s: %s, but the server names its next page by page_token, as Hydra v2 and later do, "+
+			"not by offset as Hydra v1 does, the API version the tool was given: it cannot ask for that page",
+			http.MethodGet, StripQuery(u), status)
+		return c.advise(&Error{Method: http.MethodGet, URL: StripQuery(u), StatusCode: resp.StatusCode, Status: status,
+			Description: msg, raw: true, Cause: CauseGenerationPaging})
+	}
+	return nil
 }

@@ -18,6 +18,9 @@ import (
 type fakeHydra struct {
 	gen     Generation
 	version string
+	// v1Paths makes a Hydra v2 serve v1's admin paths (/clients) itself,
+	// with 200, as Hydra v25.4 and later do, rather than redirect them.
+	v1Paths bool
 
 	mu    sync.Mutex
 	paths []string
@@ -45,6 +48,9 @@ func (f *fakeHydra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "/version":
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"version":%q}`, f.version)
+	case f.gen == V2 && f.v1Paths && path == "/clients" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `[{"client_id":"a"}]`)
 	case f.gen == V2 && (path == "/clients" || strings.HasPrefix(path, "/clients/")):
 		http.Redirect(w, r, "/admin"+path, http.StatusTemporaryRedirect)
 	case path == prefix+"/clients" && r.Method == http.MethodGet:
@@ -100,8 +106,11 @@ func TestServerDetection(t *testing.T) {
 		{"v1 release", &fakeHydra{gen: V1, version: "v1.11.10"}, ServerInfo{Generation: V1, Version: "v1.11.10"}, 1},
 		{"v2 release", &fakeHydra{gen: V2, version: "v2.3.0"}, ServerInfo{Generation: V2, Version: "v2.3.0"}, 1},
 		{"v2 release without v", &fakeHydra{gen: V2, version: "2.1.2"}, ServerInfo{Generation: V2, Version: "v2.1.2"}, 1},
-		{"v1 from source", &fakeHydra{gen: V1, version: "master"}, ServerInfo{Generation: V1}, 2},
+		{"v1 from source", &fakeHydra{gen: V1, version: "master"}, ServerInfo{Generation: V1}, 3},
 		{"v2 from source", &fakeHydra{gen: V2, version: "master"}, ServerInfo{Generation: V2}, 2},
+		// Hydra v25.4 and later answer /clients with 200 and a JSON
+		// array, as Hydra v1 does: /admin/clients tells them apart.
+		{"v26 from source", &fakeHydra{gen: V2, version: "master", v1Paths: true}, ServerInfo{Generation: V2}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,7 +164,7 @@ func TestAdminCallsFollowTheGeneration(t *testing.T) {
 		if _, err := c.Introspect(context.Background(), "tok", nil); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"GET /admin/clients/a", "GET /version", "GET /clients?limit=1", "GET /clients/a", "POST /oauth2/introspect"}
+		want := []string{"GET /admin/clients/a", "GET /version", "GET /admin/clients?page_size=1", "GET /clients?limit=1", "GET /clients/a", "POST /oauth2/introspect"}
 		if got := f.requests(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"iter"
 	"net/http"
@@ -31,10 +32,20 @@ type PageOf[T any] struct {
 	Next string
 	// Size is the length of the page's body.
 	Size int
+	// Sum is a digest of the page's body (PageSum), or "": a page whose
+	// Sum is the previous page's repeats it.
+	Sum string
+}
+
+// PageSum is the digest of a page's body, for PageOf.Sum.
+func PageSum(body []byte) string {
+	sum := sha256.Sum256(body)
+	return string(sum[:])
 }
 
 // PageError is a walk over pages that stopped because the server's
-// pagination does not end: a page token came twice, or the walk passed
+// pagination does not end: a page token came twice, a page repeated the
+// previous one, or the walk passed
 // MaxPages or MaxListBytes.
 type PageError struct {
 	// What names the list, such as "clients"; URL is the list's URL.
@@ -51,7 +62,9 @@ func (e *PageError) Error() string {
 // in order. fetch gets the page of a token ("" for the first). The walk
 // ends after the last page (no next token, or no items), or with an error
 // as the second value: the page's own, or a *PageError when the server
-// sends a page token a second time, or the walk passes MaxPages pages or
+// sends a page token a second time, or a page whose body is the previous
+// page's (a server that ignores the token, with a fresh one each time), or
+// the walk passes MaxPages pages or
 // MaxListBytes bytes. It is the one walker of every list: a repeated page
 // token is always an error, never a silent end.
 func Pages[T any](ctx context.Context, what string, u *url.URL, fetch func(ctx context.Context, token string) (PageOf[T], error)) iter.Seq2[T, error] {
@@ -61,7 +74,7 @@ func Pages[T any](ctx context.Context, what string, u *url.URL, fetch func(ctx c
 			yield(zero, &PageError{What: what, URL: StripQuery(u), Reason: reason})
 		}
 		seen := map[string]bool{}
-		token, size := "", 0
+		token, size, prev := "", 0, ""
 		for n := 0; ; n++ {
 			if n == MaxPages {
 				stop(fmt.Sprintf("the server has more than %d pages", MaxPages))
@@ -76,16 +89,21 @@ func Pages[T any](ctx context.Context, what string, u *url.URL, fetch func(ctx c
 				stop(fmt.Sprintf("the server sent more than %d MiB and asks for more", MaxListBytes>>20))
 				return
 			}
+			if page.Next != "" && seen[page.Next] {
+				stop(fmt.Sprintf("the server sent next-page token %q twice", page.Next))
+				return
+			}
+			if n > 0 && page.Sum != "" && page.Sum == prev && len(page.Items) > 0 {
+				stop(fmt.Sprintf("the server sent page %d with the same items as page %d, and ignores the page token", n+1, n))
+				return
+			}
+			prev = page.Sum
 			for _, item := range page.Items {
 				if !yield(item, nil) {
 					return
 				}
 			}
 			if page.Next == "" || len(page.Items) == 0 {
-				return
-			}
-			if seen[page.Next] {
-				stop(fmt.Sprintf("the server sent next-page token %q twice", page.Next))
 				return
 			}
 			seen[page.Next] = true

@@ -61,3 +61,62 @@ func TestPagesLimits(t *testing.T) {
 		t.Errorf("n = %d", n)
 	}
 }
+
+// A server that ignores the page token and answers the first page again,
+// with a fresh token each time (Hydra v26 given a v1 offset), is stopped
+// at the second page, not at MaxPages.
+func TestRepeatedPageIsAnError(t *testing.T) {
+	var n atomic.Int32
+	c := adminStub(t, func(w http.ResponseWriter, r *http.Request) {
+		i := n.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Link", fmt.Sprintf(`<%s?page_token=fresh%d>; rel="next"`, r.URL.Path, i))
+		io.WriteString(w, `[{"client_id":"a"},{"client_id":"b"}]`)
+	})
+	got, err := Collect(c.AllClients(context.Background()))
+	var pe *PageError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "page 2 with the same items as page 1") || got != nil {
+		t.Fatalf("clients %v, err %v: want a *PageError naming the repeated page", got, err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("%d requests, want 2", n.Load())
+	}
+}
+
+// Given --api-version v1, a server that names its next page by page_token
+// alone (Hydra v25.4 and later serve v1's paths, but page as v2 does) is
+// refused with CauseGenerationPaging: the tool would send the token back as
+// an offset, which such a server ignores. Hydra v1's offset links pass.
+func TestV1PagingAgainstTokenPages(t *testing.T) {
+	link := `</clients?page_size=2&page_token=ZW5jcnlwdGVk>; rel="next"`
+	var paths []string
+	c := adminStub(t, func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Link", link)
+		io.WriteString(w, `[{"client_id":"a"}]`)
+	})
+	c.Generation = V1
+	_, err := c.ListClients(context.Background(), ListClientsOptions{PageSize: 2})
+	var e *Error
+	if !errors.As(err, &e) || e.Cause != CauseGenerationPaging || !strings.Contains(err.Error(), "page_token") {
+		t.Fatalf("err = %v, want CauseGenerationPaging", err)
+	}
+	if _, err := Collect(c.AllTrusts(context.Background(), "")); !errors.As(err, &e) || e.Cause != CauseGenerationPaging {
+		t.Errorf("trusts: err = %v, want CauseGenerationPaging", err)
+	}
+	link = `</clients?limit=2&offset=2>; rel="next"`
+	p, err := c.ListClients(context.Background(), ListClientsOptions{PageSize: 2})
+	if err != nil || p.NextPageToken != "2" {
+		t.Errorf("Hydra v1's offset link: %+v, %v", p, err)
+	}
+	// Detected or given v2 follows the token.
+	c.Generation = V2
+	link = `</admin/clients?page_size=2&page_token=ZW5jcnlwdGVk>; rel="next"`
+	if p, err := c.ListClients(context.Background(), ListClientsOptions{PageSize: 2}); err != nil || p.NextPageToken != "ZW5jcnlwdGVk" {
+		t.Errorf("v2: %+v, %v", p, err)
+	}
+	if paths[0] != "/clients" {
+		t.Errorf("v1 paths: %v", paths)
+	}
+}

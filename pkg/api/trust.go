@@ -138,6 +138,8 @@ type TrustPage struct {
 	NextPageToken string
 	// size is the length of the page's body, for the walk's memory limit.
 	size int
+	// sum is PageSum of the page's body.
+	sum string
 }
 
 // AllTrusts walks every page of trust relationships, of one issuer when
@@ -148,7 +150,7 @@ func (c *Client) AllTrusts(ctx context.Context, issuer string) iter.Seq2[*Trust,
 		if err != nil {
 			return PageOf[*Trust]{}, err
 		}
-		return PageOf[*Trust]{Items: p.Trusts, Next: p.NextPageToken, Size: p.size}, nil
+		return PageOf[*Trust]{Items: p.Trusts, Next: p.NextPageToken, Size: p.size, Sum: p.sum}, nil
 	})
 }
 
@@ -168,11 +170,14 @@ func (c *Client) ListTrusts(ctx context.Context, o ListTrustsOptions) (*TrustPag
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkV1Paging(resp, c.URL(TrustPath, nil)); err != nil {
+		return nil, err
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(resp.Body, &items); err != nil {
 		return nil, BadBodyError(resp, http.MethodGet, c.URL(TrustPath, nil), err)
 	}
-	page := &TrustPage{NextPageToken: NextPageToken(resp.Header), size: len(resp.Body)}
+	page := &TrustPage{NextPageToken: NextPageToken(resp.Header), size: len(resp.Body), sum: PageSum(resp.Body)}
 	for i, raw := range items {
 		t, err := ParseTrust(raw)
 		if err != nil {

@@ -140,6 +140,8 @@ func Advice(c *api.Client, timeout time.Duration, err error) string {
 		return fmt.Sprintf("This is not an answer of %s, so it proves nothing: %s may name a proxy's sign-in page, a misrouted ingress or another server.", what, source)
 	case api.CauseGenerationRedirect:
 		return "The server redirects Hydra v1's path to Hydra v2's, as Hydra v2 does, though --api-version v1 is given: drop --api-version v1, or pass --api-version v2."
+	case api.CauseGenerationPaging:
+		return "Hydra v25.4 and later serve Hydra v1's paths but page as Hydra v2 does: drop --api-version v1, or pass --api-version v2."
 	case api.CauseNeedsV2:
 		if c.Server(context.Background()).Given {
 			return "If the server is Hydra v2, drop --api-version v1."

@@ -9,12 +9,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hydratoken/hydra/test/hydratest"
 )
@@ -97,6 +103,7 @@ func TestCompat(t *testing.T) {
 			s := compatServer(t, version)
 			t.Run("clients", func(t *testing.T) { compatClients(t, s) })
 			t.Run("dropped fields", func(t *testing.T) { compatDropped(t, s) })
+			t.Run("device grant lifespans", func(t *testing.T) { compatDeviceLifespans(t, s) })
 			t.Run("client credentials tokens", func(t *testing.T) { compatTokens(t, s) })
 			t.Run("authorization code and refresh", func(t *testing.T) { compatAuthCode(t, s) })
 			t.Run("browser sign-in", func(t *testing.T) { compatBrowser(t, s) })
@@ -104,6 +111,9 @@ func TestCompat(t *testing.T) {
 			t.Run("keys, sessions and trust", func(t *testing.T) { compatKeysSessions(t, s) })
 			t.Run("trust's shared keys", func(t *testing.T) { compatTrustSharedKeys(t, s) })
 			t.Run("--api-version", func(t *testing.T) { compatAPIVersion(t, s) })
+			t.Run("--api-version v1 paging", func(t *testing.T) { compatV1Paging(t, s) })
+			t.Run("detection without a release", func(t *testing.T) { compatDetectFromSource(t, s) })
+			t.Run("consent revoke --consent-request-id", func(t *testing.T) { compatRevokeOneConsent(t, s) })
 		})
 	}
 }
@@ -411,6 +421,132 @@ func compatAPIVersion(t *testing.T, s *hydratest.Server) {
 	r.assertClean(t)
 }
 
+// compatV1Paging: Hydra v26 serves v1's /clients, but pages by page_token
+// and ignores v1's offset. Given --api-version v1, a list of more than one
+// page stops at once with advice, rather than fetching page 1 again until
+// the page cap; detected, it lists every client.
+func compatV1Paging(t *testing.T, s *hydratest.Server) {
+	if s.Version != hydratest.HydraV26 {
+		t.Skip("only Hydra v25.4 and later serve v1's paths with v2's pagination")
+	}
+	env := compatEnv(s)
+	docs := make([]map[string]any, 120)
+	for i := range docs {
+		docs[i] = map[string]any{"client_name": fmt.Sprintf("paging-%d", i), "grant_types": []string{"client_credentials"}}
+	}
+	b, _ := json.Marshal(docs)
+	file := filepath.Join(t.TempDir(), "clients.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := compatRun(t, env, "client", "create", "-f", file, "-q")
+	r.wantCode(t, 0)
+	r = compatRun(t, env, "client", "list", "-q")
+	r.wantCode(t, 0)
+	if n := len(strings.Fields(r.Stdout)); n < 120 {
+		t.Fatalf("client list: %d clients, want at least 120", n)
+	}
+	r = compatRun(t, env, "client", "list", "--api-version", "v1", "-q")
+	r.wantCode(t, 1)
+	r.wantStderr(t, "names its next page by page_token", "drop --api-version v1")
+	r.assertClean(t)
+	if r.Stdout != "" {
+		t.Errorf("a part of the list on stdout:\n%.300s", r.Stdout)
+	}
+}
+
+// compatDetectFromSource: a build from source names no release at GET
+// /version ("master"). Hydra v25.4 and later answer v1's /clients with 200
+// and a JSON array, as Hydra v1 does; detection must still see a Hydra v2,
+// so that token flush points at the janitor, not at the public API.
+func compatDetectFromSource(t *testing.T, s *hydratest.Server) {
+	if hydratest.IsV1(s.Version) {
+		t.Skip("Hydra v1 serves token flush")
+	}
+	up, err := url.Parse(s.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(up)
+	masked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/version" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"version":"master"}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer masked.Close()
+	env := compatEnv(s)
+	env["HYDRA_ADMIN_URL"] = masked.URL
+	r := compatRun(t, env, "token", "flush", "--min-age", "1h")
+	r.wantCode(t, 1)
+	r.wantStderr(t, "needs Hydra v1", "is Hydra v2", "hydra janitor")
+	if strings.Contains(r.Stderr, "public API") {
+		t.Errorf("a v2 server is taken for the public API:\n%s", r.Stderr)
+	}
+}
+
+// compatRevokeOneConsent: two headless grants of one subject; Hydra v26
+// lists each with its consent request ID, and consent revoke
+// --consent-request-id revokes that one alone. Older servers name no ID,
+// and the command refuses before sending anything.
+func compatRevokeOneConsent(t *testing.T, s *hydratest.Server) {
+	if hydratest.IsV1(s.Version) {
+		t.Skip("Hydra v1's consent sessions are covered by keys, sessions and trust")
+	}
+	c, err := s.CreateClient(map[string]any{
+		"grant_types":                []string{"authorization_code", "refresh_token"},
+		"response_types":             []string{"code"},
+		"scope":                      "openid offline",
+		"redirect_uris":              []string{"http://127.0.0.1:4446/callback"},
+		"token_endpoint_auth_method": "client_secret_basic",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := "compat-revoke-one-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	env := compatEnv(s, "OAUTH2_CLIENT_ID", c.ClientID, "OAUTH2_CLIENT_SECRET", c.ClientSecret)
+	for range 2 {
+		compatRun(t, env, "token", "user", "--headless", "--subject", subject, "--scope", "openid,offline", "-q").wantCode(t, 0)
+	}
+	r := compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+	r.wantCode(t, 0)
+	var sessions []struct {
+		ID string `json:"consent_request_id"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &sessions); err != nil || len(sessions) != 2 {
+		t.Fatalf("consent list: %v, %d sessions\n%s", err, len(sessions), r.Stdout)
+	}
+	if s.Version != hydratest.HydraV26 {
+		r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", "no-such-request")
+		r.wantCode(t, 1)
+		r.wantStderr(t, "needs Hydra v25.4 or later", "nothing was revoked")
+		r = compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+		if err := json.Unmarshal([]byte(r.Stdout), &sessions); err != nil || len(sessions) != 2 {
+			t.Errorf("after a refused revoke: %v, %d sessions, want 2", err, len(sessions))
+		}
+		return
+	}
+	table := compatRun(t, env, "consent", "list", "--subject", subject)
+	if !strings.Contains(table.Stdout, "CONSENT REQUEST ID") || !strings.Contains(table.Stdout, sessions[0].ID) {
+		t.Errorf("consent list table names no consent request ID:\n%s", table.Stdout)
+	}
+	r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", sessions[0].ID)
+	r.wantCode(t, 0)
+	r.wantStderr(t, "Revoked consent session "+sessions[0].ID)
+	r.assertClean(t)
+	r = compatRun(t, env, "consent", "list", "--subject", subject, "--format", "json")
+	r.wantCode(t, 0)
+	if strings.Contains(r.Stdout, sessions[0].ID) || !strings.Contains(r.Stdout, sessions[1].ID) {
+		t.Errorf("after revoking %s, consent list:\n%s", sessions[0].ID, r.Stdout)
+	}
+	// Revoking it again: the list lacks it, so nothing is sent.
+	r = compatRun(t, env, "consent", "revoke", "--subject", subject, "--consent-request-id", sessions[0].ID)
+	r.wantCode(t, 1)
+	r.wantStderr(t, "nothing was revoked")
+}
+
 // compatDropped sets fields that older servers drop, on create, update and
 // import, and checks that each dropped one is named. Hydra v2.1 drops
 // skip_logout_consent; Hydra v1 all three; Hydra v26 none.
@@ -451,6 +587,59 @@ func compatDropped(t *testing.T, s *hydratest.Server) {
 		t.Fatal(err)
 	}
 	check(compatRun(t, env, "import", "oauth2-client", file, "--format", "json"), "imported")
+}
+
+// deviceLifespansDoc sets the device authorization grant's lifespans,
+// which Hydra v25.4 added.
+const deviceLifespansDoc = `{"grant_types":["client_credentials"],"device_authorization_grant_access_token_lifespan":"1h0m0s","device_authorization_grant_id_token_lifespan":"2h0m0s","device_authorization_grant_refresh_token_lifespan":"3h0m0s"}`
+
+var deviceLifespans = []string{"device_authorization_grant_access_token_lifespan", "device_authorization_grant_id_token_lifespan", "device_authorization_grant_refresh_token_lifespan"}
+
+// createDeviceLifespans runs client create -f with deviceLifespansDoc.
+func createDeviceLifespans(t *testing.T, env map[string]string) result {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "client.json")
+	if err := os.WriteFile(file, []byte(deviceLifespansDoc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"client", "create", "-f", file, "--format", "json"}
+	if env == nil {
+		return hydra(t, args...)
+	}
+	return compatRun(t, env, args...)
+}
+
+// compatDeviceLifespans: Hydra v26 stores the device grant's lifespans,
+// and client create neither calls them unknown nor dropped.
+func compatDeviceLifespans(t *testing.T, s *hydratest.Server) {
+	if s.Version != hydratest.HydraV26 {
+		t.Skip("Hydra v25.4 added the fields; TestCreateNamesDroppedDeviceLifespans covers v2.3.0")
+	}
+	r := createDeviceLifespans(t, compatEnv(s))
+	r.wantCode(t, 0)
+	r.assertClean(t)
+	if strings.Contains(r.Stderr, "without") || strings.Contains(r.Stderr, "unknown") {
+		t.Errorf("warnings for fields Hydra %s stores:\n%s", s.Version, r.Stderr)
+	}
+	got := decodeClient(t, r.Stdout)
+	for i, k := range deviceLifespans {
+		if want := fmt.Sprintf("%dh0m0s", i+1); got[k] != want {
+			t.Errorf("%s = %v, want %s", k, got[k], want)
+		}
+	}
+}
+
+// Hydra v2.3.0 drops the device grant's lifespans, which v25.4 added:
+// client create names each one, and the release that stores it.
+func TestCreateNamesDroppedDeviceLifespans(t *testing.T) {
+	r := createDeviceLifespans(t, nil)
+	r.wantCode(t, 0)
+	for _, k := range deviceLifespans {
+		r.wantStderr(t, "without "+k+": Hydra v2", "does not support the field and dropped it; Hydra v25.4 and later store it")
+	}
+	if strings.Contains(r.Stderr, "unknown field") {
+		t.Errorf("a device lifespan is called unknown:\n%s", r.Stderr)
+	}
 }
 
 // Hydra v2.3 stores every field: no warning.

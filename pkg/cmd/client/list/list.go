@@ -20,7 +20,9 @@ import (
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
-// MaxPageSize is the largest page Hydra's admin API serves for clients.
+// MaxPageSize is the largest page Hydra v2.x's admin API serves for
+// clients. Hydra v26 serves at most 500, and cuts a larger size without a
+// word; the next page's token then follows from there.
 const MaxPageSize = 1000
 
 // Options are the parsed flags and arguments of the command.
@@ -68,7 +70,10 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			one array of the clients as the server sent them; -q prints the IDs.
 
 			With --page-size or --page-token, only one page is fetched, and the
-			token of the next page, if there is one, is printed on stderr.
+			token of the next page, if there is one, is printed on stderr. Without
+			--page-size the server chooses the size: Hydra v2.x 250 clients, Hydra
+			v26 100. Hydra v26 serves at most 500 a page, and a page of fewer
+			clients than asked for may still have a next page.
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

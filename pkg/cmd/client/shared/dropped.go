@@ -21,9 +21,10 @@ var notCompared = []string{"client_id", "client_secret"}
 // server's answer got lacks, or has as null, false, "", 0, [] or {}: an
 // older Hydra stores only the fields it knows, and drops the others without
 // a word. (Hydra v2.0 drops skip_consent, skip_logout_consent and
-// access_token_strategy; v2.1 drops skip_logout_consent; v1 all three.)
+// access_token_strategy; v2.1 drops skip_logout_consent; v1 all three;
+// releases before v25.4 drop the device authorization grant's lifespans.)
 // A field the server changed, such as a normalised scope, is not dropped,
-// nor is a field unknown to Hydra v2.3, which Warnings names.
+// nor is a field unknown to Hydra, which Warnings names.
 func Dropped(sent Doc, got *api.OAuth2Client) []string {
 	var answer map[string]json.RawMessage
 	if got == nil || json.Unmarshal(got.Raw, &answer) != nil {
@@ -82,8 +83,8 @@ func WarnDropped(ctx context.Context, w io.Writer, client *api.Client, sent Doc,
 		}
 	}
 	for _, k := range dropped {
-		fmt.Fprintf(w, "warning: client %s was %s without %s: %s does not support the field and dropped it; Hydra v2.3 stores it\n",
-			printer.Printable(got.ClientID), verb, printer.Printable(k), server)
+		fmt.Fprintf(w, "warning: client %s was %s without %s: %s does not support the field and dropped it; %s and later store it\n",
+			printer.Printable(got.ClientID), verb, printer.Printable(k), server, storedSince(k))
 	}
 }
 

@@ -58,3 +58,29 @@ func TestRefusesClientID(t *testing.T) {
 		t.Error("RefusesClientID")
 	}
 }
+
+// Hydra v25.4 added the device authorization grant's lifespans: they are
+// no unknown fields, and Hydra v2.3.0, which drops them, is named for it.
+func TestDeviceLifespans(t *testing.T) {
+	sent := Doc{}
+	for _, k := range []string{"device_authorization_grant_access_token_lifespan", "device_authorization_grant_id_token_lifespan", "device_authorization_grant_refresh_token_lifespan"} {
+		sent.Set(k, "1h0m0s")
+	}
+	sent.Set("client_name", "n")
+	if w := Warnings(sent); len(w) != 0 {
+		t.Errorf("Warnings = %q, want none: Hydra v25.4 and later store these fields", w)
+	}
+	got, _ := api.ParseClient([]byte(`{"client_id":"c1","client_name":"n","device_authorization_grant_access_token_lifespan":null}`))
+	var w bytes.Buffer
+	WarnDropped(context.Background(), &w, &api.Client{Generation: api.V2}, sent, got, "created")
+	lines := strings.Split(strings.TrimSpace(w.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "client c1 was created without device_authorization_grant_access_token_lifespan: Hydra v2 does not support the field and dropped it; Hydra v25.4 and later store it") {
+		t.Errorf("warnings: %q", w.String())
+	}
+	w.Reset()
+	got, _ = api.ParseClient([]byte(`{"client_id":"c1","client_name":"n","device_authorization_grant_access_token_lifespan":"1h0m0s","device_authorization_grant_id_token_lifespan":"1h0m0s","device_authorization_grant_refresh_token_lifespan":"1h0m0s"}`))
+	WarnDropped(context.Background(), &w, &api.Client{Generation: api.V2}, sent, got, "created")
+	if w.Len() != 0 {
+		t.Errorf("stored fields are not dropped: %q", w.String())
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,12 +132,23 @@ func Filter(sessions []*api.ConsentSession, clientID string) []*api.ConsentSessi
 // Table is the table view of consent sessions.
 func Table(sessions []*api.ConsentSession, now time.Time) printer.TableData {
 	t := printer.TableData{Headers: []string{"CLIENT ID", "CLIENT NAME", "SCOPE", "AUDIENCE", "GRANTED AT", "REMEMBERED UNTIL"}}
+	// Hydra v25.4 and later name each session's consent request, by which
+	// "consent revoke --consent-request-id" revokes it alone; older servers
+	// name none, and the column is left out.
+	withID := slices.ContainsFunc(sessions, func(s *api.ConsentSession) bool { return s.ConsentRequestID != "" })
+	if withID {
+		t.Headers = append(t.Headers, "CONSENT REQUEST ID")
+	}
 	for _, s := range sessions {
 		granted := text.Stamp(s.HandledAt)
-		t.Rows = append(t.Rows, []string{
+		row := []string{
 			s.ClientID(), s.Request.Client.ClientName, strings.Join(s.GrantScope, " "), strings.Join(s.GrantAudience, ","),
 			granted, rememberedUntil(s, now),
-		})
+		}
+		if withID {
+			row = append(row, s.ConsentRequestID)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }

@@ -74,3 +74,18 @@ func TestRememberedUntil(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// Hydra v25.4 and later name each session's consent request: the table
+// shows it, for consent revoke --consent-request-id; older servers'
+// tables are unchanged.
+func TestTableConsentRequestID(t *testing.T) {
+	old := &api.ConsentSession{}
+	withID := &api.ConsentSession{ConsentRequestID: "8f23579e"}
+	if got := Table([]*api.ConsentSession{old}, time.Now()); len(got.Headers) != 6 || len(got.Rows[0]) != 6 {
+		t.Errorf("without IDs: %v %v", got.Headers, got.Rows)
+	}
+	got := Table([]*api.ConsentSession{withID, old}, time.Now())
+	if got.Headers[6] != "CONSENT REQUEST ID" || got.Rows[0][6] != "8f23579e" || got.Rows[1][6] != "" {
+		t.Errorf("with IDs: %v %v", got.Headers, got.Rows)
+	}
+}

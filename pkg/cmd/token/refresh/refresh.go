@@ -38,7 +38,8 @@ func NewCmdRefresh(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 			Spend a refresh token at Hydra's public token endpoint for a new access
 			token and, as Hydra rotates them, a new refresh token (RFC 6749 §6).
 			The old refresh token stops working, and using it again revokes the
-			whole chain: keep the new one.
+			whole chain: keep the new one. (Hydra v25.4 and later may accept the
+			old one for a while, if oauth2.grant.refresh_token.grace_period is set.)
 
 			By default the whole token response is printed as JSON, new refresh
 			token included, so that nothing shown once is lost. With a --format
