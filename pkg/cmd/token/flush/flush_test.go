@@ -33,7 +33,8 @@ func TestNewCmdFlush(t *testing.T) {
 }
 
 // hydra answers like Hydra v1 (flush served at /oauth2/flush) or v2 (no
-// such route; /clients redirects), recording the flush body.
+// such route; clients listed at /admin/clients, to which /clients
+// redirects), recording the flush body.
 func hydra(t *testing.T, v1 bool, body *map[string]string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -41,6 +42,8 @@ func hydra(t *testing.T, v1 bool, body *map[string]string) *httptest.Server {
 			_, _ = w.Write([]byte(`{"version":"master"}`))
 		case !v1 && r.URL.Path == "/clients":
 			http.Redirect(w, r, "/admin/clients", http.StatusTemporaryRedirect)
+		case !v1 && r.URL.Path == "/admin/clients":
+			_, _ = w.Write([]byte(`[]`))
 		case v1 && r.URL.Path == "/clients":
 			_, _ = w.Write([]byte(`[]`))
 		case v1 && r.URL.Path == api.FlushPath && r.Method == http.MethodPost:
