@@ -272,13 +272,7 @@ func (fl *flow) cached(ctx context.Context) (*printed, error) {
 			}
 			return t.Raw, nil
 		},
-		Refresh: func(ctx context.Context, rt string) ([]byte, error) {
-			t, err := s.Token(ctx, shared.RefreshToken(rt))
-			if err != nil {
-				return nil, err
-			}
-			return t.Raw, nil
-		},
+		Refresh: s.RefreshRaw,
 		Subject: shared.IDTokenSubject,
 	})
 	if err != nil {

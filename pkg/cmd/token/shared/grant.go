@@ -193,6 +193,16 @@ func (t *Token) RefreshToken() string {
 	return v.RefreshToken
 }
 
+// RefreshRaw spends a refresh token and returns the raw token response:
+// the token cache's Refresh for the grants that keep refresh tokens.
+func (s *Session) RefreshRaw(ctx context.Context, refreshToken string) ([]byte, error) {
+	t, err := s.Token(ctx, RefreshToken(refreshToken))
+	if err != nil {
+		return nil, err
+	}
+	return t.Raw, nil
+}
+
 // Token sends one grant to the token endpoint, with the client's
 // authentication, and returns the token response. A grant is never
 // retried after a transient failure: it may spend a code or a refresh
