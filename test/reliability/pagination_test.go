@@ -20,6 +20,12 @@ func TestClientListPagination(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`[` + clientOK + `]`))
 	}
+	// lastPage is a second page, of another client: a page that repeats
+	// the one before it is a server ignoring the page token (api.Pages).
+	lastPage := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[` + strings.Replace(clientOK, `"c1"`, `"c2"`, 1) + `]`))
+	}
 	argv := func(e string) []string { return []string{"client", "list", "-e", e, "--format", "json"} }
 
 	t.Run("a next link that loops", func(t *testing.T) {
@@ -65,7 +71,7 @@ func TestClientListPagination(t *testing.T) {
 					return
 				}
 				if r.URL.Query().Get("page_token") != "" {
-					page(w, "") // the last page
+					lastPage(w)
 					return
 				}
 				page(w, link)
