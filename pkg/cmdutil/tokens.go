@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hydratoken/hydra/pkg/batch"
 )
@@ -66,7 +67,7 @@ func CleanToken(tok, what string) (string, error) {
 // mistake. what names the token in the message, such as "line 3". The
 // message never shows the token.
 func CheckToken(tok, what string) error {
-	i := strings.IndexFunc(tok, unicode.IsSpace)
+	i := indexSpace(tok)
 	if i < 0 {
 		return nil
 	}
@@ -74,6 +75,20 @@ func CheckToken(tok, what string) error {
 		return FlagErrorf("%s starts with %q: give the token alone, without the Bearer prefix of an Authorization header", what, tok[:i+1])
 	}
 	return FlagErrorf("%s holds white space inside it, so it is not one token; it was not sent (give one token a line)", what)
+}
+
+// indexSpace is strings.IndexFunc(s, unicode.IsSpace), with a byte loop
+// for ASCII, which a token is: it runs once per line of a stream.
+func indexSpace(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.IndexFunc(s, unicode.IsSpace)
+		case c == ' ' || '\t' <= c && c <= '\r':
+			return i
+		}
+	}
+	return -1
 }
 
 // TokenItem is one token of TokenList, or why its argument or line holds

@@ -65,9 +65,10 @@ func lines(tokens iter.Seq2[string, error]) iter.Seq2[item, error] {
 				yield(item{}, err)
 				return
 			}
-			it := item{}
-			it.token, it.err = cmdutil.CleanToken(tok, "line")
-			if !yield(it, nil) {
+			// The token is checked (cmdutil.CleanToken) by the worker, not
+			// here: this loop runs on the one goroutine that feeds every
+			// core.
+			if !yield(item{token: tok}, nil) {
 				return
 			}
 		}
@@ -96,7 +97,11 @@ func verifyStream(ctx context.Context, opts *Options) error {
 			if it.err != nil {
 				return outcome{reason: it.err.Error()}
 			}
-			claims, err := v.verify(ctx, it.token)
+			tok, err := cmdutil.CleanToken(it.token, "line")
+			if err != nil {
+				return outcome{reason: err.Error()}
+			}
+			claims, err := v.verify(ctx, tok)
 			if err != nil {
 				var inv *shared.InvalidError
 				if errors.As(err, &inv) {
