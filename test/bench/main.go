@@ -419,40 +419,11 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Micros
 func mib(b int64) string        { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func mintTokens(srv *hydratest.Server, n int) ([]string, error) {
-	c, err := srv.CreateClient(map[string]any{
+	return mintTokensFor(srv, map[string]any{
 		"grant_types":                []string{"client_credentials"},
 		"scope":                      "read",
 		"token_endpoint_auth_method": "client_secret_basic",
-	})
-	if err != nil {
-		return nil, err
-	}
-	tokens := make([]string, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				tok, err := srv.ClientCredentials(c, "read")
-				if err != nil {
-					errs <- err
-					return
-				}
-				tokens[i] = tok.AccessToken
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	return tokens, nil
+	}, n)
 }
 
 func wantActive(out []byte) error {
