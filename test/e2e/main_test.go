@@ -77,9 +77,17 @@ type run struct {
 // deadline, and returns what it printed and its exit code.
 func (r run) hydra(t *testing.T, args ...string) result {
 	t.Helper()
+	return r.exec(t, args, func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, cli, args...) })
+}
+
+// exec runs the command that command builds (the CLI, or the CLI under a
+// shell that sets limits first) as hydra does: r's environment and stdin,
+// a deadline, and the CLI's output and exit code. args name it in failures.
+func (r run) exec(t *testing.T, args []string, command func(context.Context) *exec.Cmd) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, cli, args...)
+	cmd := command(ctx)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NO_COLOR=1"}
 	for k, v := range r.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)

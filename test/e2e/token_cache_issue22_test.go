@@ -1,41 +1,21 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // hydraFileLimit runs the CLI as run.hydra does, under "ulimit -f blocks"
 // (1024-byte blocks): writing a larger file fails with EFBIG.
 func (r run) hydraFileLimit(t *testing.T, blocks string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "sh", append([]string{"-c", `ulimit -f ` + blocks + ` && exec "$0" "$@"`, cli}, args...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NO_COLOR=1"}
-	for k, v := range r.Env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stdin = strings.NewReader(r.Stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := result{Stdout: stdout.String(), Stderr: stderr.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		res.Code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running hydra %s: %v", strings.Join(args, " "), err)
-	}
-	if ctx.Err() != nil {
-		t.Fatalf("hydra %s did not finish within the deadline", strings.Join(args, " "))
-	}
-	return res
+	return r.exec(t, args, func(ctx context.Context) *exec.Cmd {
+		return exec.CommandContext(ctx, "sh", append([]string{"-c", `ulimit -f ` + blocks + ` && exec "$0" "$@"`, cli}, args...)...)
+	})
 }
 
 // TestTokenCacheSaveFailureKeepsTheChain (issue 22 point 3): when the
