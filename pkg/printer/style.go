@@ -43,6 +43,12 @@ type Style struct {
 	// response_types [code], grant_types [authorization_code],
 	// request_object_signing_alg RS256, and so on).
 	HydraDefaults bool
+	// HydraV1 prints as Hydra v1.11.10's CLI does, under Hydra v1's
+	// spellings where they are not also this tool's own (`clients …`, the
+	// `token` verbs Hydra v1 had, `keys delete` and `keys import`): its
+	// JSON layout (tab-indented, the members of its SDK's model, in the
+	// model's order), its tables and its confirmation lines on stdout.
+	HydraV1 bool
 }
 
 // IDShape is how a command whose result is a list of IDs prints them.
