@@ -131,6 +131,8 @@ var intentional = map[string]string{
 	"v2.3.0 update oauth2-client -e {admin} {new-client} --grant-type client_credentials --name Updated --format json-pretty":    "replaces the whole client",
 	"v2.3.0 update oauth2-client -e {admin} {new-client} --grant-type client_credentials --name Updated --format yaml":           "replaces the whole client",
 	"v2.3.0 list oauth2-clients -e {admin} --page-size 500 -q":                                                                   "prints the Go pointer address of each client ID",
+	"v1.11.10 keys get --endpoint {admin} {new-set}":                                                                             "wraps its output in `{\"Payload\":…}`",
+	"v1.11.10 keys create --endpoint {admin} {new-name} --alg ES256":                                                             "prints the new private keys on stdout",
 }
 
 func TestParity(t *testing.T) {
@@ -503,9 +505,7 @@ var serverCommands = []string{"serve", "migrate", "janitor", "version", "complet
 // nor listed here (one that a newer Hydra adds), and on a listed one that
 // gained a case, so that this list only shrinks.
 var uncovered = map[string]bool{
-	"v2.3.0 import jwk":                 true,
 	"v2.3.0 perform authorization-code": true,
-	"v1.11.10 keys import":              true,
 	"v1.11.10 token user":               true,
 }
 

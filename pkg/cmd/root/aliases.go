@@ -91,17 +91,17 @@ var v2Spellings = []v2Spelling{
 		return device.NewCmdDevice(f, nil)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
-	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keyscreate.NewCmdCreate(f, nil)
+	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keyscreate.NewCmdCreateStyled(f, nil, s)
 	}},
-	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysget.NewCmdGet(f, nil)
+	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysget.NewCmdGetStyled(f, nil, s)
 	}},
 	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return keysdelete.NewCmdDeleteStyled(f, nil, s)
 	}},
-	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysimport.NewCmdImport(f, nil)
+	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysimport.NewCmdImportStyled(f, nil, s)
 	}},
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -35,7 +36,16 @@ type Options struct {
 // NewCmdCreate builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdCreateStyled(f, runF, printer.Style{})
+}
+
+// NewCmdCreateStyled is NewCmdCreate with the output of another spelling,
+// such as Hydra v2's (see printer.Style): there the new key is printed with
+// its private part unless --public is given, as Hydra's CLI prints it
+// (shared.HydraSet).
+func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraSet
 	cmd := &cobra.Command{
 		Use:   "create <set> [<kid>]",
 		Short: "Have Hydra generate a JSON Web Key into a set",

@@ -34,6 +34,10 @@ type Options struct {
 	// command was called by asks (printer.Style.IDs): Hydra v2's takes
 	// --format and -q.
 	Output cmdutil.IDOutput
+	// V1Lines prints Hydra v1's "JSON Web Key Set deleted: SET" for each
+	// deleted set (printer.Style.HydraV1); --kid keeps the tool's line,
+	// the key ID, since v1 could not delete one key.
+	V1Lines bool
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
@@ -45,7 +49,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
 // such as Hydra v2's (see printer.Style).
 func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Factory: f, V1Lines: style.HydraV1}
 	cmd := &cobra.Command{
 		Use:   "delete <set>...",
 		Short: "Delete JSON Web Key Sets, or one key of a set",
@@ -144,6 +148,9 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	}
 	ids := opts.Output.List(opts.IO)
 	if ids == nil {
+		if opts.V1Lines && opts.KeyID == "" {
+			d.Shown = func(set string) string { return "JSON Web Key Set deleted: " + set }
+		}
 		return cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
 	}
 	d.Print = ids.Add

@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/jwkey"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -40,7 +41,16 @@ type Options struct {
 // NewCmdGet builds the command. runF replaces the run function in tests of
 // flag parsing.
 func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdGetStyled(f, runF, printer.Style{})
+}
+
+// NewCmdGetStyled is NewCmdGet with the output of another spelling, such
+// as Hydra v2's (see printer.Style): there the private keys are printed
+// unless --public is given, and the keys print as Hydra's CLI prints them
+// (shared.HydraGet).
+func NewCmdGetStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraGet
 	cmd := &cobra.Command{
 		Use:   "get <set>...",
 		Short: "Get JSON Web Key Sets, or one key, by their names",

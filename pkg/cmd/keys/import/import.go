@@ -4,6 +4,7 @@ package importcmd
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -42,16 +43,34 @@ type Options struct {
 	Algorithm string
 	Use       string
 	KeyID     string
+	// DefaultKeyID is Hydra v1's --default-key-id: a key without a kid
+	// gets "private:ID" or "public:ID", as v1's CLI stored it.
+	DefaultKeyID string
 	// Force replaces stored private keys with public-only ones.
 	Force bool
 	// Quiet prints only the imported keys' IDs.
 	Quiet bool
+
+	// Style is the output and defaults of the spelling the command was
+	// called by (printer.Style): Hydra v1's (HydraV1) and v2's
+	// (HydraTable) take a key without "use" as sig; v1's also takes a PEM
+	// without --alg, and prints v1's lines by default; v2's gives a key
+	// without a kid a random UUID, and prints Hydra v2's table.
+	Style printer.Style
 }
 
 // NewCmdImport builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdImportStyled(f, runF, printer.Style{})
+}
+
+// NewCmdImportStyled is NewCmdImport with the defaults and output of
+// another spelling, Hydra v1's or v2's (see printer.Style and
+// Options.Style).
+func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraSet
 	cmd := &cobra.Command{
 		Use:   "import <set> [<file>...]",
 		Short: "Import JSON Web Keys from JWK, PEM or DER files into a set",
@@ -101,9 +120,11 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := shared.CheckName("set", args[0]); err != nil {
 				return err
 			}
-			if opts.KeyID != "" {
-				if err := shared.CheckName("key ID", opts.KeyID); err != nil {
-					return err
+			for _, kid := range []string{opts.KeyID, opts.DefaultKeyID} {
+				if kid != "" {
+					if err := shared.CheckName("key ID", kid); err != nil {
+						return err
+					}
 				}
 			}
 			opts.Set = args[0]
@@ -133,12 +154,22 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		}
 		return nil, cobra.ShellCompDirectiveDefault
 	}
-	cmd.Flags().StringVarP(&opts.Algorithm, "alg", "a", "", `The "alg" of keys that have none, such as RS256; required for PEM and DER`)
-	cmd.Flags().StringVarP(&opts.Use, "use", "u", "", `The "use" of keys that have none: sig or enc; required for PEM and DER`)
-	cmd.Flags().StringVar(&opts.KeyID, "kid", "", `The "kid" of a key that has none (default: its RFC 7638 thumbprint)`)
-	// Hydra v1's name for --kid.
-	cmd.Flags().StringVar(&opts.KeyID, "default-key-id", "", `Hydra v1's name for --kid`)
-	_ = cmd.Flags().MarkHidden("default-key-id")
+	algHelp, useHelp, kidHelp := `The "alg" of keys that have none, such as RS256; required for PEM and DER`,
+		`The "use" of keys that have none: sig or enc; required for PEM and DER`,
+		`The "kid" of a key that has none (default: its RFC 7638 thumbprint)`
+	if style.HydraV1 {
+		algHelp = `The "alg" of keys that have none, such as RS256 (default: the key type's, RS256, ES256, ES384, ES512 or EdDSA)`
+	}
+	if style.HydraV1 || style.HydraTable {
+		useHelp = `The "use" of keys that have none: sig or enc (default: sig)`
+	}
+	if style.HydraTable {
+		kidHelp = `The "kid" of a key that has none (default: a random UUID, as Hydra's CLI)`
+	}
+	cmd.Flags().StringVarP(&opts.Algorithm, "alg", "a", "", algHelp)
+	cmd.Flags().StringVarP(&opts.Use, "use", "u", "", useHelp)
+	cmd.Flags().StringVar(&opts.KeyID, "kid", "", kidHelp)
+	cmd.Flags().StringVar(&opts.DefaultKeyID, "default-key-id", "", `Hydra v1's flag: a key that has no "kid" gets "private:ID" or "public:ID", as v1 stored it, so that the halves of a pair share the ID`)
 	cmd.MarkFlagsMutuallyExclusive("kid", "default-key-id")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(shared.Algorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("use", cobra.FixedCompletions(shared.Uses, cobra.ShellCompDirectiveNoFileComp))
@@ -198,6 +229,17 @@ func readKeys(opts *Options) ([]source, error) {
 					fmt.Fprintf(opts.IO.ErrOut, "note: %s: %s keeps its own %s %q; %s %s applies only to keys without one\n", name, what, f.field, *f.own, f.flag, f.given)
 				}
 			}
+			if k.Use == "" && (opts.Style.HydraV1 || opts.Style.HydraTable) {
+				k.Use = "sig" // Hydra's CLIs' default
+			}
+			if k.Algorithm == "" && opts.Style.HydraV1 {
+				// Hydra v1's CLI stored the key without one; a key
+				// without "alg" signs nothing in Hydra v2.
+				if alg := defaultAlg(k); alg != "" {
+					k.Algorithm = alg
+					fmt.Fprintf(opts.IO.ErrOut, "note: %s: %s has no \"alg\": storing %s, the default for %s; --alg chooses another\n", name, what, alg, jwkey.Describe(k))
+				}
+			}
 			bare := "the key has"
 			if format.Bare() {
 				bare = "PEM and DER keys have"
@@ -212,7 +254,16 @@ func readKeys(opts *Options) ([]source, error) {
 				return nil, err
 			}
 			if k.KeyID == "" {
-				k.KeyID = thumb
+				switch {
+				case opts.DefaultKeyID != "" && k.IsPublic():
+					k.KeyID = "public:" + opts.DefaultKeyID
+				case opts.DefaultKeyID != "":
+					k.KeyID = "private:" + opts.DefaultKeyID
+				case opts.Style.HydraTable:
+					k.KeyID = newKeyID()
+				default:
+					k.KeyID = thumb
+				}
 			}
 			if err := shared.CheckName("key ID", k.KeyID); err != nil {
 				return nil, err
@@ -309,6 +360,35 @@ func checkReplacements(ctx context.Context, client *api.Client, set string, sour
 		set, strings.Join(lost, ", "), text.ShellQuote(set))
 }
 
+// defaultAlg is the algorithm a key without one gets under Hydra v1's
+// spelling: the first of shared.Algorithms that fits it (RS256 for RSA,
+// ES256, ES384 or ES512 by curve, EdDSA for Ed25519), as 'keys create'
+// would choose; "" when none fits.
+func defaultAlg(k *jose.JSONWebKey) string {
+	for _, a := range shared.Algorithms {
+		if jwkey.Fits(a, k) == nil {
+			return a
+		}
+	}
+	return ""
+}
+
+// newKeyID returns a random (version 4) UUID: the kid that Hydra v2's CLI
+// gives a key that has none.
+func newKeyID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// v1Lines reports whether the output is Hydra v1's lines: under its
+// spelling, without the tool's own --format or -q.
+func (opts *Options) v1Lines() bool {
+	return opts.Style.HydraV1 && !opts.Quiet && !opts.Output.PEM && opts.Output.Format.Name == ""
+}
+
 func readFile(opts *Options, path string) (string, []byte, error) {
 	if path == "-" {
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, api.MaxBodySize))
@@ -336,6 +416,12 @@ func importRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.v1Lines() {
+		// Hydra v1's CLI names each file it read, before it sends them.
+		for _, f := range opts.Files {
+			fmt.Fprintf(opts.IO.Out, "Successfully loaded key from file: %s\n", printer.Printable(f))
+		}
+	}
 	if !opts.Force {
 		if err := checkReplacements(ctx, client, opts.Set, sources); err != nil {
 			return err
@@ -348,10 +434,20 @@ func importRun(ctx context.Context, opts *Options) error {
 		// only key.
 		List: true,
 		Finish: func() error {
-			if len(imported) == 0 {
+			switch {
+			case opts.v1Lines():
+				if len(imported) == len(sources) {
+					_, err := fmt.Fprintln(opts.IO.Out, "JSON Web Key Set successfully imported!")
+					return err
+				}
 				return nil
-			}
-			if opts.Quiet {
+			case opts.Style.HydraTable:
+				// Hydra v2's CLI prints what was imported, even when
+				// some keys failed.
+				return shared.Print(opts.IO, imported, opts.Output)
+			case len(imported) == 0:
+				return nil
+			case opts.Quiet:
 				for _, k := range imported {
 					fmt.Fprintln(opts.IO.Out, printer.Printable(gjson.GetBytes(k.Raw, "kid").String()))
 				}
