@@ -669,10 +669,17 @@ func compatKeysSessions(t *testing.T, s *hydratest.Server) {
 		t.Errorf("keys create: %q", r.Stdout)
 	}
 	hydra("create", "jwk", set2, "--alg", "ES256", "--format", "json").wantCode(t, 0)
-	for _, get := range [][]string{{"keys", "get", set1}, {"get", "jwk", set2}} {
-		r := hydra(append(get, "--format", "jsonpath=keys.0.kty")...)
+	// Hydra v2's get prints a set's one key as that JWK object, and its
+	// jsonpath value JSON-encoded; Hydra v1's server makes two keys (the
+	// public and private halves), printed as {"set":"","keys":[...]}.
+	for _, get := range [][]string{{"keys", "get", set1, "--format", "jsonpath=keys.0.kty"}, {"get", "jwk", set2, "--format", "jsonpath=kty"}} {
+		r := hydra(get...)
 		r.wantCode(t, 0)
-		if kty := strings.TrimSpace(r.Stdout); kty != "RSA" && kty != "EC" {
+		if strings.TrimSpace(r.Stdout) == "null" {
+			r = hydra(get[0], get[1], get[2], "--format", "jsonpath=keys.0.kty")
+			r.wantCode(t, 0)
+		}
+		if kty := strings.Trim(strings.TrimSpace(r.Stdout), `"`); kty != "RSA" && kty != "EC" {
 			t.Errorf("%s: kty %q", strings.Join(get, " "), kty)
 		}
 	}

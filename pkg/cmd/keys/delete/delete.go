@@ -53,10 +53,9 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd := &cobra.Command{
 		Use:   "delete <set>...",
 		Short: "Delete JSON Web Key Sets, or one key of a set",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Delete one or more JSON Web Key Sets with all their keys, or, with
-			--kid, one key of a set. The name of each deleted set (or the ID of
-			the deleted key) is printed on stdout, one a line.
+			--kid, one key of a set. %s
 
 			Hydra answers a deletion of a set or key that does not exist as it
 			answers a real one, so each is fetched first: a missing one is named
@@ -67,7 +66,7 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			URL) holds that relationship's key, and Hydra deletes the
 			relationship with it. Such a set or key is not deleted: the
 			relationships are named, and --force deletes them too.
-		`),
+		`, printed(style)),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys delete my-set other-set
@@ -95,6 +94,26 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Delete a set or key that trust relationships use, and them with it")
 	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	return cmd
+}
+
+// printed is the sentence of the help that says what is printed, under
+// each spelling.
+func printed(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			Each deleted set is confirmed on stdout
+			with Hydra v1's line, "JSON Web Key Set deleted: SET"; with --kid,
+			the deleted key's ID is printed.`)
+	case style.IDs == printer.V2IDs:
+		return text.Doc(`
+			The deleted sets (or the deleted key's
+			ID) are printed as Hydra's CLI prints them: "ID<TAB>SET" for one, a
+			table for several; -q prints them one a line.`)
+	}
+	return text.Doc(`
+		The name of each deleted set (or the ID of
+		the deleted key) is printed on stdout, one a line.`)
 }
 
 func deleteRun(ctx context.Context, opts *Options) error {

@@ -74,20 +74,19 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd := &cobra.Command{
 		Use:   "import <set> [<file>...]",
 		Short: "Import JSON Web Keys from JWK, PEM or DER files into a set",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Import keys into a JSON Web Key Set, creating the set if it does not
 			exist. Each file holds a JWK, a JWK Set, PEM blocks (private keys in
 			PKCS #8, PKCS #1 or SEC 1; public keys; certificates) or one key in
 			DER. With no file, or "-", the keys are read from stdin.
 
 			A key keeps its own "alg", "use" and "kid", with a note on stderr
-			when one differs from --alg, --use or --kid. PEM and DER carry none:
-			--alg and --use are then required, and the key ID is --kid or, by
-			default, the key's RFC 7638 thumbprint, which is the same for both
-			halves of a key pair. The algorithm is one that 'hydra keys create'
-			takes (RS256, RS384, RS512, ES256, ES384, ES512, EdDSA), and must
-			fit the key: RS* an RSA key, ES256 a P-256 key, ES384 P-384, ES512
-			P-521, EdDSA Ed25519.
+			when one differs from --alg, --use or --kid. The algorithm is one
+			that 'hydra keys create' takes (RS256, RS384, RS512, ES256, ES384,
+			ES512, EdDSA), and must fit the key: RS* an RSA key, ES256 a P-256
+			key, ES384 P-384, ES512 P-521, EdDSA Ed25519.
+
+			%s
 
 			A key whose ID is already in the set replaces it; the other keys of
 			the set stay. A private key stored in the set is not replaced by a
@@ -95,9 +94,8 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			get' (public keys by default) imported back: the import refuses, and
 			imports nothing, unless --force is given.
 
-			The imported keys are printed as a JWK Set, public parts only unless
-			--private is given.
-		`),
+			%s
+		`, completion(style), output(style)),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys import my-set key.jwk.json
@@ -177,6 +175,54 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the imported keys' IDs, one a line")
 	shared.AddOutputFlags(cmd, &opts.Output)
 	return cmd
+}
+
+// completion is the part of the help that says how a key that lacks
+// "alg", "use" or "kid" is completed, under each spelling.
+func completion(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			PEM and DER keys carry none, and take defaults, as Hydra v1's CLI
+			took them: "use" sig; "alg" the key type's (RS256 for RSA, ES256,
+			ES384 or ES512 by curve, EdDSA for Ed25519), named on stderr; the
+			key ID "private:ID" or "public:ID" with --default-key-id ID, as v1
+			stored them, or else the key's RFC 7638 thumbprint, which is the
+			same for both halves of a key pair.`)
+	case style.HydraTable:
+		return text.Doc(`
+			PEM and DER keys carry none: --alg is then required, "use" is sig
+			by default, and the key ID a random UUID, as Hydra's CLI gives them
+			(--default-key-id ID gives "private:ID" or "public:ID").`)
+	}
+	return text.Doc(`
+		PEM and DER keys carry none: --alg and --use are then required, and
+		the key ID is --kid or, by default, the key's RFC 7638 thumbprint,
+		which is the same for both halves of a key pair (--default-key-id ID
+		gives "private:ID" or "public:ID").`)
+}
+
+// output is the paragraph of the help that says what is printed, under
+// each spelling.
+func output(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			Once every key is imported, Hydra v1's lines are printed:
+			"Successfully loaded key from file: FILE" for each file, then "JSON
+			Web Key Set successfully imported!". -q prints the imported keys'
+			IDs instead, and --format the imported keys as a JWK Set, public
+			parts only unless --private is given.`)
+	case style.HydraTable:
+		return text.Doc(`
+			The imported keys are printed as Hydra's CLI prints them: by default
+			and with --format table, a table of SET ID, KEY ID, ALGORITHM and
+			USE; in the other formats, {"set":SET,"keys":[...]} with the private
+			parts unless --public is given; -q prints their IDs.`)
+	}
+	return text.Doc(`
+		The imported keys are printed as a JWK Set, public parts only unless
+		--private is given.`)
 }
 
 // source is one key to import and the file it came from.
@@ -416,12 +462,6 @@ func importRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.v1Lines() {
-		// Hydra v1's CLI names each file it read, before it sends them.
-		for _, f := range opts.Files {
-			fmt.Fprintf(opts.IO.Out, "Successfully loaded key from file: %s\n", printer.Printable(f))
-		}
-	}
 	if !opts.Force {
 		if err := checkReplacements(ctx, client, opts.Set, sources); err != nil {
 			return err
@@ -436,17 +476,26 @@ func importRun(ctx context.Context, opts *Options) error {
 		Finish: func() error {
 			switch {
 			case opts.v1Lines():
-				if len(imported) == len(sources) {
-					_, err := fmt.Fprintln(opts.IO.Out, "JSON Web Key Set successfully imported!")
-					return err
+				if len(imported) < len(sources) {
+					return nil // the failures are on stderr
 				}
+				// Hydra v1's CLI names each file it read, then says that
+				// the set was imported; it sends every key in one
+				// request, so that its lines mean that all were. They
+				// are printed here once that is so.
+				var b strings.Builder
+				for _, f := range opts.Files {
+					fmt.Fprintf(&b, "Successfully loaded key from file: %s\n", printer.Printable(f))
+				}
+				b.WriteString("JSON Web Key Set successfully imported!\n")
+				_, err := io.WriteString(opts.IO.Out, b.String())
+				return err
+			case len(imported) == 0:
 				return nil
 			case opts.Style.HydraTable:
 				// Hydra v2's CLI prints what was imported, even when
 				// some keys failed.
 				return shared.Print(opts.IO, imported, opts.Output)
-			case len(imported) == 0:
-				return nil
 			case opts.Quiet:
 				for _, k := range imported {
 					fmt.Fprintln(opts.IO.Out, printer.Printable(gjson.GetBytes(k.Raw, "kid").String()))
