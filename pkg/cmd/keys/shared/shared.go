@@ -164,7 +164,11 @@ func AddOutputFlags(cmd *cobra.Command, o *OutputFlags) {
 		fl.BoolVar(&o.Private, "private", false, "Print private keys too: the default here")
 		_ = fl.MarkHidden("private")
 		if fl.Lookup("quiet") == nil {
-			fl.BoolVarP(&o.Quiet, "quiet", "q", false, "Print only the key IDs, one a line (the set's name for one key of get, as Hydra's CLI)")
+			usage := "Print only the key IDs, one a line"
+			if o.Shape == HydraGet {
+				usage += "; for one key, the set's name, as Hydra's CLI prints it"
+			}
+			fl.BoolVarP(&o.Quiet, "quiet", "q", false, usage)
 		}
 	} else {
 		fl.StringVar(&o.format, "format", "", "Output format: "+FormatPEM+", "+strings.Join(printer.Formats, ", ")+"; default: the key set as indented JSON")
