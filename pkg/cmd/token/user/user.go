@@ -100,8 +100,12 @@ type Options struct {
 
 // NewCmdUser builds the command. runF replaces the run function in tests of
 // flag parsing.
+//
+// "token user" is Hydra v1's spelling: its default output is Hydra
+// v1.11.10's token lines (printer.Style.HydraV1); --format keeps the
+// tool's own shapes.
 func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	return NewCmdUserStyled(f, runF, printer.Style{})
+	return NewCmdUserStyled(f, runF, printer.Style{HydraV1: true})
 }
 
 // NewCmdUserStyled is NewCmdUser with the output of another spelling, such
