@@ -157,7 +157,24 @@ func NewCmdUserStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			--headless, URLs on the issuer's or the public URL's origin are
 			reached through -e.
 
-			Tokens go to stdout only. The exit code is 0 only when tokens were
+			Like Hydra's CLI, the command also serves, on the same port, a page
+			that links to the authorization URL (/, and /perform-flow, which
+			redirects to it), and a login page and a consent page (/login,
+			/consent): point a development Hydra's urls.login and urls.consent at
+			http://127.0.0.1:<port>/login and /consent to try it with no other
+			app. The pages answer Hydra through its admin API, at --admin-endpoint
+			(or HYDRA_ADMIN_URL), or else at --endpoint, as Hydra's CLI does with
+			its one endpoint for both APIs. With --skip, a login or consent that
+			Hydra says may be skipped (the person is remembered) is accepted
+			without asking.
+
+			--state sends the same state every time instead of a random one, for
+			tests; the callback must still carry it.
+
+			Tokens go to stdout only: by default Hydra v1's lines (Access Token,
+			Refresh Token, Expires in, ID Token), or under "perform
+			authorization-code" Hydra v2's token table, and with -q there the
+			access token alone. The exit code is 0 only when tokens were
 			obtained.
 
 			With --headless --subject ID, no browser is involved: the command follows
