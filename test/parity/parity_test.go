@@ -513,8 +513,7 @@ var serverCommands = []string{"serve", "migrate", "janitor", "version", "complet
 // 24). TestEveryHydraCommandHasACase fails on a command neither covered
 // nor listed here (one that a newer Hydra adds), and on a listed one that
 // gained a case, so that this list only shrinks.
-var uncovered = map[string]bool{
-}
+var uncovered = map[string]bool{}
 
 // TestEveryHydraCommandHasACase walks the help of each Hydra's CLI and
 // checks that every command it lists has a case, so that a command that a
