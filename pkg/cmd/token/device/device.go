@@ -24,6 +24,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -67,12 +68,23 @@ type Options struct {
 	// Wait waits between polls; nil means shared.SleepCtx. Tests replace
 	// it.
 	Wait shared.Wait
+
+	// Style is the output of the spelling the command was called by:
+	// the zero Style is the tool's own (token device); perform
+	// device-code passes Hydra v26's (printer.Style.HydraTable).
+	Style printer.Style
 }
 
 // NewCmdDevice builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdDeviceStyled(f, runF, printer.Style{})
+}
+
+// NewCmdDeviceStyled is NewCmdDevice with the output of another spelling,
+// such as Hydra v26's perform device-code (see printer.Style).
+func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var scopes, audience []string
 
 	cmd := &cobra.Command{
@@ -242,13 +254,30 @@ type printed struct {
 }
 
 func (p *printed) Finish() error {
-	o := p.fl.opts
-	if err := shared.PrintTokenView(o.IO, o.Format, p.tok, func(w io.Writer) error {
-		return shared.WriteTokenBlock(w, p.tok, time.Now())
-	}); err != nil {
+	if err := p.fl.print(p.tok); err != nil {
 		return err
 	}
+	o := p.fl.opts
 	return p.res.Finish(o.IO, o.Format)
+}
+
+// print writes the tokens to stdout. The tool's own spelling prints a
+// readable block by default, or the token response in --format. Under
+// Hydra v26's spelling (Style.HydraTable) it prints as Hydra v26's CLI
+// prints Go's oauth2.Token: a tab-padded table of ACCESS TOKEN, REFRESH
+// TOKEN, ID TOKEN and EXPIRY by default and with --format table, the
+// access token alone with -q, and the response with "expiry" added in
+// the other formats.
+func (fl *flow) print(t *shared.Token) error {
+	o := fl.opts
+	if o.Style.HydraTable {
+		format := o.Format
+		format.Hydra = o.Style.HydraPaths
+		return shared.PrintTokenWith(o.IO, t, shared.TokenOutput{Format: format, Style: o.Style, Quiet: o.Quiet})
+	}
+	return shared.PrintTokenView(o.IO, o.Format, t, func(w io.Writer) error {
+		return shared.WriteTokenBlock(w, t, time.Now())
+	})
 }
 
 // cached gets the token through cachewire: straight from the flow without
