@@ -86,6 +86,27 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var scopes, audience []string
+	// What stdout holds, which differs under Hydra v26's spelling.
+	output := text.Doc(`
+		Tokens go to stdout only: by default a readable block, or the token
+		response in --format. The exit code is 0 only when tokens were
+		obtained.
+	`)
+	formatDefault, quietUsage := "a readable block of the tokens", "Print no notes on stderr; errors, warnings and the URL and code to sign in with still show"
+	accessTokenOnly := "--format jsonpath=access_token"
+	if style.HydraTable {
+		output = text.Doc(`
+			Tokens go to stdout only, as Hydra v26's CLI prints them: by default
+			and with --format table, a table of ACCESS TOKEN, REFRESH TOKEN, ID
+			TOKEN and EXPIRY (<empty> for a missing one); with -q the access token
+			alone; in another --format, the token response with "expiry" (RFC
+			3339) added. Hydra's CLI drops the ID token from those; this one
+			keeps it. The exit code is 0 only when tokens were obtained.
+		`)
+		formatDefault = "Hydra's table of the tokens"
+		quietUsage = "Print the access token alone, and no notes on stderr; errors, warnings and the URL and code to sign in with still show"
+		accessTokenOnly = "-q"
+	}
 
 	cmd := &cobra.Command{
 		Use:   "device",
@@ -117,8 +138,7 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 
 			%[2]s
 
-			Tokens go to stdout only. The exit code is 0 only when tokens were
-			obtained.
+			%[4]s
 
 			With --headless --subject ID, nobody signs in: the command opens the
 			complete URL itself and accepts the device request, the login and the
@@ -130,19 +150,19 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			runs: a fresh access token is printed with no request, an expired one is
 			refreshed with the refresh token, and only without one does the person
 			sign in again. See docs/token-cache.md.
-		`, shared.EnvClientSecret, shared.MethodRule, shared.DeviceGrantVersion),
-		Example: text.Doc(`
+		`, shared.EnvClientSecret, shared.MethodRule, shared.DeviceGrantVersion, strings.TrimSpace(output)),
+		Example: text.Docf(`
 			# On a server you reached over SSH: open the printed URL on your laptop
 			$ ssh build-box
 			$ hydra token device -e https://auth.example.com --client-id my-cli
 
 			# Keep the tokens between runs, and print only the access token:
-			$ hydra token device --client-id my-cli --cache --format jsonpath=access_token
+			$ hydra token device --client-id my-cli --cache %s
 
 			# In CI, without a person:
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token device --client-id my-cli --headless --subject alice@example.com
-		`),
+		`, accessTokenOnly),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Prepare(cmd, nil); err != nil {
@@ -173,8 +193,8 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 
 	fl := cmd.Flags()
 	// Before the credential flags, which then leave -q to this one.
-	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings and the URL and code to sign in with still show")
-	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", "a readable block of the tokens")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
+	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", formatDefault)
 	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
