@@ -75,6 +75,9 @@ func v26Cases() []pcase {
 	// test as a person who signs in through the verification app.
 	device := func(args ...string) pcase { return pcase{version: hydratest.HydraV26, args: args, signIn: true} }
 	cs = append(cs, formats(device, []string{"perform", "device-code", "-e", "{public}", "--client-id", deviceClientID}, "-q", "jsonpath=access_token", "jsonpointer=/token_type", "jsonpath=id_token")...)
+	// A confidential client, with the method that Hydra's help asks for
+	// (client_secret_post).
+	cs = append(cs, device("perform", "device-code", "-e", "{public}", "--client-id", devicePostClientID, "--client-secret", devicePostSecret))
 	return cs
 }
 
@@ -97,6 +100,22 @@ var deviceClient = map[string]any{
 	"grant_types":                []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"},
 	"scope":                      "openid offline",
 	"token_endpoint_auth_method": "none",
+}
+
+// devicePostClientID and devicePostSecret are the confidential client of
+// the device flow's cases, which authenticates with client_secret_post.
+const (
+	devicePostClientID = "parity-device-post"
+	devicePostSecret   = "parity-device-secret-1"
+)
+
+// devicePostClient is that client.
+var devicePostClient = map[string]any{
+	"client_id":                  devicePostClientID,
+	"client_secret":              devicePostSecret,
+	"grant_types":                []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"},
+	"scope":                      "openid offline",
+	"token_endpoint_auth_method": "client_secret_post",
 }
 
 // deviceConfig is the configuration of a Hydra with the device grant: it

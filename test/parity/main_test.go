@@ -124,6 +124,9 @@ func startServer(ctx context.Context, version string) (*server, error) {
 	})
 	if err == nil && hydratest.HasDeviceGrant(version) {
 		_, err = hs.CreateClient(deviceClient)
+		if err == nil {
+			_, err = hs.CreateClient(devicePostClient)
+		}
 	}
 	if err == nil {
 		var tok hydratest.TokenResponse

@@ -88,8 +88,9 @@ var v2Spellings = []v2Spelling{
 	}},
 	// Hydra v25.4 and later: the device authorization grant. Its output
 	// is Hydra v26.2.0's CLI's, which prints Go's oauth2.Token as
-	// perform authorization-code does.
-	{verb: "perform", noun: "device-code", v1: "token device", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+	// perform authorization-code does, and a secret goes in the form
+	// (client_secret_post), as that CLI sends it.
+	{verb: "perform", noun: "device-code", v1: "token device", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true, HydraDefaults: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return device.NewCmdDeviceStyled(f, nil, s)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".

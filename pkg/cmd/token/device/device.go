@@ -102,6 +102,11 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			alone; in another --format, the token response with "expiry" (RFC
 			3339) added. Hydra's CLI drops the ID token from those; this one
 			keeps it. The exit code is 0 only when tokens were obtained.
+
+			Under this spelling, a client given a secret with --client-secret or
+			--client-secret-file authenticates with client_secret_post, as Hydra's
+			CLI does (its clients must use none or client_secret_post), unless
+			--auth-method says otherwise.
 		`)
 		formatDefault = "Hydra's table of the tokens"
 		quietUsage = "Print the access token alone, and no notes on stderr; errors, warnings and the URL and code to sign in with still show"
@@ -165,6 +170,12 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 		`, accessTokenOnly),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Style.HydraDefaults && !cmd.Flags().Changed("auth-method") && opts.Credentials.PrivateKey == "" &&
+				(opts.Credentials.Secret.Value != "" || opts.Credentials.Secret.File != "") {
+				// Hydra v26's CLI sends the secret in the form, and its help
+				// says that the client must use none or client_secret_post.
+				opts.Credentials.AuthMethod = shared.AuthPost
+			}
 			if err := opts.Prepare(cmd, nil); err != nil {
 				return err
 			}
@@ -195,6 +206,9 @@ func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	// Before the credential flags, which then leave -q to this one.
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
 	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", formatDefault)
+	if style.HydraDefaults {
+		fl.Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + " (default: " + shared.AuthPrivateKeyJWT + " with --private-key, " + shared.AuthPost + " with a secret flag, as Hydra's CLI, " + shared.AuthBasic + " with " + shared.EnvClientSecret + " alone, else " + shared.AuthNone + ")"
+	}
 	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")

@@ -232,7 +232,7 @@ func TestDeviceRunCtrlC(t *testing.T) {
 
 // hydraV26 is the Style that perform device-code passes (pkg/cmd/root's
 // aliases.go): Hydra v26.2.0's CLI's output.
-var hydraV26 = printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}
+var hydraV26 = printer.Style{Expiry: true, HydraTable: true, HydraPaths: true, HydraDefaults: true}
 
 // TestDeviceOutputUnderEachSpelling: token device prints the tool's
 // output; perform device-code prints as Hydra v26.2.0's CLI prints Go's
@@ -295,6 +295,34 @@ func TestDeviceOutputUnderEachSpelling(t *testing.T) {
 				t.Fatalf("%v\n%s", err, stderr)
 			}
 			tt.want(t, stdout)
+		})
+	}
+}
+
+// TestDevicePerformSpellingSendsTheSecretInTheForm: Hydra v26's CLI sends
+// a secret in the form (client_secret_post), and its clients must use none
+// or that method; token device keeps client_secret_basic.
+func TestDevicePerformSpellingSendsTheSecretInTheForm(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		style     printer.Style
+		args      []string
+		wantBasic bool
+	}{
+		{"perform device-code", hydraV26, nil, false},
+		{"perform device-code --auth-method client_secret_basic", hydraV26, []string{"--auth-method", "client_secret_basic"}, true},
+		{"token device", printer.Style{}, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStub(t)
+			_, stderr, _, err := runDeviceStyled(t, s, tt.style, append([]string{"--client-id", "conf", "--client-secret", "s3cret", "--scope", "offline"}, tt.args...)...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			basic := strings.HasPrefix(s.deviceAuth, "Basic ")
+			if basic != tt.wantBasic || (s.deviceForm.Get("client_secret") == "s3cret") == tt.wantBasic || s.deviceForm.Get("client_id") != "conf" {
+				t.Errorf("form %v, Authorization %q; want client_secret_basic: %v", s.deviceForm, s.deviceAuth, tt.wantBasic)
+			}
 		})
 	}
 }
