@@ -86,9 +86,12 @@ var v2Spellings = []v2Spelling{
 	{verb: "perform", noun: "authorization-code", v1: "token user", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return user.NewCmdUserStyled(f, nil, s)
 	}},
-	// Hydra v25.4 and later: the device authorization grant.
-	{verb: "perform", noun: "device-code", v1: "token device", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return device.NewCmdDevice(f, nil)
+	// Hydra v25.4 and later: the device authorization grant. Its output
+	// is Hydra v26.2.0's CLI's, which prints Go's oauth2.Token as
+	// perform authorization-code does, and a secret goes in the form
+	// (client_secret_post), as that CLI sends it.
+	{verb: "perform", noun: "device-code", v1: "token device", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true, HydraDefaults: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return device.NewCmdDeviceStyled(f, nil, s)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
 	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
