@@ -25,8 +25,5 @@ var v1TokenCasesKnown = []string{
 	"v1.11.10 keys create --endpoint {admin} {new-name} --alg ES256",
 	"v1.11.10 keys get --endpoint {admin} {new-set}",
 	"v1.11.10 keys delete --endpoint {admin} {new-set}",
-	"v1.11.10 token revoke --endpoint {public} --client-id {client} --client-secret {secret} {new-token}",
-	"v1.11.10 token delete --endpoint {admin} --client-id {new-client}",
-	"v1.11.10 token flush --endpoint {admin}",
 	"v1.11.10 token introspect --endpoint {admin} {token}",
 }
