@@ -24,7 +24,8 @@ import (
 // usage error.
 //
 // It runs on the tree as built (finishTree), so that it is one mechanism for
-// every flag, Hydra's and this tool's, of every group, v1's and v2's. A flag
+// every flag, Hydra's and this tool's, of every group, v1's and v2's, but
+// not the root, before which Hydra's CLIs take none either. A flag
 // name that takes a value in one subcommand and none in another is left to
 // cobra, as is a shorthand that two subcommands give different flags.
 func acceptFlagsBeforeSubcommand(cmd *cobra.Command) map[string]*pflag.Flag {
@@ -56,6 +57,11 @@ func acceptFlagsBeforeSubcommand(cmd *cobra.Command) map[string]*pflag.Flag {
 		byName := cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil
 		byShort := shorthand != "" && (cmd.Flags().ShorthandLookup(shorthand) != nil || cmd.InheritedFlags().ShorthandLookup(shorthand) != nil)
 		return byName, byShort
+	}
+	// Hydra's CLIs take no such flag before the group itself ("hydra -q
+	// get ..."): the root gets none.
+	if !cmd.HasParent() {
+		return all
 	}
 	for name, fl := range all {
 		if fl.NoOptDefVal == "" || conflict[name] || name == "help" {

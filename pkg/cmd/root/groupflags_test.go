@@ -131,3 +131,12 @@ func TestQuietHelpUnderV2Spellings(t *testing.T) {
 		}
 	}
 }
+
+// The root takes no subcommand's flag before the group, as Hydra's CLIs
+// take none there: "hydra -v" stays a usage error.
+func TestRootTakesNoSubcommandFlag(t *testing.T) {
+	f, _, _, stderr := cmdtest.Factory(nil)
+	if code := Execute(context.Background(), f, []string{"-v"}); code != 2 {
+		t.Errorf("hydra -v: exit %d, want 2: %s", code, stderr)
+	}
+}
