@@ -21,6 +21,10 @@ func flagCases() []pcase {
 	add(v2("revoke", "-q", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}"))
 	add(v2("perform", "-q", "client-credentials", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}"))
 	add(v2("create", "-q", "--skip-tls-verify", "oauth2-client", "-e", "{admin}", "--grant-type", "client_credentials"))
+	// Flags with a value worked there already; they stay working.
+	add(v2("get", "-e", "{admin}", "--format", "json", "oauth2-client", "{client}"))
+	add(v2("get", "-H", "X-Parity: 1", "-q", "oauth2-client", "-e", "{admin}", "{client}"))
+	add(v1("token", "--fail-after", "1m", "--fake-tls-termination", "delete", "--endpoint", "{admin}", "--client-id", "{new-client}"))
 	add(v1("token", "--skip-tls-verify", "delete", "--endpoint", "{admin}", "--client-id", "{new-client}"))
 	add(v1("token", "--fake-tls-termination", "--skip-tls-verify", "revoke", "--endpoint", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}"))
 	add(v1("token", "--fake-tls-termination", "flush", "--endpoint", "{admin}"))
