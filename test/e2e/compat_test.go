@@ -379,9 +379,16 @@ func compatFlush(t *testing.T, s *hydratest.Server) {
 	if hydratest.IsV1(s.Version) {
 		r.wantCode(t, 0)
 		r.wantStderr(t, "Flushed expired access and refresh tokens")
+		// Hydra v1's CLI's line, on stdout.
+		if r.Stdout != "Successfully flushed inactive access tokens\n" {
+			t.Errorf("token flush: stdout %q", r.Stdout)
+		}
 		return
 	}
 	r.wantCode(t, 1)
+	if r.Stdout != "" {
+		t.Errorf("token flush against Hydra v2: stdout %q", r.Stdout)
+	}
 	r.wantStderr(t, "needs Hydra v1", "is Hydra v2", "hydra janitor")
 }
 

@@ -27,8 +27,5 @@ func v1TokenCases() []pcase {
 // v1TokenCasesKnown are the cases of v1TokenCases whose output does not match Hydra's
 // CLI yet (issue 24); see knownDifferences.
 var v1TokenCasesKnown = []string{
-	"v1.11.10 token revoke --endpoint {public} --client-id {client} --client-secret {secret} {new-token}",
-	"v1.11.10 token delete --endpoint {admin} --client-id {new-client}",
-	"v1.11.10 token flush --endpoint {admin}",
 	"v1.11.10 token introspect --endpoint {admin} {token}",
 }

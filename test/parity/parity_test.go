@@ -50,10 +50,24 @@ type pcase struct {
 	// on stderr and signs in through the server's verification app
 	// (hydratest.DevicePerson), while the CLI polls.
 	signIn bool
+	// env are environment variables set for both CLIs, their values
+	// filled in as args are ({admin}, {public}).
+	env map[string]string
 }
 
 // name is the case's name in the test's output and in the lists below.
-func (c pcase) name() string { return c.version + " " + strings.Join(c.args, " ") }
+func (c pcase) name() string {
+	n := c.version + " " + strings.Join(c.args, " ")
+	if len(c.env) > 0 {
+		var env []string
+		for k, v := range c.env {
+			env = append(env, k+"="+v)
+		}
+		slices.Sort(env)
+		n = strings.Join(env, " ") + " " + n
+	}
+	return n
+}
 
 // importClients is a file of clients to import, as Hydra's import takes:
 // an array, each with its secret, so that nothing is generated.
@@ -157,6 +171,8 @@ var intentional = map[string]string{
 	// cases_authcode_test.go: v1's token user, whose stdout must still match.
 	"v1.11.10 token user --endpoint {public} --client-id {client} --client-secret {secret} --port {port} --no-open":                v1ExitsOnSuccess,
 	"v1.11.10 token user --endpoint {public} --client-id {client} --client-secret {secret} --port {port} --no-open --scope openid": v1ExitsOnSuccess,
+	"HYDRA_URL={public} ORY_SDK_URL={admin} v2.3.0 get oauth2-client {client}":                                                     "a v1 variable that disagrees with `ORY_SDK_URL`",
+	"HYDRA_URL={admin} ORY_SDK_URL={public} v2.3.0 perform client-credentials --client-id {client} --client-secret {secret} -q":    "a v1 variable that disagrees with `ORY_SDK_URL`",
 }
 
 func TestParity(t *testing.T) {
@@ -264,6 +280,9 @@ func (s *server) run(t *testing.T, bin string, c pcase) output {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, argv...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TZ=UTC", "NO_COLOR=1"}
+	for k, v := range c.env {
+		cmd.Env = append(cmd.Env, k+"="+strings.NewReplacer("{admin}", s.AdminURL, "{public}", s.PublicURL).Replace(v))
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	var person *hydratest.DevicePerson

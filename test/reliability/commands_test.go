@@ -340,6 +340,8 @@ var commands = []command{
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+		// Hydra v1's line: "Revoked OAuth 2.0 Access Token: TOKEN".
+		echoes: secretToken,
 	},
 	{
 		// The cached entry's refresh token is revoked first, with the
@@ -370,6 +372,7 @@ var commands = []command{
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		stdin: manyTokens(30),
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+		echoes: secretToken,
 	},
 
 	// Deleting a client's tokens is an idempotent DELETE: retried. A GET of

@@ -164,6 +164,8 @@ func newCmdSpelling(f *cmdutil.Factory, s v2Spelling) *cobra.Command {
 		positionalFromFlag(cmd, s.noun, s.positional)
 	}
 	cmd.Aliases = s.aliases
+	// Hydra v2's endpoint variable, ORY_SDK_URL, is read by its rule.
+	cmdutil.MarkV2Spelling(cmd)
 	return cmd
 }
 

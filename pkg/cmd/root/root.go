@@ -108,9 +108,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 }
 
 // finishTree applies, to every command built, what the root adds to each:
-// Hydra v1's flags and the trimmed examples.
+// Hydra v1's flags, the flags each group takes before its subcommand, and
+// the trimmed examples.
 func finishTree(cmd *cobra.Command) {
 	addV1Flags(cmd)
+	acceptFlagsBeforeSubcommand(cmd)
 	trimExamples(cmd)
 }
 

@@ -70,7 +70,7 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 		},
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
-	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "Print only the IDs, one a line (the default)")
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "Print only the IDs, one a line")
 	cmd.ValidArgsFunction = opts.Admin.CompleteClientIDs(f)
 	return cmd
 }
