@@ -40,7 +40,8 @@ type pcase struct {
 	// APIs, {client}, {secret} and {token} the shared client, its secret
 	// and an access token of it, and {new-client} and {new-token} a client
 	// and a token made afresh for each run (for a delete or a revoke),
-	// and {clients-file} a file holding importClients.
+	// {clients-file} a file holding importClients, and {client-file} a file
+	// holding importClient (its name replaced by <CLIENT-FILE> in the output).
 	args []string
 	// stdin is what the CLIs read on stdin.
 	stdin string
@@ -52,6 +53,10 @@ func (c pcase) name() string { return c.version + " " + strings.Join(c.args, " "
 // importClients is a file of clients to import, as Hydra's import takes:
 // an array, each with its secret, so that nothing is generated.
 const importClients = `[{"client_name":"Imported","grant_types":["client_credentials"],"client_secret":"imported-secret-1","scope":"read"}]`
+
+// importClient is a file of one client, as Hydra v1's import takes it: a
+// JSON object, without a secret, so that the server generates one.
+const importClient = `{"client_name":"Imported one","grant_types":["client_credentials"],"scope":"read"}`
 
 func v2(args ...string) pcase { return pcase{version: hydratest.HydraVersion, args: args} }
 func v1(args ...string) pcase { return pcase{version: hydratest.HydraV1, args: args} }
@@ -225,6 +230,17 @@ func (s *server) run(t *testing.T, bin string, c pcase) output {
 			}
 			f.Close()
 			a = f.Name()
+		case "{client-file}":
+			f, err := os.CreateTemp(home, "client-*.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(f.Name())
+			if _, err := f.WriteString(importClient); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			a, fresh[f.Name()] = f.Name(), "<CLIENT-FILE>"
 		case "{new-token}":
 			tok, err := s.ClientCredentials(s.client, "read")
 			if err != nil {
@@ -272,6 +288,8 @@ var generated = []struct {
 	// A secret the server generated, in Hydra v2's table.
 	{regexp.MustCompile(`(CLIENT SECRET\t+)[A-Za-z0-9._~-]{20,}`), "${1}<SECRET>"},
 	{regexp.MustCompile(`(OAuth 2.0 Client Secret: )\S+`), "${1}<SECRET>"},
+	// Hydra v1's import: "Imported OAuth 2.0 Client ID:SECRET from: FILE".
+	{regexp.MustCompile(`(Imported OAuth 2\.0 Client [^:\s]+:)\S+`), "${1}<SECRET>"},
 }
 
 // generatedMembers are the members of a JSON or YAML document whose value

@@ -105,6 +105,98 @@ var v2Spellings = []v2Spelling{
 	}},
 }
 
+// v1GroupID is the help group of Hydra v1's spellings that are not this
+// tool's own.
+const v1GroupID = "v1"
+
+// v1Spelling is one command as Hydra v1 spells it where that is not this
+// tool's own spelling: "hydra <group> <verb>", such as "hydra clients
+// create" beside this tool's "hydra client create".
+type v1Spelling struct {
+	group, verb string
+	build       func(*cmdutil.Factory, printer.Style) *cobra.Command
+}
+
+// v1Style is the output of Hydra v1's spellings: Hydra v1.11.10's lines,
+// JSON and tables (printer.Style.HydraV1). The tool's own flags (--format,
+// -q) keep the tool's shapes.
+var v1Style = printer.Style{HydraV1: true}
+
+// v1Spellings maps Hydra v1's spellings that are not this tool's own to
+// its commands, each built afresh with v1Style. The token verbs Hydra v1
+// had are this tool's own spelling too ("token introspect"), and take
+// v1Style where they are added (pkg/cmd/token).
+var v1Spellings = []v1Spelling{
+	{group: "clients", verb: "create", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return create.NewCmdCreateStyled(f, nil, s)
+	}},
+	{group: "clients", verb: "get", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return get.NewCmdGetStyled(f, nil, s)
+	}},
+	{group: "clients", verb: "list", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return list.NewCmdListStyled(f, nil, s)
+	}},
+	{group: "clients", verb: "update", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return update.NewCmdUpdateStyled(f, nil, s)
+	}},
+	{group: "clients", verb: "delete", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return deletecmd.NewCmdDeleteStyled(f, nil, s)
+	}},
+	{group: "clients", verb: "import", build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return importcmd.NewCmdImportStyled(f, nil, s)
+	}},
+}
+
+// v1GroupShort is the help line of each group of v1Spellings.
+var v1GroupShort = map[string]string{
+	"clients": "Hydra v1's spelling of client, printing what Hydra v1's CLI prints",
+}
+
+// v1GroupBools are the bool flags that Hydra v1's groups took before the
+// verb ("hydra clients --fake-tls-termination list"). Each verb has them
+// as its own flags, which parse them wherever they stand; the group
+// declares them, hidden, so that the verb after them is found (a flag the
+// group does not know would take the verb for its value).
+var v1GroupBools = []string{"fake-tls-termination", "skip-tls-verify"}
+
+// addV1Spellings adds "hydra <group> <verb>" for every entry of
+// v1Spellings.
+func addV1Spellings(root *cobra.Command, f *cmdutil.Factory) {
+	root.AddGroup(&cobra.Group{ID: v1GroupID, Title: "Hydra v1 spellings, with Hydra v1's output:"})
+	var groups []string
+	byGroup := map[string][]v1Spelling{}
+	for _, s := range v1Spellings {
+		if _, ok := byGroup[s.group]; !ok {
+			groups = append(groups, s.group)
+		}
+		byGroup[s.group] = append(byGroup[s.group], s)
+	}
+	for _, group := range groups {
+		spellings := byGroup[group]
+		f.AddSubcommands(root, cmdutil.Subcommand{Name: group, Build: func() *cobra.Command {
+			parent := cmdutil.MakeGroup(&cobra.Command{
+				Use:     group + " <command>",
+				Short:   v1GroupShort[group],
+				GroupID: v1GroupID,
+			})
+			for _, name := range v1GroupBools {
+				parent.PersistentFlags().Bool(name, false, "Hydra v1's place for the flag of the same name of each verb")
+				_ = parent.PersistentFlags().MarkHidden(name)
+			}
+			for _, s := range spellings {
+				f.AddSubcommands(parent, cmdutil.Subcommand{Name: s.verb, Build: func() *cobra.Command {
+					cmd := s.build(f, v1Style)
+					cmd.Long = "Hydra v1's spelling of \"hydra client " + s.verb + "\": without --format or -q, it prints\n" +
+						"what Hydra v1.11.10's CLI prints.\n\n" + cmd.Long
+					cmd.Example = strings.ReplaceAll(cmd.Example, "hydra client "+s.verb, "hydra "+group+" "+s.verb)
+					return cmd
+				}})
+			}
+			return parent
+		}})
+	}
+}
+
 // v2VerbAliases are the other names Hydra v2 gives a verb: "hydra ls
 // oauth2-clients" is "hydra list oauth2-clients".
 var v2VerbAliases = map[string][]string{"list": {"ls"}}
