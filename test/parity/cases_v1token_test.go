@@ -28,5 +28,4 @@ var v1TokenCasesKnown = []string{
 	"v1.11.10 token revoke --endpoint {public} --client-id {client} --client-secret {secret} {new-token}",
 	"v1.11.10 token delete --endpoint {admin} --client-id {new-client}",
 	"v1.11.10 token flush --endpoint {admin}",
-	"v1.11.10 token introspect --endpoint {admin} {token}",
 }

@@ -37,7 +37,6 @@ type Options struct {
 // every client it was given.
 const v1Deleted = "OAuth 2.0 Client(s) deleted\n"
 
-
 // NewCmdDelete builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {

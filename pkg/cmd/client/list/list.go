@@ -140,7 +140,6 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 // server that pages by token.
 const maxV1Page = 10000
 
-
 func listRun(ctx context.Context, opts *Options) error {
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
