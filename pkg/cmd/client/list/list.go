@@ -97,7 +97,9 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and %d", MaxPageSize)
 			}
-			opts.OnePage = cmd.Flags().Changed("page-size") || cmd.Flags().Changed("page-token")
+			// Hydra v2's "list oauth2-clients" fetches one page, of
+			// --page-size clients (100 by default, as Hydra v2.3's CLI).
+			opts.OnePage = cmd.Flags().Changed("page-size") || cmd.Flags().Changed("page-token") || opts.Style.Envelope
 			if opts.Style.HydraV1 {
 				if opts.OnePage && (cmd.Flags().Changed("limit") || cmd.Flags().Changed("page")) {
 					return cmdutil.FlagErrorf("--limit and --page cannot be used with --page-size or --page-token")
@@ -119,8 +121,25 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	cmdutil.AddFormatFlag(cmd, &format, "table")
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client IDs, one a line")
-	fl.IntVar(&opts.PageSize, "page-size", 0, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	if style.Envelope {
+		fl.IntVar(&opts.PageSize, "page-size", hydraPageSize, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	} else {
+		fl.IntVar(&opts.PageSize, "page-size", 0, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	}
 	fl.StringVar(&opts.PageToken, "page-token", "", "Fetch the page with this token, from a previous page")
+	if style.Envelope {
+		cmd.Long = text.Doc(`
+			List one page of the OAuth 2.0 clients of Hydra's admin API, as Hydra
+			v2's CLI does: --page-size clients (100 by default) from the page that
+			--page-token names (the first by default). The admin API never returns
+			secrets.
+
+			By default and with --format table, the output is Hydra's table, with
+			the next page's token in its NEXT PAGE TOKEN row; --format json or
+			yaml prints {"items":[...],"next_page_token":"...","is_last_page":...};
+			-q prints the IDs. "hydra client list" fetches every page.
+		`)
+	}
 	if style.HydraV1 {
 		cmd.Long = text.Doc(`
 			List one page of the OAuth 2.0 clients of Hydra's admin API, as Hydra
@@ -136,6 +155,10 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	return cmd
 }
 
+// hydraPageSize is the page size of Hydra v2.3's "list oauth2-clients"
+// when --page-size is not given (ory/x cmdx's default).
+const hydraPageSize = 100
+
 // maxV1Page bounds --page: reaching page N takes N requests against a
 // server that pages by token.
 const maxV1Page = 10000
@@ -147,8 +170,6 @@ func listRun(ctx context.Context, opts *Options) error {
 	}
 	out := printer.Output{Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled()}
 	if opts.Style.Envelope {
-		// Without --page-size or --page-token, every page is fetched:
-		// the one page printed is the last.
 		out.Page = &printer.Page{}
 	}
 	out.HydraTable = opts.Style.HydraTable
