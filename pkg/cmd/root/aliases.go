@@ -152,13 +152,6 @@ var v1GroupShort = map[string]string{
 	"clients": "Hydra v1's spelling of client, printing what Hydra v1's CLI prints",
 }
 
-// v1GroupBools are the bool flags that Hydra v1's groups took before the
-// verb ("hydra clients --fake-tls-termination list"). Each verb has them
-// as its own flags, which parse them wherever they stand; the group
-// declares them, hidden, so that the verb after them is found (a flag the
-// group does not know would take the verb for its value).
-var v1GroupBools = []string{"fake-tls-termination", "skip-tls-verify"}
-
 // addV1Spellings adds "hydra <group> <verb>" for every entry of
 // v1Spellings.
 func addV1Spellings(root *cobra.Command, f *cmdutil.Factory) {
@@ -179,10 +172,6 @@ func addV1Spellings(root *cobra.Command, f *cmdutil.Factory) {
 				Short:   v1GroupShort[group],
 				GroupID: v1GroupID,
 			})
-			for _, name := range v1GroupBools {
-				parent.PersistentFlags().Bool(name, false, "Hydra v1's place for the flag of the same name of each verb")
-				_ = parent.PersistentFlags().MarkHidden(name)
-			}
 			for _, s := range spellings {
 				f.AddSubcommands(parent, cmdutil.Subcommand{Name: s.verb, Build: func() *cobra.Command {
 					cmd := s.build(f, v1Style)
