@@ -24,6 +24,9 @@ func v1ClientCases() []pcase {
 	add(v1("clients", "delete", "--endpoint", "{admin}", "{new-client}"))
 	add(v1("clients", "delete", "--endpoint", "{admin}", "{new-client}", "{new-client}"))
 	add(v1("clients", "delete", "--endpoint", "{admin}", "no-such-client"))
+	add(v1("clients", "get", "--endpoint", "{admin}"))
+	add(v1("clients", "update", "--endpoint", "{admin}", "{new-client}"))
+	add(v1("clients", "delete", "--endpoint", "{admin}"))
 	add(v1("clients", "import", "--endpoint", "{admin}", "{client-file}"))
 	add(v1("clients", "import", "--endpoint", "{admin}", "{clients-file}"))
 	return cs
