@@ -27,5 +27,4 @@ func v1TokenCases() []pcase {
 // v1TokenCasesKnown are the cases of v1TokenCases whose output does not match Hydra's
 // CLI yet (issue 24); see knownDifferences.
 var v1TokenCasesKnown = []string{
-	"v1.11.10 token introspect --endpoint {admin} {token}",
 }

@@ -41,7 +41,8 @@ type pcase struct {
 	// APIs, {client}, {secret} and {token} the shared client, its secret
 	// and an access token of it, and {new-client} and {new-token} a client
 	// and a token made afresh for each run (for a delete or a revoke),
-	// and {clients-file} a file holding importClients.
+	// {clients-file} a file holding importClients, and {client-file} a file
+	// holding importClient (its name replaced by <CLIENT-FILE> in the output).
 	args []string
 	// stdin is what the CLIs read on stdin.
 	stdin string
@@ -72,6 +73,10 @@ func (c pcase) name() string {
 // importClients is a file of clients to import, as Hydra's import takes:
 // an array, each with its secret, so that nothing is generated.
 const importClients = `[{"client_name":"Imported","grant_types":["client_credentials"],"client_secret":"imported-secret-1","scope":"read"}]`
+
+// importClient is a file of one client, as Hydra v1's import takes it: a
+// JSON object, without a secret, so that the server generates one.
+const importClient = `{"client_name":"Imported one","grant_types":["client_credentials"],"scope":"read"}`
 
 func v2(args ...string) pcase { return pcase{version: hydratest.HydraVersion, args: args} }
 func v1(args ...string) pcase { return pcase{version: hydratest.HydraV1, args: args} }
@@ -153,6 +158,12 @@ func knownDifferences() map[string]bool {
 // that says why (TestIntentionalDifferencesAreDocumented checks that the
 // document has it).
 var intentional = map[string]string{
+	"v1.11.10 clients get --endpoint {admin}":                                                                                    "prints its usage on stdout and exits 0",
+	"v1.11.10 clients update --endpoint {admin} {new-client}":                                                                    "resets every field it is not given",
+	"v1.11.10 clients get --endpoint {admin} {client} {new-client}":                                                              "prints the first client only",
+	"v1.11.10 clients create --endpoint {admin} -g client_credentials --secret given-secret-1":                                   "warns on stdout",
+	"v1.11.10 clients update --endpoint {admin} {new-client} --secret updated-secret-1":                                          "warns on stdout",
+	"v1.11.10 clients import --endpoint {admin} {clients-file}":                                                                  "refuses a file that holds an array of clients",
 	"v2.3.0 import oauth2-client -e {admin} {clients-file} --format json":                                                        "`registration_client_uri` without the client's ID",
 	"v2.3.0 import oauth2-client -e {admin} {clients-file} --format json-pretty":                                                 "`registration_client_uri` without the client's ID",
 	"v2.3.0 import oauth2-client -e {admin} {clients-file} --format yaml":                                                        "`registration_client_uri` without the client's ID",
@@ -267,6 +278,17 @@ func (s *server) run(t *testing.T, bin string, c pcase) output {
 			}
 			f.Close()
 			a = f.Name()
+		case "{client-file}":
+			f, err := os.CreateTemp(home, "client-*.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(f.Name())
+			if _, err := f.WriteString(importClient); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			a, fresh[f.Name()] = f.Name(), "<CLIENT-FILE>"
 		case "{new-token}":
 			tok, err := s.ClientCredentials(s.client, "read")
 			if err != nil {
@@ -337,6 +359,8 @@ var generated = []struct {
 	// A secret the server generated, in Hydra v2's table.
 	{regexp.MustCompile(`(CLIENT SECRET\t+)[A-Za-z0-9._~-]{20,}`), "${1}<SECRET>"},
 	{regexp.MustCompile(`(OAuth 2.0 Client Secret: )\S+`), "${1}<SECRET>"},
+	// Hydra v1's import: "Imported OAuth 2.0 Client ID:SECRET from: FILE".
+	{regexp.MustCompile(`(Imported OAuth 2\.0 Client [^:\s]+:)\S+`), "${1}<SECRET>"},
 }
 
 // generatedMembers are the members of a JSON or YAML document whose value

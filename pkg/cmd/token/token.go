@@ -21,8 +21,9 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// NewCmdToken builds "hydra token" and adds its verbs. Those Hydra v1's CLI
-// had are its spelling, and print its output (printer.Style.HydraV1).
+// NewCmdToken builds "hydra token" and adds its verbs. The verbs Hydra
+// v1's "token" had are its spelling too: their default output is Hydra
+// v1.11.10's (printer.Style.HydraV1).
 func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.MakeGroup(&cobra.Command{
 		Use:   "token <command>",
@@ -31,7 +32,7 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	f.AddSubcommands(cmd,
 		cmdutil.Subcommand{Name: "client", Build: func() *cobra.Command { return client.NewCmdClient(f, nil) }},
 		cmdutil.Subcommand{Name: "jwt-bearer", Build: func() *cobra.Command { return jwtbearer.NewCmdJWTBearer(f, nil) }},
-		cmdutil.Subcommand{Name: "introspect", Build: func() *cobra.Command { return introspect.NewCmdIntrospect(f, nil) }},
+		cmdutil.Subcommand{Name: "introspect", Build: func() *cobra.Command { return introspect.NewCmdIntrospectStyled(f, nil, printer.Style{HydraV1: true}) }},
 		cmdutil.Subcommand{Name: "refresh", Build: func() *cobra.Command { return refresh.NewCmdRefresh(f, nil) }},
 		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevokeStyled(f, nil, printer.Style{HydraV1: true}) }},
 		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return tokendelete.NewCmdDeleteStyled(f, nil, printer.Style{HydraV1: true}) }},
