@@ -39,9 +39,15 @@ func (f *FormatFlag) Parse() (printer.Format, error) {
 }
 
 // ParseWithQuiet is Parse for a command that also has -q/--quiet, which
-// --format excludes: the two ask for different outputs, and giving both is
-// a usage error.
-func (f *FormatFlag) ParseWithQuiet(quiet bool) (printer.Format, error) {
+// --format excludes: the two ask for different outputs, and under this
+// tool's own spellings giving both is a usage error. Under Hydra's
+// spellings (style.Hydra), -q wins and --format is not read, as Hydra v2's
+// CLI does, so that a script written for it gets the same output and exit
+// status.
+func (f *FormatFlag) ParseWithQuiet(quiet bool, style printer.Style) (printer.Format, error) {
+	if quiet && style.Hydra() {
+		return printer.Format{}, nil
+	}
 	format, err := f.Parse()
 	if err != nil {
 		return format, err

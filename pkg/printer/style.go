@@ -68,3 +68,7 @@ const (
 	// (NewHydraIDList); with another --format, one document at the end.
 	V2IDs
 )
+
+// Hydra reports whether s is one of Hydra v2's spellings, whose flags
+// behave as Hydra's CLI's do (its -q wins over --format).
+func (s Style) Hydra() bool { return s.HydraTable || s.HydraPaths }

@@ -103,7 +103,7 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 		Args: keyArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, opts.Style); err != nil {
 				return err
 			}
 			opts.Format.Hydra = opts.Style.HydraPaths

@@ -68,7 +68,7 @@ func NewCmdGetStyled(f *cmdutil.Factory, runF func(context.Context, *Options) er
 		Args: cmdutil.MinimumArgs(1, "at least one client ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, opts.Style); err != nil {
 				return err
 			}
 			opts.Format.Hydra = opts.Style.HydraPaths

@@ -82,7 +82,7 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 		Args: cmdutil.MinimumArgs(1, `at least one file (or - for stdin)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, opts.Style); err != nil {
 				return err
 			}
 			opts.Format.Hydra = opts.Style.HydraPaths

@@ -90,7 +90,7 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, opts.Style); err != nil {
 				return err
 			}
 			opts.Format.Hydra = opts.Style.HydraPaths

@@ -213,6 +213,11 @@ func (o *OutputFlags) Parse() error {
 }
 
 func (o *OutputFlags) checkQuiet() error {
+	if o.Quiet && o.Style.Hydra() {
+		// Hydra v2's -q wins over --format (cmdutil's ParseWithQuiet).
+		o.format, o.PEM, o.Format = "", false, printer.Format{Hydra: o.Style.HydraPaths}
+		return nil
+	}
 	if o.Quiet && o.format != "" {
 		return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
 	}

@@ -119,19 +119,16 @@ func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Opti
 		Args: cmdutil.MinimumArgs(1, "at least one token (or - to read them from stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
-				return err
-			}
 			if quietActive {
-				if cmd.Flags().Changed("format") {
-					return cmdutil.FlagErrorf("-q prints whether the token is active, alone: give either -q or --format")
-				}
-				// Several tokens print a record each:
+				// Hydra v2's -q wins over --format, which is not read
+				// (cmdutil's ParseWithQuiet). Several tokens print a record each:
 				// {"index":N,"result":{...}}.
 				opts.Format = printer.Format{Name: printer.JSONPath, Expr: "active"}
 				if len(args) > 1 {
 					opts.Format.Expr = "result.active"
 				}
+			} else if opts.Format, err = format.Parse(); err != nil {
+				return err
 			}
 			opts.Format.Hydra = opts.Style.HydraPaths && len(args) == 1
 			if len(args) > 1 {

@@ -104,7 +104,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, printer.Style{}); err != nil {
 				return err
 			}
 			if rel.Issuer == "" {

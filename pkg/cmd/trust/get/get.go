@@ -54,7 +54,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Args: cmdutil.MinimumArgs(1, "at least one trust relationship ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, printer.Style{}); err != nil {
 				return err
 			}
 			if err := shared.CheckIDs(args); err != nil {

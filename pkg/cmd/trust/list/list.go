@@ -55,7 +55,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.ParseWithQuiet(opts.Quiet); err != nil {
+			if opts.Format, err = format.ParseWithQuiet(opts.Quiet, printer.Style{}); err != nil {
 				return err
 			}
 			if runF != nil {
