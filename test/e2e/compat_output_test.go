@@ -25,8 +25,12 @@ func TestV2SpellingOutput(t *testing.T) {
 		if r.Stdout != "false\n" {
 			t.Errorf("stdout %q, want false", r.Stdout)
 		}
-		r = hydra(t, "introspect", "token", "-q", "--format", "json", "x")
-		r.wantCode(t, 2)
+		// -q wins over --format, as with Hydra v2's CLI (cmdx).
+		r = hydra(t, "introspect", "token", "-q", "--format", "json", "--", tok)
+		r.wantCode(t, 0)
+		if r.Stdout != "true\n" {
+			t.Errorf("-q --format json: stdout %q, want true", r.Stdout)
+		}
 	})
 
 	t.Run("perform client-credentials --format json has expiry", func(t *testing.T) {

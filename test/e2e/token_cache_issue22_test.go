@@ -201,9 +201,12 @@ func TestTokenCacheSaveFailureDefaultOutput(t *testing.T) {
 			}
 			var rt string
 			if tc.extra == nil {
-				for _, line := range strings.Split(r.Stdout, "\n") {
-					if f := strings.Fields(line); len(f) == 3 && f[0] == "REFRESH" {
-						rt = f[2]
+				// Hydra v1's lines: "Refresh Token:", then the token on the
+				// next line after a tab.
+				lines := strings.Split(r.Stdout, "\n")
+				for i, line := range lines[:len(lines)-1] {
+					if line == "Refresh Token:" {
+						rt = strings.TrimPrefix(lines[i+1], "\t")
 					}
 				}
 				if strings.Contains(r.Stderr, "shown only once") {
