@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -45,6 +46,8 @@ type Options struct {
 	Fields shared.Doc
 	// Key is --generate-key and --private-key-out.
 	Key KeyOptions
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgpsecret.Flags
 }
 
 // NewCmdCreate builds the command. runF replaces the run function in tests
@@ -140,11 +143,16 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	fl.StringVarP(&opts.File, "file", "f", "", "Read the client, or a JSON array of clients, from `file`, or from stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID, one a line")
 	addKeyFlags(cmd, &opts.Key)
+	pgpsecret.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 
 func createRun(ctx context.Context, opts *Options) error {
 	items, array, err := buildItems(opts)
+	if err != nil {
+		return err
+	}
+	pgpKey, err := opts.PGP.Load(ctx, opts.Factory, opts.Admin.Conn)
 	if err != nil {
 		return err
 	}
@@ -160,6 +168,8 @@ func createRun(ctx context.Context, opts *Options) error {
 		View:   createmany.YAMLView,
 		Style:  opts.Style,
 		Array:  array,
+
+		Encrypt: pgpKey,
 	}, items)
 }
 

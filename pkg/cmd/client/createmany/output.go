@@ -37,7 +37,8 @@ type output struct {
 func newOutput(opts Options) *output { return &output{opts: opts} }
 
 func (o *output) add(c *api.OAuth2Client, it Item) error {
-	cr := created{client: c, where: it.Where, generated: it.Doc.String("client_secret") == "" && c.ClientSecret != ""}
+	// An encrypted secret (--pgp-key) is shown as a generated one is.
+	cr := created{client: c, where: it.Where, generated: (it.Doc.String("client_secret") == "" || it.sealed != "") && c.ClientSecret != ""}
 	if !cr.generated && !o.opts.Style.HydraTable {
 		// A secret the user gave is not echoed: it would land on screen
 		// and in logs. Under Hydra v2's spellings it is, as Hydra's CLI

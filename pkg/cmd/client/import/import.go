@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -27,6 +28,8 @@ type Options struct {
 
 	// Files are the files to import; "-" is stdin.
 	Files []string
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgpsecret.Flags
 
 	// Style is the output of the spelling the command was called by:
 	// Hydra v2's prints its tab-padded table and reads stdin when no file
@@ -113,6 +116,7 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a line of report per client")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the IDs of the created clients, one a line")
+	pgpsecret.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 
@@ -143,6 +147,10 @@ func importRun(ctx context.Context, opts *Options) error {
 			return fmt.Errorf("%s: client_secret is %d characters long; Hydra requires at least 6", it.Where, len(sec))
 		}
 	}
+	pgpKey, err := opts.PGP.Load(ctx, opts.Factory, opts.Admin.Conn)
+	if err != nil {
+		return err
+	}
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
@@ -157,5 +165,7 @@ func importRun(ctx context.Context, opts *Options) error {
 		// --format prints one array, whatever the files held.
 		Array: true,
 		Verb:  "imported",
+
+		Encrypt: pgpKey,
 	}, items)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -40,6 +41,8 @@ type Options struct {
 	Secret cmdutil.Secret
 	// Fields are the fields given as flags; they override the file's.
 	Fields shared.Doc
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgpsecret.Flags
 }
 
 // NewCmdUpdate builds the command. runF replaces the run function in tests
@@ -119,6 +122,7 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	opts.Secret.Flag = "secret"
 	fl.StringVarP(&opts.File, "file", "f", "", "Set the fields of the JSON object in `file`, or stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID")
+	pgpsecret.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 
@@ -128,6 +132,12 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	shared.WarnUnknown(opts.IO.ErrOut, "", d)
+	// The new secret is encrypted before it is sent: a key that cannot
+	// take it changes nothing.
+	sealed, err := opts.PGP.Seal(ctx, opts.Factory, opts.Admin.Conn, opts.IO.ErrOut, d.String("client_secret"))
+	if err != nil {
+		return err
+	}
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
@@ -137,6 +147,10 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return shared.ClientError(opts.ID, err)
 	}
 	shared.WarnDropped(ctx, opts.IO.ErrOut, client, d, c, "updated")
+	raw := shared.WithoutSecret(c.Raw)
+	if sealed != "" {
+		c.ClientSecret, raw = sealed, shared.SetSecret(c.Raw, sealed)
+	}
 	if opts.Quiet {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
 	}
@@ -144,7 +158,7 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return printer.WriteHydraRow(opts.IO.Out, shared.HydraHeaders, shared.HydraRow(c))
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	err = p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+	err = p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
 	var noMatch *printer.NoMatchError
 	if errors.As(err, &noMatch) {
 		// The update is done: a selector that misses it is not a failure

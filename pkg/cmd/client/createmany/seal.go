@@ -1,0 +1,69 @@
+package createmany
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+// sealItems gives every client a secret and encrypts it to Options.Encrypt
+// before anything is sent. Hydra's CLI encrypts the secret the server
+// generated after the client exists; when that fails, the secret is lost
+// with the client created. Here the secret is made before the request (as
+// the server would: Hydra generates one for every client sent without),
+// so that an encryption that fails creates nothing.
+func sealItems(items []Item, r *pgpsecret.Recipient) error {
+	for i := range items {
+		d := items[i].Doc
+		secret := d.String("client_secret")
+		if secret == "" {
+			var err error
+			if secret, err = newSecret(); err != nil {
+				return err
+			}
+			d.Set("client_secret", secret)
+		}
+		sealed, err := r.Encrypt(secret)
+		if err != nil {
+			return fmt.Errorf("%s%s; no client was created", err, inWhere(items[i].Where))
+		}
+		items[i].sealed = sealed
+	}
+	return nil
+}
+
+// newSecret is a secret as strong as the one Hydra would generate, and
+// stronger: 32 random bytes, base64url.
+func newSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// sealAnswer puts the encrypted secret in the server's answer, in place of
+// the secret, so that every output shows it where it would show the
+// secret. When the server holds another secret than the one sent (a lost
+// answer, after which the client got a new one), that secret is encrypted
+// now; if that fails, it is kept in clear with a warning rather than lost.
+func sealAnswer(errOut io.Writer, r *pgpsecret.Recipient, c *api.OAuth2Client, it *Item) {
+	sealed := it.sealed
+	if c.ClientSecret != "" && c.ClientSecret != it.Doc.String("client_secret") {
+		var err error
+		if sealed, err = r.Encrypt(c.ClientSecret); err != nil {
+			fmt.Fprintf(errOut, "warning: client %s: %v: its secret is shown unencrypted, since it cannot be fetched again\n", printer.Printable(c.ClientID), err)
+			it.sealed = ""
+			return
+		}
+		it.sealed = sealed
+	}
+	c.ClientSecret = sealed
+	c.Raw = shared.SetSecret(c.Raw, sealed)
+}

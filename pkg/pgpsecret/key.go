@@ -1,0 +1,110 @@
+// Package pgpsecret encrypts a client secret to an OpenPGP public key, for
+// the --pgp-key, --pgp-key-url and --keybase flags of the commands that
+// create or change OAuth 2.0 clients, as Hydra's own CLI does: the output
+// carries the secret as base64 of an ASCII-armored OpenPGP message, which
+// only the holder of the private key can read
+// (base64 -d | gpg --decrypt).
+//
+// Nothing here runs at start-up: the OpenPGP code runs only in a command
+// that was given one of the flags.
+package pgpsecret
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+)
+
+// Recipient is the OpenPGP key a secret is encrypted to.
+type Recipient struct {
+	entity *openpgp.Entity
+	// source names where the key came from in messages: "--pgp-key",
+	// the URL.
+	source string
+}
+
+// ParseKey reads an OpenPGP public key, ASCII-armored or binary, as Hydra
+// takes it: the first key of the block. source names where it came from in
+// messages. The key must be able to encrypt now (not expired or revoked,
+// with an encryption subkey or an primary key that may encrypt): a key
+// that cannot is refused here, before any client is sent, so that no
+// secret is ever made for a key that cannot receive it.
+func ParseKey(data []byte, source string) (*Recipient, error) {
+	var r io.Reader = bytes.NewReader(data)
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
+		block, err := armor.Decode(bytes.NewReader(bytes.TrimSpace(data)))
+		if err != nil {
+			return nil, fmt.Errorf("%s is not an ASCII-armored OpenPGP key: %v", source, err)
+		}
+		if block.Type != openpgp.PublicKeyType && block.Type != openpgp.PrivateKeyType {
+			return nil, fmt.Errorf("%s holds a %q block, not an OpenPGP public key (want -----BEGIN %s-----)", source, block.Type, openpgp.PublicKeyType)
+		}
+		r = block.Body
+	}
+	keys, err := openpgp.ReadKeyRing(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not an OpenPGP public key: %v", source, err)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s holds no OpenPGP key", source)
+	}
+	e := keys[0]
+	if _, ok := e.EncryptionKey(time.Now()); !ok {
+		return nil, fmt.Errorf("OpenPGP key %s from %s cannot encrypt: it is expired or revoked, or has no encryption subkey; give a key that can (gpg --list-keys shows [E] beside one)", keyID(e), source)
+	}
+	return &Recipient{entity: e, source: source}, nil
+}
+
+// ParseBase64Key reads the value of --pgp-key: base64 of an OpenPGP public
+// key (base64 -w0 key.asc), as Hydra's CLI takes it.
+func ParseBase64Key(value, flag string) (*Recipient, error) {
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not base64: give the public key base64-encoded, as in %s \"$(base64 -w0 key.asc)\"", flag, flag)
+	}
+	return ParseKey(data, flag)
+}
+
+// KeyID is the key's ID in hexadecimal, as gpg prints it.
+func (r *Recipient) KeyID() string { return keyID(r.entity) }
+
+func keyID(e *openpgp.Entity) string {
+	if e.PrimaryKey == nil {
+		return "(no primary key)"
+	}
+	return e.PrimaryKey.KeyIdString()
+}
+
+// Encrypt encrypts secret to the key and returns what Hydra's CLI prints
+// in place of the secret: base64 (standard, padded) of an ASCII-armored
+// OpenPGP message. Each call gives another ciphertext.
+func (r *Recipient) Encrypt(secret string) (string, error) {
+	var armored bytes.Buffer
+	aw, err := armor.Encode(&armored, "PGP MESSAGE", nil)
+	if err != nil {
+		return "", err
+	}
+	cfg := &packet.Config{DefaultCipher: packet.CipherAES256}
+	pw, err := openpgp.Encrypt(aw, []*openpgp.Entity{r.entity}, nil, &openpgp.FileHints{IsBinary: true}, cfg)
+	if err != nil {
+		return "", fmt.Errorf("encrypting the client secret to OpenPGP key %s from %s: %v", r.KeyID(), r.source, err)
+	}
+	if _, err := io.WriteString(pw, secret); err != nil {
+		return "", err
+	}
+	if err := pw.Close(); err != nil {
+		return "", err
+	}
+	if err := aw.Close(); err != nil {
+		return "", err
+	}
+	armored.WriteByte('\n')
+	return base64.StdEncoding.EncodeToString(armored.Bytes()), nil
+}
