@@ -66,7 +66,10 @@ func (fl *Flags) Given() bool {
 func (fl *Flags) Load(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection) (*Recipient, error) {
 	switch {
 	case fl.Key != "":
-		return ParseBase64Key(fl.Key, "--"+FlagKey)
+		// A key given on the command line that cannot be used is a
+		// usage error (exit 2).
+		r, err := ParseBase64Key(fl.Key, "--"+FlagKey)
+		return r, cmdutil.FlagErrorWrap(err)
 	case fl.KeyURL != "":
 		u, err := cmdutil.ParseHTTPURL("--"+FlagKeyURL, fl.KeyURL, "https://example.com/key.asc")
 		if err != nil {

@@ -33,7 +33,7 @@ type Recipient struct {
 // ParseKey reads an OpenPGP public key, ASCII-armored or binary, as Hydra
 // takes it: the first key of the block. source names where it came from in
 // messages. The key must be able to encrypt now (not expired or revoked,
-// with an encryption subkey or an primary key that may encrypt): a key
+// with an encryption subkey or a primary key that may encrypt): a key
 // that cannot is refused here, before any client is sent, so that no
 // secret is ever made for a key that cannot receive it.
 func ParseKey(data []byte, source string) (*Recipient, error) {
@@ -41,7 +41,7 @@ func ParseKey(data []byte, source string) (*Recipient, error) {
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
 		block, err := armor.Decode(bytes.NewReader(bytes.TrimSpace(data)))
 		if err != nil {
-			return nil, fmt.Errorf("%s is not an ASCII-armored OpenPGP key: %v", source, err)
+			return nil, fmt.Errorf("%s is not an OpenPGP public key: its ASCII armor cannot be read (%v)", source, err)
 		}
 		if block.Type != openpgp.PublicKeyType && block.Type != openpgp.PrivateKeyType {
 			return nil, fmt.Errorf("%s holds a %q block, not an OpenPGP public key (want -----BEGIN %s-----)", source, block.Type, openpgp.PublicKeyType)
