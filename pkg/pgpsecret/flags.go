@@ -130,8 +130,9 @@ func fetchKey(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, 
 // Seal encrypts secret, a new secret given to a command that changes a
 // client, to the key the flags name, before it is sent. It returns "" when
 // no flag was given, and, with a note on w, when there is no new secret to
-// encrypt: Hydra's update prints no secret then either.
-func (fl *Flags) Seal(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, w io.Writer, secret string) (string, error) {
+// encrypt: Hydra's update prints no secret then either. v1 selects Hydra
+// v1's encoding (Recipient.EncryptV1).
+func (fl *Flags) Seal(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, w io.Writer, secret string, v1 bool) (string, error) {
 	if !fl.Given() {
 		return "", nil
 	}
@@ -143,7 +144,11 @@ func (fl *Flags) Seal(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Conn
 	if err != nil {
 		return "", err
 	}
-	sealed, err := r.Encrypt(secret)
+	encrypt := r.Encrypt
+	if v1 {
+		encrypt = r.EncryptV1
+	}
+	sealed, err := encrypt(secret)
 	if err != nil {
 		return "", fmt.Errorf("%w; the client was not changed", err)
 	}

@@ -82,29 +82,48 @@ func keyID(e *openpgp.Entity) string {
 	return e.PrimaryKey.KeyIdString()
 }
 
-// Encrypt encrypts secret to the key and returns what Hydra's CLI prints
-// in place of the secret: base64 (standard, padded) of an ASCII-armored
-// OpenPGP message. Each call gives another ciphertext.
+// Encrypt encrypts secret to the key and returns what Hydra v2's CLI
+// prints in place of the secret: base64 (standard, padded) of an
+// ASCII-armored OpenPGP message. Each call gives another ciphertext.
 func (r *Recipient) Encrypt(secret string) (string, error) {
-	var armored bytes.Buffer
-	aw, err := armor.Encode(&armored, "PGP MESSAGE", nil)
-	if err != nil {
-		return "", err
+	return r.encrypt(secret, true)
+}
+
+// EncryptV1 is Encrypt in Hydra v1's encoding: base64 of the binary
+// OpenPGP message, without armor. (Hydra v1.11.10's CLI closes the message
+// only after it has printed it, so that what it prints lacks its end and
+// cannot be decrypted; this message is whole.)
+func (r *Recipient) EncryptV1(secret string) (string, error) {
+	return r.encrypt(secret, false)
+}
+
+func (r *Recipient) encrypt(secret string, armored bool) (string, error) {
+	var buf bytes.Buffer
+	var out io.Writer = &buf
+	var aw io.WriteCloser
+	if armored {
+		var err error
+		if aw, err = armor.Encode(&buf, "PGP MESSAGE", nil); err != nil {
+			return "", err
+		}
+		out = aw
 	}
 	cfg := &packet.Config{DefaultCipher: packet.CipherAES256}
-	pw, err := openpgp.Encrypt(aw, []*openpgp.Entity{r.entity}, nil, &openpgp.FileHints{IsBinary: true}, cfg)
+	pw, err := openpgp.Encrypt(out, []*openpgp.Entity{r.entity}, nil, &openpgp.FileHints{IsBinary: true}, cfg)
 	if err != nil {
 		return "", fmt.Errorf("encrypting the client secret to OpenPGP key %s from %s: %v", r.KeyID(), r.source, err)
 	}
 	if _, err := io.WriteString(pw, secret); err != nil {
 		return "", err
 	}
+	// The message is whole only once both are closed.
 	if err := pw.Close(); err != nil {
 		return "", err
 	}
-	if err := aw.Close(); err != nil {
-		return "", err
+	if aw != nil {
+		if err := aw.Close(); err != nil {
+			return "", err
+		}
 	}
-	armored.WriteByte('\n')
-	return base64.StdEncoding.EncodeToString(armored.Bytes()), nil
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }

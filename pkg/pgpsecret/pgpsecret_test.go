@@ -33,7 +33,7 @@ func TestEncryptRoundTrip(t *testing.T) {
 	}
 	// What Hydra's CLI prints: base64 of an ASCII-armored PGP MESSAGE.
 	armored, err := base64.StdEncoding.DecodeString(enc)
-	if err != nil || !strings.HasPrefix(string(armored), "-----BEGIN PGP MESSAGE-----\n") || !strings.HasSuffix(string(armored), "-----END PGP MESSAGE-----\n") {
+	if err != nil || !strings.HasPrefix(string(armored), "-----BEGIN PGP MESSAGE-----\n") || !strings.HasSuffix(string(armored), "-----END PGP MESSAGE-----") {
 		t.Fatalf("not base64 of an armored message: %v\n%s", err, armored)
 	}
 	if strings.Contains(string(armored), "s3cr3t") {
@@ -46,6 +46,18 @@ func TestEncryptRoundTrip(t *testing.T) {
 	enc2, _ := r.Encrypt("s3cr3t-value")
 	if enc2 == enc {
 		t.Error("two encryptions gave the same ciphertext")
+	}
+
+	// Hydra v1's encoding: base64 of the binary message.
+	v1, err := r.EncryptV1("s3cr3t-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := base64.StdEncoding.DecodeString(v1); len(b) == 0 || b[0]&0x80 == 0 {
+		t.Fatalf("not base64 of a binary OpenPGP message: %q", v1)
+	}
+	if got, err := key.Decrypt(v1); err != nil || got != "s3cr3t-value" {
+		t.Fatalf("v1: decrypted %q, %v", got, err)
 	}
 }
 
@@ -190,17 +202,17 @@ func TestSeal(t *testing.T) {
 	f, _, _, _ := cmdtest.Factory(nil)
 	var note strings.Builder
 	fl := &Flags{Key: key.Base64()}
-	if s, err := fl.Seal(context.Background(), f, cmdutil.Connection{}, &note, ""); err != nil || s != "" || !strings.Contains(note.String(), "no new secret") {
+	if s, err := fl.Seal(context.Background(), f, cmdutil.Connection{}, &note, "", false); err != nil || s != "" || !strings.Contains(note.String(), "no new secret") {
 		t.Errorf("no secret: %q, %v, note %q", s, err, note.String())
 	}
-	s, err := fl.Seal(context.Background(), f, cmdutil.Connection{}, &note, "new-secret")
+	s, err := fl.Seal(context.Background(), f, cmdutil.Connection{}, &note, "new-secret", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := key.Decrypt(s); err != nil || got != "new-secret" {
 		t.Errorf("decrypted %q, %v", got, err)
 	}
-	if s, err := (&Flags{}).Seal(context.Background(), f, cmdutil.Connection{}, &note, "x"); s != "" || err != nil {
+	if s, err := (&Flags{}).Seal(context.Background(), f, cmdutil.Connection{}, &note, "x", false); s != "" || err != nil {
 		t.Errorf("no flag: %q %v", s, err)
 	}
 }

@@ -29,11 +29,20 @@ func (k Key) Base64() string { return base64.StdEncoding.EncodeToString(k.Public
 // encryption subkey.
 func NewKey(t testing.TB) Key {
 	t.Helper()
-	e, err := openpgp.NewEntity("hydra test", "", "test@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
+	k, err := Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return armorKey(t, e, true)
+	return k
+}
+
+// Generate is NewKey outside a test.
+func Generate() (Key, error) {
+	e, err := openpgp.NewEntity("hydra test", "", "test@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048})
+	if err != nil {
+		return Key{}, err
+	}
+	return armorKey(e, true)
 }
 
 // NewSigningOnlyKey makes a key pair that has no encryption key: a key
@@ -52,23 +61,25 @@ func NewSigningOnlyKey(t testing.TB) Key {
 			t.Fatal(err)
 		}
 	}
-	return armorKey(t, e, false)
+	k, err := armorKey(e, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
-func armorKey(t testing.TB, e *openpgp.Entity, sign bool) Key {
-	t.Helper()
+func armorKey(e *openpgp.Entity, sign bool) (Key, error) {
 	var pub, priv bytes.Buffer
 	w, err := armor.Encode(&pub, openpgp.PublicKeyType, nil)
 	if err != nil {
-		t.Fatal(err)
+		return Key{}, err
 	}
 	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
+		return Key{}, err
 	}
 	w.Close()
-	w, err = armor.Encode(&priv, openpgp.PrivateKeyType, nil)
-	if err != nil {
-		t.Fatal(err)
+	if w, err = armor.Encode(&priv, openpgp.PrivateKeyType, nil); err != nil {
+		return Key{}, err
 	}
 	if sign {
 		err = e.SerializePrivate(w, nil)
@@ -76,16 +87,17 @@ func armorKey(t testing.TB, e *openpgp.Entity, sign bool) Key {
 		err = e.SerializePrivateWithoutSigning(w, nil)
 	}
 	if err != nil {
-		t.Fatal(err)
+		return Key{}, err
 	}
 	w.Close()
-	return Key{Public: pub.Bytes(), Private: priv.Bytes()}
+	return Key{Public: pub.Bytes(), Private: priv.Bytes()}, nil
 }
 
-// Decrypt reads an encrypted secret as Hydra's CLI prints it (base64 of an
-// ASCII-armored OpenPGP message) with the key's private part.
+// Decrypt reads an encrypted secret as Hydra's CLIs print it: base64 of an
+// ASCII-armored OpenPGP message (Hydra v2), or of a binary one (Hydra v1),
+// with the key's private part.
 func (k Key) Decrypt(encoded string) (string, error) {
-	armored, err := base64.StdEncoding.DecodeString(encoded)
+	msg, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
 		return "", fmt.Errorf("the encrypted secret is not base64: %v", err)
 	}
@@ -93,20 +105,24 @@ func (k Key) Decrypt(encoded string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	block, err := armor.Decode(bytes.NewReader(armored))
-	if err != nil {
-		return "", fmt.Errorf("the encrypted secret is not an ASCII-armored OpenPGP message: %v", err)
+	var body io.Reader = bytes.NewReader(msg)
+	if bytes.HasPrefix(msg, []byte("-----BEGIN")) {
+		block, err := armor.Decode(bytes.NewReader(msg))
+		if err != nil {
+			return "", fmt.Errorf("the encrypted secret is not an ASCII-armored OpenPGP message: %v", err)
+		}
+		if block.Type != "PGP MESSAGE" {
+			return "", fmt.Errorf("the encrypted secret is a %q block, not a PGP MESSAGE", block.Type)
+		}
+		body = block.Body
 	}
-	if block.Type != "PGP MESSAGE" {
-		return "", fmt.Errorf("the encrypted secret is a %q block, not a PGP MESSAGE", block.Type)
-	}
-	md, err := openpgp.ReadMessage(block.Body, keys, nil, nil)
+	md, err := openpgp.ReadMessage(body, keys, nil, nil)
 	if err != nil {
 		return "", err
 	}
 	b, err := io.ReadAll(md.UnverifiedBody)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("reading the message: %v", err)
 	}
 	return string(b), nil
 }

@@ -107,7 +107,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 	}
 	idFrom := assignIDs(items)
 	if opts.Encrypt != nil {
-		if err := sealItems(items, opts.Encrypt); err != nil {
+		if err := sealItems(items, encryptFunc(opts)); err != nil {
 			return err
 		}
 	}
@@ -141,7 +141,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		}
 		shared.WarnDropped(ctx, errOut, opts.Client, it.Doc, c, opts.Verb)
 		if opts.Encrypt != nil {
-			sealAnswer(errOut, opts.Encrypt, c, &it)
+			sealAnswer(errOut, encryptFunc(opts), c, &it)
 		}
 		if err := out.add(c, it); err != nil {
 			return cmdutil.Step{Err: err, Fatal: true}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
-	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
@@ -18,7 +17,7 @@ import (
 // with the client created. Here the secret is made before the request (as
 // the server would: Hydra generates one for every client sent without),
 // so that an encryption that fails creates nothing.
-func sealItems(items []Item, r *pgpsecret.Recipient) error {
+func sealItems(items []Item, encrypt func(string) (string, error)) error {
 	for i := range items {
 		d := items[i].Doc
 		secret := d.String("client_secret")
@@ -29,7 +28,7 @@ func sealItems(items []Item, r *pgpsecret.Recipient) error {
 			}
 			d.Set("client_secret", secret)
 		}
-		sealed, err := r.Encrypt(secret)
+		sealed, err := encrypt(secret)
 		if err != nil {
 			return fmt.Errorf("%s%s; no client was created", err, inWhere(items[i].Where))
 		}
@@ -53,11 +52,11 @@ func newSecret() (string, error) {
 // secret. When the server holds another secret than the one sent (a lost
 // answer, after which the client got a new one), that secret is encrypted
 // now; if that fails, it is kept in clear with a warning rather than lost.
-func sealAnswer(errOut io.Writer, r *pgpsecret.Recipient, c *api.OAuth2Client, it *Item) {
+func sealAnswer(errOut io.Writer, encrypt func(string) (string, error), c *api.OAuth2Client, it *Item) {
 	sealed := it.sealed
 	if c.ClientSecret != "" && c.ClientSecret != it.Doc.String("client_secret") {
 		var err error
-		if sealed, err = r.Encrypt(c.ClientSecret); err != nil {
+		if sealed, err = encrypt(c.ClientSecret); err != nil {
 			fmt.Fprintf(errOut, "warning: client %s: %v: its secret is shown unencrypted, since it cannot be fetched again\n", printer.Printable(c.ClientID), err)
 			it.sealed = ""
 			return
@@ -66,4 +65,13 @@ func sealAnswer(errOut io.Writer, r *pgpsecret.Recipient, c *api.OAuth2Client, i
 	}
 	c.ClientSecret = sealed
 	c.Raw = shared.SetSecret(c.Raw, sealed)
+}
+
+// encryptFunc is how opts encrypts a secret: in Hydra v1's encoding under
+// its spellings (printer.Style.HydraV1), in Hydra v2's otherwise.
+func encryptFunc(opts Options) func(string) (string, error) {
+	if opts.Style.HydraV1 {
+		return opts.Encrypt.EncryptV1
+	}
+	return opts.Encrypt.Encrypt
 }

@@ -134,7 +134,7 @@ func updateRun(ctx context.Context, opts *Options) error {
 	shared.WarnUnknown(opts.IO.ErrOut, "", d)
 	// The new secret is encrypted before it is sent: a key that cannot
 	// take it changes nothing.
-	sealed, err := opts.PGP.Seal(ctx, opts.Factory, opts.Admin.Conn, opts.IO.ErrOut, d.String("client_secret"))
+	sealed, err := opts.PGP.Seal(ctx, opts.Factory, opts.Admin.Conn, opts.IO.ErrOut, d.String("client_secret"), opts.Style.HydraV1)
 	if err != nil {
 		return err
 	}
