@@ -46,7 +46,7 @@ type Flags struct {
 // others without a word.
 func AddFlags(cmd *cobra.Command, fl *Flags) {
 	f := cmd.Flags()
-	f.StringVar(&fl.Key, FlagKey, "", "Encrypt the client secret to this OpenPGP public key, base64-encoded (base64 -w0 key.asc); the output then carries base64 of an armored PGP message in place of the secret")
+	f.StringVar(&fl.Key, FlagKey, "", "Print the client secret encrypted to this OpenPGP public `key`, given in base64 (base64 -w0 key.asc), as base64 of a PGP message")
 	f.StringVar(&fl.KeyURL, FlagKeyURL, "", "Encrypt the client secret to the OpenPGP public key at this `URL`, as --pgp-key does")
 	f.StringVar(&fl.Keybase, FlagKeybase, "", "Encrypt the client secret to the OpenPGP public key of this Keybase `user` (https://keybase.io/USER/pgp_keys.asc), as --pgp-key does")
 	cmd.MarkFlagsMutuallyExclusive(FlagKey, FlagKeyURL, FlagKeybase)

@@ -102,6 +102,7 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			$ hydra client create --file client.json --name "renamed app"
 			$ hydra client create -g client_credentials --format jsonpath='$["client_id","client_secret"]'
 			$ hydra client create -g client_credentials --generate-key=ES256 --private-key-out key.json -q
+			$ hydra client create -g client_credentials --pgp-key "$(gpg --export --armor you@example.com | base64 -w0)"
 		`),
 		Args: keyArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
