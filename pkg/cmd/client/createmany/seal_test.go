@@ -1,0 +1,101 @@
+package createmany
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/pgpsecret/pgptest"
+	"github.com/hydratoken/hydra/pkg/printer"
+)
+
+func recipient(t *testing.T, key pgptest.Key) *pgpsecret.Recipient {
+	t.Helper()
+	r, err := pgpsecret.ParseBase64Key(key.Base64(), "--pgp-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// echoServer answers a create with the client sent, and the secret that
+// secret returns for it.
+func echoServer(t *testing.T, secret func(sent string) string) *httptest.Server {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var doc map[string]any
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &doc)
+		sent, _ := doc["client_secret"].(string)
+		if s := secret(sent); s != "" {
+			doc["client_secret"] = s
+		} else {
+			delete(doc, "client_secret")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(doc)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestSealAnswer: the output shows the encrypted secret of the client as
+// the server holds it: the one sent, also when the answer leaves it out,
+// or another that the server gave it, encrypted after the answer.
+func TestSealAnswer(t *testing.T) {
+	key := pgptest.NewKey(t)
+	for name, c := range map[string]struct {
+		answer func(sent string) string
+		want   func(sent string) string
+	}{
+		"the secret sent":         {func(s string) string { return s }, func(s string) string { return s }},
+		"no secret in the answer": {func(string) string { return "" }, func(s string) string { return s }},
+		"another secret":          {func(string) string { return "server-chose-this" }, func(string) string { return "server-chose-this" }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var sent string
+			ts := echoServer(t, func(s string) string { sent = s; return c.answer(s) })
+			res := runAgainst(t, context.Background(), ts.URL, Options{Encrypt: recipient(t, key), Format: format(t, "json")}, `{"client_name":"a"}`)
+			if res.err != nil {
+				t.Fatalf("%v\n%s", res.err, res.errOut)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(res.out), &got); err != nil {
+				t.Fatalf("%v\n%s", err, res.out)
+			}
+			secret, err := key.Decrypt(got["client_secret"].(string))
+			if err != nil || secret != c.want(sent) {
+				t.Errorf("decrypted %q, %v; want %q", secret, err, c.want(sent))
+			}
+			if strings.Contains(res.out+res.errOut, secret) {
+				t.Errorf("the secret is shown in clear:\n%s\n%s", res.out, res.errOut)
+			}
+		})
+	}
+}
+
+// TestSealV1: under Hydra v1's spellings the secret is encrypted in v1's
+// encoding, base64 of the binary message.
+func TestSealV1(t *testing.T) {
+	key := pgptest.NewKey(t)
+	ts := echoServer(t, func(s string) string { return s })
+	res := runAgainst(t, context.Background(), ts.URL, Options{Encrypt: recipient(t, key), Style: printer.Style{HydraV1: true}, Format: format(t, "json")}, `{"client_name":"a"}`)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	var got map[string]any
+	json.Unmarshal([]byte(res.out), &got)
+	enc, _ := got["client_secret"].(string)
+	if b, err := base64.StdEncoding.DecodeString(enc); err != nil || strings.HasPrefix(string(b), "-----") {
+		t.Fatalf("want base64 of a binary message: %q", enc)
+	}
+	if _, err := key.Decrypt(enc); err != nil {
+		t.Fatal(err)
+	}
+}
