@@ -145,6 +145,10 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID, one a line")
 	addKeyFlags(cmd, &opts.Key)
 	pgpsecret.AddFlags(cmd, &opts.PGP)
+	// --generate-key's client has no usable secret to encrypt.
+	for _, fl := range []string{pgpsecret.FlagKey, pgpsecret.FlagKeyURL, pgpsecret.FlagKeybase} {
+		cmd.MarkFlagsMutuallyExclusive("generate-key", fl)
+	}
 	return cmd
 }
 

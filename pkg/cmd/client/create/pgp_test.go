@@ -28,6 +28,8 @@ func TestNewCmdCreatePGP(t *testing.T) {
 	}
 	_, err = cmdtest.Options(NewCmdCreate, nil, "--keybase", "alice", "--pgp-key", "a2V5")
 	cmdtest.WantUsageError(t, err, "give only one of")
+	_, err = cmdtest.Options(NewCmdCreate, nil, "--generate-key", "--private-key-out", "k.json", "--pgp-key", "a2V5")
+	cmdtest.WantUsageError(t, err, "give only one of")
 }
 
 // TestCreatePGP: the secret is made here and encrypted before the client

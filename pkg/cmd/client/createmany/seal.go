@@ -11,7 +11,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// sealItems gives every client a secret and encrypts it to Options.Encrypt
+// sealItems gives every client but a public one a secret and encrypts it to Options.Encrypt
 // before anything is sent. Hydra's CLI encrypts the secret the server
 // generated after the client exists; when that fails, the secret is lost
 // with the client created. Here the secret is made before the request (as
@@ -20,6 +20,11 @@ import (
 func sealItems(items []Item, encrypt func(string) (string, error)) error {
 	for i := range items {
 		d := items[i].Doc
+		if d.String("token_endpoint_auth_method") == "none" {
+			// A public client: Hydra shows no secret for it, and
+			// uses none.
+			continue
+		}
 		secret := d.String("client_secret")
 		if secret == "" {
 			var err error
@@ -54,6 +59,9 @@ func newSecret() (string, error) {
 // now; if that fails, it is kept in clear with a warning rather than lost.
 func sealAnswer(errOut io.Writer, encrypt func(string) (string, error), c *api.OAuth2Client, it *Item) {
 	sealed := it.sealed
+	if sealed == "" && c.ClientSecret == "" {
+		return
+	}
 	if c.ClientSecret != "" && c.ClientSecret != it.Doc.String("client_secret") {
 		var err error
 		if sealed, err = encrypt(c.ClientSecret); err != nil {

@@ -99,3 +99,18 @@ func TestSealV1(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSealPublicClient: a public client (token_endpoint_auth_method none)
+// gets no secret, and none is shown, as with Hydra's CLI.
+func TestSealPublicClient(t *testing.T) {
+	key := pgptest.NewKey(t)
+	var sent string
+	ts := echoServer(t, func(s string) string { sent = s; return "" })
+	res := runAgainst(t, context.Background(), ts.URL, Options{Encrypt: recipient(t, key), Format: format(t, "json")}, `{"token_endpoint_auth_method":"none"}`)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if sent != "" || strings.Contains(res.out, "client_secret") {
+		t.Errorf("sent %q, printed:\n%s", sent, res.out)
+	}
+}
