@@ -38,7 +38,8 @@ type Recipient struct {
 // secret is ever made for a key that cannot receive it.
 func ParseKey(data []byte, source string) (*Recipient, error) {
 	var r io.Reader = bytes.NewReader(data)
-	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
+	switch {
+	case bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")):
 		block, err := armor.Decode(bytes.NewReader(bytes.TrimSpace(data)))
 		if err != nil {
 			return nil, fmt.Errorf("%s is not an OpenPGP public key: its ASCII armor cannot be read (%v)", source, err)
@@ -47,6 +48,10 @@ func ParseKey(data []byte, source string) (*Recipient, error) {
 			return nil, fmt.Errorf("%s holds a %q block, not an OpenPGP public key (want -----BEGIN %s-----)", source, block.Type, openpgp.PublicKeyType)
 		}
 		r = block.Body
+	case len(data) == 0 || data[0]&0x80 == 0:
+		// Not the first byte of an OpenPGP packet: an HTML page, a
+		// PEM key, text.
+		return nil, fmt.Errorf("%s is not an OpenPGP public key: want an ASCII-armored key block (-----BEGIN %s-----) or a binary key", source, openpgp.PublicKeyType)
 	}
 	keys, err := openpgp.ReadKeyRing(r)
 	if err != nil {
