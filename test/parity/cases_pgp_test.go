@@ -213,11 +213,11 @@ func pgpSecretOf(t *testing.T, c pcase, stdout string) (id, enc string) {
 			enc = v
 		}
 		k, v, ok := strings.Cut(line, "\t")
-		switch strings.TrimSpace(k); {
+		switch k = strings.TrimSpace(k); {
 		case !ok:
-		case strings.TrimSpace(k) == "CLIENT ID":
+		case k == "CLIENT ID":
 			id = strings.TrimSpace(v)
-		case strings.TrimSpace(k) == "CLIENT SECRET":
+		case k == "CLIENT SECRET":
 			enc = strings.TrimSpace(v)
 		}
 	}
