@@ -94,6 +94,11 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			The secret may come from --secret, --secret-file (a file, or - for
 			stdin), or %[1]s, in that order; a note on stderr says when
 			%[1]s supplied it. A file's clients never take it.
+
+			With --pgp-key, --pgp-key-url or --keybase, each secret (made here
+			when none is given) is encrypted to that OpenPGP key before the client
+			is sent, and the output shows it encrypted in its place: base64 of an
+			armored PGP message (base64 -d | gpg --decrypt).
 		`, EnvSecret),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

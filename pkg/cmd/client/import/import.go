@@ -75,6 +75,10 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			it, chosen before the request is sent. On Ctrl-C, no new client is
 			sent; the one in flight is printed if the server answers within half a
 			second, and otherwise named on stderr, as one that may exist.
+
+			With --pgp-key, --pgp-key-url or --keybase, each client's secret (made
+			here when the file gives none) is encrypted to that OpenPGP key before
+			the client is sent, and shown encrypted in its place.
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

@@ -75,6 +75,10 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			The output is the updated client as the server sent it; -q prints its
 			ID only. A new secret given with --secret or --secret-file is not
 			printed back.
+
+			With --pgp-key, --pgp-key-url or --keybase, the new secret is encrypted
+			to that OpenPGP key before it is sent, and printed encrypted: base64 of
+			an armored PGP message (base64 -d | gpg --decrypt).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
