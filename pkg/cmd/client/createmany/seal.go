@@ -11,8 +11,8 @@ import (
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// sealItems gives every client but a public one a secret and encrypts it to Options.Encrypt
-// before anything is sent. Hydra's CLI encrypts the secret the server
+// sealItems gives every client but a public one a secret, and encrypts it
+// to Options.Encrypt before anything is sent. Hydra's CLI encrypts the secret the server
 // generated after the client exists; when that fails, the secret is lost
 // with the client created. Here the secret is made before the request (as
 // the server would: Hydra generates one for every client sent without),
@@ -66,7 +66,10 @@ func sealAnswer(errOut io.Writer, encrypt func(string) (string, error), c *api.O
 		var err error
 		if sealed, err = encrypt(c.ClientSecret); err != nil {
 			fmt.Fprintf(errOut, "warning: client %s: %v: its secret is shown unencrypted, since it cannot be fetched again\n", printer.Printable(c.ClientID), err)
+			// Shown as a secret the server generated is: the
+			// one sent is not the client's.
 			it.sealed = ""
+			delete(it.Doc, "client_secret")
 			return
 		}
 		it.sealed = sealed

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
 	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/pgpsecret/pgptest"
 	"github.com/hydratoken/hydra/pkg/printer"
@@ -112,5 +115,25 @@ func TestSealPublicClient(t *testing.T) {
 	}
 	if sent != "" || strings.Contains(res.out, "client_secret") {
 		t.Errorf("sent %q, printed:\n%s", sent, res.out)
+	}
+}
+
+// TestSealAnswerFails: a secret that the server chose and that cannot be
+// encrypted is shown in clear, with a warning, rather than lost.
+func TestSealAnswerFails(t *testing.T) {
+	it := Item{Doc: map[string]json.RawMessage{"client_secret": json.RawMessage(`"sent"`)}, sealed: "SEALED"}
+	c := &api.OAuth2Client{ClientID: "c1", ClientSecret: "server-chose-this", Raw: json.RawMessage(`{"client_id":"c1","client_secret":"server-chose-this"}`)}
+	var errOut strings.Builder
+	sealAnswer(&errOut, func(string) (string, error) { return "", errors.New("no entropy") }, c, &it)
+	if c.ClientSecret != "server-chose-this" || !strings.Contains(errOut.String(), "shown unencrypted") {
+		t.Fatalf("secret %q, stderr %q", c.ClientSecret, errOut.String())
+	}
+	f, _, out, _ := cmdtest.Factory(nil)
+	o := newOutput(Options{IO: f.IOStreams})
+	if err := o.add(c, it); err != nil {
+		t.Fatal(err)
+	}
+	if !o.created[0].generated || !strings.Contains(out.String(), "server-chose-this") {
+		t.Errorf("the secret is not shown:\n%s", out.String())
 	}
 }
