@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/text"
 )
 
 // Environment variables that name Hydra's endpoints.
@@ -67,6 +68,10 @@ type Connection struct {
 	// APIVersion is --api-version, the admin API's generation ("v1" or
 	// "v2"); empty detects it.
 	APIVersion string
+
+	// v2Spelling reports whether the command runs under Hydra v2's
+	// spelling (MarkV2Spelling), whose endpoint variable is ORY_SDK_URL.
+	v2Spelling func() bool
 }
 
 // ConnectionOption changes which connection flags AddConnectionFlags
@@ -108,6 +113,7 @@ func AddConnectionFlags(cmd *cobra.Command, c *Connection, kind api.Kind, opts .
 	fl.IntVar(&c.Retries, "retries", 2, "How often to retry a safe request after a transient failure")
 	fl.DurationVar(&c.FailAfter, "fail-after", 0, "Retry while the server is down or answers 502/503/504, for up to this `duration` in all, each attempt within --timeout (Hydra v1's flag)")
 	c.retriesGiven = func() bool { return fl.Changed("retries") }
+	c.v2Spelling = func() bool { return IsV2Spelling(cmd) }
 	fl.BoolVarP(&c.Verbose, "verbose", "v", false, "Trace HTTP requests on stderr, with secrets masked")
 	if kind == api.Admin {
 		fl.StringVar(&c.APIVersion, "api-version", "", "Hydra's admin API `version`, v1 or v2 (default: detected from the server)")
@@ -125,9 +131,98 @@ func (c *Connection) ResolveEndpoint(getenv func(string) string) (*url.URL, erro
 // ResolveTarget returns the endpoint of the API that --endpoint names: its
 // URL, from the flag or else the environment, its target, and where the
 // URL came from.
+//
+// Under Hydra v2's spelling, whose CLI reads ORY_SDK_URL alone, a v1
+// variable read first that names another URL than ORY_SDK_URL is a usage
+// error (see CheckV2Env), not a silent choice of either.
 func (c *Connection) ResolveTarget(getenv func(string) string) (api.Endpoint, error) {
+	if strings.TrimSpace(c.Endpoint) == "" && c.v2Spelling != nil && c.v2Spelling() {
+		if err := CheckV2Env(c.Kind, getenv); err != nil {
+			return api.Endpoint{Kind: c.Kind}, err
+		}
+	}
 	u, source, err := resolveEndpoint(c.Kind, "--endpoint", c.Endpoint, EndpointEnv(c.Kind), getenv)
 	return api.Endpoint{BaseURL: u, Kind: c.Kind, Source: source}, err
+}
+
+// v2SpellingAnnotation marks a command built under Hydra v2's spelling.
+const v2SpellingAnnotation = "hydra-v2-spelling"
+
+// MarkV2Spelling marks cmd as built under Hydra v2's spelling ("hydra get
+// oauth2-client"), whose endpoint variable is ORY_SDK_URL: see
+// CheckV2Env. pkg/cmd/root/aliases.go, where the spellings are wired,
+// calls it.
+func MarkV2Spelling(cmd *cobra.Command) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[v2SpellingAnnotation] = "true"
+	if fl := cmd.Flags().Lookup("endpoint"); fl != nil && strings.Contains(fl.Usage, EnvORYSDKURL+")") {
+		fl.Usage = strings.TrimSuffix(fl.Usage, ")") + "; " + v2EnvRule + ")"
+	}
+}
+
+// v2EnvRule is CheckV2Env's rule, in the help of --endpoint under Hydra
+// v2's spellings.
+const v2EnvRule = "with " + EnvORYSDKURL + ", Hydra v2's, set, the one read before it must agree"
+
+// IsV2Spelling reports whether MarkV2Spelling marked cmd.
+func IsV2Spelling(cmd *cobra.Command) bool {
+	return cmd.Annotations[v2SpellingAnnotation] == "true"
+}
+
+// CheckV2Env is the rule for the endpoint variables under Hydra v2's
+// spellings, when --endpoint is not given. Hydra v2's CLI reads
+// ORY_SDK_URL alone; Hydra v1's read HYDRA_URL (and HYDRA_ADMIN_URL for
+// the admin API), which this tool reads first under every spelling. When
+// ORY_SDK_URL and the v1 variable that would be read (the first of
+// EndpointEnv(kind) that is set) name different URLs, a script written for
+// either CLI may be sent to the wrong server without a word, so the
+// command stops with a usage error that names both variables and says how
+// to choose. The same URL in both (trailing slashes and the case of the
+// scheme and host aside), or only one of them set, is no conflict.
+func CheckV2Env(kind api.Kind, getenv func(string) string) error {
+	sdk := strings.TrimSpace(getenv(EnvORYSDKURL))
+	if sdk == "" {
+		return nil
+	}
+	for _, name := range EndpointEnv(kind) {
+		if name == EnvORYSDKURL {
+			return nil
+		}
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
+		}
+		if sameURL(v, sdk) {
+			return nil
+		}
+		return FlagErrorf("%s (%s) and %s (%s) disagree: Hydra v2's CLI, whose spelling this is, reads %s, and Hydra v1's %s. Pass --endpoint (-e) to choose, or unset the variable that is stale",
+			EnvORYSDKURL, redactedURL(sdk), name, redactedURL(v), EnvORYSDKURL, name)
+	}
+	return nil
+}
+
+// sameURL reports whether a and b name the same URL, trailing slashes and
+// the case of the scheme and host aside.
+func sameURL(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) &&
+		ua.User.String() == ub.User.String() && strings.TrimRight(ua.Path, "/") == strings.TrimRight(ub.Path, "/")
+}
+
+// redactedURL is raw for a message: its password masked, or a placeholder
+// when it is no URL.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "not a URL"
+	}
+	return text.Printable(u.Redacted())
 }
 
 // resolveEndpoint returns the base URL of an API of this kind from value,

@@ -55,7 +55,8 @@ func (f *FormatFlag) ParseWithQuiet(quiet bool) (printer.Format, error) {
 // IDOutput is the output of a command whose result is IDs (the clients a
 // delete removed, the tokens a revocation revoked) under a printer.Style
 // whose IDs are printer.V2IDs: --format, and -q unless the command has its
-// own. Under the tool's own style it adds no flag.
+// own. Under the tool's own style it adds no flag; under Hydra v1's
+// spelling (UseV1Line) it prints v1's confirmation line for each ID.
 type IDOutput struct {
 	shape  printer.IDShape
 	format FormatFlag
@@ -63,22 +64,35 @@ type IDOutput struct {
 	parsed printer.Format
 	// quietFlag is the command's -q, its own or the one added here.
 	quietFlag *pflag.Flag
+	// v1 is Hydra v1's line for each ID (UseV1Line).
+	v1 printer.V1Line
 }
 
 // AddIDOutputFlags registers the flags of shape on cmd. defaultView
-// describes the output without --format, and quietUsage the -q that is
-// added when cmd has none.
+// describes the output without --format, and quietUsage what -q prints
+// under shape printer.V2IDs: the usage of the -q added when cmd has none,
+// or of cmd's own -q, which then prints the IDs alone too.
 func AddIDOutputFlags(cmd *cobra.Command, o *IDOutput, shape printer.IDShape, defaultView, quietUsage string) {
 	o.shape = shape
-	if shape != printer.V2IDs {
-		return
-	}
-	AddFormatFlag(cmd, &o.format, defaultView)
-	if cmd.Flags().Lookup("quiet") == nil {
-		// It asks for what the default prints: the IDs, one a line.
-		cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, quietUsage)
+	if shape == printer.V2IDs {
+		AddFormatFlag(cmd, &o.format, defaultView)
+		if fl := cmd.Flags().Lookup("quiet"); fl == nil {
+			// It asks for what the default prints: the IDs, one a line.
+			cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, quietUsage)
+		} else if quietUsage != "" {
+			fl.Usage = quietUsage
+		}
 	}
 	o.quietFlag = cmd.Flags().Lookup("quiet")
+}
+
+// UseV1Line makes List print line for each ID as it is added, as Hydra
+// v1's CLI printed after each thing it did, under a spelling whose style is
+// printer.Style.HydraV1 and the tool's own IDs. The command's own -q, a
+// flag Hydra v1 did not have, keeps the command's own output: List then
+// returns nil.
+func (o *IDOutput) UseV1Line(line printer.V1Line) {
+	o.v1 = line
 }
 
 // Parse checks --format: a bad one is a usage error, before any request.
@@ -89,12 +103,17 @@ func (o *IDOutput) Parse() error {
 }
 
 // List returns the IDList that prints the command's IDs to stdout, in the
-// --format that Parse read, or nil under the tool's own style.
+// --format that Parse read, or Hydra v1's lines (UseV1Line), or nil under
+// the tool's own style.
 func (o *IDOutput) List(ios *iostreams.IOStreams) *printer.IDList {
+	quiet := o.quietFlag != nil && o.quietFlag.Value.String() == "true"
 	if o.shape != printer.V2IDs {
+		if o.v1 != "" && !quiet {
+			return printer.NewV1IDList(ios.Out, o.v1)
+		}
 		return nil
 	}
-	if o.quietFlag != nil && o.quietFlag.Value.String() == "true" {
+	if quiet {
 		// -q: the IDs alone, one a line, as Hydra v2's CLI prints them.
 		return printer.NewIDList(ios.Out, printer.Printer{})
 	}

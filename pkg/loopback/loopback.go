@@ -56,6 +56,13 @@ type Options struct {
 
 	// TLS, when set, makes the server speak HTTPS with this configuration.
 	TLS *tls.Config
+
+	// Pages, when set, serves the requests for other paths than the
+	// callback's, such as the login and consent pages of a development
+	// Hydra whose urls.login and urls.consent point here. They get the
+	// same Host check and security headers; a page that posts a form
+	// sets its own Content-Security-Policy.
+	Pages http.Handler
 }
 
 // Callback is one callback that carried the expected state: either a code or
@@ -221,6 +228,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if !s.allowedHost(r.Host) {
 		s.page(w, http.StatusBadRequest, pageData{Title: "Request refused", Message: "This server answers only to 127.0.0.1 and localhost."})
+		return
+	}
+	if r.URL.Path != s.opts.Path && s.opts.Pages != nil {
+		s.opts.Pages.ServeHTTP(w, r)
 		return
 	}
 	if r.URL.Path != s.opts.Path {

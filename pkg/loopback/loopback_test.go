@@ -297,3 +297,36 @@ func TestCloseAnswersAPendingCallback(t *testing.T) {
 		t.Errorf("page: %s", body)
 	}
 }
+
+// Pages serves the other paths, behind the same Host check and headers;
+// the callback stays the server's.
+func TestPagesServeTheOtherPaths(t *testing.T) {
+	var seen []string
+	s := listen(t, Options{Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.URL.Path)
+		_, _ = io.WriteString(w, "page")
+	})})
+	s.Expect("st")
+	port := strconv.Itoa(s.Addr().Port)
+	if code, body := get(t, s, "", "/login?login_challenge=x"); code != http.StatusOK || body != "page" {
+		t.Errorf("GET /login: %d %q", code, body)
+	}
+	if code, _ := get(t, s, "evil.example:"+port, "/login"); code != http.StatusBadRequest {
+		t.Errorf("GET /login for another Host: %d, want 400", code)
+	}
+	if code, _ := get(t, s, "", "/callback?code=x&state=wrong"); code != http.StatusBadRequest {
+		t.Errorf("a forged callback: %d, want 400", code)
+	}
+	if len(seen) != 1 || seen[0] != "/login" {
+		t.Errorf("the pages saw %v, want /login alone", seen)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+s.Addr().String()+"/", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Frame-Options") != "DENY" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the pages lack the server's headers: %v", resp.Header)
+	}
+}

@@ -45,6 +45,11 @@ type Kind[T any] struct {
 	// this kind, and an item's cells in them (Output.HydraTable).
 	HydraHeaders []string
 	HydraRow     func(T) []string
+	// V1Model and V1Table are Hydra v1's shapes of this kind
+	// (Output.HydraV1): the SDK model one item prints as, and the table of
+	// a list.
+	V1Model V1Model
+	V1Table func([]T) TableData
 }
 
 // Output is what a command's output flags ask of a list of items.
@@ -68,6 +73,12 @@ type Output struct {
 	// WriteHydraRow; otherwise a WriteHydraTable, with the page rows when
 	// Page is set.
 	HydraTable bool
+	// HydraV1 prints the default output as Hydra v1's CLI does
+	// (Style.HydraV1): with One, each item as WriteV1JSON prints it with
+	// the kind's V1Model, one document after another; otherwise the kind's
+	// V1Table, as WriteV1Table prints it. --format and -q keep this tool's
+	// shapes.
+	HydraV1 bool
 }
 
 // Page is what Hydra v2's page envelope says of the page printed.
@@ -90,6 +101,17 @@ func (out Output) Enveloped() bool {
 func (k Kind[T]) Print(w io.Writer, items []T, out Output) error {
 	if out.Quiet {
 		return Lines(w, items, k.ID)
+	}
+	if out.HydraV1 && out.Format.Name == "" && (out.One && k.V1Model != nil || !out.One && k.V1Table != nil) {
+		if !out.One {
+			return WriteV1Table(w, k.V1Table(items))
+		}
+		for _, it := range items {
+			if err := WriteV1JSON(w, k.Raw(it), k.V1Model); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if out.HydraTable && k.HydraRow != nil && (out.Format.Name == "" || out.Format.Name == Table) {
 		if out.One && len(items) == 1 {

@@ -56,3 +56,42 @@ func TestKindPrint(t *testing.T) {
 		})
 	}
 }
+
+// TestKindPrintHydraV1: under Hydra v1's spelling, the default output of
+// items printed one by one is a V1Model document each, one after another;
+// of a list, the kind's V1Table; --format and -q keep the tool's shapes.
+func TestKindPrintHydraV1(t *testing.T) {
+	type item struct{ id, raw string }
+	k := Kind[item]{
+		Raw:     func(i item) []byte { return []byte(i.raw) },
+		ID:      func(i item) string { return i.id },
+		Table:   func([]item) TableData { return TableData{Headers: []string{"OWN"}} },
+		V1Model: V1Model{{Name: "client_id"}, {Name: "scope"}},
+		V1Table: func(items []item) TableData {
+			t := TableData{Headers: []string{"CLIENT ID"}}
+			for _, i := range items {
+				t.Rows = append(t.Rows, []string{i.id})
+			}
+			return t
+		},
+	}
+	a, b := item{"a", `{"scope":"s","client_id":"a","x":1}`}, item{"b", `{"client_id":"b"}`}
+	for _, tc := range []struct {
+		name string
+		out  Output
+		want string
+	}{
+		{"one by one", Output{HydraV1: true, One: true}, "{\n\t\"client_id\": \"a\",\n\t\"scope\": \"s\"\n}\n{\n\t\"client_id\": \"b\"\n}\n"},
+		{"a list", Output{HydraV1: true, Default: Table}, "| CLIENT ID |\n|-----------|\n| a         |\n| b         |\n"},
+		{"-q", Output{HydraV1: true, One: true, Quiet: true}, "a\nb\n"},
+		{"--format json", Output{HydraV1: true, One: true, Format: Format{Name: JSON}}, `[{"scope":"s","client_id":"a","x":1},{"client_id":"b"}]` + "\n"},
+	} {
+		var w strings.Builder
+		if err := k.Print(&w, []item{a, b}, tc.out); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if w.String() != tc.want {
+			t.Errorf("%s: got\n%q\nwant\n%q", tc.name, w.String(), tc.want)
+		}
+	}
+}

@@ -18,6 +18,9 @@ type IDList struct {
 	// hydra prints the default and table output as Hydra v2's CLI does
 	// (NewHydraIDList).
 	hydra bool
+	// v1, when set, is the line printed for each ID as it is added, as
+	// Hydra v1's CLI does (NewV1IDList).
+	v1 V1Line
 }
 
 // NewIDList returns an IDList that writes to w in p's format; p's zero
@@ -36,6 +39,9 @@ func NewHydraIDList(w io.Writer, p Printer) *IDList {
 
 // Add prints id, or keeps it for Flush.
 func (l *IDList) Add(id string) error {
+	if l.v1 != "" {
+		return WriteV1Line(l.w, l.v1, id)
+	}
 	if l.printer.Format.Name == "" && !l.hydra {
 		_, err := io.WriteString(l.w, id+"\n")
 		return err

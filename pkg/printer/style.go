@@ -41,7 +41,10 @@ type Style struct {
 	// HydraDefaults makes a create without a file store what Hydra v2's
 	// CLI stores for the flags not given (its flags' defaults:
 	// response_types [code], grant_types [authorization_code],
-	// request_object_signing_alg RS256, and so on).
+	// request_object_signing_alg RS256, and so on). In perform
+	// device-code, it makes a secret given by flag authenticate as Hydra
+	// v26's CLI sends it, client_secret_post, when --auth-method is not
+	// given.
 	HydraDefaults bool
 	// HydraV1 prints as Hydra v1.11.10's CLI does, under Hydra v1's
 	// spellings where they are not also this tool's own (`clients …`, the

@@ -110,10 +110,11 @@ func TestV2SpellingOutput(t *testing.T) {
 		}
 	})
 
-	// Hydra v2's CLI echoes the token it revoked; this tool's v1 spelling
-	// prints nothing on stdout. Neither shows the token on stderr, and
-	// each revocation is checked through introspection (HYDRA_ADMIN_URL).
-	t.Run("revoke token echoes the token; token revoke does not", func(t *testing.T) {
+	// Hydra v2's CLI echoes the token it revoked; Hydra v1's printed a
+	// line with it, and so does its spelling here (nothing with -q).
+	// Neither shows the token on stderr, and each revocation is checked
+	// through introspection (HYDRA_ADMIN_URL).
+	t.Run("revoke token echoes the token; token revoke prints v1's line", func(t *testing.T) {
 		for _, tc := range []struct {
 			argv []string
 			want func(tok string) string
@@ -122,7 +123,8 @@ func TestV2SpellingOutput(t *testing.T) {
 			{[]string{"revoke", "token", "--format", "yaml"}, func(tok string) string { return tok + "\n" }},
 			{[]string{"revoke", "token", "-q"}, func(tok string) string { return tok + "\n" }},
 			{[]string{"revoke", "token"}, func(tok string) string { return "ID\t" + tok + "\t\n" }},
-			{[]string{"token", "revoke"}, func(string) string { return "" }},
+			{[]string{"token", "revoke"}, func(tok string) string { return "Revoked OAuth 2.0 Access Token: " + tok + "\n" }},
+			{[]string{"token", "revoke", "-q"}, func(string) string { return "" }},
 		} {
 			c2, tok2 := accessToken(t, "read")
 			r := run{Env: clientEnv(c2)}.hydra(t, append(tc.argv, "--", tok2)...)

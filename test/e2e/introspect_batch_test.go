@@ -179,8 +179,8 @@ func TestIntrospectBatchPartialErrors(t *testing.T) {
 }
 
 func TestIntrospectBatchOneLineIsSingle(t *testing.T) {
-	// One token on stdin keeps the single-token output: the server's JSON,
-	// indented, with no index wrapper.
+	// One token on stdin keeps the single-token output: Hydra v1's JSON,
+	// tab-indented, with no index wrapper.
 	c, tok := accessToken(t, "read")
 	r := run{Env: serverEnv(), Stdin: "\n" + tok + "\n\n"}.hydra(t, "token", "introspect", "-")
 	r.wantCode(t, 0)
@@ -188,8 +188,8 @@ func TestIntrospectBatchOneLineIsSingle(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil || got["client_id"] != c.ClientID {
 		t.Fatalf("want the single-token output:\n%s", r.Stdout)
 	}
-	if !strings.HasPrefix(r.Stdout, "{\n  \"active\": true,\n") {
-		t.Errorf("want the server's indented JSON:\n%s", r.Stdout)
+	if !strings.HasPrefix(r.Stdout, "{\n\t\"active\": true,\n") {
+		t.Errorf("want Hydra v1's JSON:\n%s", r.Stdout)
 	}
 }
 

@@ -23,9 +23,10 @@ func TestIntrospectActiveToken(t *testing.T) {
 	if _, ok := got["AdditionalProperties"]; ok {
 		t.Errorf("output carries a spurious AdditionalProperties key: %s", r.Stdout)
 	}
-	// The server's JSON is passed through, indented, fields in the server's order.
-	if !strings.HasPrefix(r.Stdout, "{\n  \"active\": true,\n") {
-		t.Errorf("default output is not the server's indented JSON:\n%s", r.Stdout)
+	// Hydra v1's spelling: Hydra v1's JSON, tab-indented, the members of
+	// its introspection model in its order (test/parity proves its bytes).
+	if !strings.HasPrefix(r.Stdout, "{\n\t\"active\": true,\n\t\"aud\": ") {
+		t.Errorf("default output is not Hydra v1's JSON:\n%s", r.Stdout)
 	}
 	if r.Stderr != "" {
 		t.Errorf("stderr should be empty, got:\n%s", r.Stderr)

@@ -97,7 +97,7 @@ func TestKeysImportKeepsPrivateKeys(t *testing.T) {
 	// The private half can be imported again; --force replaces.
 	hydra(t, "keys", "import", set, privPEM, "--alg", "RS256", "--use", "sig", "-q").wantCode(t, 0)
 	wantPrivate(t, set, thumb)
-	r = hydra(t, "import", "jwk", set, pubPEM, "--alg", "RS256", "--use", "sig", "--force", "-q")
+	r = hydra(t, "keys", "import", set, pubPEM, "--alg", "RS256", "--use", "sig", "--force", "-q")
 	r.wantCode(t, 0)
 	if r.Stdout != thumb+"\n" {
 		t.Errorf("-q prints the key ID: %q", r.Stdout)

@@ -67,8 +67,8 @@ func introspectOn(t *testing.T, s *hydratest.Server, tok string) map[string]any 
 func (p *proc) completeURL(t *testing.T) string {
 	t.Helper()
 	for line := range p.lines {
-		if s := strings.TrimSpace(line); strings.HasPrefix(s, "http") && strings.Contains(s, "user_code=") {
-			return s
+		if u, ok := hydratest.CompleteVerificationURL(line); ok {
+			return u
 		}
 	}
 	t.Fatalf("the CLI printed no complete verification URL on stderr:\n%s", p.errText())

@@ -63,14 +63,24 @@ func TestTokenRevokeThenInactive(t *testing.T) {
 	wantActive(t, tok, true)
 	r := run{Env: clientEnv(c)}.hydra(t, "token", "revoke", tok)
 	r.wantCode(t, 0)
-	if r.Stdout != "" {
-		t.Errorf("stdout should be empty, got %q", r.Stdout)
+	// Hydra v1's line, the token in it, as v1.11.10's CLI printed it.
+	if r.Stdout != "Revoked OAuth 2.0 Access Token: "+tok+"\n" {
+		t.Errorf("stdout should be Hydra v1's line, got %q", r.Stdout)
 	}
-	if strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "Revoked") {
-		t.Errorf("stderr should be a one-line confirmation:\n%s", r.Stderr)
+	if strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "Revoked") || strings.Contains(r.Stderr, tok) {
+		t.Errorf("stderr should be a one-line confirmation, without the token:\n%s", r.Stderr)
 	}
-	r.wantNoLeak(t, tok, c.ClientSecret)
+	r.wantNoLeak(t, c.ClientSecret)
 	wantActive(t, tok, false)
+
+	// -q, this tool's flag: nothing on stdout.
+	c, tok = accessToken(t, "read")
+	r = run{Env: clientEnv(c)}.hydra(t, "token", "revoke", "-q", tok)
+	r.wantCode(t, 0)
+	wantActive(t, tok, false)
+	if r.Stdout != "" {
+		t.Errorf("stdout with -q should be empty, got %q", r.Stdout)
+	}
 }
 
 func TestTokenRevokeFromStdinWithHint(t *testing.T) {
@@ -88,7 +98,10 @@ func TestTokenRevokeRefreshToken(t *testing.T) {
 	flags := useMethod(t, c, "client_secret_post")
 	r := run{Env: clientEnv(c)}.hydra(t, append(append([]string{"token", "revoke"}, flags...), "--token-type-hint", "refresh_token", tok.RefreshToken)...)
 	r.wantCode(t, 0)
-	r.wantNoLeak(t, tok.RefreshToken)
+	// Hydra v1 said "Access Token" for a refresh token too.
+	if r.Stdout != "Revoked OAuth 2.0 Access Token: "+tok.RefreshToken+"\n" || strings.Contains(r.Stderr, tok.RefreshToken) {
+		t.Errorf("stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
 	wantActive(t, tok.RefreshToken, false)
 	// Revoking a refresh token revokes the access tokens issued with it.
 	wantActive(t, tok.AccessToken, false)
@@ -262,14 +275,23 @@ func TestTokenDeleteThenInactive(t *testing.T) {
 
 	r := run{Env: map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}}.hydra(t, "token", "delete", "--client-id", c.ClientID)
 	r.wantCode(t, 0)
-	if r.Stdout != c.ClientID+"\n" {
-		t.Errorf("stdout should be the client ID, got %q", r.Stdout)
+	if r.Stdout != "Successfully deleted access tokens for client "+c.ClientID+"\n" {
+		t.Errorf("stdout should be Hydra v1's line, got %q", r.Stdout)
 	}
 	r.wantStderr(t, "Deleted", c.ClientID)
 	for _, tok := range toks {
 		wantActive(t, tok, false)
 	}
 	wantActive(t, bystander, true)
+
+	// -q, this tool's flag, prints the client ID alone, as before.
+	toks = clientTokens(t, c, 1)
+	r = run{Env: map[string]string{"HYDRA_ADMIN_URL": srv.AdminURL}}.hydra(t, "token", "delete", "-q", "--client-id", c.ClientID)
+	r.wantCode(t, 0)
+	if r.Stdout != c.ClientID+"\n" || r.Stderr != "" {
+		t.Errorf("-q: stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+	wantActive(t, toks[0], false)
 }
 
 func TestTokenDeleteV2Spelling(t *testing.T) {

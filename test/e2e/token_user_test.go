@@ -91,13 +91,14 @@ func TestTokenUserConfidentialClient(t *testing.T) {
 	env["OAUTH2_CLIENT_SECRET"] = c.ClientSecret
 	r := run{Env: env}.hydra(t, "token", "user", "--client-id", c.ClientID, "--port", strconv.Itoa(port), "--scope", "openid", "--scope", "email")
 	r.wantCode(t, 0)
-	// The default view is a readable block.
-	for _, want := range []string{"ACCESS TOKEN", "ID TOKEN", "EXPIRY", "SCOPE", "openid email"} {
+	// The default view is Hydra v1.11.10's token lines: "token user" is
+	// v1's spelling.
+	for _, want := range []string{"Access Token:\n\t", "\nExpires in:\n\t", "\nID Token:\n\tey"} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
 		}
 	}
-	if strings.Contains(r.Stdout, "REFRESH TOKEN") {
+	if !strings.Contains(r.Stdout, "\nRefresh Token:\n\t\nExpires in:") {
 		t.Errorf("no offline scope was asked for, yet a refresh token shows:\n%s", r.Stdout)
 	}
 	if strings.Contains(r.Stderr, c.ClientSecret) || strings.Contains(r.Stdout, c.ClientSecret) {
@@ -172,13 +173,24 @@ func TestTokenUserForgedCallbackIsIgnored(t *testing.T) {
 			t.Errorf("forged callback %s: %d, want 400", q, resp.StatusCode)
 		}
 	}
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+	// Beside the callback, only the pages of Hydra's CLI are served (/,
+	// /perform-flow, /login, /consent), and to 127.0.0.1 and localhost only.
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/other", port))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET /: %d, want 404: only the callback path is served", resp.StatusCode)
+		t.Errorf("GET /other: %d, want 404: only the callback and Hydra's CLI's pages are served", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/", port), nil)
+	req.Host = "attacker.example"
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET / for another Host: %d, want 400 (DNS rebinding)", resp.StatusCode)
 	}
 
 	// The real callback is then accepted.
@@ -227,7 +239,7 @@ func TestTokenUserNoOpenPrintsTheURLOnStderr(t *testing.T) {
 	}
 	r := p.wait(t)
 	r.wantCode(t, 0)
-	if !strings.HasPrefix(r.Stdout, "ACCESS TOKEN") {
+	if !strings.HasPrefix(r.Stdout, "Access Token:\n") {
 		t.Errorf("stdout should hold only the tokens:\n%s", r.Stdout)
 	}
 	if strings.Contains(r.Stdout, "http") {

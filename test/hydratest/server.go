@@ -72,6 +72,11 @@ type Options struct {
 	// Version is the Hydra release to run, one of Versions; empty is
 	// HydraVersion.
 	Version string
+
+	// LoginConsentURL, when set, is where urls.login (<URL>/login) and
+	// urls.consent (<URL>/consent) point instead of the app: such as the
+	// pages that perform authorization-code serves on its callback port.
+	LoginConsentURL string
 }
 
 // Start builds Hydra if needed and starts it in memory on free loopback
@@ -138,6 +143,10 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 	if opts.Issuer != "" {
 		issuer = opts.Issuer
 	}
+	loginConsent := s.App.URL
+	if opts.LoginConsentURL != "" {
+		loginConsent = opts.LoginConsentURL
+	}
 	public := "\n    public: " + s.PublicURL
 	if opts.IssuerOnly {
 		public = ""
@@ -163,7 +172,7 @@ log:
   level: warn
   leak_sensitive_values: false
 dsn: %s
-%s`, ports[0], ports[1], tlsConfig, issuer, public, s.App.URL, s.App.URL, s.App.URL, s.App.URL, deviceURLs(opts.Version, s.App.URL), dsn(opts.Version), opts.Config)
+%s`, ports[0], ports[1], tlsConfig, issuer, public, loginConsent, loginConsent, s.App.URL, s.App.URL, deviceURLs(opts.Version, s.App.URL), dsn(opts.Version), opts.Config)
 	cfgPath := filepath.Join(s.dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		s.cleanup()

@@ -340,6 +340,8 @@ var commands = []command{
 		},
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+		// Hydra v1's line: "Revoked OAuth 2.0 Access Token: TOKEN".
+		echoes: secretToken,
 	},
 	{
 		// The cached entry's refresh token is revoked first, with the
@@ -370,6 +372,7 @@ var commands = []command{
 		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
 		stdin: manyTokens(30),
 		kind:  api.Public, path: api.RevokePath, shape: shapeEmpty,
+		echoes: secretToken,
 	},
 
 	// Deleting a client's tokens is an idempotent DELETE: retried. A GET of
@@ -507,6 +510,61 @@ var commands = []command{
 		argv:  func(string) []string { return []string{"import", "oauth2-client", "-", "--format", "json"} },
 		env:   map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
 		stdin: `{"client_id":"c1","client_secret":"` + secretClient + `"}`,
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
+		ok: clientOK,
+	},
+
+	// Hydra v1's spelling of the client commands: the same requests, and
+	// Hydra v1's lines on stdout.
+	{
+		name: "clients create (v1), bearer from a file",
+		argv: func(e string) []string {
+			return []string{"clients", "create", "-e", e, "-g", "client_credentials", "--access-token-file", "$BEARER_FILE"}
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
+		ok: clientOK,
+	},
+	{
+		name: "clients get (v1), bearer from env",
+		argv: func(string) []string { return []string{"clients", "get", "c1", "c2"} },
+		env:  map[string]string{"HYDRA_ADMIN_URL": "$ENDPOINT", "OAUTH2_ACCESS_TOKEN": secretAccessToken},
+		kind: api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient, retry: true,
+		ok: clientOK,
+	},
+	{
+		name: "clients list (v1), --limit and --page",
+		argv: func(e string) []string {
+			return []string{"clients", "list", "-e", e, "--limit", "5", "--page", "1", "--access-token", secretAccessToken}
+		},
+		kind: api.Admin, path: api.ClientsPath, shape: shapeClientList, retry: true,
+		ok: "[" + clientOK + "]",
+	},
+	{
+		// Hydra v1's update echoes the new secret it was given.
+		name: "clients update (v1), new secret from a file",
+		argv: func(e string) []string {
+			return []string{"clients", "update", "-e", e, "--secret-file", "$SECRET_FILE", "c1"}
+		},
+		files: map[string]string{"$SECRET_FILE": secretClient + "\n"},
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeClient,
+		ok:     clientOK,
+		echoes: secretClient,
+	},
+	{
+		name: "clients delete (v1), thirty clients",
+		argv: func(e string) []string {
+			return append([]string{"clients", "delete", "-e", e, "--access-token-file", "$BEARER_FILE"}, manyIDs(30)...)
+		},
+		files: map[string]string{"$BEARER_FILE": secretAccessToken},
+		kind:  api.Admin, path: api.ClientsPath + "/c1", shape: shapeEmpty, retry: true,
+	},
+	{
+		name: "clients import (v1), one client with its secret in the file",
+		argv: func(e string) []string {
+			return []string{"clients", "import", "-e", e, "--access-token", secretAccessToken, "$CLIENT_FILE"}
+		},
+		files: map[string]string{"$CLIENT_FILE": `{"client_id":"c1","client_secret":"` + secretClient + `"}`},
 		kind:  api.Admin, path: api.ClientsPath, shape: shapeClient, retry: true,
 		ok: clientOK,
 	},

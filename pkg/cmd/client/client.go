@@ -14,13 +14,13 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 )
 
-// NewCmdClient builds "hydra client" and adds its verbs. "clients" is
-// Hydra v1's spelling of the group.
+// NewCmdClient builds "hydra client" and adds its verbs. Hydra v1's
+// spelling of the group, "clients", prints Hydra v1's output: it is wired
+// in pkg/cmd/root (aliases.go).
 func NewCmdClient(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.MakeGroup(&cobra.Command{
-		Use:     "client <command>",
-		Aliases: []string{"clients"},
-		Short:   "Create, get, list, update, delete and import OAuth 2.0 clients",
+		Use:   "client <command>",
+		Short: "Create, get, list, update, delete and import OAuth 2.0 clients",
 	})
 	f.AddSubcommands(cmd,
 		cmdutil.Subcommand{Name: "create", Build: func() *cobra.Command { return create.NewCmdCreate(f, nil) }},

@@ -86,23 +86,98 @@ var v2Spellings = []v2Spelling{
 	{verb: "perform", noun: "authorization-code", v1: "token user", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return user.NewCmdUserStyled(f, nil, s)
 	}},
-	// Hydra v25.4 and later: the device authorization grant.
-	{verb: "perform", noun: "device-code", v1: "token device", build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return device.NewCmdDevice(f, nil)
+	// Hydra v25.4 and later: the device authorization grant. Its output
+	// is Hydra v26.2.0's CLI's, which prints Go's oauth2.Token as
+	// perform authorization-code does, and a secret goes in the form
+	// (client_secret_post), as that CLI sends it.
+	{verb: "perform", noun: "device-code", v1: "token device", style: printer.Style{Expiry: true, HydraTable: true, HydraPaths: true, HydraDefaults: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return device.NewCmdDeviceStyled(f, nil, s)
 	}},
 	// JSON Web Key Sets: Hydra v2 says "jwk" and accepts "jwks".
-	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keyscreate.NewCmdCreate(f, nil)
+	{verb: "create", noun: "jwk", v1: "keys create", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keyscreate.NewCmdCreateStyled(f, nil, s)
 	}},
-	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysget.NewCmdGet(f, nil)
+	{verb: "get", noun: "jwk", v1: "keys get", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysget.NewCmdGetStyled(f, nil, s)
 	}},
 	{verb: "delete", noun: "jwk", v1: "keys delete", aliases: []string{"jwks"}, style: printer.Style{IDs: printer.V2IDs}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
 		return keysdelete.NewCmdDeleteStyled(f, nil, s)
 	}},
-	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, build: func(f *cmdutil.Factory, _ printer.Style) *cobra.Command {
-		return keysimport.NewCmdImport(f, nil)
+	{verb: "import", noun: "jwk", v1: "keys import", aliases: []string{"jwks"}, style: printer.Style{HydraTable: true, HydraPaths: true}, build: func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+		return keysimport.NewCmdImportStyled(f, nil, s)
 	}},
+}
+
+// v1GroupID is the help group of Hydra v1's spellings that are not this
+// tool's own.
+const v1GroupID = "v1"
+
+// v1Group is a group of commands as Hydra v1 spells it where that is not
+// this tool's own spelling: "hydra clients create" beside this tool's
+// "hydra client create".
+type v1Group struct {
+	name  string
+	short string
+	// own is this tool's spelling of the group, named in each verb's help.
+	own   string
+	verbs []v1Verb
+}
+
+// v1Verb is one verb of a v1Group, and the command it builds.
+type v1Verb struct {
+	name  string
+	build func(*cmdutil.Factory, printer.Style) *cobra.Command
+}
+
+// v1Style is the output of Hydra v1's spellings: Hydra v1.11.10's lines,
+// JSON and tables (printer.Style.HydraV1). The tool's own flags (--format,
+// -q) keep the tool's shapes.
+var v1Style = printer.Style{HydraV1: true}
+
+// v1Groups maps Hydra v1's spellings that are not this tool's own to its
+// commands, each built afresh with v1Style. The token verbs Hydra v1 had
+// are this tool's own spelling too ("token introspect"), and take v1Style
+// where they are added (pkg/cmd/token).
+var v1Groups = []v1Group{{
+	name: "clients", own: "client",
+	short: "Hydra v1's spelling of client, printing what Hydra v1's CLI prints",
+	verbs: []v1Verb{
+		{"create", func(f *cmdutil.Factory, s printer.Style) *cobra.Command { return create.NewCmdCreateStyled(f, nil, s) }},
+		{"get", func(f *cmdutil.Factory, s printer.Style) *cobra.Command { return get.NewCmdGetStyled(f, nil, s) }},
+		{"list", func(f *cmdutil.Factory, s printer.Style) *cobra.Command { return list.NewCmdListStyled(f, nil, s) }},
+		{"update", func(f *cmdutil.Factory, s printer.Style) *cobra.Command { return update.NewCmdUpdateStyled(f, nil, s) }},
+		{"delete", func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+			return deletecmd.NewCmdDeleteStyled(f, nil, s)
+		}},
+		{"import", func(f *cmdutil.Factory, s printer.Style) *cobra.Command {
+			return importcmd.NewCmdImportStyled(f, nil, s)
+		}},
+	},
+}}
+
+// addV1Spellings adds "hydra <group> <verb>" for every group of v1Groups.
+func addV1Spellings(root *cobra.Command, f *cmdutil.Factory) {
+	root.AddGroup(&cobra.Group{ID: v1GroupID, Title: "Hydra v1 spellings, with Hydra v1's output:"})
+	for _, g := range v1Groups {
+		f.AddSubcommands(root, cmdutil.Subcommand{Name: g.name, Build: func() *cobra.Command {
+			parent := cmdutil.MakeGroup(&cobra.Command{
+				Use:     g.name + " <command>",
+				Short:   g.short,
+				GroupID: v1GroupID,
+			})
+			for _, v := range g.verbs {
+				f.AddSubcommands(parent, cmdutil.Subcommand{Name: v.name, Build: func() *cobra.Command {
+					cmd := v.build(f, v1Style)
+					own := "hydra " + g.own + " " + v.name
+					cmd.Long = "Hydra v1's spelling of \"" + own + "\": without --format or -q, it prints\n" +
+						"what Hydra v1.11.10's CLI prints.\n\n" + cmd.Long
+					cmd.Example = strings.ReplaceAll(cmd.Example, own, "hydra "+g.name+" "+v.name)
+					return cmd
+				}})
+			}
+			return parent
+		}})
+	}
 }
 
 // v2VerbAliases are the other names Hydra v2 gives a verb: "hydra ls
@@ -161,6 +236,8 @@ func newCmdSpelling(f *cmdutil.Factory, s v2Spelling) *cobra.Command {
 		positionalFromFlag(cmd, s.noun, s.positional)
 	}
 	cmd.Aliases = s.aliases
+	// Hydra v2's endpoint variable, ORY_SDK_URL, is read by its rule.
+	cmdutil.MarkV2Spelling(cmd)
 	return cmd
 }
 

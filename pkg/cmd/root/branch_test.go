@@ -98,7 +98,8 @@ func TestBranchBuildsOnlyWhatTheCommandLineNames(t *testing.T) {
 	}{
 		{[]string{"version"}, []string{"version"}},
 		{[]string{"token", "client", "--cache"}, []string{"token"}},
-		{[]string{"clients", "list"}, []string{"client"}},
+		{[]string{"clients", "list"}, []string{"clients"}},
+		{[]string{"client", "list"}, []string{"client"}},
 		{[]string{"introspect", "token", "x"}, []string{"introspect"}},
 		{[]string{"-v", "token", "client"}, nil},
 		{[]string{"tokn", "client"}, nil},

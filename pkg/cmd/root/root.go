@@ -86,7 +86,7 @@ func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd.CompletionOptions.DisableDefaultCmd = true
 	f.AddSubcommands(cmd,
 		cmdutil.Subcommand{Name: "token", Build: func() *cobra.Command { return core(token.NewCmdToken(f)) }},
-		cmdutil.Subcommand{Name: "client", Aliases: []string{"clients"}, Build: func() *cobra.Command { return core(client.NewCmdClient(f)) }},
+		cmdutil.Subcommand{Name: "client", Build: func() *cobra.Command { return core(client.NewCmdClient(f)) }},
 		cmdutil.Subcommand{Name: "trust", Build: func() *cobra.Command { return core(trust.NewCmdTrust(f)) }},
 		cmdutil.Subcommand{Name: "keys", Build: func() *cobra.Command { return core(keys.NewCmdKeys(f)) }},
 		cmdutil.Subcommand{Name: "consent", Build: func() *cobra.Command { return core(consent.NewCmdConsent(f)) }},
@@ -96,6 +96,7 @@ func newCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	)
 	cmd.SetHelpCommandGroupID("other")
 	addV2Spellings(cmd, f)
+	addV1Spellings(cmd, f)
 	return cmd
 }
 
@@ -108,9 +109,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 }
 
 // finishTree applies, to every command built, what the root adds to each:
-// Hydra v1's flags and the trimmed examples.
+// Hydra v1's flags, the flags each group takes before its subcommand, and
+// the trimmed examples.
 func finishTree(cmd *cobra.Command) {
 	addV1Flags(cmd)
+	acceptFlagsBeforeSubcommand(cmd)
 	trimExamples(cmd)
 }
 

@@ -17,6 +17,20 @@ var v1NoOps = []struct {
 	{"token introspect", "client-secret", "Hydra v1 ignored it too: introspection goes through the admin API, which takes no client credentials"},
 }
 
+// v1GroupBools are the bool flags that Hydra v1's groups took before the
+// verb: "hydra clients --fake-tls-termination list", "hydra token
+// --skip-tls-verify introspect". Each verb that sends requests has them as
+// its own flags, which parse them wherever they stand; the group declares
+// them, hidden, so that the verb after them is found (cobra takes the word
+// after a flag the group does not know for that flag's value).
+var v1GroupBools = []struct {
+	group string
+	flags []string
+}{
+	{"clients", []string{"fake-tls-termination", "skip-tls-verify"}},
+	{"token", []string{"fake-tls-termination", "skip-tls-verify"}},
+}
+
 // failAfterNote explains Hydra v1's global --fail-after on a command that
 // sends no request. Every command that sends one has --fail-after among its
 // connection flags (cmdutil.AddConnectionFlags), where it bounds retries.
@@ -40,6 +54,19 @@ func addV1Flags(root *cobra.Command) {
 		cmd.Flags().String(n.flag, "", "Ignored, as in Hydra v1")
 		_ = cmd.Flags().MarkHidden(n.flag)
 		noteOnUse(cmd, n.flag, n.note)
+	}
+	for _, g := range v1GroupBools {
+		cmd, _, err := root.Find([]string{g.group})
+		if err != nil || cmd == root {
+			continue
+		}
+		for _, name := range g.flags {
+			if cmd.PersistentFlags().Lookup(name) != nil {
+				continue
+			}
+			cmd.PersistentFlags().Bool(name, false, "Hydra v1's place for the verb's flag of the same name")
+			_ = cmd.PersistentFlags().MarkHidden(name)
+		}
 	}
 	root.PersistentFlags().Duration("fail-after", 0, "Hydra v1's limit on retries, for commands that send requests")
 	_ = root.PersistentFlags().MarkHidden("fail-after")

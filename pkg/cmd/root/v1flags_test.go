@@ -115,3 +115,35 @@ func TestFailAfterAgainstDownServer(t *testing.T) {
 		})
 	}
 }
+
+// Hydra v1's groups took their bool flags before the verb: the verb after
+// them is found, and its own flag is set (the request carries
+// X-Forwarded-Proto), through Execute's branch as through the whole tree.
+func TestV1GroupBoolsBeforeTheVerb(t *testing.T) {
+	var proto []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proto = append(proto, r.Header.Get("X-Forwarded-Proto"))
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/introspect") {
+			_, _ = w.Write([]byte(`{"active":true}`))
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	for _, argv := range [][]string{
+		{"clients", "--fake-tls-termination", "list", "-e", srv.URL, "-q"},
+		{"token", "--fake-tls-termination", "introspect", "-e", srv.URL, "--format", "jsonpath=active", "tok"},
+	} {
+		t.Run(strings.Join(argv, " "), func(t *testing.T) {
+			proto = nil
+			f, _, _, stderr := cmdtest.Factory(nil)
+			if code := Execute(t.Context(), f, argv); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if len(proto) != 1 || proto[0] != "https" {
+				t.Errorf("X-Forwarded-Proto %q, want https on the one request", proto)
+			}
+		})
+	}
+}

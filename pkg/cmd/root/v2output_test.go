@@ -13,8 +13,8 @@ import (
 )
 
 // "revoke token" prints the token it revoked, as Hydra v2's CLI does, in
-// each format; "token revoke" prints nothing on stdout. Neither spelling
-// shows the token on stderr.
+// each format; "token revoke" prints Hydra v1's line about it, and nothing
+// with -q. Neither spelling shows the token on stderr.
 func TestRevokeTokenOutput(t *testing.T) {
 	const tok = "tok-3f9a"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +36,8 @@ func TestRevokeTokenOutput(t *testing.T) {
 		{[]string{"revoke", "token", "--format", "json-pretty", tok}, `"` + tok + `"` + "\n"},
 		{[]string{"revoke", "token", "--format", "yaml", tok}, tok + "\n"},
 		{[]string{"revoke", "token", "--format", "table", tok}, "ID\t" + tok + "\t\n"},
-		{[]string{"token", "revoke", tok}, ""},
+		{[]string{"token", "revoke", tok}, "Revoked OAuth 2.0 Access Token: " + tok + "\n"},
+		{[]string{"token", "revoke", "-q", tok}, ""},
 	} {
 		t.Run(strings.Join(tc.argv, " "), func(t *testing.T) {
 			f, _, stdout, stderr := cmdtest.Factory(map[string]string{"HYDRA_URL": srv.URL, "OAUTH2_CLIENT_ID": "c", "OAUTH2_CLIENT_SECRET": "s"})

@@ -18,9 +18,12 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/userinfo"
 	"github.com/hydratoken/hydra/pkg/cmd/token/verify"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-// NewCmdToken builds "hydra token" and adds its verbs.
+// NewCmdToken builds "hydra token" and adds its verbs. The verbs Hydra
+// v1's "token" had are its spelling too: their default output is Hydra
+// v1.11.10's (printer.Style.HydraV1).
 func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.MakeGroup(&cobra.Command{
 		Use:   "token <command>",
@@ -29,11 +32,11 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	f.AddSubcommands(cmd,
 		cmdutil.Subcommand{Name: "client", Build: func() *cobra.Command { return client.NewCmdClient(f, nil) }},
 		cmdutil.Subcommand{Name: "jwt-bearer", Build: func() *cobra.Command { return jwtbearer.NewCmdJWTBearer(f, nil) }},
-		cmdutil.Subcommand{Name: "introspect", Build: func() *cobra.Command { return introspect.NewCmdIntrospect(f, nil) }},
+		cmdutil.Subcommand{Name: "introspect", Build: func() *cobra.Command { return introspect.NewCmdIntrospectStyled(f, nil, printer.Style{HydraV1: true}) }},
 		cmdutil.Subcommand{Name: "refresh", Build: func() *cobra.Command { return refresh.NewCmdRefresh(f, nil) }},
-		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevoke(f, nil) }},
-		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return tokendelete.NewCmdDelete(f, nil) }},
-		cmdutil.Subcommand{Name: "flush", Build: func() *cobra.Command { return flush.NewCmdFlush(f, nil) }},
+		cmdutil.Subcommand{Name: "revoke", Build: func() *cobra.Command { return revoke.NewCmdRevokeStyled(f, nil, printer.Style{HydraV1: true}) }},
+		cmdutil.Subcommand{Name: "delete", Build: func() *cobra.Command { return tokendelete.NewCmdDeleteStyled(f, nil, printer.Style{HydraV1: true}) }},
+		cmdutil.Subcommand{Name: "flush", Build: func() *cobra.Command { return flush.NewCmdFlushStyled(f, nil, printer.Style{HydraV1: true}) }},
 		cmdutil.Subcommand{Name: "user", Build: func() *cobra.Command { return user.NewCmdUser(f, nil) }},
 		cmdutil.Subcommand{Name: "device", Build: func() *cobra.Command { return device.NewCmdDevice(f, nil) }},
 		cmdutil.Subcommand{Name: "decode", Build: func() *cobra.Command { return decode.NewCmdDecode(f, nil) }},

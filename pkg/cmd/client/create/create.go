@@ -214,8 +214,11 @@ func buildItems(opts *Options) ([]createmany.Item, bool, error) {
 	}
 	items := make([]createmany.Item, len(docs))
 	for i, d := range docs {
-		if opts.Style.HydraDefaults && opts.File == "" {
+		switch {
+		case opts.Style.HydraDefaults && opts.File == "":
 			hydraDefaults(d)
+		case opts.Style.HydraV1 && opts.File == "":
+			hydraV1Defaults(d)
 		}
 		applyFlags(opts, d, secret)
 		if s := d.String("client_secret"); s != "" && len(s) < 6 {
@@ -263,6 +266,18 @@ func hydraDefaults(d shared.Doc) {
 	for _, k := range []string{"skip_consent", "skip_logout_consent", "backchannel_logout_session_required", "frontchannel_logout_session_required"} {
 		d.Set(k, false)
 	}
+}
+
+// hydraV1Defaults gives d the values that Hydra v1's "clients create"
+// sends when its flags are not given (its flags' defaults; its SDK drops
+// the empty ones), so that the same command line stores the same client
+// (printer.Style.HydraV1). The flags given are laid over them by
+// applyFlags.
+func hydraV1Defaults(d shared.Doc) {
+	d.Set("grant_types", []string{"authorization_code"})
+	d.Set("response_types", []string{"code"})
+	d.Set("subject_type", "public")
+	d.Set("token_endpoint_auth_method", "client_secret_basic")
 }
 
 // resolveSecret reads --secret, --secret-file, or, when neither is given and

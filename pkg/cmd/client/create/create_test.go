@@ -15,6 +15,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdCreate(t *testing.T) {
@@ -327,5 +328,29 @@ func TestCreateRunArrayOfOnePrintsAnArray(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "[{") {
 		t.Errorf("an array in gives an array out, got %s", out)
+	}
+}
+
+// TestCreateRunHydraV1: under Hydra v1's spelling, create sends Hydra v1's
+// flag defaults for the fields not given, and prints Hydra v1's lines.
+func TestCreateRunHydraV1(t *testing.T) {
+	srv := clienttest.New(t)
+	f, _, out, _ := cmdtest.Factory(nil)
+	cmd := NewCmdCreateStyled(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return createRun(ctx, o)
+	}, printer.Style{HydraV1: true})
+	if err := cmdtest.Run(cmd, "-n", "app", "-r", "token"); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`^OAuth 2\.0 Client ID: (\S+)\nOAuth 2\.0 Client Secret: generated-secret-(\S+)\n$`).FindStringSubmatch(out.String())
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("stdout = %q, want Hydra v1's two lines", out)
+	}
+	got := posted(t, srv)
+	want := []map[string]any{{"client_id": m[1], "client_name": "app", "grant_types": []any{"authorization_code"}, "response_types": []any{"token"},
+		"subject_type": "public", "token_endpoint_auth_method": "client_secret_basic"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("posted %v, want Hydra v1's defaults under the given fields %v", got, want)
 	}
 }

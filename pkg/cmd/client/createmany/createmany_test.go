@@ -274,3 +274,32 @@ func TestInterruptDuringTheLastRequestIsASuccess(t *testing.T) {
 		t.Errorf("error %v, stdout %q, stderr %q", r.err, r.out, r.errOut)
 	}
 }
+
+// TestV1Lines: Hydra v1's lines for a created client (clients create) and
+// an imported one (clients import), with the secret only when the server
+// generated it.
+func TestV1Lines(t *testing.T) {
+	withSecret := &api.OAuth2Client{ClientID: "c1", ClientSecret: "s3cret"}
+	noSecret := &api.OAuth2Client{ClientID: "c2"}
+	given := Item{Doc: shared.Doc{"client_secret": json.RawMessage(`"s3cret"`)}, Where: "a.json"}
+	none := Item{Doc: shared.Doc{}, Where: "b.json"}
+	for _, tc := range []struct {
+		name string
+		c    *api.OAuth2Client
+		cr   created
+		it   Item
+		view View
+		want string
+	}{
+		{"create, generated", withSecret, created{generated: true}, none, YAMLView, "OAuth 2.0 Client ID: c1\nOAuth 2.0 Client Secret: s3cret\n"},
+		{"create, given", withSecret, created{}, given, YAMLView, "OAuth 2.0 Client ID: c1\n"},
+		{"create, none", noSecret, created{}, none, YAMLView, "OAuth 2.0 Client ID: c2\nThis OAuth 2.0 Client has no secret\n"},
+		{"import, generated", withSecret, created{generated: true}, none, ReportView, "Imported OAuth 2.0 Client c1:s3cret from: b.json\n"},
+		{"import, given", withSecret, created{}, given, ReportView, "Imported OAuth 2.0 Client c1 from: a.json\n"},
+		{"import, public", noSecret, created{}, none, ReportView, "Imported OAuth 2.0 Client c2: from: b.json\n"},
+	} {
+		if got := v1Lines(tc.c, tc.cr, tc.it, tc.view); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -51,6 +51,9 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 	case o.opts.Quiet:
 		_, err := fmt.Fprintln(out, c.ClientID)
 		return err
+	case o.opts.Style.HydraV1 && o.opts.Format.Name == "":
+		_, err := io.WriteString(out, v1Lines(c, cr, it, o.opts.View))
+		return err
 	case o.hydraTable():
 		// Printed at finish: one client as a vertical table, several as
 		// a horizontal one, as Hydra v2's CLI does.
@@ -66,6 +69,30 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 		return err
 	}
 	return writeYAMLDoc(out, cr, len(o.created) > 1)
+}
+
+// v1Lines are what Hydra v1.11.10's CLI prints of a client it created
+// (printer.Style.HydraV1): "clients create" its ID, then its secret when
+// the secret was generated, or that it has none; "clients import" a line
+// naming the file, with the secret when the file gave none. Hydra v1 also
+// printed, on stdout, a warning against secrets given on the command line;
+// here the secret's source is noted on stderr instead.
+func v1Lines(c *api.OAuth2Client, cr created, it Item, view View) string {
+	id := printer.Printable(c.ClientID)
+	if view == ReportView {
+		if it.Doc.String("client_secret") == "" {
+			return fmt.Sprintf("Imported OAuth 2.0 Client %s:%s from: %s\n", id, printer.Printable(c.ClientSecret), printer.Printable(it.Where))
+		}
+		return fmt.Sprintf("Imported OAuth 2.0 Client %s from: %s\n", id, printer.Printable(it.Where))
+	}
+	line := "OAuth 2.0 Client ID: " + id + "\n"
+	switch {
+	case c.ClientSecret == "":
+		line += "This OAuth 2.0 Client has no secret\n"
+	case cr.generated:
+		line += "OAuth 2.0 Client Secret: " + printer.Printable(c.ClientSecret) + "\n"
+	}
+	return line
 }
 
 // finish prints the --format document, shows on stderr what the output left

@@ -4,6 +4,7 @@ package delete
 
 import (
 	"context"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -27,7 +28,14 @@ type Options struct {
 	// Output prints the deleted IDs as the spelling the command was
 	// called by asks (printer.Style.IDs).
 	Output cmdutil.IDOutput
+	// V1 prints Hydra v1's line, "OAuth 2.0 Client(s) deleted", once every
+	// client is deleted, instead of their IDs (printer.Style.HydraV1).
+	V1 bool
 }
+
+// v1Deleted is what Hydra v1's "clients delete" prints when it has deleted
+// every client it was given.
+const v1Deleted = "OAuth 2.0 Client(s) deleted\n"
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
 // of flag parsing.
@@ -38,7 +46,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
 // such as Hydra v2's (see printer.Style).
 func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Factory: f, V1: style.HydraV1}
 	cmd := &cobra.Command{
 		Use:   "delete <id>...",
 		Short: "Delete OAuth 2.0 clients by their IDs",
@@ -70,7 +78,7 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 		},
 	}
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
-	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "Print only the IDs, one a line (the default)")
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "Print only the IDs, one a line")
 	cmd.ValidArgsFunction = opts.Admin.CompleteClientIDs(f)
 	return cmd
 }
@@ -85,6 +93,15 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		Noun:    "clients",
 		Delete:  client.DeleteClient,
 		Explain: shared.ClientError,
+	}
+	if opts.V1 {
+		// One line, and only when the server deleted them all.
+		d.Print = func(string) error { return nil }
+		if err := cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, d); err != nil {
+			return err
+		}
+		_, err := io.WriteString(opts.IO.Out, v1Deleted)
+		return err
 	}
 	if ids == nil {
 		return cmdutil.DeleteEach(ctx, opts.IO, opts.IDs, d)

@@ -8,6 +8,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdDelete(t *testing.T) {
@@ -38,5 +39,31 @@ func TestDeleteRunContinuesPastFailures(t *testing.T) {
 	}
 	if srv.Client("a") != nil || srv.Client("c") != nil {
 		t.Error("the existing clients should be deleted")
+	}
+}
+
+// TestDeleteRunHydraV1: Hydra v1's spelling prints its one line once every
+// client is deleted, and nothing on stdout when one could not be.
+func TestDeleteRunHydraV1(t *testing.T) {
+	for _, tc := range []struct {
+		ids  []string
+		code int
+		want string
+	}{
+		{[]string{"a", "c"}, 0, "OAuth 2.0 Client(s) deleted\n"},
+		{[]string{"b", "missing"}, 1, ""},
+	} {
+		srv := clienttest.New(t, map[string]any{"client_id": "a"}, map[string]any{"client_id": "b"}, map[string]any{"client_id": "c"})
+		f, _, out, _ := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdDeleteStyled(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = srv.Conn()
+			return deleteRun(ctx, o)
+		}, printer.Style{HydraV1: true}), tc.ids...)
+		if code := cmdutil.ExitCodeOf(err); code != tc.code {
+			t.Errorf("%v: exit %d, want %d (%v)", tc.ids, code, tc.code, err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("%v: stdout = %q, want %q", tc.ids, out, tc.want)
+		}
 	}
 }

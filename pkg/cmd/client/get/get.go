@@ -104,5 +104,6 @@ func getRun(ctx context.Context, opts *Options) error {
 	}
 	return shared.Clients.Print(opts.IO.Out, clients, printer.Output{
 		Format: opts.Format, Quiet: opts.Quiet, One: true, Color: opts.IO.ColorEnabled(), HydraTable: opts.Style.HydraTable,
+		HydraV1: opts.Style.HydraV1,
 	})
 }

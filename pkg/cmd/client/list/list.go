@@ -40,6 +40,11 @@ type Options struct {
 	PageToken string
 	OnePage   bool
 
+	// Limit and Page are Hydra v1's --limit and --page, under its
+	// spelling (printer.Style.HydraV1): the page of Limit clients that
+	// starts after (Page-1)*Limit of them.
+	Limit, Page int
+
 	// Style is the output of the spelling the command was called by:
 	// Hydra v2's "list oauth2-clients" prints its page envelope
 	// (printer.Style.Envelope).
@@ -92,7 +97,20 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			if cmd.Flags().Changed("page-size") && (opts.PageSize < 1 || opts.PageSize > MaxPageSize) {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and %d", MaxPageSize)
 			}
-			opts.OnePage = cmd.Flags().Changed("page-size") || cmd.Flags().Changed("page-token")
+			// Hydra v2's "list oauth2-clients" fetches one page, of
+			// --page-size clients (100 by default, as Hydra v2.3's CLI).
+			opts.OnePage = cmd.Flags().Changed("page-size") || cmd.Flags().Changed("page-token") || opts.Style.Envelope
+			if opts.Style.HydraV1 {
+				if opts.OnePage && (cmd.Flags().Changed("limit") || cmd.Flags().Changed("page")) {
+					return cmdutil.FlagErrorf("--limit and --page cannot be used with --page-size or --page-token")
+				}
+				if opts.Limit < 1 || opts.Limit > MaxPageSize {
+					return cmdutil.FlagErrorf("--limit must be between 1 and %d", MaxPageSize)
+				}
+				if opts.Page < 1 || opts.Page > maxV1Page {
+					return cmdutil.FlagErrorf("--page must be between 1 and %d", maxV1Page)
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -103,10 +121,47 @@ func NewCmdListStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	cmdutil.AddFormatFlag(cmd, &format, "table")
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client IDs, one a line")
-	fl.IntVar(&opts.PageSize, "page-size", 0, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	if style.Envelope {
+		fl.IntVar(&opts.PageSize, "page-size", hydraPageSize, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	} else {
+		fl.IntVar(&opts.PageSize, "page-size", 0, fmt.Sprintf("Fetch one page of this many clients (1 to %d)", MaxPageSize))
+	}
 	fl.StringVar(&opts.PageToken, "page-token", "", "Fetch the page with this token, from a previous page")
+	if style.Envelope {
+		cmd.Long = text.Doc(`
+			List one page of the OAuth 2.0 clients of Hydra's admin API, as Hydra
+			v2's CLI does: --page-size clients (100 by default) from the page that
+			--page-token names (the first by default). The admin API never returns
+			secrets.
+
+			By default and with --format table, the output is Hydra's table, with
+			the next page's token in its NEXT PAGE TOKEN row; --format json or
+			yaml prints {"items":[...],"next_page_token":"...","is_last_page":...};
+			-q prints the IDs. "hydra client list" fetches every page.
+		`)
+	}
+	if style.HydraV1 {
+		cmd.Long = text.Doc(`
+			List one page of the OAuth 2.0 clients of Hydra's admin API, as Hydra
+			v1's CLI does: --limit clients (20 by default) of page --page (1 by
+			default), in Hydra v1's table. The admin API never returns secrets.
+			--format json or yaml prints one array of the clients as the server
+			sent them; -q prints the IDs. --page-size and --page-token select a
+			page as "hydra client list" does.
+		`)
+		fl.IntVar(&opts.Limit, "limit", 20, "Fetch one page of this many clients, as Hydra v1's CLI does")
+		fl.IntVar(&opts.Page, "page", 1, "With --limit, the number of the page to fetch, from 1")
+	}
 	return cmd
 }
+
+// hydraPageSize is the page size of Hydra v2.3's "list oauth2-clients"
+// when --page-size is not given (ory/x cmdx's default).
+const hydraPageSize = 100
+
+// maxV1Page bounds --page: reaching page N takes N requests against a
+// server that pages by token.
+const maxV1Page = 10000
 
 func listRun(ctx context.Context, opts *Options) error {
 	client, err := opts.Admin.Client(opts.Factory)
@@ -115,12 +170,17 @@ func listRun(ctx context.Context, opts *Options) error {
 	}
 	out := printer.Output{Format: opts.Format, Default: printer.Table, Quiet: opts.Quiet, Color: opts.IO.ColorEnabled()}
 	if opts.Style.Envelope {
-		// Without --page-size or --page-token, every page is fetched:
-		// the one page printed is the last.
 		out.Page = &printer.Page{}
 	}
 	out.HydraTable = opts.Style.HydraTable
 	var clients []*api.OAuth2Client
+	if opts.Style.HydraV1 && !opts.OnePage {
+		if clients, err = v1Page(ctx, client, opts.Limit, opts.Page); err != nil {
+			return err
+		}
+		out.HydraV1 = true
+		return shared.Clients.Print(opts.IO.Out, clients, out)
+	}
 	if opts.OnePage {
 		page, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: opts.PageSize, PageToken: opts.PageToken})
 		if err != nil {
@@ -142,6 +202,28 @@ func listRun(ctx context.Context, opts *Options) error {
 	}
 
 	return shared.Clients.Print(opts.IO.Out, clients, out)
+}
+
+// v1Page fetches Hydra v1's page of clients: limit clients from the
+// (page-1)*limit-th on. Hydra v1 asks for it by offset; a server that pages
+// by token (Hydra v2 and later) is walked to it, page after page of limit
+// clients, which Hydra v1's server also answers (its token is the offset).
+// Past the last page, the page is empty.
+func v1Page(ctx context.Context, client *api.Client, limit, page int) ([]*api.OAuth2Client, error) {
+	token := ""
+	for n := 1; ; n++ {
+		p, err := client.ListClients(ctx, api.ListClientsOptions{PageSize: limit, PageToken: token})
+		if err != nil {
+			return nil, err
+		}
+		if n == page {
+			return p.Clients, nil
+		}
+		if p.NextPageToken == "" || p.NextPageToken == token || len(p.Clients) == 0 {
+			return nil, nil
+		}
+		token = p.NextPageToken
+	}
 }
 
 // All fetches every page of clients, following the next-page tokens

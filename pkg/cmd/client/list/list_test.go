@@ -14,6 +14,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdList(t *testing.T) {
@@ -208,5 +209,69 @@ func TestListRunEmptyWithSelector(t *testing.T) {
 		if err != nil || out != "" || errOut != "" {
 			t.Errorf("%s: stdout %q, stderr %q, error %v", f, out, errOut, err)
 		}
+	}
+}
+
+func runStyled(t *testing.T, srv *clienttest.Server, style printer.Style, args ...string) (string, error) {
+	t.Helper()
+	f, _, out, _ := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdListStyled(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return listRun(ctx, o)
+	}, style), args...)
+	return out.String(), err
+}
+
+// TestListV1Page: Hydra v1's --limit and --page select one page, in Hydra
+// v1's table; a server that pages by token is walked to it, and past the
+// last page the table is empty.
+func TestListV1Page(t *testing.T) {
+	srv := clienttest.New(t, manyClients(5)...)
+	v1 := printer.Style{HydraV1: true}
+	header := "| CLIENT ID |  NAME  | RESPONSE TYPES | SCOPE | REDIRECT URIS |    GRANT TYPES     | TOKEN ENDPOINT AUTH METHOD |\n" +
+		"|-----------|--------|----------------|-------|---------------|--------------------|----------------------------|\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--limit", "2", "--page", "2"}, header +
+			"| c002      | name 2 |                | a b   |               | client_credentials |                            |\n" +
+			"| c003      | name 3 |                | a b   |               | client_credentials |                            |\n"},
+		{[]string{"--limit", "2", "--page", "3"}, header +
+			"| c004      | name 4 |                | a b   |               | client_credentials |                            |\n"},
+		{[]string{"--limit", "2", "--page", "9"}, "| CLIENT ID | NAME | RESPONSE TYPES | SCOPE | REDIRECT URIS | GRANT TYPES | TOKEN ENDPOINT AUTH METHOD |\n" +
+			"|-----------|------|----------------|-------|---------------|-------------|----------------------------|\n"},
+		{[]string{"--limit", "1", "-q"}, "c000\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, err := runStyled(t, srv, v1, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", out, tc.want)
+			}
+		})
+	}
+	for _, args := range [][]string{{"--limit", "0"}, {"--page", "0"}, {"--limit", "2", "--page-size", "3"}} {
+		_, err := runStyled(t, srv, v1, args...)
+		cmdtest.WantUsageError(t, err, "")
+	}
+}
+
+// TestListHydraV2OnePage: Hydra v2's spelling fetches one page of 100, as
+// its CLI does, and names the next page.
+func TestListHydraV2OnePage(t *testing.T) {
+	srv := clienttest.New(t, manyClients(101)...)
+	out, err := runStyled(t, srv, printer.Style{Envelope: true}, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Items []json.RawMessage `json:"items"`
+		Next  string            `json:"next_page_token"`
+	}
+	if err := json.Unmarshal([]byte(out), &page); err != nil || len(page.Items) != 100 || page.Next == "" {
+		t.Errorf("want a page of 100 with a next token, got %d items, next %q (%v)", len(page.Items), page.Next, err)
 	}
 }

@@ -54,6 +54,31 @@ var Clients = printer.Kind[*api.OAuth2Client]{
 
 	HydraHeaders: HydraHeaders,
 	HydraRow:     HydraRow,
+
+	V1Model: printer.V1Client,
+	V1Table: V1Table,
+}
+
+// V1Table is Hydra v1's table of clients (clients list): response and
+// grant types joined with commas, the redirect URIs one a line (which
+// Hydra v1's table writer then flows as words).
+func V1Table(clients []*api.OAuth2Client) printer.TableData {
+	t := printer.TableData{Headers: []string{"CLIENT ID", "NAME", "RESPONSE TYPES", "SCOPE", "REDIRECT URIS", "GRANT TYPES", "TOKEN ENDPOINT AUTH METHOD"}}
+	for _, c := range clients {
+		join := func(k, sep string) string {
+			var parts []string
+			for _, v := range gjson.GetBytes(c.Raw, k).Array() {
+				parts = append(parts, v.String())
+			}
+			return strings.Join(parts, sep)
+		}
+		get := func(k string) string { return gjson.GetBytes(c.Raw, k).String() }
+		t.Rows = append(t.Rows, []string{
+			c.ClientID, get("client_name"), join("response_types", ","), get("scope"),
+			join("redirect_uris", "\n"), join("grant_types", ","), get("token_endpoint_auth_method"),
+		})
+	}
+	return t
 }
 
 // JSONArray joins the clients' raw JSON into one array, keeping every field

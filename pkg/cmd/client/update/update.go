@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -157,6 +158,16 @@ func updateRun(ctx context.Context, opts *Options) error {
 	}
 	if opts.Quiet {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
+	}
+	if opts.Style.HydraV1 && opts.Format.Name == "" {
+		// Hydra v1's lines; it echoed a new secret, which only the
+		// command line could give it.
+		line := printer.Printable(c.ClientID) + " OAuth 2.0 Client updated\n"
+		if secret := d.String("client_secret"); secret != "" {
+			line += "Updated OAuth 2.0 Client Secret: " + printer.Printable(secret) + "\n"
+		}
+		_, err := io.WriteString(opts.IO.Out, line)
+		return err
 	}
 	if opts.Style.HydraTable && (opts.Format.Name == "" || opts.Format.Name == printer.Table) {
 		return printer.WriteHydraRow(opts.IO.Out, shared.HydraHeaders, shared.HydraRow(c))

@@ -10,6 +10,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdUpdate(t *testing.T) {
@@ -158,5 +159,34 @@ func TestUpdateRunSelectorMissIsAWarning(t *testing.T) {
 	}
 	if srv.Client("c1")["client_name"] != "new" {
 		t.Error("the update was not applied")
+	}
+}
+
+// TestUpdateRunHydraV1: under Hydra v1's spelling, update is still a merge,
+// and prints Hydra v1's line, then the new secret it was given.
+func TestUpdateRunHydraV1(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"c1", "--name", "new"}, "c1 OAuth 2.0 Client updated\n"},
+		{[]string{"c1", "--secret", "new-secret-1"}, "c1 OAuth 2.0 Client updated\nUpdated OAuth 2.0 Client Secret: new-secret-1\n"},
+		{[]string{"c1", "--name", "new", "-q"}, "c1\n"},
+	} {
+		srv := clienttest.New(t, existing())
+		f, _, out, _ := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdUpdateStyled(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = srv.Conn()
+			return updateRun(ctx, o)
+		}, printer.Style{HydraV1: true}), tc.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("%v: stdout = %q, want %q", tc.args, out, tc.want)
+		}
+		if got := srv.Client("c1"); got["scope"] != "read write" {
+			t.Errorf("%v: the update should keep what it is not given: %v", tc.args, got)
+		}
 	}
 }

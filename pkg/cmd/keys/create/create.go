@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/keys/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -35,20 +36,25 @@ type Options struct {
 // NewCmdCreate builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdCreateStyled(f, runF, printer.Style{})
+}
+
+// NewCmdCreateStyled is NewCmdCreate with the output of another spelling,
+// such as Hydra v2's (see printer.Style): there the new key is printed with
+// its private part unless --public is given, as Hydra's CLI prints it
+// (shared.HydraSet).
+func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraSet
 	cmd := &cobra.Command{
 		Use:   "create <set> [<kid>]",
 		Short: "Have Hydra generate a JSON Web Key into a set",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Have Hydra generate a new key pair and add it to a JSON Web Key Set,
-			creating the set if it does not exist. The private key stays on the
-			server; the output shows the new key's public part.
+			creating the set if it does not exist.
 
-			With --private the private key is printed too, as Hydra sent it;
-			printed to a terminal, a warning goes to stderr first. --format pem
-			prints the key as a PEM block (PUBLIC KEY, or PRIVATE KEY in PKCS #8
-			with --private).
-		`),
+			%s
+		`, printing(style)),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys create my-set --alg ES256
@@ -91,6 +97,28 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		"The new key's use: sig (signing) or enc (encryption)")
 	shared.AddOutputFlags(cmd, &opts.Output)
 	return cmd
+}
+
+// printing is the part of the help that says what is printed, under the
+// tool's own spelling or Hydra v2's.
+func printing(style printer.Style) string {
+	if style.HydraTable {
+		return text.Doc(`
+			The new key is printed as Hydra's CLI prints it: by default and with
+			--format table, a table of SET ID, KEY ID, ALGORITHM and USE; in the
+			other formats, {"set":SET,"keys":[...]} with the private part unless
+			--public is given (printed to a terminal, after a warning on
+			stderr); -q prints its ID. The server keeps the private key, and
+			'hydra get jwk SET' prints it again.`)
+	}
+	return text.Doc(`
+		The private key stays on the server; the output shows the new key's
+		public part.
+
+		With --private the private key is printed too, as Hydra sent it;
+		printed to a terminal, a warning goes to stderr first. --format pem
+		prints the key as a PEM block (PUBLIC KEY, or PRIVATE KEY in PKCS #8
+		with --private).`)
 }
 
 func createRun(ctx context.Context, opts *Options) error {

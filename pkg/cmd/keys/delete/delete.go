@@ -34,6 +34,10 @@ type Options struct {
 	// command was called by asks (printer.Style.IDs): Hydra v2's takes
 	// --format and -q.
 	Output cmdutil.IDOutput
+	// V1Lines prints Hydra v1's "JSON Web Key Set deleted: SET" for each
+	// deleted set (printer.Style.HydraV1); --kid keeps the tool's line,
+	// the key ID, since v1 could not delete one key.
+	V1Lines bool
 }
 
 // NewCmdDelete builds the command. runF replaces the run function in tests
@@ -45,14 +49,13 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // NewCmdDeleteStyled is NewCmdDelete with the output of another spelling,
 // such as Hydra v2's (see printer.Style).
 func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Factory: f, V1Lines: style.HydraV1}
 	cmd := &cobra.Command{
 		Use:   "delete <set>...",
 		Short: "Delete JSON Web Key Sets, or one key of a set",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Delete one or more JSON Web Key Sets with all their keys, or, with
-			--kid, one key of a set. The name of each deleted set (or the ID of
-			the deleted key) is printed on stdout, one a line.
+			--kid, one key of a set. %s
 
 			Hydra answers a deletion of a set or key that does not exist as it
 			answers a real one, so each is fetched first: a missing one is named
@@ -63,7 +66,7 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			URL) holds that relationship's key, and Hydra deletes the
 			relationship with it. Such a set or key is not deleted: the
 			relationships are named, and --force deletes them too.
-		`),
+		`, printed(style)),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys delete my-set other-set
@@ -91,6 +94,26 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Delete a set or key that trust relationships use, and them with it")
 	_ = cmd.RegisterFlagCompletionFunc("kid", opts.Admin.CompleteWith(f, shared.CompleteKeyIDs))
 	return cmd
+}
+
+// printed is the sentence of the help that says what is printed, under
+// each spelling.
+func printed(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			Each deleted set is confirmed on stdout
+			with Hydra v1's line, "JSON Web Key Set deleted: SET"; with --kid,
+			the deleted key's ID is printed.`)
+	case style.IDs == printer.V2IDs:
+		return text.Doc(`
+			The deleted sets (or the deleted key's
+			ID) are printed as Hydra's CLI prints them: "ID<TAB>SET" for one, a
+			table for several; -q prints them one a line.`)
+	}
+	return text.Doc(`
+		The name of each deleted set (or the ID of
+		the deleted key) is printed on stdout, one a line.`)
 }
 
 func deleteRun(ctx context.Context, opts *Options) error {
@@ -144,6 +167,9 @@ func deleteRun(ctx context.Context, opts *Options) error {
 	}
 	ids := opts.Output.List(opts.IO)
 	if ids == nil {
+		if opts.V1Lines && opts.KeyID == "" {
+			d.Shown = func(set string) string { return "JSON Web Key Set deleted: " + set }
+		}
 		return cmdutil.DeleteEach(ctx, opts.IO, opts.Sets, d)
 	}
 	d.Print = ids.Add

@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
 	"github.com/hydratoken/hydra/pkg/jwkey"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -40,22 +41,27 @@ type Options struct {
 // NewCmdGet builds the command. runF replaces the run function in tests of
 // flag parsing.
 func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	return NewCmdGetStyled(f, runF, printer.Style{})
+}
+
+// NewCmdGetStyled is NewCmdGet with the output of another spelling, such
+// as Hydra v2's (see printer.Style): there the private keys are printed
+// unless --public is given, and the keys print as Hydra's CLI prints them
+// (shared.HydraGet).
+func NewCmdGetStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraGet
 	cmd := &cobra.Command{
 		Use:   "get <set>...",
 		Short: "Get JSON Web Key Sets, or one key, by their names",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Get one or more JSON Web Key Sets from Hydra's admin API, or one key
-			of a set with --kid. The keys of several sets are printed as one JWK
-			Set; --format table shows which set each key is in.
+			of a set with --kid.
 
-			Only the public keys are printed unless --private is given: the admin
-			API returns the private keys too. A symmetric key has no public part,
-			so it is left out, with a note on stderr. Printed to a terminal,
-			private keys come after a warning on stderr.
+			%s
 
 			--format pem prints PEM blocks: PUBLIC KEY, or PRIVATE KEY (PKCS #8)
-			for the keys that have one when --private is given.
+			for the keys that have one when the private keys are printed.
 
 			--out FILE writes the output to a new file that only its owner can
 			read (mode 0600), rather than to stdout, where a shell redirect
@@ -64,15 +70,9 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 
 			Every set is fetched before anything is printed: if one is missing,
 			the command names it, prints nothing, and exits 1.
-		`),
-		Example: text.Doc(`
-			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
-			$ hydra keys get my-set
-			$ hydra keys get my-set --kid my-key-id --format pem > public.pem
-			$ hydra keys get hydra.openid.id-token hydra.jwt.access-token --format table
-			$ hydra keys get my-set --private --format pem --out private.pem
-		`),
-		Args: cmdutil.MinimumArgs(1, "at least one set name"),
+		`, printing(style)),
+		Example: example(style),
+		Args:    cmdutil.MinimumArgs(1, "at least one set name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Output.Parse(); err != nil {
 				return err
@@ -105,6 +105,50 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd.Flags().StringVar(&opts.OutFile, "out", "", "Write the output to this new `file`, at mode 0600, instead of stdout")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "With --out: replace the file if it exists")
 	return cmd
+}
+
+// printing is the paragraph of the help that says what is printed, under
+// the tool's own spelling or Hydra v2's.
+func printing(style printer.Style) string {
+	if style.HydraTable {
+		return text.Doc(`
+			The keys are printed as Hydra's CLI prints them, private parts
+			included unless --public is given. One key: by default and with
+			--format table, a table of SET ID, KEY ID, ALGORITHM and USE; in the
+			other formats, that JWK object; -q prints the set's name. Several
+			keys: a table with a row for each, {"set":"","keys":[...]}, and -q
+			prints their IDs. Printed to a terminal, private keys come after a
+			warning on stderr.`)
+	}
+	return text.Doc(`
+		The keys of several sets are printed as one JWK Set; --format table
+		shows which set each key is in.
+
+		Only the public keys are printed unless --private is given: the admin
+		API returns the private keys too. A symmetric key has no public part,
+		so it is left out, with a note on stderr. Printed to a terminal,
+		private keys come after a warning on stderr.`)
+}
+
+// example is the command's Example, under the tool's own spelling or
+// Hydra v2's, which prints the private keys by default.
+func example(style printer.Style) string {
+	if style.HydraTable {
+		return text.Doc(`
+			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+			$ hydra get jwk my-set
+			$ hydra get jwk my-set --kid my-key-id --public --format pem > public.pem
+			$ hydra get jwk hydra.openid.id-token hydra.jwt.access-token --format json --public
+			$ hydra get jwk my-set --format pem --out private.pem
+		`)
+	}
+	return text.Doc(`
+		$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+		$ hydra keys get my-set
+		$ hydra keys get my-set --kid my-key-id --format pem > public.pem
+		$ hydra keys get hydra.openid.id-token hydra.jwt.access-token --format table
+		$ hydra keys get my-set --private --format pem --out private.pem
+	`)
 }
 
 func getRun(ctx context.Context, opts *Options) error {

@@ -4,6 +4,7 @@ package importcmd
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -42,33 +43,50 @@ type Options struct {
 	Algorithm string
 	Use       string
 	KeyID     string
+	// DefaultKeyID is Hydra v1's --default-key-id: a key without a kid
+	// gets "private:ID" or "public:ID", as v1's CLI stored it.
+	DefaultKeyID string
 	// Force replaces stored private keys with public-only ones.
 	Force bool
 	// Quiet prints only the imported keys' IDs.
 	Quiet bool
+
+	// Style is the output and defaults of the spelling the command was
+	// called by (printer.Style): Hydra v1's (HydraV1) and v2's
+	// (HydraTable) take a key without "use" as sig; v1's also takes a PEM
+	// without --alg, and prints v1's lines by default; v2's gives a key
+	// without a kid a random UUID, and prints Hydra v2's table.
+	Style printer.Style
 }
 
 // NewCmdImport builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdImportStyled(f, runF, printer.Style{})
+}
+
+// NewCmdImportStyled is NewCmdImport with the defaults and output of
+// another spelling, Hydra v1's or v2's (see printer.Style and
+// Options.Style).
+func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
+	opts.Output.Style, opts.Output.Shape = style, shared.HydraSet
 	cmd := &cobra.Command{
 		Use:   "import <set> [<file>...]",
 		Short: "Import JSON Web Keys from JWK, PEM or DER files into a set",
-		Long: text.Doc(`
+		Long: text.Docf(`
 			Import keys into a JSON Web Key Set, creating the set if it does not
 			exist. Each file holds a JWK, a JWK Set, PEM blocks (private keys in
 			PKCS #8, PKCS #1 or SEC 1; public keys; certificates) or one key in
 			DER. With no file, or "-", the keys are read from stdin.
 
 			A key keeps its own "alg", "use" and "kid", with a note on stderr
-			when one differs from --alg, --use or --kid. PEM and DER carry none:
-			--alg and --use are then required, and the key ID is --kid or, by
-			default, the key's RFC 7638 thumbprint, which is the same for both
-			halves of a key pair. The algorithm is one that 'hydra keys create'
-			takes (RS256, RS384, RS512, ES256, ES384, ES512, EdDSA), and must
-			fit the key: RS* an RSA key, ES256 a P-256 key, ES384 P-384, ES512
-			P-521, EdDSA Ed25519.
+			when one differs from --alg, --use or --kid. The algorithm is one
+			that 'hydra keys create' takes (RS256, RS384, RS512, ES256, ES384,
+			ES512, EdDSA), and must fit the key: RS* an RSA key, ES256 a P-256
+			key, ES384 P-384, ES512 P-521, EdDSA Ed25519.
+
+			%s
 
 			A key whose ID is already in the set replaces it; the other keys of
 			the set stay. A private key stored in the set is not replaced by a
@@ -76,9 +94,8 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			get' (public keys by default) imported back: the import refuses, and
 			imports nothing, unless --force is given.
 
-			The imported keys are printed as a JWK Set, public parts only unless
-			--private is given.
-		`),
+			%s
+		`, completion(style), output(style)),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra keys import my-set key.jwk.json
@@ -101,9 +118,11 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if err := shared.CheckName("set", args[0]); err != nil {
 				return err
 			}
-			if opts.KeyID != "" {
-				if err := shared.CheckName("key ID", opts.KeyID); err != nil {
-					return err
+			for _, kid := range []string{opts.KeyID, opts.DefaultKeyID} {
+				if kid != "" {
+					if err := shared.CheckName("key ID", kid); err != nil {
+						return err
+					}
 				}
 			}
 			opts.Set = args[0]
@@ -133,12 +152,22 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		}
 		return nil, cobra.ShellCompDirectiveDefault
 	}
-	cmd.Flags().StringVarP(&opts.Algorithm, "alg", "a", "", `The "alg" of keys that have none, such as RS256; required for PEM and DER`)
-	cmd.Flags().StringVarP(&opts.Use, "use", "u", "", `The "use" of keys that have none: sig or enc; required for PEM and DER`)
-	cmd.Flags().StringVar(&opts.KeyID, "kid", "", `The "kid" of a key that has none (default: its RFC 7638 thumbprint)`)
-	// Hydra v1's name for --kid.
-	cmd.Flags().StringVar(&opts.KeyID, "default-key-id", "", `Hydra v1's name for --kid`)
-	_ = cmd.Flags().MarkHidden("default-key-id")
+	algHelp, useHelp, kidHelp := `The "alg" of keys that have none, such as RS256; required for PEM and DER`,
+		`The "use" of keys that have none: sig or enc; required for PEM and DER`,
+		`The "kid" of a key that has none (default: its RFC 7638 thumbprint)`
+	if style.HydraV1 {
+		algHelp = `The "alg" of keys that have none, such as RS256 (default: the key type's, RS256, ES256, ES384, ES512 or EdDSA)`
+	}
+	if style.HydraV1 || style.HydraTable {
+		useHelp = `The "use" of keys that have none: sig or enc (default: sig)`
+	}
+	if style.HydraTable {
+		kidHelp = `The "kid" of a key that has none (default: a random UUID, as Hydra's CLI)`
+	}
+	cmd.Flags().StringVarP(&opts.Algorithm, "alg", "a", "", algHelp)
+	cmd.Flags().StringVarP(&opts.Use, "use", "u", "", useHelp)
+	cmd.Flags().StringVar(&opts.KeyID, "kid", "", kidHelp)
+	cmd.Flags().StringVar(&opts.DefaultKeyID, "default-key-id", "", `Hydra v1's flag: a key that has no "kid" gets "private:ID" or "public:ID", as v1 stored it, so that the halves of a pair share the ID`)
 	cmd.MarkFlagsMutuallyExclusive("kid", "default-key-id")
 	_ = cmd.RegisterFlagCompletionFunc("alg", cobra.FixedCompletions(shared.Algorithms, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("use", cobra.FixedCompletions(shared.Uses, cobra.ShellCompDirectiveNoFileComp))
@@ -146,6 +175,54 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the imported keys' IDs, one a line")
 	shared.AddOutputFlags(cmd, &opts.Output)
 	return cmd
+}
+
+// completion is the part of the help that says how a key that lacks
+// "alg", "use" or "kid" is completed, under each spelling.
+func completion(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			PEM and DER keys carry none, and take defaults, as Hydra v1's CLI
+			took them: "use" sig; "alg" the key type's (RS256 for RSA, ES256,
+			ES384 or ES512 by curve, EdDSA for Ed25519), named on stderr; the
+			key ID "private:ID" or "public:ID" with --default-key-id ID, as v1
+			stored them, or else the key's RFC 7638 thumbprint, which is the
+			same for both halves of a key pair.`)
+	case style.HydraTable:
+		return text.Doc(`
+			PEM and DER keys carry none: --alg is then required, "use" is sig
+			by default, and the key ID a random UUID, as Hydra's CLI gives them
+			(--default-key-id ID gives "private:ID" or "public:ID").`)
+	}
+	return text.Doc(`
+		PEM and DER keys carry none: --alg and --use are then required, and
+		the key ID is --kid or, by default, the key's RFC 7638 thumbprint,
+		which is the same for both halves of a key pair (--default-key-id ID
+		gives "private:ID" or "public:ID").`)
+}
+
+// output is the paragraph of the help that says what is printed, under
+// each spelling.
+func output(style printer.Style) string {
+	switch {
+	case style.HydraV1:
+		return text.Doc(`
+			Once every key is imported, Hydra v1's lines are printed:
+			"Successfully loaded key from file: FILE" for each file, then "JSON
+			Web Key Set successfully imported!". -q prints the imported keys'
+			IDs instead, and --format the imported keys as a JWK Set, public
+			parts only unless --private is given.`)
+	case style.HydraTable:
+		return text.Doc(`
+			The imported keys are printed as Hydra's CLI prints them: by default
+			and with --format table, a table of SET ID, KEY ID, ALGORITHM and
+			USE; in the other formats, {"set":SET,"keys":[...]} with the private
+			parts unless --public is given; -q prints their IDs.`)
+	}
+	return text.Doc(`
+		The imported keys are printed as a JWK Set, public parts only unless
+		--private is given.`)
 }
 
 // source is one key to import and the file it came from.
@@ -198,6 +275,17 @@ func readKeys(opts *Options) ([]source, error) {
 					fmt.Fprintf(opts.IO.ErrOut, "note: %s: %s keeps its own %s %q; %s %s applies only to keys without one\n", name, what, f.field, *f.own, f.flag, f.given)
 				}
 			}
+			if k.Use == "" && (opts.Style.HydraV1 || opts.Style.HydraTable) {
+				k.Use = "sig" // Hydra's CLIs' default
+			}
+			if k.Algorithm == "" && opts.Style.HydraV1 {
+				// Hydra v1's CLI stored the key without one; a key
+				// without "alg" signs nothing in Hydra v2.
+				if alg := defaultAlg(k); alg != "" {
+					k.Algorithm = alg
+					fmt.Fprintf(opts.IO.ErrOut, "note: %s: %s has no \"alg\": storing %s, the default for %s; --alg chooses another\n", name, what, alg, jwkey.Describe(k))
+				}
+			}
 			bare := "the key has"
 			if format.Bare() {
 				bare = "PEM and DER keys have"
@@ -212,7 +300,16 @@ func readKeys(opts *Options) ([]source, error) {
 				return nil, err
 			}
 			if k.KeyID == "" {
-				k.KeyID = thumb
+				switch {
+				case opts.DefaultKeyID != "" && k.IsPublic():
+					k.KeyID = "public:" + opts.DefaultKeyID
+				case opts.DefaultKeyID != "":
+					k.KeyID = "private:" + opts.DefaultKeyID
+				case opts.Style.HydraTable:
+					k.KeyID = newKeyID()
+				default:
+					k.KeyID = thumb
+				}
 			}
 			if err := shared.CheckName("key ID", k.KeyID); err != nil {
 				return nil, err
@@ -309,6 +406,35 @@ func checkReplacements(ctx context.Context, client *api.Client, set string, sour
 		set, strings.Join(lost, ", "), text.ShellQuote(set))
 }
 
+// defaultAlg is the algorithm a key without one gets under Hydra v1's
+// spelling: the first of shared.Algorithms that fits it (RS256 for RSA,
+// ES256, ES384 or ES512 by curve, EdDSA for Ed25519), as 'keys create'
+// would choose; "" when none fits.
+func defaultAlg(k *jose.JSONWebKey) string {
+	for _, a := range shared.Algorithms {
+		if jwkey.Fits(a, k) == nil {
+			return a
+		}
+	}
+	return ""
+}
+
+// newKeyID returns a random (version 4) UUID: the kid that Hydra v2's CLI
+// gives a key that has none.
+func newKeyID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// v1Lines reports whether the output is Hydra v1's lines: under its
+// spelling, without the tool's own --format or -q.
+func (opts *Options) v1Lines() bool {
+	return opts.Style.HydraV1 && !opts.Quiet && !opts.Output.PEM && opts.Output.Format.Name == ""
+}
+
 func readFile(opts *Options, path string) (string, []byte, error) {
 	if path == "-" {
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, api.MaxBodySize))
@@ -348,10 +474,29 @@ func importRun(ctx context.Context, opts *Options) error {
 		// only key.
 		List: true,
 		Finish: func() error {
-			if len(imported) == 0 {
+			switch {
+			case opts.v1Lines():
+				if len(imported) < len(sources) {
+					return nil // the failures are on stderr
+				}
+				// Hydra v1's CLI names each file it read, then says that
+				// the set was imported; it sends every key in one
+				// request, so that its lines mean that all were. They
+				// are printed here once that is so.
+				var b strings.Builder
+				for _, f := range opts.Files {
+					fmt.Fprintf(&b, "Successfully loaded key from file: %s\n", printer.Printable(f))
+				}
+				b.WriteString("JSON Web Key Set successfully imported!\n")
+				_, err := io.WriteString(opts.IO.Out, b.String())
+				return err
+			case len(imported) == 0:
 				return nil
-			}
-			if opts.Quiet {
+			case opts.Style.HydraTable:
+				// Hydra v2's CLI prints what was imported, even when
+				// some keys failed.
+				return shared.Print(opts.IO, imported, opts.Output)
+			case opts.Quiet:
 				for _, k := range imported {
 					fmt.Fprintln(opts.IO.Out, printer.Printable(gjson.GetBytes(k.Raw, "kid").String()))
 				}

@@ -19,6 +19,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/keys/internal/keystest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdImport(t *testing.T) {
@@ -29,7 +30,7 @@ func TestNewCmdImport(t *testing.T) {
 			}
 		}},
 		{Argv: "s a.pem b.json --alg RS256 --use sig --default-key-id k", Check: func(t *testing.T, o *Options) {
-			if len(o.Files) != 2 || o.Algorithm != "RS256" || o.Use != "sig" || o.KeyID != "k" {
+			if len(o.Files) != 2 || o.Algorithm != "RS256" || o.Use != "sig" || o.KeyID != "" || o.DefaultKeyID != "k" {
 				t.Errorf("%+v", o)
 			}
 		}},
@@ -225,4 +226,72 @@ func TestImportKeepsStoredPrivateKeys(t *testing.T) {
 	if strings.Contains(string(srv.Set("s")[0]), `"d"`) {
 		t.Fatal("--force replaces the private key")
 	}
+}
+
+// Under Hydra v1's spelling (keys import), a PEM needs no --alg or --use
+// (sig, and the key type's algorithm), --default-key-id stores
+// private:ID and public:ID as v1 did, and the output is v1's lines unless
+// the tool's -q or --format asks otherwise. Under Hydra v2's (import jwk),
+// "use" defaults to sig, a key without a kid gets a random UUID, and the
+// output is Hydra's table.
+func TestImportRunStyles(t *testing.T) {
+	dir := t.TempDir()
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(ec)
+	pubDER, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	priv := writeKey(t, dir, "key.pem", "PRIVATE KEY", der)
+	pub := writeKey(t, dir, "key.pub.pem", "PUBLIC KEY", pubDER)
+
+	srv := keystest.New(t)
+	run := func(style printer.Style, args ...string) (string, string, error) {
+		f, _, out, errOut := cmdtest.Factory(nil)
+		err := cmdtest.Run(NewCmdImportStyled(f, func(ctx context.Context, o *Options) error {
+			o.Admin.Conn = srv.Conn()
+			return importRun(ctx, o)
+		}, style), args...)
+		return out.String(), errOut.String(), err
+	}
+	v1, v2 := printer.Style{HydraV1: true}, printer.Style{HydraTable: true, HydraPaths: true}
+
+	out, errOut, err := run(v1, "s1", priv, pub, "--default-key-id", "k")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	want := "Successfully loaded key from file: " + priv + "\nSuccessfully loaded key from file: " + pub + "\nJSON Web Key Set successfully imported!\n"
+	if out != want {
+		t.Errorf("v1's lines:\n%q\nwant\n%q", out, want)
+	}
+	if !strings.Contains(errOut, `storing ES256`) {
+		t.Errorf("the chosen alg is named on stderr: %q", errOut)
+	}
+	got := map[string]map[string]any{}
+	for _, raw := range srv.Set("s1") {
+		var k map[string]any
+		_ = json.Unmarshal(raw, &k)
+		got[k["kid"].(string)] = k
+	}
+	if p, q := got["private:k"], got["public:k"]; len(got) != 2 || p == nil || q == nil || p["d"] == nil || q["d"] != nil ||
+		p["alg"] != "ES256" || p["use"] != "sig" || q["use"] != "sig" {
+		t.Errorf("--default-key-id stores private:k and public:k, alg ES256, use sig: %v", got)
+	}
+	out, _, err = run(v1, "s1", priv, "--default-key-id", "k", "-q")
+	if err != nil || out != "private:k\n" {
+		t.Errorf("-q keeps the tool's shape under v1's spelling: %v %q", err, out)
+	}
+
+	out, errOut, err = run(v2, "s2", priv, "--alg", "ES256")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	stored := srv.Set("s2")
+	var k map[string]any
+	if len(stored) != 1 || json.Unmarshal(stored[0], &k) != nil || k["use"] != "sig" || len(k["kid"].(string)) != 36 {
+		t.Fatalf("v2: use sig and a UUID kid: %s", stored)
+	}
+	wantTable := "SET ID\tKEY ID\t\t\t\t\tALGORITHM\tUSE\t\ns2\t" + k["kid"].(string) + "\tES256\t\tsig\t\t\t\t\n"
+	if out != wantTable {
+		t.Errorf("v2: Hydra's table:\n%q\nwant\n%q", out, wantTable)
+	}
+	_, _, err = run(v2, "s2", pub)
+	cmdtest.WantUsageError(t, err, `no "alg": pass --alg`)
 }

@@ -127,12 +127,24 @@ const FormatPEM = "pem"
 
 // OutputFlags are the output flags of the verbs that print keys.
 type OutputFlags struct {
+	// Style is the output of the spelling the command was called by
+	// (printer.Style); set it before AddOutputFlags. Under Hydra v2's
+	// (HydraTable) the private keys are printed unless --public is given,
+	// -q prints IDs, and the keys print in Hydra's shapes (see Shape).
+	Style printer.Style
+	// Shape is which of Hydra v2's shapes the command prints in, under
+	// Style.HydraTable.
+	Shape HydraShape
+
 	// Format is the printer's format; zero when PEM is set.
 	Format printer.Format
 	// PEM prints the keys as PEM blocks instead.
 	PEM bool
 	// Private prints private keys too.
 	Private bool
+	// Quiet is Hydra v2's -q (Style.HydraTable): the key IDs, one a line,
+	// or the set's name for the one key of get.
+	Quiet bool
 	// New says that the keys were just created or imported: private keys
 	// that the output leaves out are then shown on stderr (Print).
 	New bool
@@ -142,12 +154,27 @@ type OutputFlags struct {
 }
 
 // AddOutputFlags registers --format (the printer's formats and pem),
-// --private and Hydra v2's --public.
+// --private and Hydra v2's --public; under Hydra v2's style (o.Style),
+// also -q unless the command has its own.
 func AddOutputFlags(cmd *cobra.Command, o *OutputFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&o.format, "format", "", "Output format: "+FormatPEM+", "+strings.Join(printer.Formats, ", ")+"; default: the key set as indented JSON")
-	fl.BoolVar(&o.Private, "private", false, "Print private keys too; without it only public keys are printed")
-	fl.BoolVar(&o.public, "public", false, "Print only public keys: the default, kept for Hydra v2's flag")
+	if o.Style.HydraTable {
+		fl.StringVar(&o.format, "format", "", "Output format: "+FormatPEM+", "+strings.Join(printer.Formats, ", ")+"; default: Hydra's table")
+		fl.BoolVar(&o.public, "public", false, "Print only public keys; without it the private keys are printed too, as Hydra's CLI prints them")
+		fl.BoolVar(&o.Private, "private", false, "Print private keys too: the default here")
+		_ = fl.MarkHidden("private")
+		if fl.Lookup("quiet") == nil {
+			usage := "Print only the key IDs, one a line"
+			if o.Shape == HydraGet {
+				usage += "; for one key, the set's name, as Hydra's CLI prints it"
+			}
+			fl.BoolVarP(&o.Quiet, "quiet", "q", false, usage)
+		}
+	} else {
+		fl.StringVar(&o.format, "format", "", "Output format: "+FormatPEM+", "+strings.Join(printer.Formats, ", ")+"; default: the key set as indented JSON")
+		fl.BoolVar(&o.Private, "private", false, "Print private keys too; without it only public keys are printed")
+		fl.BoolVar(&o.public, "public", false, "Print only public keys: the default, kept for Hydra v2's flag")
+	}
 	cmd.MarkFlagsMutuallyExclusive("private", "public")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return []cobra.Completion{
@@ -164,9 +191,13 @@ func AddOutputFlags(cmd *cobra.Command, o *OutputFlags) {
 
 // Parse checks the flags, before any request is sent.
 func (o *OutputFlags) Parse() error {
+	if o.Style.HydraTable {
+		// Hydra v2's CLI prints the private keys unless --public.
+		o.Private = !o.public
+	}
 	if o.format == FormatPEM {
 		o.PEM = true
-		return nil
+		return o.checkQuiet()
 	}
 	f, err := printer.ParseFormat(o.format)
 	if err != nil {
@@ -176,7 +207,15 @@ func (o *OutputFlags) Parse() error {
 		}
 		return cmdutil.FlagErrorWrap(err)
 	}
+	f.Hydra = o.Style.HydraPaths
 	o.Format = f
+	return o.checkQuiet()
+}
+
+func (o *OutputFlags) checkQuiet() error {
+	if o.Quiet && o.format != "" {
+		return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
+	}
 	return nil
 }
 
@@ -203,14 +242,9 @@ func CompleteKeyIDs(ctx context.Context, c *api.Client, args []string, toComplet
 	return out
 }
 
-// ParseWithQuiet is Parse for a command that also has -q/--quiet, which
-// --format excludes, as cmdutil.FormatFlag.ParseWithQuiet does.
+// ParseWithQuiet is Parse for a command that has its own -q/--quiet,
+// which --format excludes, as cmdutil.FormatFlag.ParseWithQuiet does.
 func (o *OutputFlags) ParseWithQuiet(quiet bool) error {
-	if err := o.Parse(); err != nil {
-		return err
-	}
-	if quiet && o.format != "" {
-		return cmdutil.FlagErrorf("-q/--quiet and --format cannot be used together")
-	}
-	return nil
+	o.Quiet = o.Quiet || quiet
+	return o.Parse()
 }

@@ -179,3 +179,68 @@ func gjsonString(t *testing.T, raw []byte, key string) string {
 	}
 	return s
 }
+
+// Under Hydra v2's spellings, keys print in Hydra's shapes: get of one key
+// is that JWK object (private part included) and a vertical table, -q the
+// set's name; several keys, or create's, are {"set":...,"keys":[...]} and
+// a horizontal table whose rows have Hydra's three empty cells.
+func TestPrintHydra(t *testing.T) {
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	one := keysOf(t, "s", jose.JSONWebKey{Key: ec, KeyID: "k1", Algorithm: "ES256", Use: "sig"})
+	two := append(keysOf(t, "s", jose.JSONWebKey{Key: ec, KeyID: "k1", Algorithm: "ES256", Use: "sig"}),
+		keysOf(t, "t", jose.JSONWebKey{Key: &ec.PublicKey, KeyID: "k2", Algorithm: "ES256", Use: "enc"})...)
+	style := printer.Style{HydraTable: true, HydraPaths: true}
+	print := func(keys []Key, shape HydraShape, format string, flags ...string) string {
+		t.Helper()
+		o := OutputFlags{Style: style, Shape: shape, format: format}
+		for _, f := range flags {
+			switch f {
+			case "-q":
+				o.Quiet = true
+			case "--public":
+				o.public = true
+			}
+		}
+		if err := o.Parse(); err != nil {
+			t.Fatal(err)
+		}
+		ios, _, out, _ := iostreams.Test()
+		if err := Print(ios, keys, o); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"get one", print(one, HydraGet, ""), "SET ID\t\ts\t\nKEY ID\t\tk1\t\nALGORITHM\tES256\t\nUSE\t\tsig\t\n"},
+		{"get one -q", print(one, HydraGet, "", "-q"), "s\n"},
+		{"get one jsonpath miss", print(one, HydraGet, "jsonpath=keys.0.kty"), "null\n"},
+		{"get one jsonpath", print(one, HydraGet, "jsonpath=kid"), "\"k1\"\n"},
+		{"get two", print(two, HydraGet, "table"), "SET ID\tKEY ID\tALGORITHM\tUSE\t\n\tk1\tES256\t\tsig\t\t\t\t\n\tk2\tES256\t\tenc\t\t\t\t\n"},
+		{"get two -q", print(two, HydraGet, "", "-q"), "k1\nk2\n"},
+		{"get two jsonpath", print(two, HydraGet, "jsonpath=set"), "\"\"\n"},
+		{"create", print(one, HydraSet, ""), "SET ID\tKEY ID\tALGORITHM\tUSE\t\ns\tk1\tES256\t\tsig\t\t\t\t\n"},
+		{"create -q", print(one, HydraSet, "", "-q"), "k1\n"},
+		{"create jsonpath", print(one, HydraSet, "jsonpath=set"), "\"s\"\n"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s:\n%q\nwant\n%q", tc.name, tc.got, tc.want)
+		}
+	}
+	var k map[string]any
+	if err := json.Unmarshal([]byte(print(one, HydraGet, "json")), &k); err != nil || k["kid"] != "k1" || k["d"] == nil {
+		t.Errorf("get one, json: the JWK object with its private part: %v %v", err, k)
+	}
+	var pub map[string]any
+	if err := json.Unmarshal([]byte(print(one, HydraGet, "json", "--public")), &pub); err != nil || pub["kid"] != "k1" || pub["d"] != nil {
+		t.Errorf("--public: no private part: %v %v", err, pub)
+	}
+	var set struct {
+		Set  *string          `json:"set"`
+		Keys []map[string]any `json:"keys"`
+	}
+	if err := json.Unmarshal([]byte(print(two, HydraGet, "json")), &set); err != nil || set.Set == nil || *set.Set != "" || len(set.Keys) != 2 {
+		t.Errorf("get two, json: {\"set\":\"\",\"keys\":[...]}: %v %+v", err, set)
+	}
+}

@@ -98,6 +98,10 @@ func NewCmdClientStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "Ask for these scopes (repeatable, comma-separated)")
 	cmd.Flags().StringSliceVar(&audiences, "audience", nil, "Ask for these audiences (repeatable, comma-separated)")
 	cachewire.AddFlags(cmd, &opts.Cache)
+	if style.HydraTable {
+		// Hydra v2's -q: the access token alone, instead of its table.
+		cmd.Flags().Lookup("quiet").Usage = "Print only the access token, and no warning about a secret given on the command line"
+	}
 	return cmd
 }
 

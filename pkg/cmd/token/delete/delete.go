@@ -31,7 +31,7 @@ type Options struct {
 	ClientID string
 
 	// Output prints the client ID as the spelling the command was called
-	// by asks (printer.Style.IDs).
+	// by asks (printer.Style.IDs, printer.Style.HydraV1).
 	Output cmdutil.IDOutput
 }
 
@@ -58,8 +58,10 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			then checks that the client exists, and fails (exit 1) when it does
 			not, rather than confirm a deletion of nothing.
 
-			The client ID is printed on stdout, as Hydra v2's CLI does, and a
-			confirmation on stderr.
+			On stdout, the line Hydra v1's CLI printed: "Successfully deleted
+			access tokens for client ID" (with -q, the client ID alone); under
+			Hydra v2's spelling, "hydra delete access-tokens ID", the client ID
+			as Hydra v2's CLI prints it. A confirmation goes to stderr.
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -87,8 +89,12 @@ func NewCmdDeleteStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "Delete the tokens of the client with this `id` (env: "+shared.EnvClientID+")")
 	opts.Admin.CompleteClientIDFlag(cmd, f, "client-id")
-	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no confirmation, and no warning about a secret given on the command line")
-	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", "")
+	const quiet = "Print only the client ID, no confirmation, and no warning about a secret given on the command line"
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, quiet)
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the IDs, one a line", quiet)
+	if style.HydraV1 {
+		opts.Output.UseV1Line(printer.V1TokensDeleted)
+	}
 	return cmd
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 	"github.com/hydratoken/hydra/pkg/tokencache"
 )
@@ -67,13 +68,50 @@ type Options struct {
 	// Wait waits between polls; nil means shared.SleepCtx. Tests replace
 	// it.
 	Wait shared.Wait
+
+	// Style is the output of the spelling the command was called by:
+	// the zero Style is the tool's own (token device); perform
+	// device-code passes Hydra v26's (printer.Style.HydraTable).
+	Style printer.Style
 }
 
 // NewCmdDevice builds the command. runF replaces the run function in tests
 // of flag parsing.
 func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	return NewCmdDeviceStyled(f, runF, printer.Style{})
+}
+
+// NewCmdDeviceStyled is NewCmdDevice with the output of another spelling,
+// such as Hydra v26's perform device-code (see printer.Style).
+func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
 	var scopes, audience []string
+	// What stdout holds, which differs under Hydra v26's spelling.
+	output := text.Doc(`
+		Tokens go to stdout only: by default a readable block, or the token
+		response in --format. The exit code is 0 only when tokens were
+		obtained.
+	`)
+	formatDefault, quietUsage := "a readable block of the tokens", "Print no notes on stderr; errors, warnings and the URL and code to sign in with still show"
+	accessTokenOnly := "--format jsonpath=access_token"
+	if style.HydraTable {
+		output = text.Doc(`
+			Tokens go to stdout only, as Hydra v26's CLI prints them: by default
+			and with --format table, a table of ACCESS TOKEN, REFRESH TOKEN, ID
+			TOKEN and EXPIRY (<empty> for a missing one); with -q the access token
+			alone; in another --format, the token response with "expiry" (RFC
+			3339) added. Hydra's CLI drops the ID token from those; this one
+			keeps it. The exit code is 0 only when tokens were obtained.
+
+			Under this spelling, a client given a secret with --client-secret or
+			--client-secret-file authenticates with client_secret_post, as Hydra's
+			CLI does (its clients must use none or client_secret_post), unless
+			--auth-method says otherwise.
+		`)
+		formatDefault = "Hydra's table of the tokens"
+		quietUsage = "Print the access token alone, and no notes on stderr; errors, warnings and the URL and code to sign in with still show"
+		accessTokenOnly = "-q"
+	}
 
 	cmd := &cobra.Command{
 		Use:   "device",
@@ -105,8 +143,7 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 			%[2]s
 
-			Tokens go to stdout only. The exit code is 0 only when tokens were
-			obtained.
+			%[4]s
 
 			With --headless --subject ID, nobody signs in: the command opens the
 			complete URL itself and accepts the device request, the login and the
@@ -118,21 +155,27 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			runs: a fresh access token is printed with no request, an expired one is
 			refreshed with the refresh token, and only without one does the person
 			sign in again. See docs/token-cache.md.
-		`, shared.EnvClientSecret, shared.MethodRule, shared.DeviceGrantVersion),
-		Example: text.Doc(`
+		`, shared.EnvClientSecret, shared.MethodRule, shared.DeviceGrantVersion, strings.TrimSpace(output)),
+		Example: text.Docf(`
 			# On a server you reached over SSH: open the printed URL on your laptop
 			$ ssh build-box
 			$ hydra token device -e https://auth.example.com --client-id my-cli
 
 			# Keep the tokens between runs, and print only the access token:
-			$ hydra token device --client-id my-cli --cache --format jsonpath=access_token
+			$ hydra token device --client-id my-cli --cache %s
 
 			# In CI, without a person:
 			$ export HYDRA_URL=http://127.0.0.1:4444 HYDRA_ADMIN_URL=http://127.0.0.1:4445
 			$ hydra token device --client-id my-cli --headless --subject alice@example.com
-		`),
+		`, accessTokenOnly),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Style.HydraDefaults && !cmd.Flags().Changed("auth-method") && opts.Credentials.PrivateKey == "" &&
+				(opts.Credentials.Secret.Value != "" || opts.Credentials.Secret.File != "") {
+				// Hydra v26's CLI sends the secret in the form, and its help
+				// says that the client must use none or client_secret_post.
+				opts.Credentials.AuthMethod = shared.AuthPost
+			}
 			if err := opts.Prepare(cmd, nil); err != nil {
 				return err
 			}
@@ -161,8 +204,11 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 	fl := cmd.Flags()
 	// Before the credential flags, which then leave -q to this one.
-	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print no notes on stderr; errors, warnings and the URL and code to sign in with still show")
-	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", "a readable block of the tokens")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, quietUsage)
+	shared.AddGrantFlags(cmd, f, &opts.GrantFlags, "Token endpoint `URL` (default: <endpoint>"+api.TokenPath+")", formatDefault)
+	if style.HydraDefaults {
+		fl.Lookup("auth-method").Usage = "How the client authenticates: " + strings.Join(shared.AuthMethods, ", ") + " (default: " + shared.AuthPrivateKeyJWT + " with --private-key, " + shared.AuthPost + " with a secret flag, as Hydra's CLI, " + shared.AuthBasic + " with " + shared.EnvClientSecret + " alone, else " + shared.AuthNone + ")"
+	}
 	fl.StringVar(&opts.Issuer, "issuer", "", "The issuer `URL` that ID tokens must name, when Hydra's urls.self.issuer is not --endpoint (behind a port-forward or proxy)")
 	fl.StringSliceVar(&scopes, "scope", DefaultScopes, "Scopes to request (repeatable, comma-separated)")
 	fl.StringSliceVar(&audience, "audience", nil, "Audiences to request for the access token (repeatable, comma-separated)")
@@ -242,13 +288,30 @@ type printed struct {
 }
 
 func (p *printed) Finish() error {
-	o := p.fl.opts
-	if err := shared.PrintTokenView(o.IO, o.Format, p.tok, func(w io.Writer) error {
-		return shared.WriteTokenBlock(w, p.tok, time.Now())
-	}); err != nil {
+	if err := p.fl.print(p.tok); err != nil {
 		return err
 	}
+	o := p.fl.opts
 	return p.res.Finish(o.IO, o.Format)
+}
+
+// print writes the tokens to stdout. The tool's own spelling prints a
+// readable block by default, or the token response in --format. Under
+// Hydra v26's spelling (Style.HydraTable) it prints as Hydra v26's CLI
+// prints Go's oauth2.Token: a tab-padded table of ACCESS TOKEN, REFRESH
+// TOKEN, ID TOKEN and EXPIRY by default and with --format table, the
+// access token alone with -q, and the response with "expiry" added in
+// the other formats.
+func (fl *flow) print(t *shared.Token) error {
+	o := fl.opts
+	if o.Style.HydraTable {
+		format := o.Format
+		format.Hydra = o.Style.HydraPaths
+		return shared.PrintTokenWith(o.IO, t, shared.TokenOutput{Format: format, Style: o.Style, Quiet: o.Quiet})
+	}
+	return shared.PrintTokenView(o.IO, o.Format, t, func(w io.Writer) error {
+		return shared.WriteTokenBlock(w, t, time.Now())
+	})
 }
 
 // cached gets the token through cachewire: straight from the flow without

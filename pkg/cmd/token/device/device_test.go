@@ -17,6 +17,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdDevice(t *testing.T) {
@@ -104,14 +105,20 @@ func newStub(t *testing.T, script ...string) *stub {
 // polls, which take no time.
 func runDevice(t *testing.T, s *stub, args ...string) (stdout, stderr string, waits []time.Duration, err error) {
 	t.Helper()
+	return runDeviceStyled(t, s, printer.Style{}, args...)
+}
+
+// runDeviceStyled is runDevice under another spelling's output.
+func runDeviceStyled(t *testing.T, s *stub, style printer.Style, args ...string) (stdout, stderr string, waits []time.Duration, err error) {
+	t.Helper()
 	f, _, out, errOut := cmdtest.Factory(map[string]string{"HYDRA_URL": s.URL})
-	cmd := NewCmdDevice(f, func(ctx context.Context, o *Options) error {
+	cmd := NewCmdDeviceStyled(f, func(ctx context.Context, o *Options) error {
 		o.Wait = func(ctx context.Context, d time.Duration) error {
 			waits = append(waits, d)
 			return ctx.Err()
 		}
 		return deviceRun(ctx, o)
-	})
+	}, style)
 	err = cmdtest.Run(cmd, args...)
 	return out.String(), errOut.String(), waits, err
 }
@@ -220,5 +227,102 @@ func TestDeviceRunCtrlC(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Ctrl-C did not stop the wait")
+	}
+}
+
+// hydraV26 is the Style that perform device-code passes (pkg/cmd/root's
+// aliases.go): Hydra v26.2.0's CLI's output.
+var hydraV26 = printer.Style{Expiry: true, HydraTable: true, HydraPaths: true, HydraDefaults: true}
+
+// TestDeviceOutputUnderEachSpelling: token device prints the tool's
+// output; perform device-code prints as Hydra v26.2.0's CLI prints Go's
+// oauth2.Token (test/parity compares it with that CLI's, byte for byte).
+func TestDeviceOutputUnderEachSpelling(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		style printer.Style
+		args  []string
+		want  func(t *testing.T, stdout string)
+	}{
+		{"token device", printer.Style{}, nil, func(t *testing.T, stdout string) {
+			if strings.Contains(stdout, "\t") || !strings.Contains(stdout, "at-device") || !strings.Contains(stdout, "rt-device") {
+				t.Errorf("want the readable block, got:\n%s", stdout)
+			}
+		}},
+		{"token device --format json", printer.Style{}, []string{"--format", "json"}, func(t *testing.T, stdout string) {
+			if strings.Contains(stdout, `"expiry"`) || !strings.Contains(stdout, `"expires_in":3600`) {
+				t.Errorf("want the server's response as it is, got:\n%s", stdout)
+			}
+		}},
+		{"perform device-code", hydraV26, nil, func(t *testing.T, stdout string) {
+			// Tab-padded, as Hydra's (cmdx's) tabwriter pads it.
+			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			if len(lines) != 4 || !strings.HasPrefix(lines[0], "ACCESS TOKEN\tat-device\t") || !strings.HasPrefix(lines[1], "REFRESH TOKEN\trt-device\t") ||
+				!strings.HasPrefix(lines[2], "ID TOKEN\t<empty>\t") || !strings.HasPrefix(lines[3], "EXPIRY\t\t") {
+				t.Errorf("want Hydra's table, got:\n%q", stdout)
+			}
+		}},
+		{"perform device-code --format table", hydraV26, []string{"--format", "table"}, func(t *testing.T, stdout string) {
+			if !strings.HasPrefix(stdout, "ACCESS TOKEN\tat-device\t") {
+				t.Errorf("want Hydra's table, got:\n%q", stdout)
+			}
+		}},
+		{"perform device-code -q", hydraV26, []string{"-q"}, func(t *testing.T, stdout string) {
+			if stdout != "at-device\n" {
+				t.Errorf("want the access token alone, got %q", stdout)
+			}
+		}},
+		{"perform device-code --format json", hydraV26, []string{"--format", "json"}, func(t *testing.T, stdout string) {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+				t.Fatalf("%v: %s", err, stdout)
+			}
+			expiry, _ := v["expiry"].(string)
+			if _, err := time.Parse(time.RFC3339, expiry); err != nil || v["access_token"] != "at-device" || v["refresh_token"] != "rt-device" {
+				t.Errorf("want the response with expiry, got:\n%s", stdout)
+			}
+		}},
+		{"perform device-code --format jsonpath=access_token", hydraV26, []string{"--format", "jsonpath=access_token"}, func(t *testing.T, stdout string) {
+			if stdout != "\"at-device\"\n" {
+				t.Errorf("want the value JSON-encoded, as Hydra's CLI prints it, got %q", stdout)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStub(t)
+			stdout, stderr, _, err := runDeviceStyled(t, s, tt.style, append([]string{"--client-id", "pub", "--scope", "offline"}, tt.args...)...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			tt.want(t, stdout)
+		})
+	}
+}
+
+// TestDevicePerformSpellingSendsTheSecretInTheForm: Hydra v26's CLI sends
+// a secret in the form (client_secret_post), and its clients must use none
+// or that method; token device keeps client_secret_basic.
+func TestDevicePerformSpellingSendsTheSecretInTheForm(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		style     printer.Style
+		args      []string
+		wantBasic bool
+	}{
+		{"perform device-code", hydraV26, nil, false},
+		{"perform device-code --auth-method client_secret_basic", hydraV26, []string{"--auth-method", "client_secret_basic"}, true},
+		{"token device", printer.Style{}, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStub(t)
+			_, stderr, _, err := runDeviceStyled(t, s, tt.style, append([]string{"--client-id", "conf", "--client-secret", "s3cret", "--scope", "offline"}, tt.args...)...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			basic := strings.HasPrefix(s.deviceAuth, "Basic ")
+			if basic != tt.wantBasic || (s.deviceForm.Get("client_secret") == "s3cret") == tt.wantBasic || s.deviceForm.Get("client_id") != "conf" {
+				t.Errorf("form %v, Authorization %q; want client_secret_basic: %v", s.deviceForm, s.deviceAuth, tt.wantBasic)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
 
@@ -35,11 +36,21 @@ type Options struct {
 
 	// Now is the clock, replaced in tests.
 	Now func() time.Time
+
+	// Style is the output of the spelling the command was called by: under
+	// printer.Style.HydraV1, Hydra v1's line on stdout after a flush.
+	Style printer.Style
 }
 
 // NewCmdFlush builds the command. runF replaces the run function in tests.
 func NewCmdFlush(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f, Now: time.Now}
+	return NewCmdFlushStyled(f, runF, printer.Style{})
+}
+
+// NewCmdFlushStyled is NewCmdFlush with the output of a spelling of
+// Hydra's, such as v1's "hydra token flush" (printer.Style.HydraV1).
+func NewCmdFlushStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Now: time.Now, Style: style}
 	cmd := &cobra.Command{
 		Use:   "flush",
 		Short: "Remove inactive tokens through a Hydra v1 admin API",
@@ -47,7 +58,9 @@ func NewCmdFlush(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 			Remove expired access and refresh tokens from Hydra's database,
 			through Hydra v1's admin API (POST /oauth2/flush). With --min-age,
 			tokens issued less than that long ago are kept. Hydra v1 removes up
-			to 1000 tokens of each kind per call.
+			to 1000 tokens of each kind per call. On stdout, the line Hydra
+			v1's CLI printed, "Successfully flushed inactive access tokens"
+			(none with -q); on stderr, what was flushed.
 
 			Hydra v2 removed this endpoint: tokens are flushed on the server, with
 			'hydra janitor'. Against Hydra v2 the command says so, and exits 1.
@@ -91,10 +104,16 @@ func flushRun(ctx context.Context, opts *Options) error {
 		}
 		return err
 	}
-	if !opts.Quiet {
-		// Hydra v1 removes at most 1000 tokens of each kind per call, and its
-		// answer does not say how many: say so rather than claim all.
-		fmt.Fprintf(opts.IO.ErrOut, "Flushed expired access and refresh tokens issued before %s: Hydra v1 removes up to 1000 of each per call, so run it again if more are left.\n", notAfter.UTC().Format(time.RFC3339))
+	if opts.Quiet {
+		return nil
 	}
+	if opts.Style.HydraV1 {
+		if err := printer.WriteV1Line(opts.IO.Out, printer.V1TokensFlushed); err != nil {
+			return err
+		}
+	}
+	// Hydra v1 removes at most 1000 tokens of each kind per call, and its
+	// answer does not say how many: say so rather than claim all.
+	fmt.Fprintf(opts.IO.ErrOut, "Flushed expired access and refresh tokens issued before %s: Hydra v1 removes up to 1000 of each per call, so run it again if more are left.\n", notAfter.UTC().Format(time.RFC3339))
 	return nil
 }

@@ -72,7 +72,10 @@ func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Opti
 		Short: "Introspect access or refresh tokens",
 		Long: text.Doc(`
 			Ask Hydra's admin API whether a token is active, and what it grants
-			(RFC 7662). The answer is the server's JSON, unchanged.
+			(RFC 7662). "hydra token introspect" prints the answer as Hydra v1's CLI
+			does: tab-indented, with the members of Hydra v1's introspection model
+			in its order (active and aud always, the others when not empty).
+			--format prints the server's JSON, unchanged.
 
 			An inactive token is a valid answer: it is printed, and the command
 			exits 0. With --require-active, an inactive token exits 3, so that a
@@ -223,8 +226,12 @@ func introspectOne(ctx context.Context, opts *Options, token string) error {
 	if opts.Style.HydraTable && (opts.Format.Name == "" || opts.Format.Name == printer.Table) {
 		return printer.WriteHydraRow(opts.IO.Out, hydraHeaders, hydraRow(res))
 	}
-	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	err = p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) })
+	if opts.Style.HydraV1 && opts.Format.Name == "" {
+		err = printer.WriteV1JSON(opts.IO.Out, res.Raw, printer.V1Introspection)
+	} else {
+		p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
+		err = p.Print(opts.IO.Out, res.Raw, func() printer.TableData { return Table([]*api.Introspection{res}) })
+	}
 	var noMatch *printer.NoMatchError
 	if errors.As(err, &noMatch) && !res.Active {
 		// {"active":false} is the whole answer for an inactive token: a

@@ -545,3 +545,32 @@ func TestIntrospectBatchLeavesProcessStateAlone(t *testing.T) {
 		t.Errorf("the GC percentage went from %d to %d", gc, now)
 	}
 }
+
+// TestIntrospectRunHydraV1: under Hydra v1's spelling ("token
+// introspect"), one token's default output is Hydra v1's JSON of its
+// introspection model; --require-active still gates; --format keeps the
+// server's JSON; several tokens keep the batch's records.
+func TestIntrospectRunHydraV1(t *testing.T) {
+	srv := newStubHydra(t, 0)
+	run := func(args ...string) runResult {
+		t.Helper()
+		f, _, out, errOut := cmdtest.Factory(map[string]string{"HYDRA_ADMIN_URL": srv.URL})
+		cmd := NewCmdIntrospectStyled(f, nil, printer.Style{HydraV1: true})
+		code := cmdutil.ExecuteCommand(context.Background(), cmd, errOut, append([]string{"--retries", "0"}, args...))
+		return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
+	}
+	want := "{\n\t\"active\": true,\n\t\"aud\": null,\n\t\"client_id\": \"c1\",\n\t\"exp\": 1700000000,\n\t\"ext\": {\n\t\t\"k\": [\n\t\t\t1,\n\t\t\t2\n\t\t]\n\t},\n" +
+		"\t\"scope\": \"read\",\n\t\"sub\": \"alice\",\n\t\"token_use\": \"access_token\"\n}\n"
+	if r := run("active-alice"); r.code != 0 || r.stdout != want {
+		t.Errorf("default: code %d\n%s\nwant\n%s", r.code, r.stdout, want)
+	}
+	if r := run("--require-active", "inactive"); r.code != 3 || r.stdout != "{\n\t\"active\": false,\n\t\"aud\": null\n}\n" {
+		t.Errorf("inactive, --require-active: %+v", r)
+	}
+	if r := run("--format", "json", "inactive"); r.code != 0 || r.stdout != "{\"active\":false}\n" {
+		t.Errorf("--format json: %+v", r)
+	}
+	if r := run("active-a", "inactive"); r.code != 0 || len(ndjson(t, r.stdout)) != 2 {
+		t.Errorf("two tokens: %+v", r)
+	}
+}

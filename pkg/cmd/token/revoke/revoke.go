@@ -39,10 +39,11 @@ type Options struct {
 	// CommandPath names the command in messages.
 	CommandPath string
 
-	// Output prints each token that was revoked on stdout under a style
+	// Output prints each token that was revoked on stdout: under a style
 	// whose IDs are printer.V2IDs, as Hydra v2's CLI does under its
-	// spelling, "hydra revoke token": the token is the result there. It
-	// never reaches stderr.
+	// spelling, "hydra revoke token", and under printer.Style.HydraV1 in
+	// Hydra v1's line, as "hydra token revoke" did. It never reaches
+	// stderr.
 	Output cmdutil.IDOutput
 }
 
@@ -52,9 +53,9 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	return NewCmdRevokeStyled(f, runF, printer.Style{})
 }
 
-// NewCmdRevokeStyled is NewCmdRevoke with the output of another spelling:
-// Hydra v2's "hydra revoke token" prints each revoked token on stdout (see
-// Options.Output).
+// NewCmdRevokeStyled is NewCmdRevoke with the output of a spelling of
+// Hydra's: v2's "hydra revoke token" prints each revoked token on stdout,
+// v1's "hydra token revoke" its line about it (see Options.Output).
 func NewCmdRevokeStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f}
 
@@ -76,9 +77,10 @@ func NewCmdRevokeStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			Give "-" to read the tokens from stdin, one a line; blank lines are
 			skipped. A token with white space inside it, such as a "Bearer "
 			prefix, is refused and never sent. Each token gets one line on
-			stderr; nothing goes to stdout, except under Hydra v2's spelling,
-			"hydra revoke token", which prints each revoked token there, as
-			Hydra v2's CLI does. The exit code is 1 if any token failed. When
+			stderr. On stdout, each revoked token gets the line Hydra v1's CLI
+			printed, "Revoked OAuth 2.0 Access Token: TOKEN" (none with -q);
+			under Hydra v2's spelling, "hydra revoke token", the token itself,
+			as Hydra v2's CLI prints it. The exit code is 1 if any token failed. When
 			the server fails (no answer, a 5xx, 401 or 403) or refuses three
 			tokens in a row alike, the rest would fail the same: they are not
 			sent, and one line counts them.
@@ -131,7 +133,11 @@ func NewCmdRevokeStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	shared.AddAdminAPIFlags(cmd, &opts.Admin, "URL of Hydra's admin API, to check through introspection that each token is inactive")
 	cmd.Flags().StringVar(&opts.TokenTypeHint, "token-type-hint", "", "Tell the server what kind of token it is: access_token or refresh_token")
 	_ = cmd.RegisterFlagCompletionFunc("token-type-hint", cobra.FixedCompletions(TokenTypeHints, cobra.ShellCompDirectiveNoFileComp))
-	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the revoked tokens, one a line", "Print only the revoked tokens, one a line (the default)")
+	cmdutil.AddIDOutputFlags(cmd, &opts.Output, style.IDs, "the revoked tokens, one a line", "Print only the revoked tokens, one a line, and no warning about a secret given on the command line")
+	if style.HydraV1 {
+		opts.Output.UseV1Line(printer.V1TokenRevoked)
+		cmd.Flags().Lookup("quiet").Usage = "Print no line on stdout, and no warning about a secret given on the command line"
+	}
 	return cmd
 }
 

@@ -9,8 +9,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/loopback"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -22,6 +25,7 @@ import (
 func (fl *flow) runBrowser(ctx context.Context) error {
 	o := fl.opts
 	lopts := loopback.Options{Port: o.Port, Path: o.redirect.Path, Mode: o.ResponseMode}
+	lopts.Pages = newPages(fl.pagesAdmin(), o.Skip, fl.currentURL, o.redirect.Scheme, &fl.stderr)
 	if o.HTTPS {
 		cfg, err := loopback.SelfSignedTLS()
 		if err != nil {
@@ -47,6 +51,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 	obtained, first := false, true
 	a := fl.newAttempt()
 	srv.Expect(a.state)
+	fl.setCurrentURL(a.authURL)
 	if fl.pasteEnabled() {
 		go fl.readPasted(srv)
 	}
@@ -90,6 +95,7 @@ func (fl *flow) runBrowser(ctx context.Context) error {
 			// a quick click on that link is not turned away as a stray.
 			next = fl.newAttempt()
 			srv.Expect(next.state)
+			fl.setCurrentURL(next.authURL)
 		}
 		if err != nil {
 			cb.Reply(loopback.Outcome{Message: "The sign-in failed: " + strings.TrimRight(text.OneLine(err.Error(), maxReasonLen), ".") + ". The terminal has the details.", NextURL: next.authURL})
@@ -191,4 +197,32 @@ func (fl *flow) pastedParams(line string) (url.Values, error) {
 		}
 	}
 	return params, nil
+}
+
+func (fl *flow) setCurrentURL(u string) {
+	fl.current.Lock()
+	defer fl.current.Unlock()
+	fl.current.url = u
+}
+
+func (fl *flow) currentURL() string {
+	fl.current.Lock()
+	defer fl.current.Unlock()
+	return fl.current.url
+}
+
+// pagesAdmin returns how the login and consent pages reach the admin API,
+// built on first use: --admin-endpoint or HYDRA_ADMIN_URL when set, or
+// else --endpoint, as Hydra's CLI, whose one endpoint serves both APIs
+// (Ory Network, or Hydra behind one host with the admin API under
+// /admin).
+func (fl *flow) pagesAdmin() func() (*api.Client, error) {
+	o := fl.opts
+	return sync.OnceValues(func() (*api.Client, error) {
+		if o.Admin.Known(o.Factory) {
+			return o.Admin.Client(o.Factory, &o.Conn, fl.session.API, o.Quiet)
+		}
+		admin := cmdutil.Admin{Conn: cmdutil.Connection{Headers: o.Conn.Headers, Timeout: o.Conn.Timeout}, AccessToken: o.Admin.AccessToken, Quiet: o.Quiet}
+		return admin.ClientFor(o.Factory, fl.session.API.HTTP, "--endpoint", fl.base.String())
+	})
 }

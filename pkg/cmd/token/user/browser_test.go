@@ -195,7 +195,8 @@ func TestUserRunPublicClient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("err = %v\nstderr: %s", err, stderr)
 	}
-	for _, want := range []string{"ACCESS TOKEN   AT-1", "REFRESH TOKEN  RT-1", "ID TOKEN       ey", "SCOPE          openid offline", "EXPIRY"} {
+	// Hydra v1.11.10's token lines: "token user" is v1's spelling.
+	for _, want := range []string{"Access Token:\n\tAT-1\nRefresh Token:\n\tRT-1\nExpires in:\n\t", "\nID Token:\n\tey"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

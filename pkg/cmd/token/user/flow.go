@@ -37,6 +37,12 @@ type flow struct {
 	// viaEndpoint, under --issuer, are the base URLs (the issuer, Hydra's
 	// public URL) that the headless flow reaches through base instead.
 	viaEndpoint []*url.URL
+	// current is the authorization URL of the attempt in progress, which
+	// the welcome page links to.
+	current struct {
+		sync.Mutex
+		url string
+	}
 }
 
 func userRun(ctx context.Context, opts *Options) error {
@@ -99,6 +105,9 @@ func (fl *flow) run(ctx context.Context) error {
 		}
 	}
 
+	if opts.State != "" {
+		fl.stderr.printf("warning: --state sends the same state every time: a forged callback that carries it is accepted. Use it for tests only.\n")
+	}
 	if opts.Headless {
 		return fl.runHeadless(ctx, hc, base)
 	}
@@ -113,6 +122,9 @@ type attempt struct {
 
 func (fl *flow) newAttempt() attempt {
 	a := attempt{state: rand.Text(), nonce: rand.Text(), verifier: oauth2.GenerateVerifier()}
+	if fl.opts.State != "" {
+		a.state = fl.opts.State
+	}
 	params := []oauth2.AuthCodeOption{
 		oauth2.S256ChallengeOption(a.verifier),
 		oauth2.SetAuthURLParam("nonce", a.nonce),

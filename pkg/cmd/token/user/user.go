@@ -62,9 +62,16 @@ type Options struct {
 	ResponseMode string
 	NoOpen       bool
 	NoShutdown   bool
-	HTTPS        bool
-	Quiet        bool
-	Format       printer.Format
+	// State, when set, is the state of every attempt instead of a fresh
+	// random one (Hydra's --state, for tests). The callback must still
+	// carry it.
+	State string
+	// Skip makes the login and consent pages accept a login or consent
+	// that Hydra says may be skipped, without asking (Hydra's --skip).
+	Skip   bool
+	HTTPS  bool
+	Quiet  bool
+	Format printer.Format
 
 	// Timeout is the deadline of the whole flow, from the start to the
 	// tokens; Conn.Timeout bounds each request.
@@ -93,8 +100,12 @@ type Options struct {
 
 // NewCmdUser builds the command. runF replaces the run function in tests of
 // flag parsing.
+//
+// "token user" is Hydra v1's spelling: its default output is Hydra
+// v1.11.10's token lines (printer.Style.HydraV1); --format keeps the
+// tool's own shapes.
 func NewCmdUser(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	return NewCmdUserStyled(f, runF, printer.Style{})
+	return NewCmdUserStyled(f, runF, printer.Style{HydraV1: true})
 }
 
 // NewCmdUserStyled is NewCmdUser with the output of another spelling, such
@@ -146,7 +157,24 @@ func NewCmdUserStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 			--headless, URLs on the issuer's or the public URL's origin are
 			reached through -e.
 
-			Tokens go to stdout only. The exit code is 0 only when tokens were
+			Like Hydra's CLI, the command also serves, on the same port, a page
+			that links to the authorization URL (/, and /perform-flow, which
+			redirects to it), and a login page and a consent page (/login,
+			/consent): point a development Hydra's urls.login and urls.consent at
+			http://127.0.0.1:<port>/login and /consent to try it with no other
+			app. The pages answer Hydra through its admin API, at --admin-endpoint
+			(or HYDRA_ADMIN_URL), or else at --endpoint, as Hydra's CLI does with
+			its one endpoint for both APIs. With --skip, a login or consent that
+			Hydra says may be skipped (the person is remembered) is accepted
+			without asking.
+
+			--state sends the same state every time instead of a random one, for
+			tests; the callback must still carry it.
+
+			Tokens go to stdout only: by default Hydra v1's lines (Access Token,
+			Refresh Token, Expires in, ID Token), or under "perform
+			authorization-code" Hydra v2's token table, and with -q there the
+			access token alone. The exit code is 0 only when tokens were
 			obtained.
 
 			With --headless --subject ID, no browser is involved: the command follows
@@ -219,10 +247,12 @@ func NewCmdUserStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 	fl.StringVar(&opts.ResponseMode, "response-mode", "", "How the server returns the code: query (the default), fragment or form_post")
 	fl.BoolVar(&opts.NoOpen, "no-open", false, "Do not open a browser; print the authorization URL on stderr")
 	fl.BoolVar(&opts.NoShutdown, "no-shutdown", false, "Keep serving after each attempt, with fresh state, nonce and PKCE, until Ctrl-C or --timeout")
+	fl.StringVar(&opts.State, "state", "", "Send this fixed `state` instead of a random one (insecure: for tests); the callback must still carry it")
+	fl.BoolVar(&opts.Skip, "skip", false, "On the login and consent pages this command serves, accept without asking a login or consent that Hydra says may be skipped")
 	fl.BoolVar(&opts.HTTPS, "https", false, "Serve the callback over HTTPS, with a self-signed certificate made at start")
 	fl.BoolVar(&opts.Headless, "headless", false, "Run without a browser, accepting login and consent through the admin API (for CI)")
 	fl.StringVar(&opts.Subject, "subject", "", "With --headless: the user ID to log in")
-	shared.AddAdminAPIFlags(cmd, &opts.Admin, "With --headless: URL of Hydra's admin API")
+	shared.AddAdminAPIFlags(cmd, &opts.Admin, "URL of Hydra's admin API, for --headless and the login and consent pages (default for the pages: --endpoint)")
 	// Its own --timeout: the deadline of the whole flow, as a person needs
 	// minutes to sign in, not the per-request limit of the other commands.
 	cmdutil.AddConnectionFlags(cmd, &opts.Conn, api.Public, cmdutil.OwnTimeout)
@@ -287,8 +317,18 @@ func (o *Options) validate(portSet bool) error {
 		if o.NoShutdown {
 			return cmdutil.FlagErrorf("--headless runs one flow; --no-shutdown does not apply")
 		}
-	} else if o.Subject != "" || o.Admin.Endpoint != "" {
-		return cmdutil.FlagErrorf("--subject and --admin-endpoint apply only with --headless")
+		if o.Skip {
+			return cmdutil.FlagErrorf("--skip applies to the login and consent pages of the browser flow; --headless serves none")
+		}
+	} else if o.Subject != "" {
+		return cmdutil.FlagErrorf("--subject applies only with --headless")
+	}
+	if o.State != "" {
+		for _, r := range o.State {
+			if r <= ' ' || r == 0x7f {
+				return cmdutil.FlagErrorf("--state must be printable, with no spaces")
+			}
+		}
 	}
 
 	scheme := "http"

@@ -278,7 +278,7 @@ func TestUserRunPastedRedirectURL(t *testing.T) {
 	if err := p.wait(); err != nil {
 		t.Fatalf("err = %v\n%s", err, p.errOut.String())
 	}
-	if !strings.Contains(p.out.String(), "ACCESS TOKEN   AT-1") {
+	if !strings.HasPrefix(p.out.String(), "Access Token:\n\tAT-1\n") {
 		t.Errorf("stdout: %s", p.out.String())
 	}
 	forms := p.idp.forms

@@ -114,6 +114,21 @@ func TestNewCmdUser(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "--state and --skip, as in Hydra's CLI; the pages' admin API without --headless",
+			args: "--client-id app --state fixed-1 --skip --admin-endpoint http://127.0.0.1:4445",
+			want: func(t *testing.T, o *Options) {
+				if o.State != "fixed-1" || !o.Skip || o.Admin.Endpoint != "http://127.0.0.1:4445" {
+					t.Errorf("state %q skip %v admin %q", o.State, o.Skip, o.Admin.Endpoint)
+				}
+				// The fixed state is sent, with PKCE and a fresh nonce.
+				u, _ := url.Parse(o.authURLForTest())
+				if q := u.Query(); q.Get("state") != "fixed-1" || q.Get("code_challenge") == "" || q.Get("nonce") == "" {
+					t.Errorf("authorization URL query: %v", q)
+				}
+			},
+		},
+		{name: "--skip with --headless", args: "--client-id a --headless --subject x --skip", wantErr: "--skip applies"},
 		{name: "redirect elsewhere", args: "--client-id a --redirect http://example.com:1/cb", wantErr: "127.0.0.1 or localhost"},
 		{name: "https redirect without --https", args: "--client-id a --redirect https://127.0.0.1:1/cb", wantErr: "pass --https"},
 		{name: "port conflict", args: "--client-id a -p 1 --redirect http://127.0.0.1:2/cb", wantErr: "names port 2"},
@@ -158,6 +173,13 @@ func TestNewCmdUser(t *testing.T) {
 			}
 			tt.want(t, got)
 		})
+	}
+}
+
+func TestNewCmdUserStateMustBePrintable(t *testing.T) {
+	for _, state := range []string{"a b", "a\nb", "a\x00"} {
+		_, err := cmdtest.Options(NewCmdUser, nil, "--client-id", "a", "--state", state)
+		cmdtest.WantUsageError(t, err, "--state must be printable")
 	}
 }
 
