@@ -5,8 +5,9 @@
 // only the holder of the private key can read
 // (base64 -d | gpg --decrypt).
 //
-// Nothing here runs at start-up: the OpenPGP code runs only in a command
-// that was given one of the flags.
+// Only hydra-pgp (cmd/hydra-pgp) imports it: the OpenPGP library would take
+// hydra over its size limit. hydra runs hydra-pgp when one of the flags is
+// given (pkg/pgphelper), and Main answers it (pkg/pgpwire).
 package pgpsecret
 
 import (

@@ -12,7 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -47,7 +47,7 @@ type Options struct {
 	// Key is --generate-key and --private-key-out.
 	Key KeyOptions
 	// PGP is --pgp-key, --pgp-key-url and --keybase.
-	PGP pgpsecret.Flags
+	PGP pgphelper.Flags
 }
 
 // NewCmdCreate builds the command. runF replaces the run function in tests
@@ -149,9 +149,9 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	fl.StringVarP(&opts.File, "file", "f", "", "Read the client, or a JSON array of clients, from `file`, or from stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID, one a line")
 	addKeyFlags(cmd, &opts.Key)
-	pgpsecret.AddFlags(cmd, &opts.PGP)
+	pgphelper.AddFlags(cmd, &opts.PGP)
 	// --generate-key's client has no usable secret to encrypt.
-	for _, fl := range []string{pgpsecret.FlagKey, pgpsecret.FlagKeyURL, pgpsecret.FlagKeybase} {
+	for _, fl := range []string{pgphelper.FlagKey, pgphelper.FlagKeyURL, pgphelper.FlagKeybase} {
 		cmd.MarkFlagsMutuallyExclusive("generate-key", fl)
 	}
 	return cmd

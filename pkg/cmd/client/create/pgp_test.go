@@ -1,7 +1,9 @@
 package create
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,8 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/internal/clienttest"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
+	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/pgpsecret/pgptest"
 )
 
@@ -38,7 +42,7 @@ func TestNewCmdCreatePGP(t *testing.T) {
 func TestCreatePGP(t *testing.T) {
 	key := pgptest.NewKey(t)
 	srv := clienttest.New(t)
-	out, errOut, err := run(t, srv, "", "-g", "client_credentials", "--pgp-key", key.Base64())
+	out, errOut, err := runPGP(t, srv, "", "-g", "client_credentials", "--pgp-key", key.Base64())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
@@ -68,7 +72,7 @@ func TestCreatePGP(t *testing.T) {
 	// gives is encrypted as it is.
 	file := filepath.Join(t.TempDir(), "c.json")
 	os.WriteFile(file, []byte(`[{"client_name":"a"},{"client_name":"b","client_secret":"file-secret"}]`), 0o600)
-	out, errOut, err = run(t, srv, "", "--file", file, "--pgp-key", key.Base64(), "--format", "json")
+	out, errOut, err = runPGP(t, srv, "", "--file", file, "--pgp-key", key.Base64(), "--format", "json")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
@@ -91,9 +95,39 @@ func TestCreatePGP(t *testing.T) {
 // TestCreatePGPUnusableKey: a key that cannot encrypt sends nothing.
 func TestCreatePGPUnusableKey(t *testing.T) {
 	srv := clienttest.New(t)
-	_, errOut, err := run(t, srv, "", "-g", "client_credentials", "--pgp-key", pgptest.NewSigningOnlyKey(t).Base64())
+	_, errOut, err := runPGP(t, srv, "", "-g", "client_credentials", "--pgp-key", pgptest.NewSigningOnlyKey(t).Base64())
 	if cmdutil.ExitCodeOf(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "cannot encrypt") {
 		t.Fatalf("error %v, want a usage error saying the key cannot encrypt\n%s", err, errOut)
+	}
+	if len(srv.Requests()) != 0 {
+		t.Errorf("requests were sent: %v", srv.Requests())
+	}
+}
+
+// runPGP is run with hydra-pgp's main answering in-process.
+func runPGP(t *testing.T, srv *clienttest.Server, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	f, in, out, errOut := cmdtest.Factory(nil)
+	in.WriteString(stdin)
+	cmd := NewCmdCreate(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		o.PGP.Helper = pgphelper.InProcess(pgpsecret.Main)
+		return createRun(ctx, o)
+	})
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	err := cmdtest.Run(cmd, args...)
+	return out.String(), errOut.String(), err
+}
+
+// TestCreatePGPNoHelper: without hydra-pgp, the command says what is
+// missing and how to get it, and sends nothing.
+func TestCreatePGPNoHelper(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	srv := clienttest.New(t)
+	_, _, err := run(t, srv, "", "-g", "client_credentials", "--pgp-key", pgptest.NewKey(t).Base64())
+	if cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure || !strings.Contains(fmt.Sprint(err), "--pgp-key needs hydra-pgp") || !strings.Contains(fmt.Sprint(err), "go install github.com/hydratoken/hydra/cmd/hydra-pgp@latest") {
+		t.Fatalf("error %v, want exit 1 naming hydra-pgp and how to install it", err)
 	}
 	if len(srv.Requests()) != 0 {
 		t.Errorf("requests were sent: %v", srv.Requests())

@@ -19,7 +19,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -83,7 +83,7 @@ type Options struct {
 	// Encrypt, when set, is the OpenPGP key (--pgp-key) that each
 	// client's secret is encrypted to: the output shows the encrypted
 	// secret in its place (seal.go).
-	Encrypt *pgpsecret.Recipient
+	Encrypt *pgphelper.Recipient
 }
 
 // Run creates the clients of items in order and prints each as the options
@@ -107,7 +107,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 	}
 	idFrom := assignIDs(items)
 	if opts.Encrypt != nil {
-		if err := sealItems(items, encryptFunc(opts)); err != nil {
+		if err := sealItems(items, encryptFunc(ctx, opts)); err != nil {
 			return err
 		}
 	}
@@ -141,7 +141,7 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		}
 		shared.WarnDropped(ctx, errOut, opts.Client, it.Doc, c, opts.Verb)
 		if opts.Encrypt != nil {
-			sealAnswer(errOut, encryptFunc(opts), c, &it)
+			sealAnswer(errOut, encryptFunc(ctx, opts), c, &it)
 		}
 		if err := out.add(c, it); err != nil {
 			return cmdutil.Step{Err: err, Fatal: true}

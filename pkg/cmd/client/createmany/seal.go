@@ -1,6 +1,7 @@
 package createmany
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -80,9 +81,10 @@ func sealAnswer(errOut io.Writer, encrypt func(string) (string, error), c *api.O
 
 // encryptFunc is how opts encrypts a secret: in Hydra v1's encoding under
 // its spellings (printer.Style.HydraV1), in Hydra v2's otherwise.
-func encryptFunc(opts Options) func(string) (string, error) {
+func encryptFunc(ctx context.Context, opts Options) func(string) (string, error) {
+	encrypt := opts.Encrypt.Encrypt
 	if opts.Style.HydraV1 {
-		return opts.Encrypt.EncryptV1
+		encrypt = opts.Encrypt.EncryptV1
 	}
-	return opts.Encrypt.Encrypt
+	return func(secret string) (string, error) { return encrypt(ctx, secret) }
 }

@@ -12,15 +12,19 @@ import (
 	"testing"
 
 	"github.com/hydratoken/hydra/pkg/api"
+	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/pgpsecret"
 	"github.com/hydratoken/hydra/pkg/pgpsecret/pgptest"
 	"github.com/hydratoken/hydra/pkg/printer"
 )
 
-func recipient(t *testing.T, key pgptest.Key) *pgpsecret.Recipient {
+func recipient(t *testing.T, key pgptest.Key) *pgphelper.Recipient {
 	t.Helper()
-	r, err := pgpsecret.ParseBase64Key(key.Base64(), "--pgp-key")
+	f, _, _, _ := cmdtest.Factory(nil)
+	fl := pgphelper.Flags{Key: key.Base64(), Helper: pgphelper.InProcess(pgpsecret.Main)}
+	r, err := fl.Load(context.Background(), f, cmdutil.Connection{})
 	if err != nil {
 		t.Fatal(err)
 	}

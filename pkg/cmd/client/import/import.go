@@ -12,7 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -29,7 +29,7 @@ type Options struct {
 	// Files are the files to import; "-" is stdin.
 	Files []string
 	// PGP is --pgp-key, --pgp-key-url and --keybase.
-	PGP pgpsecret.Flags
+	PGP pgphelper.Flags
 
 	// Style is the output of the spelling the command was called by:
 	// Hydra v2's prints its tab-padded table and reads stdin when no file
@@ -120,7 +120,7 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a line of report per client")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the IDs of the created clients, one a line")
-	pgpsecret.AddFlags(cmd, &opts.PGP)
+	pgphelper.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 

@@ -16,7 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
-	"github.com/hydratoken/hydra/pkg/pgpsecret"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -43,7 +43,7 @@ type Options struct {
 	// Fields are the fields given as flags; they override the file's.
 	Fields shared.Doc
 	// PGP is --pgp-key, --pgp-key-url and --keybase.
-	PGP pgpsecret.Flags
+	PGP pgphelper.Flags
 }
 
 // NewCmdUpdate builds the command. runF replaces the run function in tests
@@ -127,7 +127,7 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	opts.Secret.Flag = "secret"
 	fl.StringVarP(&opts.File, "file", "f", "", "Set the fields of the JSON object in `file`, or stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID")
-	pgpsecret.AddFlags(cmd, &opts.PGP)
+	pgphelper.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 

@@ -1,17 +1,20 @@
-package pgpsecret
+package pgphelper
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hydratoken/hydra/pkg/api"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
+	"github.com/hydratoken/hydra/pkg/pgpwire"
 )
 
 // Flag names, as Hydra's CLI spells them.
@@ -39,6 +42,9 @@ type Flags struct {
 	// KeybaseURL replaces https://keybase.io for --keybase. No flag sets
 	// it: tests point it at a loopback server.
 	KeybaseURL string
+	// Helper answers the requests; nil runs hydra-pgp, found by Find. No
+	// flag sets it: tests answer in-process (InProcess) or run a fake.
+	Helper Runner
 }
 
 // AddFlags adds --pgp-key, --pgp-key-url and --keybase to cmd. At most one
@@ -59,23 +65,48 @@ func (fl *Flags) Given() bool {
 
 // Load reads the key that the flags name: --pgp-key's value, or the key
 // fetched from --pgp-key-url or Keybase through the command's connection
-// settings (TLS verification, --ca-cert, -H headers are not sent, nor the
-// admin API's bearer token). It returns nil when no flag was given. Call it
-// before any client is sent: a key that cannot be read or cannot encrypt
-// then creates nothing.
+// settings (TLS verification, --ca-cert, the proxy; -H headers are not
+// sent, nor the admin API's bearer token). Then it asks hydra-pgp whether
+// the key can encrypt. It returns nil when no flag was given. Call it
+// before any client is sent: a missing helper, or a key that cannot be
+// read or cannot encrypt, then creates nothing.
 func (fl *Flags) Load(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection) (*Recipient, error) {
+	if !fl.Given() {
+		return nil, nil
+	}
+	run := fl.Helper
+	if run == nil {
+		// Before the key is fetched: without the helper, nothing is.
+		flag := "--" + FlagKey
+		switch {
+		case fl.KeyURL != "":
+			flag = "--" + FlagKeyURL
+		case fl.Keybase != "":
+			flag = "--" + FlagKeybase
+		}
+		path, err := Find(flag)
+		if err != nil {
+			return nil, err
+		}
+		run = Exec(path)
+	}
+	r := &Recipient{run: run, timeout: conn.Timeout}
 	switch {
 	case fl.Key != "":
-		// A key given on the command line that cannot be used is a
-		// usage error (exit 2).
-		r, err := ParseBase64Key(fl.Key, "--"+FlagKey)
-		return r, cmdutil.FlagErrorWrap(err)
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(fl.Key))
+		if err != nil {
+			return nil, cmdutil.FlagErrorf("--%s is not base64: give the public key base64-encoded, as in --%s \"$(base64 -w0 key.asc)\"", FlagKey, FlagKey)
+		}
+		r.key, r.source = data, "--"+FlagKey
 	case fl.KeyURL != "":
 		u, err := cmdutil.ParseHTTPURL("--"+FlagKeyURL, fl.KeyURL, "https://example.com/key.asc")
 		if err != nil {
 			return nil, err
 		}
-		return fetchKey(ctx, f, conn, u, "--"+FlagKeyURL, "the OpenPGP key at --"+FlagKeyURL)
+		if r.key, err = fetchKey(ctx, f, conn, u, "--"+FlagKeyURL, "the OpenPGP key at --"+FlagKeyURL); err != nil {
+			return nil, err
+		}
+		r.source, r.fetched = "GET "+api.StripQuery(u), "--"+FlagKeyURL
 	case fl.Keybase != "":
 		if !keybaseUser(fl.Keybase) {
 			return nil, cmdutil.FlagErrorf("--%s %q is not a Keybase user name: letters, digits and _, at most 16", FlagKeybase, fl.Keybase)
@@ -89,9 +120,17 @@ func (fl *Flags) Load(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Conn
 			return nil, err
 		}
 		u = u.JoinPath(fl.Keybase, "pgp_keys.asc")
-		return fetchKey(ctx, f, conn, u, "--"+FlagKeybase, fmt.Sprintf("Keybase's OpenPGP key of %s", fl.Keybase))
+		if r.key, err = fetchKey(ctx, f, conn, u, "--"+FlagKeybase, fmt.Sprintf("Keybase's OpenPGP key of %s", fl.Keybase)); err != nil {
+			return nil, err
+		}
+		r.source, r.fetched = "GET "+api.StripQuery(u), "--"+FlagKeybase
 	}
-	return nil, nil
+	a, err := r.call(ctx, pgpwire.Request{Op: pgpwire.OpCheck})
+	if err != nil {
+		return nil, err
+	}
+	r.keyID = a.KeyID
+	return r, nil
 }
 
 // keybaseUser reports whether s may be a Keybase user name, so that the
@@ -101,8 +140,8 @@ func keybaseUser(s string) bool {
 	return regexp.MustCompile(`^[A-Za-z0-9_]{1,16}$`).MatchString(s)
 }
 
-// fetchKey fetches and parses the key at u.
-func fetchKey(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, u *url.URL, source, name string) (*Recipient, error) {
+// fetchKey fetches the key at u: its bytes, which hydra-pgp reads.
+func fetchKey(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, u *url.URL, source, name string) ([]byte, error) {
 	client, err := conn.External(f, u, cmdutil.ExternalServer{Name: name, Source: source,
 		PlainHTTPRisk: "the key could be replaced in transit, and the client secret encrypted to someone else"})
 	if err != nil {
@@ -120,11 +159,10 @@ func fetchKey(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Connection, 
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching the OpenPGP key for the client secret: GET %s: %s, where a key was expected; nothing was created", api.StripQuery(u), http.StatusText(resp.StatusCode))
 	}
-	r, err := ParseKey(resp.Body, "GET "+api.StripQuery(u))
-	if err != nil {
-		return nil, fmt.Errorf("%w; check the URL (%s), or give the key with --%s", err, source, FlagKey)
+	if len(resp.Body) > pgpwire.MaxAnswer {
+		return nil, fmt.Errorf("fetching the OpenPGP key for the client secret: GET %s: the answer is over %d bytes, which no public key is; check the URL (%s), or give the key with --%s", api.StripQuery(u), pgpwire.MaxAnswer, source, FlagKey)
 	}
-	return r, nil
+	return resp.Body, nil
 }
 
 // Seal encrypts secret, a new secret given to a command that changes a
@@ -148,7 +186,7 @@ func (fl *Flags) Seal(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Conn
 	if v1 {
 		encrypt = r.EncryptV1
 	}
-	sealed, err := encrypt(secret)
+	sealed, err := encrypt(ctx, secret)
 	if err != nil {
 		return "", fmt.Errorf("%w; the client was not changed", err)
 	}
