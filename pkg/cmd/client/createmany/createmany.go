@@ -43,6 +43,9 @@ type Item struct {
 
 	// sealed is the secret encrypted to Options.Encrypt (seal.go).
 	sealed string
+	// made says that the secret was made here, for sealed: none was
+	// given. Hydra v1's lines show only such a secret.
+	made bool
 }
 
 // View is the output without --format or -q.

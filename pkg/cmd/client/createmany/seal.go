@@ -33,6 +33,7 @@ func sealItems(items []Item, encrypt func(string) (string, error)) error {
 				return err
 			}
 			d.Set("client_secret", secret)
+			items[i].made = true
 		}
 		sealed, err := encrypt(secret)
 		if err != nil {
@@ -73,7 +74,8 @@ func sealAnswer(errOut io.Writer, encrypt func(string) (string, error), c *api.O
 			delete(it.Doc, "client_secret")
 			return
 		}
-		it.sealed = sealed
+		// Not the one given: it is shown, as one made here is.
+		it.sealed, it.made = sealed, true
 	}
 	c.ClientSecret = sealed
 	c.Raw = shared.SetSecret(c.Raw, sealed)

@@ -141,3 +141,38 @@ func TestSealAnswerFails(t *testing.T) {
 		t.Errorf("the secret is not shown:\n%s", out.String())
 	}
 }
+
+// TestSealV1Lines: under Hydra v1's spellings the encrypted secret has
+// v1's own line, "OAuth 2.0 Encrypted Client Secret: ", for a secret made
+// here (clients create, clients import); a secret the user gave is not
+// shown, as in v1.
+func TestSealV1Lines(t *testing.T) {
+	key := pgptest.NewKey(t)
+	ts := echoServer(t, func(s string) string { return s })
+	v1 := printer.Style{HydraV1: true}
+	res := runAgainst(t, context.Background(), ts.URL, Options{Encrypt: recipient(t, key), Style: v1, View: YAMLView}, `{"client_id":"c1"}`, `{"client_id":"c2","client_secret":"given-secret"}`)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	lines := strings.Split(res.out, "\n")
+	enc, ok := strings.CutPrefix(lines[1], "OAuth 2.0 Encrypted Client Secret: ")
+	if lines[0] != "OAuth 2.0 Client ID: c1" || !ok || lines[2] != "OAuth 2.0 Client ID: c2" || len(lines) != 4 {
+		t.Fatalf("stdout:\n%s", res.out)
+	}
+	if _, err := key.Decrypt(enc); err != nil {
+		t.Errorf("decrypting %q: %v", enc, err)
+	}
+
+	res = runAgainst(t, context.Background(), ts.URL, Options{Encrypt: recipient(t, key), Style: v1, View: ReportView}, `{"client_id":"c3"}`)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	lines = strings.Split(res.out, "\n")
+	enc, ok = strings.CutPrefix(lines[1], "OAuth 2.0 Encrypted Client Secret: ")
+	if lines[0] != "Imported OAuth 2.0 Client c3 from: f.json[0]" || !ok || lines[2] != "" {
+		t.Fatalf("stdout:\n%s", res.out)
+	}
+	if _, err := key.Decrypt(enc); err != nil {
+		t.Errorf("decrypting %q: %v", enc, err)
+	}
+}

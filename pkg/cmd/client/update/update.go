@@ -163,7 +163,11 @@ func updateRun(ctx context.Context, opts *Options) error {
 		// Hydra v1's lines; it echoed a new secret, which only the
 		// command line could give it.
 		line := printer.Printable(c.ClientID) + " OAuth 2.0 Client updated\n"
-		if secret := d.String("client_secret"); secret != "" {
+		switch secret := d.String("client_secret"); {
+		case sealed != "":
+			// --pgp-key: v1's line of the encrypted secret.
+			line += "OAuth 2.0 Encrypted Client Secret: " + printer.Printable(sealed) + "\n"
+		case secret != "":
 			line += "Updated OAuth 2.0 Client Secret: " + printer.Printable(secret) + "\n"
 		}
 		_, err := io.WriteString(opts.IO.Out, line)
