@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -199,4 +202,62 @@ func TestPGPUnusableKey(t *testing.T) {
 	if !strings.Contains(r.Stderr, "--pgp-key is not base64") {
 		t.Errorf("stderr: %q", r.Stderr)
 	}
+}
+
+// TestPGPHelper: hydra finds hydra-pgp next to itself (through a symlink
+// to it too), then on PATH; without it, --pgp-key is an error that says
+// what is missing and how to get it, and nothing is created.
+func TestPGPHelper(t *testing.T) {
+	key := pgptest.NewKey(t)
+	b, err := os.ReadFile(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lone := filepath.Join(t.TempDir(), filepath.Base(cli))
+	if err := os.WriteFile(lone, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	emptyPath := t.TempDir()
+	runAs := func(bin, path string, args ...string) result {
+		env := serverEnv()
+		env["PATH"] = path
+		return run{Env: env}.exec(t, args, func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, bin, args...) })
+	}
+
+	r := runAs(lone, emptyPath, "create", "oauth2-client", "--id", "pgp-no-helper", "-g", "client_credentials", "--pgp-key", key.Base64())
+	r.wantCode(t, 1)
+	r.assertClean(t)
+	if !strings.Contains(r.Stderr, "--pgp-key needs hydra-pgp") || !strings.Contains(r.Stderr, "go install github.com/hydratoken/hydra/cmd/hydra-pgp@latest") || r.Stdout != "" {
+		t.Errorf("stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+	if g := hydra(t, "client", "get", "pgp-no-helper"); g.Code == 0 {
+		t.Error("a client was created without the helper")
+	}
+
+	// On PATH.
+	r = runAs(lone, filepath.Dir(cli), "client", "create", "-g", "client_credentials", "--scope", "read", "--pgp-key", key.Base64(), "--format", "json")
+	r.wantCode(t, 0)
+	var c struct {
+		ID     string `json:"client_id"`
+		Secret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &c); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stdout)
+	}
+	wantSecretWorks(t, key, c.ID, c.Secret)
+
+	// Beside the target of a symlink to hydra.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	link := filepath.Join(t.TempDir(), "hydra")
+	if err := os.Symlink(cli, link); err != nil {
+		t.Fatal(err)
+	}
+	r = runAs(link, emptyPath, "client", "create", "-g", "client_credentials", "--scope", "read", "--pgp-key", key.Base64(), "--format", "json")
+	r.wantCode(t, 0)
+	if err := json.Unmarshal([]byte(r.Stdout), &c); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stdout)
+	}
+	wantSecretWorks(t, key, c.ID, c.Secret)
 }
