@@ -98,7 +98,10 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			With --pgp-key, --pgp-key-url or --keybase, each secret (made here
 			when none is given) is encrypted to that OpenPGP key before the client
 			is sent, and the output shows it encrypted in its place: base64 of an
-			armored PGP message (base64 -d | gpg --decrypt).
+			armored PGP message (base64 -d | gpg --decrypt); under "clients",
+			Hydra v1's spelling, base64 of the binary message, as v1 printed it.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`, EnvSecret),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

@@ -79,6 +79,8 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			With --pgp-key, --pgp-key-url or --keybase, each client's secret (made
 			here when the file gives none) is encrypted to that OpenPGP key before
 			the client is sent, and shown encrypted in its place.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445

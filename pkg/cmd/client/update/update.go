@@ -79,7 +79,10 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 
 			With --pgp-key, --pgp-key-url or --keybase, the new secret is encrypted
 			to that OpenPGP key before it is sent, and printed encrypted: base64 of
-			an armored PGP message (base64 -d | gpg --decrypt).
+			an armored PGP message (base64 -d | gpg --decrypt); under "clients",
+			Hydra v1's spelling, base64 of the binary message, as v1 printed it.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
