@@ -97,6 +97,9 @@ func (fl *Flags) Load(ctx context.Context, f *cmdutil.Factory, conn cmdutil.Conn
 		if err != nil {
 			return nil, cmdutil.FlagErrorf("--%s is not base64: give the public key base64-encoded, as in --%s \"$(base64 -w0 key.asc)\"", FlagKey, FlagKey)
 		}
+		if len(data) > pgpwire.MaxAnswer {
+			return nil, cmdutil.FlagErrorf("--%s is over %d bytes, which no public key is", FlagKey, pgpwire.MaxAnswer)
+		}
 		r.key, r.source = data, "--"+FlagKey
 	case fl.KeyURL != "":
 		u, err := cmdutil.ParseHTTPURL("--"+FlagKeyURL, fl.KeyURL, "https://example.com/key.asc")

@@ -54,8 +54,8 @@ const (
 )
 
 // MaxRequest bounds a request, and MaxAnswer an answer, in bytes: a key
-// is a few kilobytes, and an OpenPGP key server's answer at most a
-// megabyte.
+// is a few kilobytes; hydra sends none over MaxAnswer, which also bounds a
+// key server's answer.
 const (
 	MaxRequest = 4 << 20
 	MaxAnswer  = 1 << 20
