@@ -40,9 +40,10 @@ func flagCases() []pcase {
 // output of its subcommand, which its own area's cases list too (v1's
 // token introspect, clients get and list, keys get), not by the flag: the
 // flag is accepted, and the exit status is Hydra's.
-var flagCasesKnown = []string{
-	"v1.11.10 token --skip-tls-verify introspect --endpoint {admin} {token}",
-	"v1.11.10 clients --fake-tls-termination list --endpoint {admin}",
-	"v1.11.10 clients --skip-tls-verify get --endpoint {admin} {client}",
-	"v1.11.10 keys --skip-tls-verify --fake-tls-termination get --endpoint {admin} {new-set}",
+var flagCasesKnown = []string{}
+
+func init() {
+	// keys get prints this tool's own output under both spellings, with
+	// or without flags before the verb: the same intentional difference.
+	intentional["v1.11.10 keys --skip-tls-verify --fake-tls-termination get --endpoint {admin} {new-set}"] = intentional["v1.11.10 keys get --endpoint {admin} {new-set}"]
 }

@@ -26,5 +26,4 @@ func v1TokenCases() []pcase {
 
 // v1TokenCasesKnown are the cases of v1TokenCases whose output does not match Hydra's
 // CLI yet (issue 24); see knownDifferences.
-var v1TokenCasesKnown = []string{
-}
+var v1TokenCasesKnown = []string{}

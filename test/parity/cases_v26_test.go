@@ -46,8 +46,15 @@ const v26Name = hydratest.HydraV26 + " "
 // v26TwinName returns the name of the v26.2.0 twin of a Hydra v2.3.0 case
 // or command.
 func v26TwinName(name string) (string, bool) {
-	rest, ok := strings.CutPrefix(name, hydratest.HydraVersion+" ")
-	return v26Name + rest, ok
+	v2 := hydratest.HydraVersion + " "
+	if rest, ok := strings.CutPrefix(name, v2); ok {
+		return v26Name + rest, true
+	}
+	// A case with environment variables names them first (pcase.name).
+	if i := strings.Index(name, " "+v2); i > 0 && strings.Contains(name[:i], "=") {
+		return name[:i+1] + v26Name + name[i+1+len(v2):], true
+	}
+	return "", false
 }
 
 // v26Twin is a Hydra v2.3.0 case run against Hydra v26.2.0's CLI and server.

@@ -353,9 +353,11 @@ var generated = []struct {
 	{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [+-]\d{4} [A-Z]+`), "<TIME>"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "<TIME>"},
 	// Hydra v26's page tokens are sealed anew for each request: two
-	// lists of the same page name it with different tokens. The token is
-	// the row's last cell, which does not pad the table.
-	{regexp.MustCompile(`(NEXT PAGE TOKEN\t+)[A-Za-z0-9_-]{40,}`), "${1}<PAGE-TOKEN>"},
+	// lists of the same page name it with different tokens, of lengths
+	// that vary. The token is its row's last cell, and sets only the
+	// padding after itself and after IS LAST PAGE's value.
+	{regexp.MustCompile(`(NEXT PAGE TOKEN\t+)[A-Za-z0-9_=-]{40,}\t*`), "${1}<PAGE-TOKEN>"},
+	{regexp.MustCompile(`(IS LAST PAGE\t+)(true|false)\t*`), "${1}${2}"},
 	// A secret the server generated, in Hydra v2's table.
 	{regexp.MustCompile(`(CLIENT SECRET\t+)[A-Za-z0-9._~-]{20,}`), "${1}<SECRET>"},
 	{regexp.MustCompile(`(OAuth 2.0 Client Secret: )\S+`), "${1}<SECRET>"},
