@@ -2,6 +2,9 @@
 
 GO      ?= go
 BIN     := bin/hydra
+# hydra's OpenPGP helper (--pgp-key), built into the same directory: hydra
+# looks for it next to itself. See docs/project-layout.md.
+PGP_BIN := bin/hydra-pgp
 # Release builds set the version; see .goreleaser.yaml.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
@@ -40,14 +43,16 @@ help: ## List the targets
 # CGO_ENABLED=0: a static binary starts about 0.7 ms sooner and 1.5 MiB
 # smaller than one that loads libc through the dynamic linker, which it
 # only needs for cgo DNS lookups (see docs/performance.md).
-build: ## Build bin/hydra
+build: ## Build bin/hydra and bin/hydra-pgp, its OpenPGP helper
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hydra
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(PGP_BIN) ./cmd/hydra-pgp
 
 .PHONY: install
-install: build ## Install bin/hydra, man pages and completions (honours DESTDIR and prefix=/usr/local)
+install: build ## Install bin/hydra, bin/hydra-pgp, man pages and completions (honours DESTDIR and prefix=/usr/local)
 	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(mandir)/man1' \
 		'$(DESTDIR)$(bashcompdir)' '$(DESTDIR)$(zshcompdir)' '$(DESTDIR)$(fishcompdir)'
 	install -m 0755 $(BIN) '$(DESTDIR)$(bindir)/hydra'
+	install -m 0755 $(PGP_BIN) '$(DESTDIR)$(bindir)/hydra-pgp'
 	install -m 0644 docs/man/*.1 '$(DESTDIR)$(mandir)/man1/'
 	install -m 0644 completions/hydra.bash '$(DESTDIR)$(bashcompdir)/hydra'
 	install -m 0644 completions/_hydra '$(DESTDIR)$(zshcompdir)/_hydra'

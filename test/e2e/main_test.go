@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,10 +34,8 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cli = filepath.Join(dir, "hydra")
-	build := exec.Command("go", "build", "-o", cli, "github.com/hydratoken/hydra/cmd/hydra")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	// hydra-pgp too, beside it (--pgp-key).
+	if cli, err = hydratest.BuildCLI(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "building the CLI:", err)
 		return 1
 	}

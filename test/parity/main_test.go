@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -55,15 +54,13 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	ours = filepath.Join(dir, "hydra")
 	home = filepath.Join(dir, "home")
 	if err := os.Mkdir(home, 0o700); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	build := exec.Command("go", "build", "-o", ours, "github.com/hydratoken/hydra/cmd/hydra")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	// hydra-pgp too, beside it (--pgp-key).
+	if ours, err = hydratest.BuildCLI(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "building the CLI:", err)
 		return 1
 	}

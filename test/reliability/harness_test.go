@@ -5,12 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -25,6 +23,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/root"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/test/hydratest"
 )
 
 // result is what one invocation produced.
@@ -237,15 +236,8 @@ func binary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "hydra")
-		if runtime.GOOS == "windows" {
-			binPath += ".exe"
-		}
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/hydra")
-		cmd.Dir = filepath.Join("..", "..")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New(string(out))
-		}
+		// hydra-pgp too, beside it (--pgp-key).
+		binPath, buildErr = hydratest.BuildCLI(dir)
 	})
 	if buildErr != nil {
 		t.Fatalf("building cmd/hydra: %v", buildErr)

@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -45,6 +46,8 @@ type Options struct {
 	Fields shared.Doc
 	// Key is --generate-key and --private-key-out.
 	Key KeyOptions
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgphelper.Flags
 }
 
 // NewCmdCreate builds the command. runF replaces the run function in tests
@@ -91,6 +94,14 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			The secret may come from --secret, --secret-file (a file, or - for
 			stdin), or %[1]s, in that order; a note on stderr says when
 			%[1]s supplied it. A file's clients never take it.
+
+			With --pgp-key, --pgp-key-url or --keybase, each secret (made here
+			when none is given) is encrypted to that OpenPGP key before the client
+			is sent, and the output shows it encrypted in its place: base64 of an
+			armored PGP message (base64 -d | gpg --decrypt); under "clients",
+			Hydra v1's spelling, base64 of the binary message, as v1 printed it.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`, EnvSecret),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -99,6 +110,7 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			$ hydra client create --file client.json --name "renamed app"
 			$ hydra client create -g client_credentials --format jsonpath='$["client_id","client_secret"]'
 			$ hydra client create -g client_credentials --generate-key=ES256 --private-key-out key.json -q
+			$ hydra client create -g client_credentials --pgp-key "$(gpg --export --armor you@example.com | base64 -w0)"
 		`),
 		Args: keyArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -140,11 +152,20 @@ func NewCmdCreateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	fl.StringVarP(&opts.File, "file", "f", "", "Read the client, or a JSON array of clients, from `file`, or from stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID, one a line")
 	addKeyFlags(cmd, &opts.Key)
+	pgphelper.AddFlags(cmd, &opts.PGP)
+	// --generate-key's client has no usable secret to encrypt.
+	for _, fl := range []string{pgphelper.FlagKey, pgphelper.FlagKeyURL, pgphelper.FlagKeybase} {
+		cmd.MarkFlagsMutuallyExclusive("generate-key", fl)
+	}
 	return cmd
 }
 
 func createRun(ctx context.Context, opts *Options) error {
 	items, array, err := buildItems(opts)
+	if err != nil {
+		return err
+	}
+	pgpKey, err := opts.PGP.Load(ctx, opts.Factory, opts.Admin.Conn)
 	if err != nil {
 		return err
 	}
@@ -160,6 +181,8 @@ func createRun(ctx context.Context, opts *Options) error {
 		View:   createmany.YAMLView,
 		Style:  opts.Style,
 		Array:  array,
+
+		Encrypt: pgpKey,
 	}, items)
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -39,6 +40,12 @@ type Item struct {
 	// IDFromFlag says that the client_id came from --id, for the advice on
 	// an ID that is taken.
 	IDFromFlag bool
+
+	// sealed is the secret encrypted to Options.Encrypt (seal.go).
+	sealed string
+	// made says that the secret was made here, for sealed: none was
+	// given. Hydra v1's lines show only such a secret.
+	made bool
 }
 
 // View is the output without --format or -q.
@@ -76,6 +83,10 @@ type Options struct {
 	// Verb says what happened to a client in summaries: "created",
 	// "imported".
 	Verb string
+	// Encrypt, when set, is the OpenPGP key (--pgp-key) that each
+	// client's secret is encrypted to: the output shows the encrypted
+	// secret in its place (seal.go).
+	Encrypt *pgphelper.Recipient
 }
 
 // Run creates the clients of items in order and prints each as the options
@@ -98,6 +109,11 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 		opts.Verb = "created"
 	}
 	idFrom := assignIDs(items)
+	if opts.Encrypt != nil {
+		if err := sealItems(items, encryptFunc(ctx, opts)); err != nil {
+			return err
+		}
+	}
 	out := newOutput(opts)
 	errOut := opts.IO.ErrOut
 	e := &cmdutil.Each{
@@ -127,6 +143,9 @@ func Run(ctx context.Context, opts Options, items []Item) error {
 			return cmdutil.Step{Err: shared.CreateError(id, idFrom[i], err), Label: it.Where}
 		}
 		shared.WarnDropped(ctx, errOut, opts.Client, it.Doc, c, opts.Verb)
+		if opts.Encrypt != nil {
+			sealAnswer(errOut, encryptFunc(ctx, opts), c, &it)
+		}
 		if err := out.add(c, it); err != nil {
 			return cmdutil.Step{Err: err, Fatal: true}
 		}

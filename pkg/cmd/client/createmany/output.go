@@ -37,7 +37,8 @@ type output struct {
 func newOutput(opts Options) *output { return &output{opts: opts} }
 
 func (o *output) add(c *api.OAuth2Client, it Item) error {
-	cr := created{client: c, where: it.Where, generated: it.Doc.String("client_secret") == "" && c.ClientSecret != ""}
+	// An encrypted secret (--pgp-key) is shown as a generated one is.
+	cr := created{client: c, where: it.Where, generated: (it.Doc.String("client_secret") == "" || it.sealed != "") && c.ClientSecret != ""}
 	if !cr.generated && !o.opts.Style.HydraTable {
 		// A secret the user gave is not echoed: it would land on screen
 		// and in logs. Under Hydra v2's spellings it is, as Hydra's CLI
@@ -75,11 +76,18 @@ func (o *output) add(c *api.OAuth2Client, it Item) error {
 // the secret was generated, or that it has none; "clients import" a line
 // naming the file, with the secret when the file gave none. Hydra v1 also
 // printed, on stdout, a warning against secrets given on the command line;
-// here the secret's source is noted on stderr instead.
+// here the secret's source is noted on stderr instead. A secret encrypted
+// with --pgp-key has v1's line of its own, "OAuth 2.0 Encrypted Client
+// Secret: ", for a secret made here, as Hydra v1 encrypted only the one
+// it generated; a secret the user gave is not shown, as in v1.
 func v1Lines(c *api.OAuth2Client, cr created, it Item, view View) string {
 	id := printer.Printable(c.ClientID)
 	if view == ReportView {
-		if it.Doc.String("client_secret") == "" {
+		switch {
+		case it.sealed != "" && it.made && c.ClientSecret != "":
+			// --pgp-key: v1's lines of an encrypted secret.
+			return fmt.Sprintf("Imported OAuth 2.0 Client %s from: %s\nOAuth 2.0 Encrypted Client Secret: %s\n\n", id, printer.Printable(it.Where), printer.Printable(c.ClientSecret))
+		case it.Doc.String("client_secret") == "" || (it.sealed == "" && it.made):
 			return fmt.Sprintf("Imported OAuth 2.0 Client %s:%s from: %s\n", id, printer.Printable(c.ClientSecret), printer.Printable(it.Where))
 		}
 		return fmt.Sprintf("Imported OAuth 2.0 Client %s from: %s\n", id, printer.Printable(it.Where))
@@ -88,7 +96,9 @@ func v1Lines(c *api.OAuth2Client, cr created, it Item, view View) string {
 	switch {
 	case c.ClientSecret == "":
 		line += "This OAuth 2.0 Client has no secret\n"
-	case cr.generated:
+	case it.sealed != "" && it.made:
+		line += "OAuth 2.0 Encrypted Client Secret: " + printer.Printable(c.ClientSecret) + "\n"
+	case cr.generated && it.sealed == "":
 		line += "OAuth 2.0 Client Secret: " + printer.Printable(c.ClientSecret) + "\n"
 	}
 	return line

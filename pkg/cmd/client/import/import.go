@@ -12,6 +12,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -27,6 +28,8 @@ type Options struct {
 
 	// Files are the files to import; "-" is stdin.
 	Files []string
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgphelper.Flags
 
 	// Style is the output of the spelling the command was called by:
 	// Hydra v2's prints its tab-padded table and reads stdin when no file
@@ -72,6 +75,12 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			it, chosen before the request is sent. On Ctrl-C, no new client is
 			sent; the one in flight is printed if the server answers within half a
 			second, and otherwise named on stderr, as one that may exist.
+
+			With --pgp-key, --pgp-key-url or --keybase, each client's secret (made
+			here when the file gives none) is encrypted to that OpenPGP key before
+			the client is sent, and shown encrypted in its place.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -113,6 +122,7 @@ func NewCmdImportStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	cmdutil.AddAdminFlags(cmd, &opts.Admin)
 	cmdutil.AddFormatFlag(cmd, &format, "a line of report per client")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the IDs of the created clients, one a line")
+	pgphelper.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 
@@ -143,6 +153,10 @@ func importRun(ctx context.Context, opts *Options) error {
 			return fmt.Errorf("%s: client_secret is %d characters long; Hydra requires at least 6", it.Where, len(sec))
 		}
 	}
+	pgpKey, err := opts.PGP.Load(ctx, opts.Factory, opts.Admin.Conn)
+	if err != nil {
+		return err
+	}
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
@@ -157,5 +171,7 @@ func importRun(ctx context.Context, opts *Options) error {
 		// --format prints one array, whatever the files held.
 		Array: true,
 		Verb:  "imported",
+
+		Encrypt: pgpKey,
 	}, items)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hydratoken/hydra/pkg/cmd/client/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/iostreams"
+	"github.com/hydratoken/hydra/pkg/pgphelper"
 	"github.com/hydratoken/hydra/pkg/printer"
 	"github.com/hydratoken/hydra/pkg/text"
 )
@@ -41,6 +42,8 @@ type Options struct {
 	Secret cmdutil.Secret
 	// Fields are the fields given as flags; they override the file's.
 	Fields shared.Doc
+	// PGP is --pgp-key, --pgp-key-url and --keybase.
+	PGP pgphelper.Flags
 }
 
 // NewCmdUpdate builds the command. runF replaces the run function in tests
@@ -73,6 +76,13 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 			The output is the updated client as the server sent it; -q prints its
 			ID only. A new secret given with --secret or --secret-file is not
 			printed back.
+
+			With --pgp-key, --pgp-key-url or --keybase, the new secret is encrypted
+			to that OpenPGP key before it is sent, and printed encrypted: base64 of
+			an armored PGP message (base64 -d | gpg --decrypt); under "clients",
+			Hydra v1's spelling, base64 of the binary message, as v1 printed it.
+			They run hydra-pgp, the OpenPGP helper that comes beside hydra (or: go
+			install github.com/hydratoken/hydra/cmd/hydra-pgp@latest).
 		`),
 		Example: text.Doc(`
 			$ export HYDRA_ADMIN_URL=http://127.0.0.1:4445
@@ -120,6 +130,7 @@ func NewCmdUpdateStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	opts.Secret.Flag = "secret"
 	fl.StringVarP(&opts.File, "file", "f", "", "Set the fields of the JSON object in `file`, or stdin when '-'")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "Print only the client ID")
+	pgphelper.AddFlags(cmd, &opts.PGP)
 	return cmd
 }
 
@@ -129,6 +140,12 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	shared.WarnUnknown(opts.IO.ErrOut, "", d)
+	// The new secret is encrypted before it is sent: a key that cannot
+	// take it changes nothing.
+	sealed, err := opts.PGP.Seal(ctx, opts.Factory, opts.Admin.Conn, opts.IO.ErrOut, d.String("client_secret"), opts.Style.HydraV1)
+	if err != nil {
+		return err
+	}
 	client, err := opts.Admin.Client(opts.Factory)
 	if err != nil {
 		return err
@@ -138,6 +155,10 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return shared.ClientError(opts.ID, err)
 	}
 	shared.WarnDropped(ctx, opts.IO.ErrOut, client, d, c, "updated")
+	raw := shared.WithoutSecret(c.Raw)
+	if sealed != "" {
+		c.ClientSecret, raw = sealed, shared.SetSecret(c.Raw, sealed)
+	}
 	if opts.Quiet {
 		return shared.PrintIDs(opts.IO.Out, []*api.OAuth2Client{c})
 	}
@@ -145,7 +166,11 @@ func updateRun(ctx context.Context, opts *Options) error {
 		// Hydra v1's lines; it echoed a new secret, which only the
 		// command line could give it.
 		line := printer.Printable(c.ClientID) + " OAuth 2.0 Client updated\n"
-		if secret := d.String("client_secret"); secret != "" {
+		switch secret := d.String("client_secret"); {
+		case sealed != "":
+			// --pgp-key: v1's line of the encrypted secret.
+			line += "OAuth 2.0 Encrypted Client Secret: " + printer.Printable(sealed) + "\n"
+		case secret != "":
 			line += "Updated OAuth 2.0 Client Secret: " + printer.Printable(secret) + "\n"
 		}
 		_, err := io.WriteString(opts.IO.Out, line)
@@ -155,7 +180,7 @@ func updateRun(ctx context.Context, opts *Options) error {
 		return printer.WriteHydraRow(opts.IO.Out, shared.HydraHeaders, shared.HydraRow(c))
 	}
 	p := printer.Printer{Format: opts.Format, Color: opts.IO.ColorEnabled()}
-	err = p.Print(opts.IO.Out, shared.WithoutSecret(c.Raw), func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
+	err = p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
 	var noMatch *printer.NoMatchError
 	if errors.As(err, &noMatch) {
 		// The update is done: a selector that misses it is not a failure
