@@ -8,7 +8,6 @@ package createmany
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -173,7 +172,7 @@ func assignIDs(items []Item) []string {
 		case it.Doc.String("client_id") != "":
 			from[i] = it.Where
 		case noID(it.Doc):
-			it.Doc.Set("client_id", newID())
+			it.Doc.Set("client_id", cmdutil.NewUUID())
 		}
 	}
 	return from
@@ -189,15 +188,6 @@ func noID(d shared.Doc) bool {
 	}
 	s := strings.TrimSpace(string(raw))
 	return s == "null" || s == `""`
-}
-
-// newID returns a random (version 4) UUID, the form of ID Hydra generates.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func inWhere(where string) string {

@@ -105,23 +105,34 @@ func WithoutSecret(raw json.RawMessage) json.RawMessage {
 	}
 	// Re-encoding would reorder the fields; cut the member out of the
 	// original text instead, so that the server's order survives.
-	out, err := removeMember(raw, "client_secret")
+	out, err := editMember(raw, "client_secret", nil)
 	if err != nil {
 		return raw
 	}
 	return out
 }
 
-// removeMember returns the JSON object raw without its member key, keeping
-// the other members in order and byte for byte.
-func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
+// editMember returns the JSON object raw with its member key set to value,
+// in the member's place or last when raw has none, or without the member
+// when value is nil; the other members keep their order and bytes.
+func editMember(raw json.RawMessage, key string, value json.RawMessage) (json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errors.New("not a JSON object")
 	}
 	var b bytes.Buffer
 	b.WriteByte('{')
-	first := true
+	first, done := true, value == nil
+	member := func(k string, v json.RawMessage) {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -133,16 +144,15 @@ func removeMember(raw json.RawMessage, key string) (json.RawMessage, error) {
 			return nil, err
 		}
 		if k == key {
-			continue
+			if done {
+				continue
+			}
+			v, done = value, true
 		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(v)
+		member(k, v)
+	}
+	if !done {
+		member(key, value)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

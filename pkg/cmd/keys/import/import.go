@@ -4,7 +4,6 @@ package importcmd
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -306,7 +305,7 @@ func readKeys(opts *Options) ([]source, error) {
 				case opts.DefaultKeyID != "":
 					k.KeyID = "private:" + opts.DefaultKeyID
 				case opts.Style.HydraTable:
-					k.KeyID = newKeyID()
+					k.KeyID = cmdutil.NewUUID()
 				default:
 					k.KeyID = thumb
 				}
@@ -417,16 +416,6 @@ func defaultAlg(k *jose.JSONWebKey) string {
 		}
 	}
 	return ""
-}
-
-// newKeyID returns a random (version 4) UUID: the kid that Hydra v2's CLI
-// gives a key that has none.
-func newKeyID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // v1Lines reports whether the output is Hydra v1's lines: under its
