@@ -123,5 +123,10 @@ func (o *IDOutput) List(ios *iostreams.IOStreams) *printer.IDList {
 		// -q: the IDs alone, one a line, as Hydra v2's CLI prints them.
 		return printer.NewIDList(ios.Out, printer.Printer{})
 	}
-	return printer.NewHydraIDList(ios.Out, printer.Printer{Format: o.parsed, Color: ios.ColorEnabled()})
+	// Hydra v2's jsonpath and jsonpointer: the value JSON-encoded, and null
+	// for a jsonpath that selects nothing (printer.Format.Hydra), as under
+	// every other Hydra v2 spelling.
+	format := o.parsed
+	format.Hydra = true
+	return printer.NewHydraIDList(ios.Out, printer.Printer{Format: format, Color: ios.ColorEnabled()})
 }

@@ -23,10 +23,10 @@ func v2ClientCases() []pcase {
 	add(v2("introspect", "token", "-e", "{admin}", "not-a-token"))
 	add(formats(v2, []string{"import", "oauth2-client", "-e", "{admin}", "{clients-file}"}, "-q", "jsonpath=client_name")...)
 	add(pcase{version: hydratest.HydraVersion, args: []string{"import", "oauth2-client", "-e", "{admin}"}, stdin: importClients})
-	add(formats(v2, []string{"delete", "oauth2-client", "-e", "{admin}", "{new-client}"}, "-q")...)
+	add(formats(v2, []string{"delete", "oauth2-client", "-e", "{admin}", "{new-client}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)
 	add(v2("delete", "oauth2-client", "-e", "{admin}", "no-such-client"))
-	add(formats(v2, []string{"delete", "access-tokens", "-e", "{admin}", "{new-client}"}, "-q")...)
-	add(formats(v2, []string{"revoke", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}"}, "-q")...)
+	add(formats(v2, []string{"delete", "access-tokens", "-e", "{admin}", "{new-client}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)
+	add(formats(v2, []string{"revoke", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)
 	return cs
 }
 

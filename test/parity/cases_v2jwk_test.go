@@ -31,7 +31,7 @@ func withStdin(path string, cs []pcase) []pcase {
 func v2JWKCases() []pcase {
 	var cs []pcase
 	add := func(c ...pcase) { cs = append(cs, c...) }
-	add(formats(v2, []string{"delete", "jwk", "-e", "{admin}", "{new-set}"}, "-q")...)
+	add(formats(v2, []string{"delete", "jwk", "-e", "{admin}", "{new-set}"}, "-q", "jsonpath=keys", "jsonpath=@this", "jsonpointer=")...)
 	// One key: the JWK object, and a vertical table.
 	add(formats(v2, []string{"get", "jwk", "-e", "{admin}", "{new-set}"}, "-q", "jsonpath=keys.0.kty", "jsonpath=kid", "jsonpointer=/kid")...)
 	add(v2("get", "jwk", "-e", "{admin}", "{new-set}", "--public"), v2("get", "jwk", "-e", "{admin}", "{new-set}", "--public", "--format", "json"))
