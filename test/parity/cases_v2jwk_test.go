@@ -38,13 +38,13 @@ func v2JWKCases() []pcase {
 	// Several keys: {"set":"","keys":[...]}, and a horizontal table.
 	add(formats(v2, []string{"get", "jwk", "-e", "{admin}", "{new-set}", "{new-set}"}, "-q", "jsonpath=keys.1.kid")...)
 	add(v2("get", "jwks", "-e", "{admin}", "{new-set}"))
-	add(formats(v2, []string{"create", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256"}, "-q", "jsonpath=set")...)
+	add(formats(v2, []string{"create", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256"}, "-q", "jsonpath=set", "jsonpointer=/set", "jsonpointer=/keys/0/kty")...)
 	add(v2("create", "jwk", "-e", "{admin}", "{new-name}", "parity-kid", "--alg", "ES512", "--use", "enc"))
 	add(v2("create", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256", "--public", "--format", "json"))
 	// A PEM without --use (sig, as Hydra's), from stdin and from files.
-	add(withStdin(ecPrivatePEM, formats(v2, []string{"import", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256"}, "-q", "jsonpath=keys.0.use"))...)
+	add(withStdin(ecPrivatePEM, formats(v2, []string{"import", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256"}, "-q", "jsonpath=keys.0.use", "jsonpointer=/keys/0/use"))...)
 	add(v2("import", "jwk", "-e", "{admin}", "{new-name}", ecPrivatePEM, ecPublicPEM, "--alg", "ES256"))
-	add(formats(v2, []string{"import", "jwk", "-e", "{admin}", "{new-name}", ecPrivateJWK}, "-q")...)
+	add(formats(v2, []string{"import", "jwk", "-e", "{admin}", "{new-name}", ecPrivateJWK}, "-q", "jsonpath=keys.0.kid", "jsonpointer=/keys/0/kid")...)
 	add(v2("import", "jwk", "-e", "{admin}", "{new-name}", ecPrivatePEM, "--alg", "ES256", "--use", "enc", "--format", "json"))
 	// Hydra's CLI requires --alg for a key without one.
 	add(v2("import", "jwk", "-e", "{admin}", "{new-name}", ecPublicPEM))

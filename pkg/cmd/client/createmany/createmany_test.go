@@ -131,6 +131,37 @@ func TestSelectorMissAfterCreateIsAWarning(t *testing.T) {
 	}
 }
 
+// Under Hydra v2's spellings (Style.HydraPaths), a jsonpointer that
+// selects nothing in the created client fails the command, as it does in
+// Hydra v2's CLI (exit 1, issue 24: non-zero stays non-zero), after the
+// client and its secret are shown on stderr; a jsonpath miss prints null
+// and succeeds, as Hydra's does.
+func TestSelectorMissAfterCreateUnderHydraV2(t *testing.T) {
+	for _, tt := range []struct {
+		format  string
+		wantOut string
+		wantErr bool
+	}{
+		{format: "jsonpointer=/nope", wantErr: true},
+		{format: "jsonpath=nope", wantOut: "null\n"},
+	} {
+		srv := clienttest.New(t)
+		f := format(t, tt.format)
+		f.Hydra = true
+		r := runAgainst(t, context.Background(), srv.URL, Options{Format: f, Style: printer.Style{HydraTable: true, HydraPaths: true}}, `{"client_name":"x"}`)
+		var noMatch *printer.NoMatchError
+		if tt.wantErr != errors.As(r.err, &noMatch) {
+			t.Errorf("%s: error %v, want a NoMatchError: %v", tt.format, r.err, tt.wantErr)
+		}
+		if r.out != tt.wantOut {
+			t.Errorf("%s: stdout %q, want %q", tt.format, r.out, tt.wantOut)
+		}
+		if !strings.Contains(r.errOut, "client_secret: generated-secret-") {
+			t.Errorf("%s: stderr should show the generated secret:\n%s", tt.format, r.errOut)
+		}
+	}
+}
+
 // The default view is YAML, quoted where an ID needs it.
 func TestDefaultViewIsValidYAML(t *testing.T) {
 	srv := clienttest.New(t)

@@ -183,9 +183,14 @@ func updateRun(ctx context.Context, opts *Options) error {
 	err = p.Print(opts.IO.Out, raw, func() printer.TableData { return shared.Table([]*api.OAuth2Client{c}) })
 	var noMatch *printer.NoMatchError
 	if errors.As(err, &noMatch) {
-		// The update is done: a selector that misses it is not a failure
-		// that would hide it, nor a reason to retry.
+		// The update is done: under the tool's own spelling, a selector
+		// that misses it is not a failure that would hide it, nor a reason
+		// to retry. Under Hydra v2's, the command exits non-zero, as Hydra
+		// v2's CLI does for a jsonpointer that misses (issue 24).
 		fmt.Fprintf(opts.IO.ErrOut, "warning: client %s was updated, but --format %s selects nothing in it\n", printer.Printable(c.ClientID), opts.Format)
+		if opts.Style.HydraPaths {
+			return err
+		}
 		return nil
 	}
 	return err

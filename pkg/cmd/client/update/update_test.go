@@ -3,6 +3,7 @@ package update
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -156,6 +157,25 @@ func TestUpdateRunSelectorMissIsAWarning(t *testing.T) {
 	out, errOut, err := run(t, srv, "", "c1", "--name", "new", "--format", "jsonpath=$.nope")
 	if err != nil || out != "" || !strings.Contains(errOut, "client c1 was updated, but --format jsonpath=$.nope selects nothing") {
 		t.Errorf("error %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	if srv.Client("c1")["client_name"] != "new" {
+		t.Error("the update was not applied")
+	}
+}
+
+// Under Hydra v2's spelling, a jsonpointer that selects nothing in the
+// updated client fails the command (exit 1), as it does in Hydra v2's CLI
+// (issue 24: non-zero stays non-zero); the update is still applied.
+func TestUpdateRunSelectorMissUnderHydraV2Fails(t *testing.T) {
+	srv := clienttest.New(t, existing())
+	f, _, out, errOut := cmdtest.Factory(nil)
+	err := cmdtest.Run(NewCmdUpdateStyled(f, func(ctx context.Context, o *Options) error {
+		o.Admin.Conn = srv.Conn()
+		return updateRun(ctx, o)
+	}, printer.Style{HydraTable: true, HydraPaths: true}), "c1", "--name", "new", "--format", "jsonpointer=/nope")
+	var noMatch *printer.NoMatchError
+	if !errors.As(err, &noMatch) || out.String() != "" || !strings.Contains(errOut.String(), "client c1 was updated") {
+		t.Errorf("error %v, stdout %q, stderr %q; want a NoMatchError", err, out, errOut)
 	}
 	if srv.Client("c1")["client_name"] != "new" {
 		t.Error("the update was not applied")
