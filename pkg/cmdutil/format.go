@@ -103,6 +103,11 @@ func (o *IDOutput) UseV1Line(line printer.V1Line) {
 
 // Parse checks --format: a bad one is a usage error, before any request.
 func (o *IDOutput) Parse() error {
+	if o.shape == printer.V2IDs && o.quietFlag != nil && o.quietFlag.Value.String() == "true" {
+		// Hydra v2's -q wins over --format, which is not read
+		// (ParseWithQuiet): List prints the IDs alone.
+		return nil
+	}
 	var err error
 	o.parsed, err = o.format.Parse()
 	return err

@@ -86,3 +86,29 @@ func TestIDOutputV2PathsPrintAsHydra(t *testing.T) {
 		}
 	}
 }
+
+// Under Hydra v2's spellings, -q wins over --format, which is not read: a
+// value that names no format is no usage error, as in Hydra v2's CLI, and
+// the IDs print one a line.
+func TestIDOutputV2QuietWinsOverAnyFormat(t *testing.T) {
+	cmd := &cobra.Command{Use: "delete"}
+	var o IDOutput
+	AddIDOutputFlags(cmd, &o, printer.V2IDs, "the IDs", "only the IDs")
+	if err := cmd.Flags().Set("format", "no-such-format"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Flags().Set("quiet", "true"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Parse(); err != nil {
+		t.Fatalf("-q --format no-such-format: %v, want no error", err)
+	}
+	ios, _, stdout, _ := iostreams.Test()
+	l := o.List(ios)
+	if err := l.Add("a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Flush(); err != nil || stdout.String() != "a\n" {
+		t.Errorf("stdout %q, error %v; want \"a\\n\"", stdout, err)
+	}
+}

@@ -27,6 +27,16 @@ func flagCases() []pcase {
 	add(v2("create", "oauth2-client", "-e", "{admin}", "--grant-type", "client_credentials", "-q", "--format", "table"))
 	add(v2("introspect", "token", "-e", "{admin}", "{token}", "-q", "--format", "json"))
 	add(v2("perform", "client-credentials", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "-q", "--format", "json"))
+	// -q wins so far that --format is not even read: a value that names
+	// no format is no usage error (exit 0), in every v2 command.
+	add(v2("get", "oauth2-client", "-e", "{admin}", "{client}", "-q", "--format", "bogus"))
+	add(v2("perform", "client-credentials", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "-q", "--format", "bogus"))
+	add(v2("delete", "oauth2-client", "-e", "{admin}", "{new-client}", "-q", "--format", "bogus"))
+	add(v2("delete", "access-tokens", "-e", "{admin}", "{new-client}", "-q", "--format", "bogus"))
+	add(v2("revoke", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}", "-q", "--format", "bogus"))
+	add(v2("get", "jwk", "-e", "{admin}", "{new-set}", "-q", "--format", "bogus"))
+	add(v2("create", "jwk", "-e", "{admin}", "{new-name}", "--alg", "ES256", "-q", "--format", "bogus"))
+	add(v2("delete", "jwk", "-e", "{admin}", "{new-set}", "-q", "--format", "bogus"))
 	// Flags with a value worked there already; they stay working.
 	add(v2("get", "-e", "{admin}", "--format", "json", "oauth2-client", "{client}"))
 	add(v2("get", "-H", "X-Parity: 1", "-q", "oauth2-client", "-e", "{admin}", "{client}"))

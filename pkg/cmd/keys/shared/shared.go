@@ -195,8 +195,10 @@ func (o *OutputFlags) Parse() error {
 		// Hydra v2's CLI prints the private keys unless --public.
 		o.Private = !o.public
 	}
-	if o.format == FormatPEM {
-		o.PEM = true
+	if o.format == FormatPEM || (o.Quiet && o.Style.Hydra()) {
+		// Under Hydra v2's spellings, -q wins over --format, which is not
+		// read (checkQuiet), as Hydra v2's CLI does: not even checked.
+		o.PEM = o.format == FormatPEM
 		return o.checkQuiet()
 	}
 	f, err := printer.ParseFormat(o.format)

@@ -44,6 +44,7 @@ func NewCmdClient(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // such as Hydra v2's (see printer.Style).
 func NewCmdClientStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
+	opts.QuietWins = style.Hydra()
 	var scopes, audiences []string
 
 	cmd := &cobra.Command{

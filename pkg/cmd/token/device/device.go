@@ -85,6 +85,7 @@ func NewCmdDevice(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // such as Hydra v26's perform device-code (see printer.Style).
 func NewCmdDeviceStyled(f *cmdutil.Factory, runF func(context.Context, *Options) error, style printer.Style) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Factory: f, Style: style}
+	opts.QuietWins = style.Hydra()
 	var scopes, audience []string
 	// What stdout holds, which differs under Hydra v26's spelling.
 	output := text.Doc(`

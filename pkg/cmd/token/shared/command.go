@@ -21,6 +21,10 @@ type GrantFlags struct {
 	Format printer.Format
 	// CommandPath names the command in messages.
 	CommandPath string
+	// QuietWins, set under Hydra v2's spellings (printer.Style.Hydra),
+	// makes -q win over --format, which Prepare then does not read, as
+	// Hydra v2's CLI does (cmdutil's ParseWithQuiet).
+	QuietWins bool
 
 	format cmdutil.FormatFlag
 }
@@ -39,7 +43,9 @@ func AddGrantFlags(cmd *cobra.Command, f *cmdutil.Factory, g *GrantFlags, tokenU
 // records the command's path. Its errors are usage errors.
 func (g *GrantFlags) Prepare(cmd *cobra.Command, check func() error) error {
 	var err error
-	if g.Format, err = g.format.Parse(); err != nil {
+	if g.QuietWins && g.Credentials.Quiet {
+		g.Format = printer.Format{}
+	} else if g.Format, err = g.format.Parse(); err != nil {
 		return err
 	}
 	if check == nil {

@@ -204,7 +204,11 @@ func NewCmdUserStyled(f *cmdutil.Factory, runF func(context.Context, *Options) e
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
-			if opts.Format, err = format.Parse(); err != nil {
+			if opts.Quiet && opts.Style.Hydra() {
+				// Hydra v2's -q wins over --format, which is not read
+				// (cmdutil's ParseWithQuiet).
+				opts.Format = printer.Format{}
+			} else if opts.Format, err = format.Parse(); err != nil {
 				return err
 			}
 			opts.Scopes = cmdutil.SplitList(scopes)
