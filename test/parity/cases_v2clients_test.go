@@ -13,7 +13,8 @@ func v2ClientCases() []pcase {
 	add(formats(v2, []string{"perform", "client-credentials", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "--scope", "read"}, "-q", "jsonpath=token_type", "jsonpointer=/token_type")...)
 	add(formats(v2, []string{"create", "oauth2-client", "-e", "{admin}", "--grant-type", "client_credentials", "--scope", "read,write", "--name", "Made"}, "-q", "jsonpath=client_name", "jsonpointer=/client_name", "jsonpointer=/nope")...)
 	add(formats(v2, []string{"get", "oauth2-client", "-e", "{admin}", "{client}"}, "-q", "jsonpath=client_name", "jsonpath=nope", "jsonpointer=/client_name")...)
-	add(v2("get", "oauth2-client", "-e", "{admin}", "{client}", "{new-client}"))
+	// Several IDs: a horizontal table, an array of clients.
+	add(formats(v2, []string{"get", "oauth2-client", "-e", "{admin}", "{client}", "{new-client}"}, "-q", "jsonpath=1.client_id", "jsonpointer=/0/client_name")...)
 	add(v2("get", "oauth2-client", "-e", "{admin}", "no-such-client"))
 	add(formats(v2, []string{"update", "oauth2-client", "-e", "{admin}", "{new-client}", "--grant-type", "client_credentials", "--name", "Updated"}, "-q", "jsonpath=client_name", "jsonpointer=/client_name", "jsonpointer=/nope")...)
 	add(formats(v2, []string{"list", "oauth2-clients", "-e", "{admin}", "--page-size", "500"}, "-q", "jsonpath=is_last_page", "jsonpath=items.#", "jsonpointer=/is_last_page")...)

@@ -176,6 +176,7 @@ var intentional = map[string]string{
 	"v2.3.0 update oauth2-client -e {admin} {new-client} --grant-type client_credentials --name Updated --format json-pretty":    "replaces the whole client",
 	"v2.3.0 update oauth2-client -e {admin} {new-client} --grant-type client_credentials --name Updated --format yaml":           "replaces the whole client",
 	"v2.3.0 list oauth2-clients -e {admin} --page-size 500 -q":                                                                   "prints the Go pointer address of each client ID",
+	"v2.3.0 get oauth2-client -e {admin} {client} {new-client} -q":                                                               "prints the Go pointer address of each client ID",
 	"v1.11.10 keys get --endpoint {admin} {new-set}":                                                                             "wraps its output in `{\"Payload\":…}`",
 	"v1.11.10 keys create --endpoint {admin} {new-name} --alg ES256":                                                             "prints the new private keys on stdout",
 
