@@ -59,7 +59,7 @@ install: build ## Install bin/hydra, bin/hydra-pgp, man pages and completions (h
 	install -m 0644 completions/hydra.fish '$(DESTDIR)$(fishcompdir)/hydra.fish'
 
 .PHONY: hydra-server
-hydra-server: ## Build Ory Hydra v2.3.0, v2.1.2 and v1.11.10 for the tests (cached after the first time)
+hydra-server: ## Build Ory Hydra v2.3.0, v2.1.2, v1.11.10 and v26.2.0 for the tests (cached after the first time)
 	@$(HYDRA_DEV) -version all bin
 
 .PHONY: test
