@@ -1,14 +1,18 @@
 package user
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/hydratoken/hydra/pkg/cmd/token/shared"
 	"github.com/hydratoken/hydra/pkg/cmdutil"
 	"github.com/hydratoken/hydra/pkg/cmdutil/cmdtest"
+	"github.com/hydratoken/hydra/pkg/printer"
 )
 
 func TestNewCmdUser(t *testing.T) {
@@ -188,4 +192,19 @@ func TestNewCmdUserWithoutClientID(t *testing.T) {
 	if err == nil || err.Error() != "no client ID: pass --client-id or set OAUTH2_CLIENT_ID" || cmdutil.ExitCodeOf(err) != cmdutil.ExitFailure {
 		t.Errorf("err = %v (exit %d), want the missing-credentials error with exit 1", err, cmdutil.ExitCodeOf(err))
 	}
+}
+
+// Under Hydra v2's spelling (perform authorization-code), -q wins over
+// --format, which is not read, as Hydra v2's CLI does: a value that names
+// no format is no usage error there. Under the tool's own, it still is.
+func TestNewCmdUserQuietWinsUnderHydraV2(t *testing.T) {
+	styled := func(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+		return NewCmdUserStyled(f, runF, printer.Style{HydraTable: true, HydraPaths: true})
+	}
+	o, err := cmdtest.Options(styled, nil, "--client-id", "a", "-q", "--format", "bogus")
+	if err != nil || o.Format.Name != "" || !o.Quiet {
+		t.Fatalf("-q --format bogus: %v, format %q; want -q alone", err, o.Format.Name)
+	}
+	_, err = cmdtest.Options(NewCmdUser, nil, "--client-id", "a", "-q", "--format", "bogus")
+	cmdtest.WantUsageError(t, err, `unknown format "bogus"`)
 }
