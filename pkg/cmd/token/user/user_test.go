@@ -202,8 +202,11 @@ func TestNewCmdUserQuietWinsUnderHydraV2(t *testing.T) {
 		return NewCmdUserStyled(f, runF, printer.Style{HydraTable: true, HydraPaths: true})
 	}
 	o, err := cmdtest.Options(styled, nil, "--client-id", "a", "-q", "--format", "bogus")
-	if err != nil || o.Format.Name != "" || !o.Quiet {
-		t.Fatalf("-q --format bogus: %v, format %q; want -q alone", err, o.Format.Name)
+	if err != nil {
+		t.Fatalf("-q --format bogus: %v, want -q to win", err)
+	}
+	if o.Format.Name != "" || !o.Quiet {
+		t.Errorf("-q --format bogus: format %q, quiet %v; want -q alone", o.Format.Name, o.Quiet)
 	}
 	_, err = cmdtest.Options(NewCmdUser, nil, "--client-id", "a", "-q", "--format", "bogus")
 	cmdtest.WantUsageError(t, err, `unknown format "bogus"`)
