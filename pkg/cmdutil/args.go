@@ -17,6 +17,20 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// OneTokenAsHydra is the arguments of a token command under Hydra v2's
+// spelling, which takes exactly one token as Hydra's CLI does; several
+// come through "-", one a line on stdin, or through this tool's own
+// spelling, ownPath ("hydra token introspect"), which takes them as
+// arguments.
+func OneTokenAsHydra(ownPath string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return FlagErrorf("%s takes one token, as Hydra v2's CLI does: for several, pass - and the tokens on stdin, one a line, or use '%s TOKEN...'", cmd.CommandPath(), ownPath)
+		}
+		return nil
+	}
+}
+
 // MinimumArgs is cobra.MinimumNArgs with a usage error that names what is
 // missing.
 func MinimumArgs(n int, what string) cobra.PositionalArgs {

@@ -71,4 +71,4 @@ const (
 
 // Hydra reports whether s is one of Hydra v2's spellings, whose flags
 // behave as Hydra's CLI's do (its -q wins over --format).
-func (s Style) Hydra() bool { return s.HydraTable || s.HydraPaths }
+func (s Style) Hydra() bool { return s.HydraTable || s.HydraPaths || s.IDs == V2IDs }

@@ -193,9 +193,18 @@ func TestIntrospectBatchOneLineIsSingle(t *testing.T) {
 	}
 }
 
+// Under Hydra v2's spelling, introspect token takes one token as Hydra's
+// CLI does (exit 2 for more, where Hydra's exits 1); several come through
+// "-", one a line on stdin.
 func TestIntrospectBatchV2Spelling(t *testing.T) {
 	_, t1 := accessToken(t, "read")
 	r := hydra(t, "introspect", "token", "--format", "jsonpath=result.active", t1, "garbage")
+	r.wantCode(t, 2)
+	r.wantStderr(t, "hydra token introspect TOKEN...")
+	if r.Stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.Stdout)
+	}
+	r = run{Env: serverEnv(), Stdin: t1 + "\ngarbage\n"}.hydra(t, "introspect", "token", "--format", "jsonpath=result.active", "-")
 	r.wantCode(t, 0)
 	if r.Stdout != "true\nfalse\n" {
 		t.Errorf("got %q", r.Stdout)

@@ -22,6 +22,9 @@ func v2ClientCases() []pcase {
 	add(v2("ls", "oauth2-clients", "-e", "{admin}", "--page-size", "500"))
 	add(formats(v2, []string{"introspect", "token", "-e", "{admin}", "{token}"}, "-q", "jsonpath=active", "jsonpath=client_id", "jsonpointer=/client_id", "jsonpointer=/nope")...)
 	add(v2("introspect", "token", "-e", "{admin}", "not-a-token"))
+	// One token, as Hydra's CLI takes (its exit 1, our usage error 2).
+	add(v2("introspect", "token", "-e", "{admin}", "{token}", "{token}"))
+	add(v2("revoke", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}", "{new-token}"))
 	add(formats(v2, []string{"import", "oauth2-client", "-e", "{admin}", "{clients-file}"}, "-q", "jsonpath=client_name", "jsonpointer=/client_name", "jsonpointer=/nope")...)
 	add(pcase{version: hydratest.HydraVersion, args: []string{"import", "oauth2-client", "-e", "{admin}"}, stdin: importClients})
 	add(formats(v2, []string{"delete", "oauth2-client", "-e", "{admin}", "{new-client}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)

@@ -14,9 +14,9 @@ func TestV2Spellings(t *testing.T) {
 	f, _, _, _ := cmdtest.Factory(nil)
 	root := NewCmdRoot(f)
 	for v2, use := range map[string]string{
-		"introspect token":           "token <token>... | -",
+		"introspect token":           "token <token> | -",
 		"perform client-credentials": "client-credentials",
-		"revoke token":               "token <token>... | -",
+		"revoke token":               "token <token> | -",
 		"delete access-tokens":       "access-tokens <client-id>",
 	} {
 		cmd, rest, err := root.Find(strings.Fields(v2))

@@ -124,7 +124,10 @@ func TestDeleteClientFormats(t *testing.T) {
 		{[]string{"delete", "oauth2-client", "--format", "json", "a"}, 0, `"a"` + "\n"},
 		{[]string{"delete", "oauth2-client", "--format", "json", "a", "gone", "b"}, 1, `["a","b"]` + "\n"},
 		{[]string{"delete", "oauth2-client", "--format", "table", "a", "b"}, 0, "ID\t\na\t\nb\t\n"},
-		{[]string{"delete", "oauth2-client", "--format", "jsonpath=$[1]", "a", "b"}, 0, "b\n"},
+		// Hydra's jsonpath is a gjson path, its value JSON-encoded; a
+		// kubectl path selects nothing there, and prints null.
+		{[]string{"delete", "oauth2-client", "--format", "jsonpath=1", "a", "b"}, 0, `"b"` + "\n"},
+		{[]string{"delete", "oauth2-client", "--format", "jsonpath=$[1]", "a", "b"}, 0, "null\n"},
 		{[]string{"delete", "oauth2-client", "--format", "nope", "a"}, 2, ""},
 		{[]string{"client", "delete", "--format", "json", "a"}, 2, ""},
 	} {

@@ -164,6 +164,10 @@ func NewCmdIntrospectStyled(f *cmdutil.Factory, runF func(context.Context, *Opti
 	if style.QuietActive {
 		cmd.Flags().BoolVarP(&quietActive, "quiet", "q", false, "Print only whether the token is active: true or false")
 	}
+	if style.Hydra() {
+		cmd.Use = strings.Replace(cmd.Use, "<token>... | -", "<token> | -", 1)
+		cmd.Args = cmdutil.OneTokenAsHydra("hydra token introspect")
+	}
 	return cmd
 }
 

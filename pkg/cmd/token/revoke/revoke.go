@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -137,6 +138,10 @@ func NewCmdRevokeStyled(f *cmdutil.Factory, runF func(context.Context, *Options)
 	if style.HydraV1 {
 		opts.Output.UseV1Line(printer.V1TokenRevoked)
 		cmd.Flags().Lookup("quiet").Usage = "Print no line on stdout, and no warning about a secret given on the command line"
+	}
+	if style.Hydra() {
+		cmd.Use = strings.Replace(cmd.Use, "<token>... | -", "<token> | -", 1)
+		cmd.Args = cmdutil.OneTokenAsHydra("hydra token revoke")
 	}
 	return cmd
 }
