@@ -27,6 +27,9 @@ func v2ClientCases() []pcase {
 	add(v2("revoke", "token", "-e", "{public}", "--client-id", "{client}", "--client-secret", "{secret}", "{new-token}", "{new-token}"))
 	add(formats(v2, []string{"import", "oauth2-client", "-e", "{admin}", "{clients-file}"}, "-q", "jsonpath=client_name", "jsonpointer=/client_name", "jsonpointer=/nope")...)
 	add(pcase{version: hydratest.HydraVersion, args: []string{"import", "oauth2-client", "-e", "{admin}"}, stdin: importClients})
+	// Several clients (two files): Hydra's horizontal table, an array in
+	// the documents. Its -q is the intentional Go-pointer difference.
+	add(formats(v2, []string{"import", "oauth2-client", "-e", "{admin}", "{clients-file}", "{clients-file}"}, "jsonpath=0.client_name")...)
 	add(formats(v2, []string{"delete", "oauth2-client", "-e", "{admin}", "{new-client}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)
 	add(v2("delete", "oauth2-client", "-e", "{admin}", "no-such-client"))
 	add(formats(v2, []string{"delete", "access-tokens", "-e", "{admin}", "{new-client}"}, "-q", "jsonpath=client_id", "jsonpath=@this", "jsonpointer=")...)

@@ -32,6 +32,7 @@ func v2JWKCases() []pcase {
 	var cs []pcase
 	add := func(c ...pcase) { cs = append(cs, c...) }
 	add(formats(v2, []string{"delete", "jwk", "-e", "{admin}", "{new-set}"}, "-q", "jsonpath=keys", "jsonpath=@this", "jsonpointer=")...)
+	add(formats(v2, []string{"delete", "jwk", "-e", "{admin}", "{new-set}", "{new-set}"}, "-q", "jsonpath=1")...)
 	// One key: the JWK object, and a vertical table.
 	add(formats(v2, []string{"get", "jwk", "-e", "{admin}", "{new-set}"}, "-q", "jsonpath=keys.0.kty", "jsonpath=kid", "jsonpointer=/kid")...)
 	add(v2("get", "jwk", "-e", "{admin}", "{new-set}", "--public"), v2("get", "jwk", "-e", "{admin}", "{new-set}", "--public", "--format", "json"))
